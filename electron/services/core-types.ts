@@ -1,0 +1,52 @@
+import type { EventName, EventPayload, MethodName, MethodOutput, Methods } from '../../shared/contract';
+import type { z } from 'zod';
+
+/** Where secrets live. The keytar implementation uses service "portal-console"; nothing here writes plaintext. */
+export interface SecretStore {
+  /** false where no keychain can be reached: then secrets live in memory for this run only */
+  readonly persistent: boolean;
+  describe(): { available: boolean; backend: string; message: string };
+  get(account: string): Promise<string | null>;
+  set(account: string, value: string): Promise<void>;
+  delete(account: string): Promise<boolean>;
+}
+
+/** Robot and OAuth client credentials of a portal. Only main ever holds these. */
+export interface PortalCredentials {
+  clientId: string;
+  clientSecret: string;
+  username: string;
+  password: string;
+}
+
+/** The built-in engine as the shell started it (child process in web mode, utilityProcess in Electron). */
+export interface BuiltinPortal {
+  url: string;
+  credentials: PortalCredentials;
+}
+
+export type HandlerInput<M extends MethodName> = z.output<Methods[M]['input']>;
+
+/** One function per contract method; inputs arrive already validated by the IPC/web wrapper. */
+export type Handlers = { [M in MethodName]: (input: HandlerInput<M>) => Promise<MethodOutput<M>> };
+
+export interface ConsoleEvents {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+export interface ConsoleCoreOptions {
+  /** the console's user data folder (settings.json lives here) */
+  dataDir: string;
+  secretStore: SecretStore;
+  mode: 'electron' | 'web';
+  version: string;
+  builtinPortal: BuiltinPortal | null;
+  /** injectable clock for tests and accelerated-time runs; defaults to Date.now */
+  now?: () => number;
+}
+
+export interface ConsoleCore {
+  handlers: Handlers;
+  events: ConsoleEvents;
+  close(): Promise<void>;
+}

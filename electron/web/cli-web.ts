@@ -1,0 +1,4 @@
+export async function runWebCommand(_argv: string[]): Promise<number> {
+  process.stderr.write('portal-console web: not implemented yet\n');
+  return 1;
+}

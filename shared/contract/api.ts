@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import {
+  alertSchema,
+  allocationSchema,
+  capacityPointSchema,
+  fleetSnapshotSchema,
+  keychainStatusSchema,
+  personLookupSchema,
+  portalSnapshotSchema,
+  portalViewSchema,
+  rosterParseSchema,
+  rosterRowSchema,
+  rosterStateSchema,
+  scheduleSchema,
+  settingsSchema,
+} from './domain';
+
+/**
+ * The one contract between the renderer and the main process (IPC in Electron, loopback HTTP in web mode).
+ * Every method takes one input validated by its schema and resolves to Result<output>. Inputs are untrusted.
+ */
+
+const id = z.string().min(1).max(200);
+/** Portal names, environment and session names are Django slugs on the portal side. */
+const slug = z.string().regex(/^[-a-zA-Z0-9_]+$/, 'must be letters, digits, "-" or "_"').max(200);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+const secret = z.string().min(1).max(4096);
+
+export const portalInputSchema = z.object({
+  label: z.string().trim().min(1).max(100),
+  baseUrl: httpUrl,
+  clientId: z.string().min(1).max(200),
+  clientSecret: secret,
+  username: z.string().min(1).max(150),
+  password: secret,
+  pollIntervalMs: z.number().int().min(1000).max(600_000).optional(),
+  defaultIndexUrl: httpUrl.optional(),
+  enabled: z.boolean().optional(),
+});
+export type PortalInput = z.infer<typeof portalInputSchema>;
+
+export const portalUpdateSchema = portalInputSchema
+  .partial()
+  .extend({ id });
+export type PortalUpdate = z.infer<typeof portalUpdateSchema>;
+
+export const sessionRequestSchema = z
+  .object({
+    portalId: id,
+    environment: slug,
+    /** portal user id; when absent the email is used to derive one */
+    user: z.string().trim().max(150).optional(),
+    email: z.email().max(254).optional(),
+    firstName: z.string().trim().max(150).optional(),
+    lastName: z.string().trim().max(150).optional(),
+    indexUrl: httpUrl.optional(),
+    /** activation timeout in seconds; 0 disables it */
+    timeout: z.number().int().min(0).max(86_400).optional(),
+  })
+  .refine((v) => Boolean(v.user) || Boolean(v.email), { message: 'a user id or an email is needed' });
+export type SessionRequest = z.infer<typeof sessionRequestSchema>;
+
+const sessionRef = z.object({ portalId: id, session: slug });
+
+const bulkAction = z.enum(['extend', 'terminate']);
+
+const empty = z.object({}).strict();
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+
+export const methods = {
+  'app.info': method(
+    empty,
+    z.object({
+      version: z.string(),
+      mode: z.enum(['electron', 'web']),
+      keychain: keychainStatusSchema,
+      settingsWarning: z.string().nullable(),
+    }),
+  ),
+  'portals.list': method(empty, z.array(portalViewSchema)),
+  'portals.add': method(portalInputSchema, portalViewSchema),
+  'portals.update': method(portalUpdateSchema, portalViewSchema),
+  'portals.remove': method(z.object({ id }), z.object({ id })),
+  'portals.test': method(
+    z.union([z.object({ id }), z.object({ draft: portalInputSchema })]),
+    z.object({ ok: z.boolean(), message: z.string(), portalName: z.string().nullable(), latencyMs: z.number() }),
+  ),
+  'monitor.snapshot': method(empty, fleetSnapshotSchema),
+  'monitor.history': method(z.object({ portalId: id, sinceMs: z.number().optional() }), z.array(capacityPointSchema)),
+  'sessions.request': method(sessionRequestSchema, allocationSchema),
+  'sessions.extend': method(sessionRef, scheduleSchema),
+  'sessions.terminate': method(sessionRef, z.object({ session: z.string(), expires: z.string().nullable() })),
+  /** Step one of a bulk action: names what would be done and returns a short-lived confirmation token. */
+  'sessions.bulkPrepare': method(
+    z.object({ portalId: id, environment: slug, action: bulkAction, sessions: z.array(slug).max(10_000).optional() }),
+    z.object({ confirmToken: z.string(), action: bulkAction, sessions: z.array(z.string()), expiresAt: z.number() }),
+  ),
+  'sessions.bulkExecute': method(
+    z.object({ confirmToken: z.string().min(1).max(200) }),
+    z.object({
+      action: bulkAction,
+      results: z.array(z.object({ session: z.string(), ok: z.boolean(), message: z.string() })),
+    }),
+  ),
+  'people.find': method(z.object({ query: z.string().trim().min(1).max(254) }), personLookupSchema),
+  'roster.parse': method(z.object({ csv: z.string().max(5_000_000) }), rosterParseSchema),
+  'roster.start': method(
+    z.object({
+      portalId: id,
+      environment: slug,
+      rows: z.array(rosterRowSchema).min(1).max(10_000),
+      indexUrl: httpUrl.optional(),
+      concurrency: z.number().int().min(1).max(32).optional(),
+    }),
+    rosterStateSchema,
+  ),
+  'roster.get': method(z.object({ rosterId: id }), rosterStateSchema),
+  'roster.cancel': method(z.object({ rosterId: id }), rosterStateSchema),
+  'roster.retryFailed': method(z.object({ rosterId: id }), rosterStateSchema),
+  'roster.exportCsv': method(z.object({ rosterId: id }), z.object({ filename: z.string(), csv: z.string() })),
+  'settings.get': method(empty, settingsSchema),
+  'settings.update': method(settingsSchema, settingsSchema),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+export const methodNames = Object.keys(methods) as MethodName[];
+
+/** Pushes from main to the renderer. */
+export const events = {
+  /** one portal's snapshot, sent only when something other than the passing of time changed */
+  'monitor.portal': portalSnapshotSchema,
+  /** a portal was removed */
+  'monitor.portalRemoved': z.object({ portalId: z.string() }),
+  'roster.progress': rosterStateSchema,
+  'alerts.raised': alertSchema,
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export const eventNames = Object.keys(events) as EventName[];

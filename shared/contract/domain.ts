@@ -1,0 +1,220 @@
+import { z } from 'zod';
+
+/** Domain types the renderer shows. Nothing here ever carries a secret (password, client secret, token). */
+
+export const portalStatusSchema = z.enum([
+  'connecting', // no answer yet since the console started or the portal was added
+  'live', // the last poll succeeded
+  'stale', // the last poll failed; data shown is from lastSeenAt
+  'offline', // several polls failed in a row
+  'credentials-rejected', // the portal refused the robot credentials
+  'disabled', // polling switched off by the user
+]);
+export type PortalStatus = z.infer<typeof portalStatusSchema>;
+
+export const keychainStatusSchema = z.object({
+  available: z.boolean(),
+  /** e.g. "keytar (Secret Service)"; or why it is missing */
+  backend: z.string(),
+  message: z.string(),
+});
+export type KeychainStatus = z.infer<typeof keychainStatusSchema>;
+
+export const portalViewSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  baseUrl: z.string(),
+  clientId: z.string(),
+  username: z.string(),
+  builtin: z.boolean(),
+  enabled: z.boolean(),
+  pollIntervalMs: z.number().int(),
+  defaultIndexUrl: z.string(),
+  /** Secrets are never sent; only whether the keychain (or this run's memory) holds them. */
+  secrets: z.object({ clientSecret: z.boolean(), password: z.boolean(), persisted: z.boolean() }),
+});
+export type PortalView = z.infer<typeof portalViewSchema>;
+
+export const workshopInfoSchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  vendor: z.string(),
+  difficulty: z.string(),
+  duration: z.string(),
+  tags: z.array(z.string()),
+  labels: z.record(z.string(), z.string()),
+  logo: z.string(),
+  url: z.string(),
+});
+export type WorkshopInfo = z.infer<typeof workshopInfoSchema>;
+
+export const sessionStateSchema = z.enum(['STARTING', 'WAITING', 'RUNNING', 'STOPPING', 'STOPPED', 'UNKNOWN']);
+export type SessionState = z.infer<typeof sessionStateSchema>;
+
+export const sessionViewSchema = z.object({
+  name: z.string(),
+  state: sessionStateSchema,
+  user: z.string(),
+  started: z.string().nullable(),
+  /** Portal-clock ISO time; countdowns use it with the portal's clockOffsetMs. null: no expiry. */
+  expires: z.string().nullable(),
+  extendable: z.boolean().nullable(),
+});
+export type SessionView = z.infer<typeof sessionViewSchema>;
+
+export const environmentViewSchema = z.object({
+  name: z.string(),
+  state: z.string(),
+  workshop: workshopInfoSchema,
+  /** seconds; 0 when sessions never expire */
+  duration: z.number(),
+  capacity: z.number(),
+  reserved: z.number(),
+  allocated: z.number(),
+  available: z.number(),
+  sessions: z.array(sessionViewSchema),
+});
+export type EnvironmentView = z.infer<typeof environmentViewSchema>;
+
+export const portalSnapshotSchema = z.object({
+  portalId: z.string(),
+  label: z.string(),
+  status: portalStatusSchema,
+  /** local epoch ms of the last successful poll */
+  lastSeenAt: z.number().nullable(),
+  lastError: z.string().nullable(),
+  /** portal clock minus local clock, in ms, from the Date header */
+  clockOffsetMs: z.number(),
+  portal: z
+    .object({
+      name: z.string(),
+      url: z.string(),
+      maximum: z.number(),
+      registered: z.number(),
+      anonymous: z.number(),
+      allocated: z.number(),
+    })
+    .nullable(),
+  environments: z.array(environmentViewSchema),
+});
+export type PortalSnapshot = z.infer<typeof portalSnapshotSchema>;
+
+export const fleetSnapshotSchema = z.object({
+  generatedAt: z.number(),
+  portals: z.array(portalSnapshotSchema),
+});
+export type FleetSnapshot = z.infer<typeof fleetSnapshotSchema>;
+
+export const capacityPointSchema = z.object({
+  /** local epoch ms */
+  t: z.number(),
+  portalAllocated: z.number(),
+  environments: z.record(z.string(), z.object({ allocated: z.number(), available: z.number(), capacity: z.number() })),
+});
+export type CapacityPoint = z.infer<typeof capacityPointSchema>;
+
+export const allocationSchema = z.object({
+  portalId: z.string(),
+  session: z.string(),
+  user: z.string(),
+  environment: z.string(),
+  workshop: z.string(),
+  /** absolute URL; it carries the activation token, so it is shown to the user but never logged */
+  activationUrl: z.string(),
+  /** local epoch ms by which the link must be opened, or null when no activation deadline applies */
+  activateBy: z.number().nullable(),
+});
+export type Allocation = z.infer<typeof allocationSchema>;
+
+export const personSessionSchema = z.object({
+  portalId: z.string(),
+  portalLabel: z.string(),
+  name: z.string(),
+  workshop: z.string(),
+  environment: z.string(),
+  state: sessionStateSchema,
+  started: z.string().nullable(),
+  expires: z.string().nullable(),
+  extendable: z.boolean().nullable(),
+  clockOffsetMs: z.number(),
+});
+export type PersonSession = z.infer<typeof personSessionSchema>;
+
+export const personLookupSchema = z.object({
+  query: z.string(),
+  sessions: z.array(personSessionSchema),
+  /** portals that could not be asked, with the reason */
+  failures: z.array(z.object({ portalId: z.string(), portalLabel: z.string(), message: z.string() })),
+});
+export type PersonLookup = z.infer<typeof personLookupSchema>;
+
+export const scheduleSchema = z.object({
+  session: z.string(),
+  status: z.string(),
+  started: z.string().nullable(),
+  expires: z.string().nullable(),
+  extended: z.boolean(),
+  extendable: z.boolean().nullable(),
+});
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+export const rosterRowSchema = z.object({
+  line: z.number().int(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  /** portal user id; defaults to a slug of the email when the roster has no user column */
+  user: z.string(),
+});
+export type RosterRow = z.infer<typeof rosterRowSchema>;
+
+export const rosterParseSchema = z.object({
+  rows: z.array(rosterRowSchema),
+  errors: z.array(z.object({ line: z.number().int(), reason: z.string(), raw: z.string() })),
+});
+export type RosterParse = z.infer<typeof rosterParseSchema>;
+
+export const rosterRowResultSchema = z.object({
+  line: z.number().int(),
+  user: z.string(),
+  email: z.string(),
+  status: z.enum(['pending', 'running', 'allocated', 'failed', 'cancelled']),
+  session: z.string().nullable(),
+  activationUrl: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type RosterRowResult = z.infer<typeof rosterRowResultSchema>;
+
+export const rosterStateSchema = z.object({
+  rosterId: z.string(),
+  portalId: z.string(),
+  environment: z.string(),
+  status: z.enum(['running', 'done', 'cancelled']),
+  total: z.number().int(),
+  allocated: z.number().int(),
+  failed: z.number().int(),
+  rows: z.array(rosterRowResultSchema),
+});
+export type RosterState = z.infer<typeof rosterStateSchema>;
+
+export const settingsSchema = z.object({
+  alerts: z.object({
+    capacityPercent: z.number().min(1).max(100),
+    expiringMinutes: z.number().min(1).max(24 * 60),
+    notifyOs: z.boolean(),
+  }),
+  theme: z.enum(['system', 'light', 'dark']),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const alertSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['capacity', 'portal-offline', 'credentials-rejected', 'expiring']),
+  portalId: z.string(),
+  environment: z.string().nullable(),
+  session: z.string().nullable(),
+  message: z.string(),
+  raisedAt: z.number(),
+});
+export type Alert = z.infer<typeof alertSchema>;
