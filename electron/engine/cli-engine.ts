@@ -1,4 +1,131 @@
-export async function runEngineCommand(_argv: string[]): Promise<number> {
-  process.stderr.write('portal-console engine: not implemented yet\n');
-  return 1;
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EngineConfigError, startEngine, type EngineOptions } from './index';
+
+const HELP = `Usage: portal-console engine [options]
+
+Runs the built-in training portal: the Educates / Learning Center portal REST API on one port,
+persisted in SQLite. Without --config it serves a built-in demo portal.
+
+Options:
+  --config FILE         multi-document YAML with one TrainingPortal and its Workshop resources
+  --data DIR            data folder for portal.db and credentials.json
+                        (default: ${defaultDataDir()})
+  --host HOST           address to listen on (default 127.0.0.1; anything else exposes the portal)
+  --port PORT           port to listen on (default 8080; 0 picks a free port)
+  --startup-delay MS    simulated Kubernetes start-up: sessions stay STARTING this long (default 0)
+  --webhook URL         analytics webhook receiving every portal event as a JSON POST
+  -h, --help            show this help
+
+On start it prints "listening on <url>", then where the robot credentials come from.
+SIGINT or SIGTERM stops it cleanly.
+`;
+
+/** The per-user app data folder: $XDG_DATA_HOME or ~/.local/share, ~/Library/Application Support, %APPDATA%. */
+export function defaultDataDir(): string {
+  const home = homedir();
+  let base: string;
+  if (process.platform === 'win32') base = process.env['APPDATA'] ?? join(home, 'AppData', 'Roaming');
+  else if (process.platform === 'darwin') base = join(home, 'Library', 'Application Support');
+  else base = process.env['XDG_DATA_HOME'] || join(home, '.local', 'share');
+  return join(base, 'portal-console', 'engine');
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+export async function runEngineCommand(argv: string[]): Promise<number> {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse(argv).values;
+  } catch (err) {
+    process.stderr.write(`portal-console engine: ${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help === true) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const port = values.port === undefined ? 8080 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`portal-console engine: --port must be 0–65535, got "${values.port ?? ''}"\n`);
+    return 2;
+  }
+  const delay = values['startup-delay'] === undefined ? 0 : Number(values['startup-delay']);
+  if (!Number.isInteger(delay) || delay < 0) {
+    process.stderr.write(`portal-console engine: --startup-delay must be a whole number of milliseconds\n`);
+    return 2;
+  }
+  const options: EngineOptions = {
+    dataDir: values.data ?? defaultDataDir(),
+    host: values.host ?? '127.0.0.1',
+    port,
+    startupDelayMs: delay,
+    log: (line) => process.stderr.write(`${line}\n`),
+  };
+  if (values.config !== undefined) options.configPath = values.config;
+  if (values.webhook !== undefined) options.analyticsWebhookUrl = values.webhook;
+  let engine: Awaited<ReturnType<typeof startEngine>>;
+  try {
+    engine = await startEngine(options);
+  } catch (err) {
+    if (err instanceof EngineConfigError) process.stderr.write(`portal-console engine: ${err.message}\n`);
+    else process.stderr.write(`portal-console engine: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  process.stdout.write(`listening on ${engine.url}\n`);
+  process.stdout.write(`robot credentials: ${engine.credentialsSource}\n`);
+  const credFile = join(options.dataDir, 'credentials.json');
+  if (engine.credentialsSource.includes(credFile)) {
+    const f = shellQuote(credFile);
+    process.stdout.write(
+      `get a token (reads the secrets from that file; needs jq):\n` +
+        `  curl -s -u "$(jq -r '.robot.clientId + ":" + .robot.clientSecret' ${f})" \\\n` +
+        `    --data-urlencode grant_type=password \\\n` +
+        `    --data-urlencode "username=$(jq -r .robot.username ${f})" \\\n` +
+        `    --data-urlencode "password=$(jq -r .robot.password ${f})" \\\n` +
+        `    ${engine.url}/oauth2/token/\n`,
+    );
+  } else {
+    process.stdout.write(
+      `get a token: read the robot username/password and client id/secret from ${engine.credentialsSource.replace(/^config file /, '')} ` +
+        `(spec.portal.credentials.robot, spec.portal.clients.robot), then:\n` +
+        `  curl -s -u "$CLIENT_ID:$CLIENT_SECRET" --data-urlencode grant_type=password --data-urlencode "username=$ROBOT_USER" --data-urlencode "password=$ROBOT_PASSWORD" ${engine.url}/oauth2/token/\n`,
+    );
+  }
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      engine.close().then(
+        () => resolve(0),
+        (err: unknown) => {
+          process.stderr.write(`portal-console engine: error while stopping: ${err instanceof Error ? err.message : String(err)}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      config: { type: 'string' },
+      data: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'startup-delay': { type: 'string' },
+      webhook: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
 }

@@ -1,0 +1,48 @@
+/**
+ * Expiry and extension rules of the portal's Session model (reference §9.6). All durations in seconds, times in ms.
+ */
+export interface ExpiryInputs {
+  /** workshop duration (`expires`) in seconds; 0 = no expiry */
+  duration: number;
+  /** `overtime` in seconds; 0 = not set */
+  overtime: number;
+  /** `deadline` in seconds, already raised to at least `duration` */
+  deadline: number;
+}
+
+const FOUR_HOURS = 4 * 3600;
+
+export function extensionThreshold(duration: number): number {
+  return Math.max(300, Math.min(duration, FOUR_HOURS) / 4);
+}
+
+export function extensionAmount(inputs: ExpiryInputs): number {
+  return inputs.overtime > 0 ? Math.max(300, inputs.overtime) : extensionThreshold(inputs.duration);
+}
+
+/** Whole seconds left, never negative (Python `int()` of a positive timedelta truncates like floor). */
+export function countdown(expiresMs: number, nowMs: number): number {
+  return Math.max(0, Math.floor((expiresMs - nowMs) / 1000));
+}
+
+export function isExpiring(inputs: ExpiryInputs, expiresMs: number | null, nowMs: number): boolean {
+  if (expiresMs === null) return false;
+  return (expiresMs - nowMs) / 1000 < extensionThreshold(inputs.duration);
+}
+
+export function isExtendable(
+  inputs: ExpiryInputs,
+  running: boolean,
+  startedMs: number | null,
+  expiresMs: number | null,
+  nowMs: number,
+): boolean {
+  if (!running || expiresMs === null || startedMs === null) return false;
+  if (!(expiresMs < startedMs + inputs.deadline * 1000)) return false;
+  return (expiresMs - nowMs) / 1000 < extensionAmount(inputs);
+}
+
+/** New expiry after one extension: `min(expires + extension, started + deadline)`. */
+export function extendedExpiry(inputs: ExpiryInputs, startedMs: number, expiresMs: number): number {
+  return Math.min(expiresMs + extensionAmount(inputs) * 1000, startedMs + inputs.deadline * 1000);
+}

@@ -1,0 +1,69 @@
+/** The normalized portal configuration the engine runs from (whether it came from YAML or the built-in demo). */
+
+export interface RequestParameter {
+  name: string;
+  value: string;
+  /** `generate: expression` with a regex-like pattern in `from` */
+  generate: string | null;
+  from: string | null;
+}
+
+export interface WorkshopDefinition {
+  name: string;
+  title: string;
+  description: string;
+  vendor: string;
+  authors: string[];
+  difficulty: string;
+  duration: string;
+  tags: string[];
+  labels: Record<string, string>;
+  logo: string;
+  url: string;
+  parameters: RequestParameter[];
+}
+
+/** One `spec.workshops[]` entry with the portal defaults applied and clamped as in reference §9.1. */
+export interface WorkshopEntry {
+  /** Workshop resource name */
+  name: string;
+  /** published name (`alias`), or the resource name */
+  alias: string | null;
+  position: number;
+  capacity: number;
+  reserved: number;
+  initial: number;
+  /** seconds; 0 = none */
+  expires: number;
+  overtime: number;
+  /** already raised to at least `expires` */
+  deadline: number;
+  orphaned: number;
+  overdue: number;
+  /** workshop.defaults.labels < Workshop spec.labels < entry labels */
+  labels: Record<string, string>;
+  workshop: WorkshopDefinition;
+}
+
+export interface PartialCredentials {
+  admin: { username?: string; password?: string };
+  robot: { username?: string; password?: string; clientId?: string; clientSecret?: string };
+}
+
+export interface PortalConfig {
+  name: string;
+  /** where it came from, for messages: a file path or "built-in demo portal" */
+  source: string;
+  fromFile: boolean;
+  maximum: number;
+  registered: number;
+  anonymous: number;
+  registrationType: 'one-step' | 'anonymous';
+  registrationEnabled: boolean;
+  index: string | null;
+  catalogVisibility: 'public' | 'private';
+  labels: Record<string, string>;
+  webhookUrl: string | null;
+  credentials: PartialCredentials;
+  workshops: WorkshopEntry[];
+}

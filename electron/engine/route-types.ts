@@ -1,0 +1,21 @@
+import type { Context } from './http-util';
+import type { UserRecord } from './model';
+import type { PortalState } from './portal-state';
+
+export interface EngineContext {
+  state: PortalState;
+  log: (line: string) => void;
+}
+
+/**
+ * `bearer`: a valid token is required (403 with an empty body otherwise) and checked before the method;
+ * `catalog`: like bearer unless the catalog is public; `none`: no token (OAuth endpoints and browser pages).
+ */
+export type AuthMode = 'bearer' | 'catalog' | 'none';
+
+export interface Route {
+  pattern: RegExp;
+  methods: string[];
+  auth: AuthMode;
+  handler: (ctx: Context, caller: UserRecord | null, engine: EngineContext) => void | Promise<void>;
+}

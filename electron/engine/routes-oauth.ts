@@ -1,0 +1,124 @@
+import { parseFormQuery, first } from './query-string';
+import { sendJson, sendText, type Context } from './http-util';
+import { verifySecret } from './credentials';
+import { ACCESS_TOKEN_SECONDS } from './portal-state';
+import type { EngineContext, Route } from './route-types';
+
+/** OAuth2 as django-oauth-toolkit 2.3.0 / oauthlib answer it (reference §2). */
+
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+function oauthError(ctx: Context, status: number, error: string, description?: string): void {
+  const body = description === undefined ? { error } : { error, error_description: description };
+  sendJson(ctx.res, status, JSON.stringify(body), NO_STORE);
+}
+
+interface ClientCredentials {
+  clientId: string | null;
+  clientSecret: string | null;
+  viaBasic: boolean;
+}
+
+function clientCredentials(ctx: Context, form: Map<string, string[]>): ClientCredentials | 'malformed' {
+  const header = ctx.req.headers.authorization;
+  if (header !== undefined && /^Basic\s+/i.test(header)) {
+    const decoded = Buffer.from(header.replace(/^Basic\s+/i, '').trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return 'malformed';
+    try {
+      return {
+        clientId: decodeURIComponent(decoded.slice(0, colon)),
+        clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
+        viaBasic: true,
+      };
+    } catch {
+      return 'malformed';
+    }
+  }
+  return { clientId: first(form, 'client_id') ?? null, clientSecret: first(form, 'client_secret') ?? null, viaBasic: false };
+}
+
+/** The robot application is a public client: the secret is optional, but when one is sent it must be right. */
+async function authenticateClient(engine: EngineContext, creds: ClientCredentials | 'malformed'): Promise<boolean> {
+  const client = engine.state.client;
+  if (creds === 'malformed' || client === null || creds.clientId === null || creds.clientId !== client.clientId) return false;
+  if (creds.clientSecret === null || (creds.clientSecret === '' && !creds.viaBasic)) return true;
+  return verifySecret(creds.clientSecret, client.secretHash);
+}
+
+async function tokenHandler(ctx: Context, _caller: unknown, engine: EngineContext): Promise<void> {
+  const form = parseFormQuery((await ctx.body()).toString('utf8'));
+  const grantType = first(form, 'grant_type');
+  if (grantType === undefined || grantType === '' || !['password', 'refresh_token', 'authorization_code', 'client_credentials'].includes(grantType)) {
+    oauthError(ctx, 400, 'unsupported_grant_type');
+    return;
+  }
+  if (!(await authenticateClient(engine, clientCredentials(ctx, form)))) {
+    oauthError(ctx, 401, 'invalid_client');
+    return;
+  }
+  const state = engine.state;
+  if (grantType === 'password') {
+    for (const param of ['username', 'password']) {
+      if ((first(form, param) ?? '') === '') {
+        oauthError(ctx, 400, 'invalid_request', `Request is missing ${param} parameter.`);
+        return;
+      }
+      if ((form.get(param)?.length ?? 0) > 1) {
+        oauthError(ctx, 400, 'invalid_request', `Duplicate ${param} parameter.`);
+        return;
+      }
+    }
+    const user = state.usersByName.get(first(form, 'username') ?? '');
+    const ok = user !== undefined && (await verifySecret(first(form, 'password') ?? '', user.passwordHash));
+    // the user may have been removed while scrypt ran: look it up again
+    if (!ok || user === undefined || state.usersByName.get(user.username) !== user) {
+      oauthError(ctx, 400, 'invalid_grant', 'Invalid credentials given.');
+      return;
+    }
+    sendTokens(ctx, engine, user);
+    return;
+  }
+  if (grantType === 'refresh_token') {
+    const refresh = first(form, 'refresh_token') ?? '';
+    if (refresh === '') {
+      oauthError(ctx, 400, 'invalid_request', 'Missing refresh token parameter.');
+      return;
+    }
+    const user = state.userForRefreshToken(refresh);
+    if (user === null) {
+      oauthError(ctx, 400, 'invalid_grant');
+      return;
+    }
+    state.revokeToken(refresh); // rotation: the old refresh token (and its access token) stop working now
+    sendTokens(ctx, engine, user);
+    return;
+  }
+  oauthError(ctx, 400, 'unauthorized_client');
+}
+
+function sendTokens(ctx: Context, engine: EngineContext, user: Parameters<EngineContext['state']['issueTokens']>[0]): void {
+  const { access, refresh } = engine.state.issueTokens(user);
+  const body = `{"access_token":"${access}","expires_in":${ACCESS_TOKEN_SECONDS},"token_type":"Bearer","scope":"user:info","refresh_token":"${refresh}"}`;
+  sendJson(ctx.res, 200, body, NO_STORE);
+}
+
+async function revokeHandler(ctx: Context, _caller: unknown, engine: EngineContext): Promise<void> {
+  const form = parseFormQuery((await ctx.body()).toString('utf8'));
+  if (!(await authenticateClient(engine, clientCredentials(ctx, form)))) {
+    oauthError(ctx, 401, 'invalid_client');
+    return;
+  }
+  const token = first(form, 'token') ?? '';
+  if (token === '') {
+    oauthError(ctx, 400, 'invalid_request', 'Missing token parameter.');
+    return;
+  }
+  engine.state.revokeToken(token);
+  sendText(ctx.res, 200, ''); // RFC 7009: 200 even for an unknown token
+}
+
+export const oauthRoutes: Route[] = [
+  { pattern: /^\/oauth2\/token\/$/, methods: ['POST', 'OPTIONS'], auth: 'none', handler: tokenHandler },
+  { pattern: /^\/oauth2\/revoke-token\/$/, methods: ['POST', 'OPTIONS'], auth: 'none', handler: revokeHandler },
+];

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { HttpError, readCookie, sendHtml, sendRedirect, type Context } from './http-util';
+import { EnvironmentState, SESSION_STATE_NAMES, SessionState, type SessionRecord, type UserRecord } from './model';
+import { first, updateQueryParams } from './query-string';
+import type { EngineContext, Route } from './route-types';
+import { constantTimeEqual } from './routes-api';
+import { catalogPage, sessionPage, type Page } from './web-pages';
+import { formatDateTime } from './datetime';
+
+/**
+ * The browser side: activation, the session page, the web create flow and a small catalog, so redirects
+ * land somewhere real. The login cookie is HttpOnly (scripts cannot steal it) and SameSite=Lax (other sites
+ * cannot make a browser send it with their POSTs); only its SHA-256 is stored.
+ */
+const COOKIE = 'sessionid';
+const COOKIE_MAX_AGE = 14 * 24 * 3600;
+const SLUG = '[-a-zA-Z0-9_]+';
+
+function browserUser(ctx: Context, engine: EngineContext): UserRecord | null {
+  const id = readCookie(ctx.req, COOKIE);
+  return id === null || id === '' ? null : engine.state.userForBrowserSession(id);
+}
+
+function loginCookie(engine: EngineContext, user: UserRecord): string {
+  const id = engine.state.createBrowserSession(user);
+  return `${COOKIE}=${id}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${COOKIE_MAX_AGE}`;
+}
+
+/** Where redirects go (reference §10): the stored/given index_url, PORTAL_INDEX for non-staff, the catalog. */
+function indexFor(engine: EngineContext, indexUrl: string | null, user: UserRecord | null): string {
+  if (indexUrl !== null && indexUrl !== '') return indexUrl;
+  const portalIndex = engine.state.settings.index;
+  if (portalIndex !== null && user?.isStaff !== true) return portalIndex;
+  return '/workshops/catalog/';
+}
+
+function sendPage(ctx: Context, p: Page, headers: Record<string, string> = {}): void {
+  sendHtml(ctx.res, 200, p.html, { 'content-security-policy': p.csp, ...headers });
+}
+
+function activate(ctx: Context, _caller: UserRecord | null, engine: EngineContext): void {
+  const state = engine.state;
+  const q = ctx.query();
+  const token = first(q, 'token') ?? '';
+  if (token === '') throw new HttpError(400, 'No access token supplied');
+  const s = state.sessionsByName.get(ctx.params['session'] ?? '');
+  if (s !== undefined && s.state === SessionState.STOPPED) {
+    const user = browserUser(ctx, engine);
+    if (user !== null && s.owner === user && s.indexUrl !== null && s.indexUrl !== '') {
+      sendRedirect(ctx.res, 302, updateQueryParams(s.indexUrl, { notification: 'session-deleted' }));
+      return;
+    }
+  }
+  if (s === undefined || s.state === SessionState.STOPPED) throw new HttpError(400, 'Invalid session name supplied');
+  if (s.token === null || !constantTimeEqual(s.token, token)) throw new HttpError(400, 'Invalid access token for session');
+  const owner = s.owner;
+  if (owner === null) throw new HttpError(400, 'No owner defined for session');
+  state.activate(s);
+  sendRedirect(ctx.res, 302, `/workshops/session/${s.name}/`, { 'set-cookie': loginCookie(engine, owner), 'cache-control': 'no-store' });
+}
+
+/** The session the logged-in browser user may see, or a redirect already sent. */
+function ownSession(ctx: Context, engine: EngineContext): { s: SessionRecord; user: UserRecord } | null {
+  const user = browserUser(ctx, engine);
+  const s = engine.state.sessionsByName.get(ctx.params['session'] ?? '');
+  if (user === null || s === undefined || (s.owner !== user && !user.isStaff)) {
+    sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, null, user), { notification: 'session-invalid' }));
+    return null;
+  }
+  if (s.state === SessionState.STOPPED) {
+    sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, s.indexUrl, user), { notification: 'session-deleted' }));
+    return null;
+  }
+  return { s, user };
+}
+
+function sessionView(ctx: Context, _caller: UserRecord | null, engine: EngineContext): void {
+  const found = ownSession(ctx, engine);
+  if (found === null) return;
+  const { s } = found;
+  const p = sessionPage({
+    portalName: engine.state.name,
+    title: s.env.workshop.title || s.env.workshopName,
+    session: s.name,
+    state: SESSION_STATE_NAMES[s.state],
+    expires: s.expires === null ? null : formatDateTime(s.expires),
+  });
+  sendPage(ctx, p);
+}
+
+function deleteSession(ctx: Context, _caller: UserRecord | null, engine: EngineContext): void {
+  const found = ownSession(ctx, engine);
+  if (found === null) return;
+  const { s, user } = found;
+  if (s.state !== SessionState.STOPPING) engine.state.transaction(() => engine.state.stopSession(s, 'Session/Terminate'));
+  const notification = first(ctx.query(), 'notification') || 'session-deleted';
+  sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, s.indexUrl, user), { notification }));
+}
+
+function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineContext, autoLogin: boolean): void {
+  const state = engine.state;
+  const indexUrl = first(ctx.query(), 'index_url') || null;
+  let user = browserUser(ctx, engine);
+  const env = state.environmentsByName.get(ctx.params['env'] ?? '');
+  if (env === undefined) {
+    sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, indexUrl, user), { notification: 'workshop-invalid' }));
+    return;
+  }
+  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  if (user === null) {
+    const anonymous = state.settings.registrationType === 'anonymous' && state.settings.registrationEnabled;
+    if (!autoLogin || !anonymous) throw new HttpError(403, 'Login required: this portal does not allow anonymous access');
+  }
+  if (env.state !== EnvironmentState.RUNNING) {
+    sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, indexUrl, user), { notification: 'session-unavailable' }));
+    return;
+  }
+  const result = state.transaction(() => {
+    if (user === null) user = state.createUser(`anon@educates:${randomUUID()}`, { isAnonymous: true });
+    return state.allocate(env, user, { token: null, timeout: 0, reacquire: null, indexUrl, analyticsUrl: null, params: [] });
+  });
+  const loggedIn = user as UserRecord | null;
+  if (loggedIn !== null && browserUser(ctx, engine) !== loggedIn) headers['set-cookie'] = loginCookie(engine, loggedIn);
+  if (!result.ok) {
+    sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, indexUrl, loggedIn), { notification: 'session-unavailable' }), headers);
+    return;
+  }
+  sendRedirect(ctx.res, 302, `/workshops/session/${result.session.name}/`, headers);
+}
+
+function catalogHtml(ctx: Context, _caller: UserRecord | null, engine: EngineContext): void {
+  const state = engine.state;
+  const items = [...state.environments.values()]
+    .filter((e) => e.state === EnvironmentState.RUNNING)
+    .sort((a, b) => a.position - b.position)
+    .map((e) => ({
+      environment: e.name,
+      title: e.workshop.title || e.workshopName,
+      description: e.workshop.description,
+      capacity: e.capacity,
+      allocated: e.allocated.size,
+      available: e.available.size,
+      duration: e.expires,
+    }));
+  const canStart = state.settings.registrationType === 'anonymous' && state.settings.registrationEnabled;
+  sendPage(ctx, catalogPage(state.name, items, first(ctx.query(), 'notification'), canStart));
+}
+
+export const webRoutes: Route[] = [
+  { pattern: /^\/$/, methods: ['GET'], auth: 'none', handler: (ctx) => sendRedirect(ctx.res, 302, '/workshops/catalog/') },
+  { pattern: /^\/workshops\/catalog\/$/, methods: ['GET'], auth: 'none', handler: catalogHtml },
+  { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/activate/$`), methods: ['GET'], auth: 'none', handler: activate },
+  { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/$`), methods: ['GET'], auth: 'none', handler: sessionView },
+  { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/delete/$`), methods: ['GET'], auth: 'none', handler: deleteSession },
+  { pattern: new RegExp(`^/workshops/environment/(?<env>${SLUG})/create/$`), methods: ['GET'], auth: 'none', handler: (c, u, e) => createSession(c, u, e, true) },
+  { pattern: new RegExp(`^/workshops/environment/(?<env>${SLUG})/$`), methods: ['GET'], auth: 'none', handler: (c, u, e) => createSession(c, u, e, false) },
+];

@@ -1,0 +1,162 @@
+/** The headless CLI (`portal-console engine …`) run from sources: help, bad config, signals, demo portal, flags. */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { getToken, makeTempDir, runEngineCli, spawnEngineCli, type EngineCliProcess } from '../support/engine-harness';
+import { catalogEnvironmentsSchema } from '../support/portal-schemas';
+import { startWebhookReceiver } from '../support/webhook-receiver';
+import { config, qs, INDEX_URL } from './helpers';
+
+interface StoredCredentials {
+  robot: { clientId: string; clientSecret: string; username: string; password: string };
+  admin: { username: string; password: string };
+}
+
+let tmp: ReturnType<typeof makeTempDir>;
+const running = new Set<EngineCliProcess>();
+before(() => {
+  tmp = makeTempDir('engine-cli-');
+});
+after(async () => {
+  for (const p of running) {
+    p.kill('SIGKILL');
+    await p.exited;
+  }
+  tmp?.cleanup();
+});
+
+async function spawn(args: string[]): Promise<EngineCliProcess> {
+  const p = await spawnEngineCli(args);
+  running.add(p);
+  void p.exited.then(() => running.delete(p));
+  return p;
+}
+
+test('--help documents every option and exits 0', async () => {
+  const { code, stdout, stderr } = await runEngineCli(['--help']);
+  assert.equal(code, 0, stderr);
+  for (const option of ['--config', '--data', '--host', '--port', '--startup-delay', '--webhook', '--help']) {
+    assert.ok(stdout.includes(option), `help mentions ${option}:\n${stdout}`);
+  }
+});
+
+test('a bad config prints an error naming file and field, and exits 1 without listening', async () => {
+  const file = path.join(tmp.dir, 'broken.yaml');
+  fs.writeFileSync(file, config('broken-portal', { workshops: [{ name: 'lab-b', capacity: 1, expires: '10x' }] }));
+  const dataDir = path.join(tmp.dir, 'broken-data');
+  const { code, stdout, stderr } = await runEngineCli(['--config', file, '--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
+  assert.equal(code, 1);
+  assert.ok(!stdout.includes('listening on'), 'never listened');
+  const output = stdout + stderr;
+  assert.ok(output.includes(file), `names the file:\n${output}`);
+  assert.ok(output.includes('broken-portal'), `names the document:\n${output}`);
+  assert.match(output, /expires/);
+  assert.equal(fs.existsSync(path.join(dataDir, 'portal.db')), false);
+});
+
+test('an unknown option is refused with a non-zero exit', async () => {
+  const { code } = await runEngineCli(['--no-such-option']);
+  assert.notEqual(code, 0);
+});
+
+describe('the demo portal (no --config)', () => {
+  test('stores generated credentials 0600, prints where they are (not the secrets), and serves the demo', async () => {
+    const dataDir = path.join(tmp.dir, 'demo-data');
+    const p = await spawn(['--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
+    assert.match(p.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const file = path.join(dataDir, 'credentials.json');
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    const creds = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredCredentials;
+    const output = p.stdout() + p.stderr();
+    assert.ok(output.includes(file) || output.includes('credentials.json'), `says where the credentials are:\n${output}`);
+    for (const secret of [creds.robot.clientSecret, creds.robot.password, creds.admin.password]) {
+      assert.ok(!output.includes(secret), 'no secret in the output');
+    }
+    const token = await getToken(p.url, { ...creds.robot });
+    const res = await fetch(`${p.url}/workshops/catalog/environments/`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 200);
+    const body = catalogEnvironmentsSchema.parse(await res.json());
+    assert.ok(body.environments.length >= 3 && body.environments.length <= 4, `3–4 demo workshops, got ${body.environments.length}`);
+    const env = body.environments[0];
+    assert.ok(env);
+    const reply = await fetch(`${p.url}/workshops/environment/${env.name}/request/${qs({ index_url: INDEX_URL })}`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(reply.status, 200);
+    await reply.text();
+
+    p.kill('SIGTERM');
+    const exit = await p.exited;
+    assert.equal(exit.code, 0, 'SIGTERM exits 0');
+
+    const again = await spawn(['--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
+    assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), creds, 'credentials reused on the next start');
+    await getToken(again.url, { ...creds.robot });
+    again.kill('SIGINT');
+    const exit2 = await again.exited;
+    assert.equal(exit2.code, 0, 'SIGINT exits 0');
+  });
+});
+
+test('--webhook and --startup-delay are honoured', async () => {
+  const receiver = await startWebhookReceiver();
+  try {
+    const file = path.join(tmp.dir, 'flags.yaml');
+    fs.writeFileSync(
+      file,
+      config('flag-portal', {
+        portal: { clients: { robot: { id: 'flag-client', secret: 'flag-secret' } }, credentials: { robot: { username: 'flag-bot', password: 'flag-pw' } } },
+        workshops: [{ name: 'lab-flag', capacity: 3, reserved: 1 }],
+      }),
+    );
+    const p = await spawn(['--config', file, '--data', path.join(tmp.dir, 'flag-data'), '--host', '127.0.0.1', '--port', '0', '--startup-delay', '400', '--webhook', `${receiver.url}/cli`]);
+    const token = await getToken(p.url, { clientId: 'flag-client', clientSecret: 'flag-secret', username: 'flag-bot', password: 'flag-pw' });
+    const output = p.stdout();
+    assert.ok(output.includes(file), `names the config file as the credentials source:\n${output}`);
+    assert.ok(!output.includes('flag-secret') && !output.includes('flag-pw'), 'no secret in the output');
+    // The environment becomes RUNNING after the simulated start-up, then its reserved session becomes available.
+    const deadline = Date.now() + 10_000;
+    let available = 0;
+    while (available < 1 && Date.now() < deadline) {
+      const res = await fetch(`${p.url}/workshops/catalog/environments/`, { headers: { authorization: `Bearer ${token}` } });
+      available = catalogEnvironmentsSchema.parse(await res.json()).environments[0]?.available ?? 0;
+      if (available < 1) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(available, 1);
+    const res = await fetch(`${p.url}/workshops/environment/flag-portal-w01/request/${qs({ index_url: INDEX_URL, user: 'flag-user' })}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(res.status, 200);
+    await res.text();
+    await receiver.waitForPost('/cli', (b) => (b as { event?: { name?: string } } | undefined)?.event?.name === 'Session/Pending');
+    p.kill('SIGTERM');
+    assert.equal((await p.exited).code, 0);
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('SIGTERM exits 0 promptly after the engine has run through its 15 s reconcile loop with live deadlines', async () => {
+  const file = path.join(tmp.dir, 'long.yaml');
+  fs.writeFileSync(
+    file,
+    config('long-portal', {
+      portal: { clients: { robot: { id: 'long-client', secret: 'long-secret' } }, credentials: { robot: { username: 'long-bot', password: 'long-pw' } } },
+      workshops: [{ name: 'lab-long', capacity: 3, reserved: 1, expires: '30m' }],
+    }),
+  );
+  const p = await spawn(['--config', file, '--data', path.join(tmp.dir, 'long-data'), '--host', '127.0.0.1', '--port', '0']);
+  const token = await getToken(p.url, { clientId: 'long-client', clientSecret: 'long-secret', username: 'long-bot', password: 'long-pw' });
+  const res = await fetch(`${p.url}/workshops/environment/long-portal-w01/request/${qs({ index_url: INDEX_URL, user: 'long-user' })}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.equal(res.status, 200);
+  await res.text();
+  // The reconcile period is internal (15 s, like the real portal), so this wait cannot be replaced by a signal.
+  await new Promise((r) => setTimeout(r, 16_000));
+  p.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([p.exited, new Promise<'still running'>((r) => (timer = setTimeout(() => r('still running'), 10_000)))]);
+  clearTimeout(timer);
+  assert.notEqual(outcome, 'still running', 'the engine process had not exited 10 s after SIGTERM (a timer left running after close?)');
+  assert.equal(outcome === 'still running' ? null : outcome.code, 0);
+});
