@@ -43,6 +43,26 @@ export interface ConsoleCoreOptions {
   builtinPortal: BuiltinPortal | null;
   /** injectable clock for tests and accelerated-time runs; defaults to Date.now */
   now?: () => number;
+  /** optional tuning (tests, benchmarks); every field has a production default */
+  tuning?: ConsoleTuning;
+}
+
+export interface ConsoleTuning {
+  /** per-request timeout towards portals (default 15 s) */
+  requestTimeoutMs?: number;
+  /** retries of safe portal requests (default 2) and the first backoff step (default 250 ms) */
+  retries?: number;
+  retryBaseMs?: number;
+  /** failed polls in a row before a portal is "offline" (default 3) */
+  offlineAfterFailures?: number;
+  /** cap of the poll backoff while a portal is down (default 60 s) */
+  maxBackoffMs?: number;
+  /** overrides every portal's poll interval (e.g. fast tests); the stored setting is unchanged */
+  pollIntervalMs?: number;
+  /** minimum time between two roster.progress events (default 250 ms) */
+  rosterProgressIntervalMs?: number;
+  /** lifetime of a bulk confirmation token (default 60 s) */
+  bulkConfirmTtlMs?: number;
 }
 
 export interface ConsoleCore {

@@ -1,4 +1,122 @@
-export async function runWebCommand(_argv: string[]): Promise<number> {
-  process.stderr.write('portal-console web: not implemented yet\n');
-  return 1;
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { consoleDataDir, defaultUserDataDir, engineDataDir } from '../app/app-paths';
+import { startWebConsole } from './start-web-console';
+
+const USAGE = `Usage: portal-console web [options]
+
+Runs the console in web mode: the built-in engine, the console and a web server on loopback, for a browser
+on this machine. It prints the address to open; the address carries a per-launch token, so keep it private.
+
+Options:
+  --port N      port to listen on (default 0: a free port)
+  --host ADDR   loopback address to listen on (default 127.0.0.1; only 127.x.x.x or localhost are accepted)
+  --data DIR    the console's data folder (default ${consoleDataDir(defaultUserDataDir())});
+                the engine's data goes to a sibling "engine" folder by default, beside the one Electron uses
+  --engine-data DIR   the built-in engine's data folder (default: see --data)
+  --engine-config FILE  a config file for the built-in engine (training portal, environments)
+  --no-engine   do not start the built-in engine (only remote portals)
+  --open        open the address in the default browser (where a desktop is available)
+  -h, --help    show this help
+
+Stop with Ctrl+C (SIGINT) or SIGTERM: the server, the console and the engine all close.
+`;
+
+function parsePort(text: string | undefined): number {
+  if (text === undefined) return 0;
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65_535) throw new Error(`--port must be a number from 0 to 65535, not "${text}"`);
+  return Number(text);
+}
+
+/** Best effort: a headless machine has no browser, and the printed address is enough. */
+function openInBrowser(url: string): void {
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
+        : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, args as string[], { stdio: 'ignore', detached: true });
+    child.on('error', () => process.stdout.write('(could not open a browser here: open the address above yourself)\n'));
+    child.unref();
+  } catch {
+    process.stdout.write('(could not open a browser here: open the address above yourself)\n');
+  }
+}
+
+export async function runWebCommand(argv: string[]): Promise<number> {
+  let values: {
+    port?: string;
+    host?: string;
+    data?: string;
+    'engine-data'?: string;
+    'engine-config'?: string;
+    'no-engine'?: boolean;
+    open?: boolean;
+    help?: boolean;
+  };
+  let port: number;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        'engine-data': { type: 'string' },
+        'engine-config': { type: 'string' },
+        'no-engine': { type: 'boolean' },
+        open: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+    port = parsePort(values.port);
+  } catch (err) {
+    process.stderr.write(`portal-console web: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+
+  const userData = defaultUserDataDir();
+  const dataDir = path.resolve(values.data ?? consoleDataDir(userData));
+  // With an explicit --data the engine stays inside it; by default it sits beside Electron's.
+  const engineDir = values['engine-data'] ?? (values.data ? undefined : engineDataDir(userData));
+
+  const web = await startWebConsole({
+    dataDir,
+    port,
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    engine: !values['no-engine'],
+    ...(engineDir !== undefined ? { engineDataDir: engineDir } : {}),
+    ...(values['engine-config'] !== undefined ? { engineConfigPath: values['engine-config'] } : {}),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+
+  // The one place the token is shown: the user needs it to open the console.
+  process.stdout.write(`console ready at ${web.url}\n`);
+  process.stdout.write(`data folder: ${web.dataDir}\n`);
+  if (web.engineUrl) process.stdout.write(`built-in engine at ${web.engineUrl}\n`);
+  process.stdout.write('stop with Ctrl+C\n');
+  if (values.open) openInBrowser(web.url);
+
+  return new Promise<number>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.stdout.write(`\n${signal}: closing the console…\n`);
+      web.close().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }

@@ -1,0 +1,347 @@
+/**
+ * `npm run bench:console`: the console core against the built-in engine, started as a child process via the CLI.
+ *
+ * 1. Roster allocation: 500 people through the console core (`roster.start`, default concurrency 4), versus a
+ *    sequential shell loop doing the same requests with one `curl` process per person after one token request,
+ *    as a facilitator would script it. Both in this run, on the same engine (two environments). Target: >= 10x.
+ * 2. Monitoring: one engine registered as 20 portals, each polled every 2 s for ~30 s; CPU of this (main)
+ *    process from process.cpuUsage(), as % of one core. Target: < 5%.
+ * Load goes to 127.0.0.1 only and is bounded (1000 requests + the polls).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createConsoleCore } from '../electron/services/console-core';
+import { MemorySecretStore } from '../electron/services/secret-store';
+import type { RosterRow, RosterState } from '../shared/contract';
+
+const PEOPLE = Number(process.env['BENCH_PEOPLE'] ?? 500);
+const PORTALS = 20;
+const POLL_MS = 2000;
+const MONITOR_S = Number(process.env['BENCH_MONITOR_S'] ?? 30);
+const ROOT = path.resolve(__dirname, '..');
+
+function secret() {
+  return randomBytes(18).toString('base64url');
+}
+
+function yaml(creds: { clientId: string; clientSecret: string; username: string; password: string }) {
+  const cap = PEOPLE + 20;
+  return `apiVersion: training.educates.dev/v1beta1
+kind: Workshop
+metadata: {name: bench-console}
+spec: {title: Console allocation}
+---
+apiVersion: training.educates.dev/v1beta1
+kind: Workshop
+metadata: {name: bench-console16}
+spec: {title: Console allocation 16}
+---
+apiVersion: training.educates.dev/v1beta1
+kind: Workshop
+metadata: {name: bench-curl}
+spec: {title: Curl loop allocation}
+---
+apiVersion: training.educates.dev/v1beta1
+kind: TrainingPortal
+metadata: {name: bench}
+spec:
+  portal:
+    sessions: {maximum: 0, registered: 1, anonymous: 1}
+    credentials:
+      robot: {username: "${creds.username}", password: "${creds.password}"}
+    clients:
+      robot: {id: "${creds.clientId}", secret: "${creds.clientSecret}"}
+  workshops:
+    - {name: bench-console, capacity: ${cap}, reserved: 0, initial: 0, expires: 2h}
+    - {name: bench-console16, capacity: ${cap}, reserved: 0, initial: 0, expires: 2h}
+    - {name: bench-curl, capacity: ${cap}, reserved: 0, initial: 0, expires: 2h}
+`;
+}
+
+async function startEngineCli(dataDir: string, configPath: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'electron', 'cli-entry.ts'), 'engine', '--data', dataDir, '--config', configPath, '--port', '0'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+  const url = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`engine did not start in 60 s: ${err.slice(-500)}`));
+    }, 60_000);
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(t);
+        resolve(m[1].replace(/\/$/, ''));
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`engine exited (${code}): ${err.slice(-500)}`));
+    });
+  });
+  return { url, child };
+}
+
+function rows(prefix: string): RosterRow[] {
+  return Array.from({ length: PEOPLE }, (_, i) => ({
+    line: i + 2,
+    email: `${prefix}${i}@example.org`,
+    firstName: 'Person',
+    lastName: String(i),
+    user: `${prefix}${i}-example-org`,
+  }));
+}
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'console-bench-'));
+  const creds = { clientId: `bench-${secret()}`, clientSecret: secret(), username: 'robot@bench', password: secret() };
+  const configPath = path.join(tmp, 'portal.yaml');
+  fs.writeFileSync(configPath, yaml(creds), { mode: 0o600 });
+  fs.mkdirSync(path.join(tmp, 'data'), { recursive: true });
+  const engine = await startEngineCli(path.join(tmp, 'data'), configPath).catch((err: unknown) => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  });
+  const consoleDir = path.join(tmp, 'console');
+  const core = await createConsoleCore({
+    dataDir: consoleDir,
+    secretStore: new MemorySecretStore(),
+    mode: 'web',
+    version: 'bench',
+    builtinPortal: { url: engine.url, credentials: creds },
+    tuning: { rosterProgressIntervalMs: 250 },
+  });
+  const lines: string[] = [];
+  const results = { curlCpuMsPerPerson: NaN, sessions: '', consoleMs: NaN, console16Ms: NaN, curlMs: NaN, engineCpuMsPerRequest: NaN, consoleCpuMsPerPerson: NaN, cpuPercent: NaN, monitorWallMs: NaN, live: 0 };
+  const load0 = os.loadavg()[0] ?? 0;
+  const say = (l: string) => {
+    lines.push(l);
+    console.log(l);
+  };
+  try {
+    const snap = await core.handlers['monitor.snapshot']({});
+    void snap;
+    // environment names come from the portal: read them as a client would
+    const test = await core.handlers['portals.test']({ id: 'builtin' });
+    if (!test.ok) throw new Error(`engine not reachable: ${test.message}`);
+    const fleet = await waitForEnvironments(core);
+    const envConsole = fleet.find((e) => e.workshop.title === 'Console allocation')?.name;
+    const envConsole16 = fleet.find((e) => e.workshop.title === 'Console allocation 16')?.name;
+    const envCurl = fleet.find((e) => e.workshop.title === 'Curl loop allocation')?.name;
+    if (!envConsole || !envConsole16 || !envCurl) throw new Error('environments not found');
+
+    // --- 1a. console core roster allocation
+    const engineCpu0 = childCpuMs(engine.child.pid);
+    const mainCpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const started = await core.handlers['roster.start']({ portalId: 'builtin', environment: envConsole, rows: rows('c') });
+    const done = await new Promise<RosterState>((resolve) => {
+      const off = core.events.on('roster.progress', (s) => {
+        if (s.rosterId === started.rosterId && s.status !== 'running') {
+          off();
+          resolve(s);
+        }
+      });
+    });
+    const consoleMs = performance.now() - t0;
+    const mainCpu = process.cpuUsage(mainCpu0);
+    const engineCpu = childCpuMs(engine.child.pid) - engineCpu0;
+    if (done.allocated !== PEOPLE) throw new Error(`console allocated ${done.allocated}/${PEOPLE}: ${done.rows.find((r) => r.reason)?.reason}`);
+
+    // --- 1a'. the same with concurrency 16 (the contract allows up to 32): fewer idle gaps on a busy machine
+    const t16 = performance.now();
+    const started16 = await core.handlers['roster.start']({ portalId: 'builtin', environment: envConsole16, rows: rows('d'), concurrency: 16 });
+    const done16 = await new Promise<RosterState>((resolve) => {
+      const off = core.events.on('roster.progress', (s) => {
+        if (s.rosterId === started16.rosterId && s.status !== 'running') {
+          off();
+          resolve(s);
+        }
+      });
+    });
+    const console16Ms = performance.now() - t16;
+    if (done16.allocated !== PEOPLE) throw new Error(`console (16) allocated ${done16.allocated}/${PEOPLE}`);
+
+    // --- 1b. sequential curl loop (token once, one curl per person)
+    const csv = path.join(tmp, 'people.csv');
+    fs.writeFileSync(csv, rows('s').map((r) => `${r.email},${r.firstName},${r.lastName},${r.user}`).join('\n') + '\n');
+    const script = path.join(tmp, 'allocate.sh');
+    fs.writeFileSync(
+      script,
+      `#!/bin/bash
+set -eu
+# facilitator's script: one token, then one curl per person
+TOKEN=$(curl -sf -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=password --data-urlencode "username=$ROBOT_USER" --data-urlencode "password=$ROBOT_PASSWORD" "$PORTAL/oauth2/token/" | sed -E 's/.*"access_token": *"([^"]+)".*/\\1/')
+n=0
+while IFS=, read -r email first last user; do
+  curl -sf -X POST -H "Authorization: Bearer $TOKEN" -o /dev/null \\
+    "$PORTAL/workshops/environment/$ENV/request/?index_url=$PORTAL%2Fworkshops%2Fcatalog%2F&user=$user&email=$email&first_name=$first&last_name=$last"
+  n=$((n+1))
+done < "$1"
+echo "$n"
+times >&2
+`,
+      { mode: 0o700 },
+    );
+    const t1 = performance.now();
+    // secrets travel in the environment of the child, never on its command line (visible in ps)
+    const curl = spawnSync('bash', [script, csv], {
+      encoding: 'utf8',
+      env: { ...process.env, PORTAL: engine.url, ENV: envCurl, CLIENT_ID: creds.clientId, CLIENT_SECRET: creds.clientSecret, ROBOT_USER: creds.username, ROBOT_PASSWORD: creds.password },
+    });
+    const curlMs = performance.now() - t1;
+    if (curl.status !== 0 || curl.stdout.trim() !== String(PEOPLE)) throw new Error(`curl loop failed (${curl.status}): ${curl.stderr.slice(-300)}`);
+    // bash `times`: second line is the children's user and system time (the curl processes)
+    const childTimes = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/m.exec(curl.stderr.trim().split('\n').slice(-1)[0] ?? '');
+    const curlCpuMs = childTimes ? (Number(childTimes[1]) * 60 + Number(childTimes[2]) + Number(childTimes[3]) * 60 + Number(childTimes[4])) * 1000 : NaN;
+    results.curlCpuMsPerPerson = curlCpuMs / PEOPLE;
+    const ratio = curlMs / consoleMs;
+    results.consoleMs = consoleMs;
+    results.console16Ms = console16Ms;
+    results.curlMs = curlMs;
+    results.engineCpuMsPerRequest = engineCpu / PEOPLE;
+    results.consoleCpuMsPerPerson = (mainCpu.user + mainCpu.system) / 1000 / PEOPLE;
+    say(`roster allocation, ${PEOPLE} people on the built-in engine (child process):`);
+    say(`  console core (roster.start, concurrency 4): ${(consoleMs / 1000).toFixed(2)} s (${(PEOPLE / (consoleMs / 1000)).toFixed(0)} people/s)`);
+    say(`  sequential curl loop (token once, one curl per person): ${(curlMs / 1000).toFixed(2)} s (${(PEOPLE / (curlMs / 1000)).toFixed(0)} people/s)`);
+    say(`  speed-up: ${ratio.toFixed(1)}x (target >= 10x) ${ratio >= 10 ? 'PASS' : 'FAIL'}`);
+    say(`  console core with concurrency 16: ${(console16Ms / 1000).toFixed(2)} s (${(PEOPLE / (console16Ms / 1000)).toFixed(0)} people/s), ${(curlMs / console16Ms).toFixed(1)}x`);
+    if (Number.isFinite(engineCpu)) {
+      say(
+        `  during the console run: engine CPU ${((engineCpu / consoleMs) * 100).toFixed(0)}% of one core (${(engineCpu / PEOPLE).toFixed(2)} ms/request), ` +
+          `console CPU ${(((mainCpu.user + mainCpu.system) / 1000 / consoleMs) * 100).toFixed(0)}% (${((mainCpu.user + mainCpu.system) / 1000 / PEOPLE).toFixed(2)} ms/person); ` +
+          `curl loop CPU ${results.curlCpuMsPerPerson.toFixed(2)} ms/person`,
+      );
+      const cpuRatio = (results.curlCpuMsPerPerson + engineCpu / PEOPLE) / (results.consoleCpuMsPerPerson + engineCpu / PEOPLE);
+      say(`  CPU-time ratio (curl + engine) / (console + engine) per person: ${cpuRatio.toFixed(1)}x`);
+    }
+
+    // --- 2. twenty portals polled every 2 s
+    await core.handlers['portals.update']({ id: 'builtin', enabled: false });
+    for (let i = 0; i < PORTALS; i++) {
+      await core.handlers['portals.add']({
+        label: `Portal ${i + 1}`,
+        baseUrl: engine.url,
+        clientId: creds.clientId,
+        clientSecret: creds.clientSecret,
+        username: creds.username,
+        password: creds.password,
+        pollIntervalMs: POLL_MS,
+      });
+    }
+    // let every portal sign in and poll once before measuring
+    await waitLive(core, PORTALS);
+    const allocatedNow = async () => {
+      const snap = (await core.handlers['monitor.snapshot']({})).portals.find((p) => p.label === 'Portal 1');
+      return snap?.portal?.allocated ?? 0;
+    };
+    const allocatedBefore = await allocatedNow();
+    const cpu0 = process.cpuUsage();
+    const w0 = performance.now();
+    await new Promise((r) => setTimeout(r, MONITOR_S * 1000));
+    const cpu = process.cpuUsage(cpu0);
+    const wall = performance.now() - w0;
+    const percent = ((cpu.user + cpu.system) / 1000 / wall) * 100;
+    const live = (await core.handlers['monitor.snapshot']({})).portals.filter((p) => p.status === 'live').length;
+    const allocatedAfter = await allocatedNow();
+    results.sessions = `${allocatedBefore}→${allocatedAfter}`;
+    results.cpuPercent = percent;
+    results.monitorWallMs = wall;
+    results.live = live;
+    say(`monitoring ${PORTALS} portals (one engine registered ${PORTALS} times, ${allocatedBefore}→${allocatedAfter} allocated sessions in its catalog), polled every ${POLL_MS / 1000} s for ${(wall / 1000).toFixed(0)} s:`);
+    say(`  main-process CPU: ${percent.toFixed(2)}% of one core (target < 5%) ${percent < 5 ? 'PASS' : 'FAIL'}; ${live}/${PORTALS} portals live at the end`);
+    if (process.env['BENCH_WRITE'] !== '0') writeSection(results, load0);
+  } finally {
+    await core.close();
+    engine.child.kill('SIGTERM');
+    await new Promise((r) => engine.child.once('exit', r));
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Rewrites the `## Console` section of BENCHMARKS.md (appended when missing); other sections are left alone. */
+function writeSection(r: { curlCpuMsPerPerson: number; sessions: string; consoleMs: number; console16Ms: number; curlMs: number; engineCpuMsPerRequest: number; consoleCpuMsPerPerson: number; cpuPercent: number; monitorWallMs: number; live: number }, load: number) {
+  const file = path.join(ROOT, 'BENCHMARKS.md');
+  const ratio = r.curlMs / r.consoleMs;
+  // the engine's CPU per request is taken as the same for both sides (it was measured during the console run)
+  const cpuRatio = (r.curlCpuMsPerPerson + r.engineCpuMsPerRequest) / (r.consoleCpuMsPerPerson + r.engineCpuMsPerRequest);
+  const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const section = `## Console
+
+\`npm run bench:console\` (bench/console.bench.ts). The built-in engine runs as a child process
+(\`portal-console engine\` from sources, config with three workshops of capacity ${PEOPLE + 20}, \`registered/anonymous: 1\`).
+(1) A ${PEOPLE}-person roster is allocated through the console core (\`roster.start\`, default concurrency 4, each row
+a named user with email and names; activation URLs returned; then again with \`concurrency: 16\` on another
+environment) versus the baseline in the same run: a sequential bash
+loop that gets a token once with \`curl\`, then runs one \`curl\` process per person against the request endpoint, as
+a facilitator would script it. (2) The same engine is registered as ${PORTALS} portals, each polled every ${POLL_MS / 1000} s for
+${MONITOR_S} s with the sessions above still allocated in its catalog (${r.sessions} during the run: unactivated sessions
+expire after the portal's 60 s activation timeout); the console's own CPU (\`process.cpuUsage()\`) as % of one core.
+
+Last run: ${when} UTC · nproc ${os.cpus().length} (${cpu}) · Node ${process.version} · load average ${load.toFixed(1)} at start (shared machine).
+
+| measure | console core | baseline (same run) | ratio | target |
+|---|---|---|---|---|
+| (1) allocate ${PEOPLE} people | ${(r.consoleMs / 1000).toFixed(2)} s (${(PEOPLE / (r.consoleMs / 1000)).toFixed(0)}/s) | curl loop ${(r.curlMs / 1000).toFixed(2)} s (${(PEOPLE / (r.curlMs / 1000)).toFixed(0)}/s) | **${ratio.toFixed(1)}×** | ≥ 10× ${ratio >= 10 ? 'met' : 'MISSED'} |
+| (1) same, \`concurrency: 16\` | ${(r.console16Ms / 1000).toFixed(2)} s (${(PEOPLE / (r.console16Ms / 1000)).toFixed(0)}/s) | same curl loop | ${(r.curlMs / r.console16Ms).toFixed(1)}× |  |
+| (1) CPU per person (concurrency 4 run) | console ${r.consoleCpuMsPerPerson.toFixed(2)} ms + engine ${r.engineCpuMsPerRequest.toFixed(2)} ms | curl processes ${r.curlCpuMsPerPerson.toFixed(2)} ms + engine | ${cpuRatio.toFixed(1)}× (CPU time, less sensitive to load) |  |
+| (2) ${PORTALS} portals polled every ${POLL_MS / 1000} s | ${r.cpuPercent.toFixed(2)}% of one core, ${r.live}/${PORTALS} live |  |  | < 5% ${r.cpuPercent < 5 ? 'met' : 'MISSED'} |
+
+The allocation ratio moves with the machine's load. On a busy machine both sides are CPU-bound, so the ratio tends to
+(curl CPU + engine CPU) / (console CPU + engine CPU) per person: the engine's own cost per request bounds it.
+`;
+  let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = text.indexOf('\n## Console\n');
+  if (start >= 0) {
+    const next = text.indexOf('\n## ', start + 1);
+    text = text.slice(0, start + 1) + section + (next >= 0 ? text.slice(next) : '');
+  } else {
+    text = `${text.replace(/\n*$/, '\n')}\n${section}`;
+  }
+  fs.writeFileSync(file, text);
+  console.log(`wrote the ## Console section of ${path.relative(process.cwd(), file) || file}`);
+}
+
+/** user+system CPU ms of a child process from /proc (Linux); NaN elsewhere */
+function childCpuMs(pid: number | undefined): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return NaN;
+  }
+}
+
+async function waitForEnvironments(core: Awaited<ReturnType<typeof createConsoleCore>>) {
+  for (let i = 0; i < 600; i++) {
+    const s = (await core.handlers['monitor.snapshot']({})).portals.find((p) => p.portalId === 'builtin');
+    if (s?.status === 'live' && s.environments.length >= 3 && s.environments.every((e) => e.state === 'RUNNING')) return s.environments;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the built-in portal did not become live with two running environments');
+}
+
+async function waitLive(core: Awaited<ReturnType<typeof createConsoleCore>>, n: number) {
+  for (let i = 0; i < 600; i++) {
+    const live = (await core.handlers['monitor.snapshot']({})).portals.filter((p) => !p.portalId.startsWith('builtin') && p.status === 'live').length;
+    if (live >= n) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('not every portal became live');
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exitCode = 1;
+});

@@ -1,0 +1,173 @@
+import { ConsoleError, type PortalView } from '../../shared/contract';
+import type { ConsoleCore, ConsoleCoreOptions, Handlers } from './core-types';
+import { EventHub } from './event-hub';
+import { Monitor, type MonitoredPortal } from './monitor';
+import { PortalRegistry, type PortalEntry } from './portal-registry';
+import { RosterRunner, parseRoster, rosterCsv } from './roster';
+import { SessionActions } from './session-actions';
+import { SettingsStore } from './settings-store';
+
+const DEFAULT_ROSTER_CONCURRENCY = 4;
+
+/**
+ * The console's main-process services behind the contract in shared/contract/api.ts. Plain Node: no electron
+ * import, so web mode, tests and benchmarks use exactly this code.
+ */
+export async function createConsoleCore(options: ConsoleCoreOptions): Promise<ConsoleCore> {
+  const now = options.now ?? Date.now;
+  const tuning = options.tuning ?? {};
+  const events = new EventHub();
+  const store = new SettingsStore(options.dataDir, now);
+  const loaded = await store.load();
+  const settingsWarning = loaded.warning;
+  if (settingsWarning) await store.save(loaded.file);
+
+  const registry = new PortalRegistry({
+    store,
+    file: loaded.file,
+    secretStore: options.secretStore,
+    builtinPortal: options.builtinPortal,
+    tuning,
+    now,
+  });
+  await registry.init();
+
+  const monitor = new Monitor({
+    now,
+    ...(tuning.offlineAfterFailures !== undefined && { offlineAfterFailures: tuning.offlineAfterFailures }),
+    ...(tuning.maxBackoffMs !== undefined && { maxBackoffMs: tuning.maxBackoffMs }),
+    settings: () => registry.file.settings,
+    onSnapshot: (s) => events.emit('monitor.portal', s),
+    onAlert: (a) => events.emit('alerts.raised', a),
+  });
+  const monitored = (e: PortalEntry): MonitoredPortal => ({
+    id: e.id,
+    label: e.label,
+    client: e.client,
+    enabled: e.enabled,
+    pollIntervalMs: tuning.pollIntervalMs ?? e.pollIntervalMs,
+  });
+  for (const e of registry.list()) monitor.upsert(monitored(e));
+
+  const actions = new SessionActions(registry, monitor, now, tuning.bulkConfirmTtlMs ?? 60_000);
+  const rosters = new RosterRunner({
+    now,
+    ...(tuning.rosterProgressIntervalMs !== undefined && { progressIntervalMs: tuning.rosterProgressIntervalMs }),
+    onProgress: (s) => events.emit('roster.progress', s),
+  });
+  const rosterAllocators = new Map<string, { portalId: string; environment: string; indexUrl: string | undefined; concurrency: number }>();
+  const allocatorFor = (rosterId: string) => {
+    const r = rosterAllocators.get(rosterId);
+    if (!r) throw new ConsoleError('not-found', 'no such roster');
+    return {
+      concurrency: r.concurrency,
+      allocate: (row: { user: string; email: string; firstName: string; lastName: string }, signal: AbortSignal) =>
+        actions.request(
+          { portalId: r.portalId, environment: r.environment, user: row.user, email: row.email, firstName: row.firstName, lastName: row.lastName, indexUrl: r.indexUrl },
+          signal,
+        ),
+    };
+  };
+
+  let closed = false;
+  const view = (e: PortalEntry): PortalView => registry.view(e);
+
+  const handlers: Handlers = {
+    'app.info': async () => ({
+      version: options.version,
+      mode: options.mode,
+      keychain: options.secretStore.describe(),
+      settingsWarning,
+    }),
+    'portals.list': async () => registry.list().map(view),
+    'portals.add': async (input) => {
+      const e = await registry.add(input);
+      monitor.upsert(monitored(e));
+      return view(e);
+    },
+    'portals.update': async (input) => {
+      const e = await registry.update(input);
+      monitor.upsert(monitored(e));
+      return view(e);
+    },
+    'portals.remove': async ({ id }) => {
+      await registry.remove(id);
+      monitor.remove(id);
+      events.emit('monitor.portalRemoved', { portalId: id });
+      return { id };
+    },
+    'portals.test': async (input) => {
+      const draft = 'draft' in input;
+      const client = draft ? registry.draftClient(input.draft) : registry.get(input.id).client;
+      const started = now();
+      try {
+        const r = await client.probe();
+        return { ok: true, message: `connected to ${r.portalName || client.host}`, portalName: r.portalName || null, latencyMs: r.latencyMs };
+      } catch (err) {
+        if (!(err instanceof ConsoleError)) throw err;
+        if (err.code === 'not-found') throw err;
+        return { ok: false, message: err.message, portalName: null, latencyMs: now() - started };
+      } finally {
+        if (draft) client.close();
+      }
+    },
+    'monitor.snapshot': async () => ({ generatedAt: now(), portals: monitor.snapshots() }),
+    'monitor.history': async ({ portalId, sinceMs }) => {
+      registry.get(portalId);
+      return monitor.history(portalId, sinceMs);
+    },
+    'sessions.request': async (input) => {
+      const a = await actions.request(input);
+      void monitor.pollNow(input.portalId).catch(() => undefined);
+      return a;
+    },
+    'sessions.extend': async ({ portalId, session }) => actions.extend(portalId, session),
+    'sessions.terminate': async ({ portalId, session }) => actions.terminate(portalId, session),
+    'sessions.bulkPrepare': async ({ portalId, environment, action, sessions }) => actions.bulkPrepare(portalId, environment, action, sessions),
+    'sessions.bulkExecute': async ({ confirmToken }) => actions.bulkExecute(confirmToken),
+    'people.find': async ({ query }) => actions.findPerson(query),
+    'roster.parse': async ({ csv }) => parseRoster(csv),
+    'roster.start': async ({ portalId, environment, rows, indexUrl, concurrency }) => {
+      if (closed) throw new ConsoleError('cancelled', 'the console is closing');
+      registry.get(portalId);
+      const c = concurrency ?? DEFAULT_ROSTER_CONCURRENCY;
+      const state = rosters.start(portalId, environment, rows, c, (row, signal) =>
+        actions.request({ portalId, environment, user: row.user, email: row.email, firstName: row.firstName, lastName: row.lastName, indexUrl }, signal),
+      );
+      // kept for roster.retryFailed, which requests the same rows the same way again
+      rosterAllocators.set(state.rosterId, { portalId, environment, indexUrl, concurrency: c });
+      return state;
+    },
+    'roster.get': async ({ rosterId }) => rosters.get(rosterId),
+    'roster.cancel': async ({ rosterId }) => rosters.cancel(rosterId),
+    'roster.retryFailed': async ({ rosterId }) => {
+      const a = allocatorFor(rosterId);
+      return rosters.retryFailed(rosterId, a.concurrency, a.allocate);
+    },
+    'roster.exportCsv': async ({ rosterId }) => {
+      const state = rosters.getForExport(rosterId);
+      const day = new Date(now()).toISOString().slice(0, 10);
+      return { filename: `roster-${state.environment}-${day}.csv`, csv: rosterCsv(state) };
+    },
+    'settings.get': async () => structuredClone(registry.file.settings),
+    'settings.update': async (input) => {
+      registry.file.settings = structuredClone(input);
+      await store.save(registry.file);
+      return structuredClone(input);
+    },
+  };
+
+  return {
+    handlers,
+    events,
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Cancel rosters first (pending rows become "cancelled"), then abort every request in flight.
+      const rostersClosed = rosters.close();
+      registry.close();
+      await Promise.all([rostersClosed, monitor.close()]);
+      events.clear();
+    },
+  };
+}

@@ -1,0 +1,404 @@
+import { ConsoleError, type Alert, type CapacityPoint, type EnvironmentView, type PortalSnapshot, type PortalStatus, type Settings } from '../../shared/contract';
+import type { PortalClient } from './portal-client';
+import type { Catalog } from './portal-schemas';
+
+export interface MonitoredPortal {
+  id: string;
+  label: string;
+  client: PortalClient;
+  pollIntervalMs: number;
+  enabled: boolean;
+}
+
+export interface MonitorOptions {
+  now?: () => number;
+  /** consecutive failed polls before a portal is "offline" (before that it is "stale") */
+  offlineAfterFailures?: number;
+  /** cap of the backoff between polls while a portal is down */
+  maxBackoffMs?: number;
+  /** points kept per portal; older ones are thinned out, never the latest */
+  historyLimit?: number;
+  /** a history point is added when something changed, or at least this often */
+  historyHeartbeatMs?: number;
+  /** clock offsets within this of the reported one count as unchanged (the Date header has 1 s resolution) */
+  clockJitterMs?: number;
+  settings: () => Settings;
+  onSnapshot: (snapshot: PortalSnapshot) => void;
+  onAlert: (alert: Alert) => void;
+}
+
+interface PortalState {
+  portal: MonitoredPortal;
+  status: PortalStatus;
+  lastSeenAt: number | null;
+  lastError: string | null;
+  failures: number;
+  clockOffsetMs: number;
+  catalog: Catalog | null;
+  environments: EnvironmentView[];
+  history: CapacityPoint[];
+  lastPointKey: string;
+  timer: NodeJS.Timeout | null;
+  inFlight: Promise<void> | null;
+  lastPushedKey: string | null;
+  /** conditions currently raised, so each alert is raised once until its condition clears */
+  raised: Set<string>;
+  generation: number;
+}
+
+export class Monitor {
+  private readonly states = new Map<string, PortalState>();
+  private readonly now: () => number;
+  private closed = false;
+  private alertSeq = 0;
+
+  constructor(private readonly options: MonitorOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** adds a portal or applies changed settings (interval, enabled, label, client) */
+  upsert(portal: MonitoredPortal): void {
+    const existing = this.states.get(portal.id);
+    if (existing) {
+      const clientChanged = existing.portal.client !== portal.client;
+      existing.portal = portal;
+      existing.generation++;
+      if (clientChanged) {
+        existing.failures = 0;
+        existing.status = 'connecting';
+        existing.lastError = null;
+      }
+      this.push(existing); // e.g. a new label: the renderer shows it at once
+      this.reschedule(existing, 0);
+      return;
+    }
+    const state: PortalState = {
+      portal,
+      status: portal.enabled ? 'connecting' : 'disabled',
+      lastSeenAt: null,
+      lastError: null,
+      failures: 0,
+      clockOffsetMs: 0,
+      catalog: null,
+      environments: [],
+      history: [],
+      lastPointKey: '',
+      timer: null,
+      inFlight: null,
+      lastPushedKey: null,
+      raised: new Set(),
+      generation: 0,
+    };
+    this.states.set(portal.id, state);
+    this.push(state); // "connecting" (or "disabled") right away, so a new portal shows up before its first answer
+    this.reschedule(state, 0);
+  }
+
+  remove(portalId: string): void {
+    const state = this.states.get(portalId);
+    if (!state) return;
+    if (state.timer) clearTimeout(state.timer);
+    state.generation++;
+    this.states.delete(portalId);
+  }
+
+  snapshot(portalId: string): PortalSnapshot | null {
+    const state = this.states.get(portalId);
+    return state ? this.toSnapshot(state) : null;
+  }
+
+  snapshots(): PortalSnapshot[] {
+    return [...this.states.values()].map((s) => this.toSnapshot(s));
+  }
+
+  /** the latest catalog read and clock offset, for actions that need the state of sessions */
+  latest(portalId: string): { catalog: Catalog | null; clockOffsetMs: number } | null {
+    const state = this.states.get(portalId);
+    return state ? { catalog: state.catalog, clockOffsetMs: state.clockOffsetMs } : null;
+  }
+
+  history(portalId: string, sinceMs?: number): CapacityPoint[] {
+    const state = this.states.get(portalId);
+    if (!state) return [];
+    return sinceMs === undefined ? [...state.history] : state.history.filter((p) => p.t >= sinceMs);
+  }
+
+  /** polls now (and resets the backoff); resolves when that poll is done */
+  async pollNow(portalId: string): Promise<PortalSnapshot | null> {
+    const state = this.states.get(portalId);
+    if (!state) return null;
+    if (state.inFlight) await state.inFlight;
+    if (state.portal.enabled) {
+      if (state.timer) clearTimeout(state.timer);
+      state.timer = null;
+      await this.poll(state);
+    }
+    return this.toSnapshot(state);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const pending: Promise<void>[] = [];
+    for (const state of this.states.values()) {
+      if (state.timer) clearTimeout(state.timer);
+      state.timer = null;
+      if (state.inFlight) pending.push(state.inFlight);
+    }
+    await Promise.allSettled(pending);
+  }
+
+  // ---- polling ------------------------------------------------------------------------------------------
+
+  private reschedule(state: PortalState, delayMs: number): void {
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = null;
+    if (this.closed) return;
+    if (!state.portal.enabled) {
+      if (state.status !== 'disabled') {
+        state.status = 'disabled';
+        this.push(state);
+      }
+      return;
+    }
+    if (state.status === 'disabled') {
+      state.status = 'connecting';
+      this.push(state);
+    }
+    const generation = state.generation;
+    state.timer = setTimeout(() => {
+      state.timer = null;
+      if (generation !== state.generation || this.closed) return;
+      void this.poll(state);
+    }, delayMs);
+    state.timer.unref?.();
+  }
+
+  private poll(state: PortalState): Promise<void> {
+    if (state.inFlight) return state.inFlight;
+    const generation = state.generation;
+    const client = state.portal.client;
+    const run = (async () => {
+      try {
+        const result = await client.catalog();
+        if (this.isStale(state, generation, client)) return;
+        this.onSuccess(state, result.data, result.clockOffsetMs, result.unchanged);
+      } catch (err) {
+        if (this.isStale(state, generation, client)) return;
+        if (err instanceof ConsoleError && err.code === 'cancelled') return;
+        this.onFailure(state, err);
+      }
+    })().finally(() => {
+      state.inFlight = null;
+      if (this.states.get(state.portal.id) === state && !state.timer) this.reschedule(state, this.nextDelay(state));
+    });
+    state.inFlight = run;
+    return run;
+  }
+
+  private isStale(state: PortalState, generation: number, client: PortalClient): boolean {
+    return this.closed || this.states.get(state.portal.id) !== state || (state.generation !== generation && state.portal.client !== client);
+  }
+
+  /** the poll interval while live; exponential backoff (capped) while down */
+  private nextDelay(state: PortalState): number {
+    const interval = state.portal.pollIntervalMs;
+    if (state.failures === 0) return interval;
+    const max = Math.max(interval, this.options.maxBackoffMs ?? 60_000);
+    return Math.min(max, interval * 2 ** Math.min(state.failures - 1, 20));
+  }
+
+  private onSuccess(state: PortalState, catalog: Catalog, clockOffsetMs: number | null, unchanged: boolean): void {
+    const t = this.now();
+    const wasLive = state.status === 'live';
+    state.failures = 0;
+    state.status = 'live';
+    state.lastError = null;
+    state.lastSeenAt = t;
+    let offsetChanged = false;
+    if (clockOffsetMs !== null && Math.abs(clockOffsetMs - state.clockOffsetMs) > (this.options.clockJitterMs ?? 2000)) {
+      state.clockOffsetMs = clockOffsetMs;
+      offsetChanged = true;
+    }
+    if (unchanged && wasLive && !offsetChanged && state.catalog === catalog) {
+      // Only time passed: nothing to push, but a history heartbeat and expiring sessions still depend on time.
+      this.heartbeat(state, t);
+      this.checkExpiring(state, catalog, t);
+      return;
+    }
+    state.catalog = catalog;
+    state.environments = catalog.environments.map((e) => ({
+      name: e.name,
+      state: e.state,
+      workshop: {
+        name: e.workshop.name,
+        title: e.workshop.title,
+        description: e.workshop.description,
+        vendor: e.workshop.vendor,
+        difficulty: e.workshop.difficulty,
+        duration: e.workshop.duration,
+        tags: e.workshop.tags,
+        labels: e.workshop.labels,
+        logo: e.workshop.logo,
+        url: e.workshop.url,
+      },
+      duration: e.duration,
+      capacity: e.capacity,
+      reserved: e.reserved,
+      allocated: e.allocated,
+      available: e.available,
+      // countdown is left out on purpose: it changes every second, the renderer derives it from `expires`
+      sessions: e.sessions.map((s) => ({
+        name: s.name,
+        state: s.state,
+        user: s.user,
+        started: s.started,
+        expires: s.expires,
+        extendable: s.extendable,
+      })),
+    }));
+    this.record(state, catalog, t);
+    this.clearAlert(state, 'portal-offline');
+    this.clearAlert(state, 'credentials-rejected');
+    this.checkCapacity(state, catalog);
+    this.checkExpiring(state, catalog, t);
+    this.push(state);
+  }
+
+  private onFailure(state: PortalState, err: unknown): void {
+    state.failures++;
+    state.lastError = err instanceof ConsoleError ? err.message : 'the portal could not be read';
+    if (err instanceof ConsoleError && err.code === 'credentials-rejected') {
+      state.status = 'credentials-rejected';
+      this.raise(state, 'credentials-rejected', {
+        kind: 'credentials-rejected',
+        environment: null,
+        session: null,
+        message: `${state.portal.label}: ${state.lastError}`,
+      });
+    } else if (state.failures >= (this.options.offlineAfterFailures ?? 3)) {
+      state.status = 'offline';
+      this.raise(state, 'portal-offline', {
+        kind: 'portal-offline',
+        environment: null,
+        session: null,
+        message: `${state.portal.label} is offline: ${state.lastError}`,
+      });
+    } else {
+      state.status = state.lastSeenAt === null ? 'connecting' : 'stale';
+    }
+    this.push(state);
+  }
+
+  // ---- history ------------------------------------------------------------------------------------------
+
+  private heartbeat(state: PortalState, t: number): void {
+    const last = state.history[state.history.length - 1];
+    if (last && t - last.t >= (this.options.historyHeartbeatMs ?? 60_000)) this.append(state, { ...last, t });
+  }
+
+  private append(state: PortalState, point: CapacityPoint): void {
+    state.history.push(point);
+    const limit = this.options.historyLimit ?? 5000;
+    if (state.history.length > limit) {
+      // Thin the older half to every other point: the recent past keeps full detail, the whole event stays visible.
+      const half = Math.floor(state.history.length / 2);
+      const older = state.history.slice(0, half).filter((_, i) => i % 2 === 0);
+      state.history = older.concat(state.history.slice(half));
+    }
+  }
+
+  private record(state: PortalState, catalog: Catalog, t: number): void {
+    const environments: CapacityPoint['environments'] = {};
+    for (const e of catalog.environments) {
+      environments[e.name] = { allocated: e.allocated, available: e.available, capacity: e.capacity };
+    }
+    const point: CapacityPoint = { t, portalAllocated: catalog.portal.sessions.allocated, environments };
+    const key = JSON.stringify([point.portalAllocated, environments]);
+    const last = state.history[state.history.length - 1];
+    // Unchanged values are only recorded as a heartbeat, which keeps a long event within the bound.
+    if (last && key === state.lastPointKey && t - last.t < (this.options.historyHeartbeatMs ?? 60_000)) return;
+    state.lastPointKey = key;
+    this.append(state, point);
+  }
+
+  // ---- alerts -------------------------------------------------------------------------------------------
+
+  private checkCapacity(state: PortalState, catalog: Catalog): void {
+    const threshold = this.options.settings().alerts.capacityPercent;
+    for (const e of catalog.environments) {
+      const key = `capacity:${e.name}`;
+      const percent = e.capacity > 0 ? (e.allocated / e.capacity) * 100 : 0;
+      if (e.capacity > 0 && percent >= threshold) {
+        this.raise(state, key, {
+          kind: 'capacity',
+          environment: e.name,
+          session: null,
+          message: `${e.workshop.title || e.name} on ${state.portal.label} is at ${Math.round(percent)}% of its capacity (${e.allocated} of ${e.capacity} allocated)`,
+        });
+      } else {
+        state.raised.delete(key);
+      }
+    }
+  }
+
+  private checkExpiring(state: PortalState, catalog: Catalog, t: number): void {
+    const windowMs = this.options.settings().alerts.expiringMinutes * 60_000;
+    const portalNow = t + state.clockOffsetMs;
+    const live = new Set<string>();
+    for (const e of catalog.environments) {
+      for (const s of e.sessions) {
+        if (s.state !== 'RUNNING' || !s.expires) continue;
+        const left = Date.parse(s.expires) - portalNow;
+        const key = `expiring:${s.name}:${s.expires}`;
+        if (Number.isFinite(left) && left > 0 && left <= windowMs) {
+          live.add(key);
+          this.raise(state, key, {
+            kind: 'expiring',
+            environment: e.name,
+            session: s.name,
+            message: `${s.name} (${s.user || 'unknown user'}) on ${state.portal.label} expires in ${Math.max(1, Math.round(left / 60_000))} min`,
+          });
+        }
+      }
+    }
+    // An extended session gets a new `expires`, hence a new key: it may be announced again later.
+    for (const key of state.raised) if (key.startsWith('expiring:') && !live.has(key)) state.raised.delete(key);
+  }
+
+  private raise(state: PortalState, key: string, alert: Omit<Alert, 'id' | 'portalId' | 'raisedAt'>): void {
+    if (state.raised.has(key)) return;
+    state.raised.add(key);
+    this.options.onAlert({ ...alert, id: `${state.portal.id}:${key}:${++this.alertSeq}`, portalId: state.portal.id, raisedAt: this.now() });
+  }
+
+  private clearAlert(state: PortalState, key: string): void {
+    state.raised.delete(key);
+  }
+
+  // ---- snapshots ----------------------------------------------------------------------------------------
+
+  private toSnapshot(state: PortalState): PortalSnapshot {
+    const p = state.catalog?.portal;
+    return {
+      portalId: state.portal.id,
+      label: state.portal.label,
+      status: state.status,
+      lastSeenAt: state.lastSeenAt,
+      lastError: state.lastError,
+      clockOffsetMs: state.clockOffsetMs,
+      portal: p
+        ? { name: p.name, url: p.url, maximum: p.sessions.maximum, registered: p.sessions.registered, anonymous: p.sessions.anonymous, allocated: p.sessions.allocated }
+        : null,
+      environments: state.environments,
+    };
+  }
+
+  /** pushes only when something other than the passing of time (lastSeenAt, countdowns) changed */
+  private push(state: PortalState): void {
+    const snap = this.toSnapshot(state);
+    const key = JSON.stringify({ ...snap, lastSeenAt: null });
+    if (key === state.lastPushedKey) return;
+    state.lastPushedKey = key;
+    this.options.onSnapshot(snap);
+  }
+}

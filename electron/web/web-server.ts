@@ -1,0 +1,195 @@
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import { eventNames, WEB_API_PREFIX, type Result } from '../../shared/contract';
+import { failure, isMethodName, type Dispatch } from '../ipc/dispatch';
+import type { ConsoleEvents } from '../services/core-types';
+import {
+  allowedHosts,
+  bearerToken,
+  isAllowedHost,
+  isAllowedOrigin,
+  isLoopbackHost,
+  SECURITY_HEADERS,
+  tokenMatches,
+} from './web-security';
+
+/**
+ * Web mode's HTTP transport: the renderer's static files and the contract over loopback HTTP, as
+ * `shared/contract/bridge.ts` describes. Every request passes the Host check; every API request the Origin
+ * and token checks, before any route (and so any handler) runs.
+ */
+export interface WebServerOptions {
+  dispatch: Dispatch;
+  events: ConsoleEvents;
+  token: string;
+  /** the built renderer (`dist/renderer`) */
+  staticRoot: string;
+  /** a loopback address; default 127.0.0.1 */
+  host?: string;
+  /** 0: a free port */
+  port?: number;
+  /** SSE keep-alive comment interval; default 15 s */
+  heartbeatMs?: number;
+  /** request body limit; default 6 MB (a roster of 10,000 rows fits) */
+  bodyLimit?: number;
+}
+
+export interface WebServer {
+  port: number;
+  origin: string;
+  close(): Promise<void>;
+}
+
+const DEFAULT_BODY_LIMIT = 6 * 1024 * 1024;
+
+function sendFailure(reply: FastifyReply, status: number, result: Result<never>): FastifyReply {
+  return reply.code(status).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(result);
+}
+
+function isApiPath(url: string): boolean {
+  const path = url.split('?', 1)[0] ?? '';
+  return path === WEB_API_PREFIX || path.startsWith(`${WEB_API_PREFIX}/`);
+}
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host)) throw new Error(`web mode listens on loopback only, not on ${host}`);
+  const listenHost = host === 'localhost' ? '127.0.0.1' : host;
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // No proxy sits in front: X-Forwarded-* headers are never believed.
+    trustProxy: false,
+    // Threat: prototype pollution through JSON bodies; such bodies are refused outright.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  });
+
+  // Only JSON bodies: a text/plain POST is a "simple" cross-site request that needs no CORS preflight, so it
+  // is refused outright (defence in depth behind the Origin and token checks).
+  app.removeContentTypeParser('text/plain');
+
+  let hosts: ReadonlySet<string> = new Set();
+  const streams = new Set<ServerResponse>();
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!isAllowedHost(request.headers.host, hosts)) {
+      return sendFailure(reply, 403, failure('forbidden', 'unexpected Host header'));
+    }
+    // The matched route decides too: the router decodes paths (`/%61pi/…` reaches `/api/…`), the raw URL does not.
+    const route = request.routeOptions.url ?? '';
+    if (!isApiPath(request.url) && !isApiPath(route)) return undefined;
+    if (!isAllowedOrigin(request.headers.origin, hosts)) {
+      return sendFailure(reply, 403, failure('forbidden', 'requests from other origins are refused'));
+    }
+    // EventSource cannot send headers, so the event stream alone takes the token from its query string.
+    const isEvents = request.method === 'GET' && route === `${WEB_API_PREFIX}/events`;
+    const query = request.query as Record<string, unknown> | undefined;
+    const given = isEvents ? query?.['token'] : bearerToken(request.headers.authorization);
+    if (!tokenMatches(options.token, given)) {
+      return sendFailure(reply, 401, failure('forbidden', 'a valid console token is needed'));
+    }
+    return undefined;
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    return payload;
+  });
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    // Body-parser and limit errors are the caller's; anything else is ours and stays generic.
+    const message =
+      status === 413
+        ? 'the request body is too large'
+        : status === 415
+          ? 'the request body must be JSON'
+          : status < 500
+            ? 'the request could not be read as JSON'
+            : 'something went wrong in the console';
+    return sendFailure(reply, status, failure(status < 500 ? 'invalid-input' : 'internal', message));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (isApiPath(request.url)) return sendFailure(reply, 404, failure('not-found', 'no such API route'));
+    return sendFailure(reply, 404, failure('not-found', 'not found'));
+  });
+
+  app.post<{ Params: { method: string } }>(`${WEB_API_PREFIX}/invoke/:method`, async (request, reply) => {
+    const method = request.params.method;
+    if (!isMethodName(method)) return sendFailure(reply, 404, failure('not-found', 'unknown method'));
+    const result = await options.dispatch(method, request.body);
+    return reply.code(200).header('cache-control', 'no-store').send(result);
+  });
+
+  app.get(`${WEB_API_PREFIX}/events`, (request, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
+    // A write after the browser went away is dropped, never thrown.
+    const send = (text: string) => {
+      if (!res.destroyed && !res.writableEnded) res.write(text);
+    };
+    // The first comment tells the client (and tests) the subscription is in place.
+    send('retry: 3000\n: connected\n\n');
+    streams.add(res);
+    const offs = eventNames.map((event) =>
+      options.events.on(event, (payload) => {
+        // JSON.stringify never emits raw newlines, so one `data:` line carries the whole payload.
+        send(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
+      }),
+    );
+    const heartbeat = setInterval(() => send(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
+    heartbeat.unref();
+    const cleanup = () => {
+      clearInterval(heartbeat);
+      for (const off of offs) off();
+      streams.delete(res);
+    };
+    request.raw.once('close', cleanup);
+    res.once('close', cleanup);
+    res.once('error', cleanup);
+  });
+
+  await app.register(fastifyStatic, {
+    root: options.staticRoot,
+    prefix: '/',
+    index: ['index.html'],
+    // Threat: reading files outside the renderer folder or hidden files; send() refuses `..` and dotfiles.
+    dotfiles: 'deny',
+    serveDotFiles: false,
+    list: false,
+    redirect: false,
+    wildcard: true,
+    cacheControl: true,
+    maxAge: 0,
+  });
+
+  // Open event streams would hold the server open: end them before it closes.
+  app.addHook('preClose', async () => {
+    for (const res of streams) res.end();
+    streams.clear();
+  });
+
+  await app.listen({ host: listenHost, port: options.port ?? 0 });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the web server has no TCP address');
+  hosts = allowedHosts(host, address.port);
+
+  let closing: Promise<void> | null = null;
+  return {
+    port: address.port,
+    origin: `http://${listenHost}:${address.port}`,
+    close: () => (closing ??= app.close()),
+  };
+}

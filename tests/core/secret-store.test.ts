@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadBuiltinCredentials } from '../../electron/services/builtin-credentials';
+import { MemorySecretStore, createSecretStore, type KeytarLike } from '../../electron/services/secret-store';
+
+test('without keytar the store is in-memory and says so plainly', async () => {
+  const store = await createSecretStore({ keytar: null });
+  assert.equal(store.persistent, false);
+  const d = store.describe();
+  assert.equal(d.available, false);
+  assert.match(d.backend, /keytar is not installed/);
+  assert.match(d.message, /No keychain is available.*for this run only/);
+  await store.set('a:password', 'x');
+  assert.equal(await store.get('a:password'), 'x');
+  assert.equal(await store.delete('a:password'), true);
+});
+
+test('a keytar whose Secret Service does not answer falls back to memory with the reason', async () => {
+  const broken: KeytarLike = {
+    getPassword: () => Promise.reject(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY')),
+    setPassword: () => Promise.reject(new Error('no')),
+    deletePassword: () => Promise.reject(new Error('no')),
+  };
+  const store = await createSecretStore({ keytar: broken });
+  assert.equal(store.persistent, false);
+  assert.match(store.describe().backend, /no Secret Service answered: Cannot autolaunch D-Bus/);
+  const silent: KeytarLike = { getPassword: () => new Promise(() => {}), setPassword: async () => {}, deletePassword: async () => true };
+  const hung = await createSecretStore({ keytar: silent, probeTimeoutMs: 20 });
+  assert.match(hung.describe().backend, /did not answer within 20 ms/);
+});
+
+test('built-in credentials are generated once with random values and then reused', async () => {
+  const store = new MemorySecretStore();
+  const a = await loadBuiltinCredentials(store);
+  const b = await loadBuiltinCredentials(store);
+  assert.deepEqual(a, b);
+  assert.ok(a.password.length >= 40 && a.clientSecret.length >= 40);
+  const other = await loadBuiltinCredentials(new MemorySecretStore());
+  assert.notEqual(other.password, a.password);
+  await store.set('builtin:credentials', '{not json');
+  const replaced = await loadBuiltinCredentials(store);
+  assert.notEqual(replaced.password, a.password);
+});
