@@ -1,0 +1,122 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { useRoute, routeHref, type Route } from './lib/router';
+import { applyTheme } from './lib/theme';
+import { useApp } from './store/use-app';
+import { appStore } from './store/app-store';
+import { SCREENS } from './features/palette/commands';
+import { CommandPalette } from './features/palette/CommandPalette';
+import { FleetOverview } from './features/fleet/FleetOverview';
+import { EnvironmentView } from './features/sessions/EnvironmentView';
+import { PeopleView } from './features/people/PeopleView';
+import { CreateSession } from './features/allocate/CreateSession';
+import { RosterView } from './features/roster/RosterView';
+import { SettingsView } from './features/settings/SettingsView';
+import { PortalsView } from './features/portals/PortalsView';
+import { Toasts } from './ui/Toasts';
+import { Loading } from './ui/States';
+import { ErrorBoundary } from './ui/ErrorBoundary';
+
+// recharts is large: the timeline loads on first visit so the fleet overview renders sooner
+const CapacityTimeline = lazy(() => import('./features/timeline/CapacityTimeline').then((m) => ({ default: m.CapacityTimeline })));
+
+function Screen({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'fleet':
+      return <FleetOverview />;
+    case 'environment':
+      return <EnvironmentView key={`${route.portalId}/${route.environment}`} portalId={route.portalId} environment={route.environment} />;
+    case 'people':
+      return <PeopleView initialQuery={route.query} />;
+    case 'create':
+      return <CreateSession key={`${route.portalId ?? ''}/${route.environment ?? ''}`} portalId={route.portalId} environment={route.environment} />;
+    case 'roster':
+      return <RosterView />;
+    case 'timeline':
+      return (
+        <Suspense fallback={<Loading what="the timeline" />}>
+          <CapacityTimeline portalId={route.portalId} />
+        </Suspense>
+      );
+    case 'settings':
+      return <SettingsView />;
+    case 'portals':
+      return <PortalsView />;
+  }
+}
+
+function isCurrent(route: Route, target: Route): boolean {
+  if (target.name === 'fleet') return route.name === 'fleet' || route.name === 'environment';
+  return route.name === target.name;
+}
+
+function Notice() {
+  const notice = useApp((s) => s.notice);
+  useEffect(() => {
+    if (!notice) return;
+    const t = window.setTimeout(() => appStore.getState().setNotice(null), 5000);
+    return () => window.clearTimeout(t);
+  }, [notice]);
+  return (
+    <p className="notice" role="status" aria-live="polite" data-testid="notice">
+      {notice ?? ''}
+    </p>
+  );
+}
+
+export function App() {
+  const route = useRoute();
+  const theme = useApp((s) => s.settings.theme);
+  const ready = useApp((s) => s.snapshotLoaded);
+  const connection = useApp((s) => s.connection);
+  const info = useApp((s) => s.appInfo);
+
+  useEffect(() => applyTheme(theme), [theme]);
+  useEffect(() => {
+    // the marker tests and tools wait on: set once the first snapshot is in
+    if (ready) document.body.dataset['ready'] = 'true';
+  }, [ready]);
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Portal Console</span>
+        <nav aria-label="Screens">
+          <ul>
+            {SCREENS.map((s) => (
+              <li key={s.key}>
+                <a href={routeHref(s.route)} aria-current={isCurrent(route, s.route) ? 'page' : undefined} title={`g ${s.key}`}>
+                  {s.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <button type="button" className="palette-button" onClick={() => appStore.getState().setPaletteOpen(true)} aria-keyshortcuts="Control+K Meta+K">
+          Commands <kbd>Ctrl K</kbd>
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <ErrorBoundary resetKey={window.location.hash}>
+          <Screen route={route} />
+        </ErrorBoundary>
+      </main>
+      <footer className="statusbar">
+        <span data-connection={connection} className="connection">
+          {connection === 'open' ? 'Connected' : connection === 'down' ? 'Reconnecting to the console…' : 'Connecting…'}
+        </span>
+        {info && (
+          <span className="muted">
+            v{info.version} · {info.mode}
+          </span>
+        )}
+        <Notice />
+        {ready && <span data-testid="app-ready" hidden />}
+      </footer>
+      <Toasts />
+      <CommandPalette />
+    </div>
+  );
+}

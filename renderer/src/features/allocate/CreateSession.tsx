@@ -1,0 +1,187 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Allocation } from '../../../../shared/contract';
+import { invoke } from '../../lib/api';
+import { useApp } from '../../store/use-app';
+import { appStore } from '../../store/app-store';
+import { allocationErrorMessage } from '../../store/selectors/errors';
+import { freeSlots } from '../../store/selectors/gauges';
+import { LocalCountdown } from '../../ui/Countdown';
+import { Empty, ErrorBox } from '../../ui/States';
+
+export function CreateSession({ portalId, environment }: { portalId: string | null; environment: string | null }) {
+  const order = useApp((s) => s.portalOrder);
+  const snapshots = useApp((s) => s.snapshots);
+  const portals = useApp((s) => s.portals);
+  const [portal, setPortal] = useState(portalId ?? order[0] ?? '');
+  const [env, setEnv] = useState(environment ?? '');
+  const [user, setUser] = useState('');
+  const [email, setEmail] = useState('');
+  const [firstName, setFirstName] = useState('');
+  const [lastName, setLastName] = useState('');
+  const defaultIndex = portals.find((p) => p.id === portal)?.defaultIndexUrl ?? '';
+  const [indexUrl, setIndexUrl] = useState(defaultIndex);
+  const [indexTouched, setIndexTouched] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [allocation, setAllocation] = useState<Allocation | null>(null);
+
+  useEffect(() => {
+    if (!portal && order[0]) setPortal(order[0]);
+  }, [order, portal]);
+  // the index URL follows the portal's default until the user edits it
+  useEffect(() => {
+    if (!indexTouched) setIndexUrl(defaultIndex);
+  }, [defaultIndex, indexTouched]);
+
+  const environments = useMemo(() => snapshots[portal]?.environments ?? [], [snapshots, portal]);
+  useEffect(() => {
+    if (!environments.some((e) => e.name === env) && environments[0]) setEnv(environments[0].name);
+  }, [environments, env]);
+  const chosen = environments.find((e) => e.name === env);
+
+  const submit = async () => {
+    setError(null);
+    setAllocation(null);
+    if (!user.trim() && !email.trim()) {
+      setError('Enter a user id or an email.');
+      return;
+    }
+    setBusy(true);
+    const r = await invoke('sessions.request', {
+      portalId: portal,
+      environment: env,
+      ...(user.trim() ? { user: user.trim() } : {}),
+      ...(email.trim() ? { email: email.trim() } : {}),
+      ...(firstName.trim() ? { firstName: firstName.trim() } : {}),
+      ...(lastName.trim() ? { lastName: lastName.trim() } : {}),
+      ...(indexUrl.trim() ? { indexUrl: indexUrl.trim() } : {}),
+    });
+    setBusy(false);
+    if (r.ok) setAllocation(r.data);
+    else setError(allocationErrorMessage(r.error));
+  };
+
+  const copy = async () => {
+    if (!allocation) return;
+    try {
+      await navigator.clipboard.writeText(allocation.activationUrl);
+      appStore.getState().setNotice('Activation link copied');
+    } catch {
+      appStore.getState().setNotice('Copy failed: select the link and copy it by hand');
+    }
+  };
+
+  if (!order.length) {
+    return (
+      <section className="screen">
+        <h1>New session</h1>
+        <Empty>
+          No portals to allocate on. <a href="#/portals">Add a portal</a>.
+        </Empty>
+      </section>
+    );
+  }
+
+  return (
+    <section className="screen" aria-labelledby="create-title">
+      <h1 id="create-title">New session for a named user</h1>
+      <form
+        className="form-grid"
+        aria-labelledby="create-title"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label>
+          Portal
+          <select value={portal} onChange={(e) => setPortal(e.target.value)}>
+            {order.map((id) => (
+              <option key={id} value={id}>
+                {snapshots[id]?.label ?? id}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Workshop
+          <select value={env} onChange={(e) => setEnv(e.target.value)} data-testid="workshop-select" required>
+            {environments.length === 0 && <option value="">no workshops running</option>}
+            {environments.map((e) => (
+              <option key={e.name} value={e.name}>
+                {e.workshop.title || e.workshop.name} — {freeSlots(e)} free of {e.capacity} ({e.name})
+              </option>
+            ))}
+          </select>
+        </label>
+        <p className="form-hint" aria-live="polite" data-testid="availability">
+          {chosen
+            ? `${chosen.allocated} allocated, ${chosen.available} available (ready), ${freeSlots(chosen)} free of ${chosen.capacity} capacity`
+            : 'Choose a workshop'}
+        </p>
+        <label>
+          User id
+          <input value={user} onChange={(e) => setUser(e.target.value)} maxLength={150} autoComplete="off" />
+        </label>
+        <label>
+          Email
+          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} maxLength={254} autoComplete="off" />
+        </label>
+        <label>
+          First name
+          <input value={firstName} onChange={(e) => setFirstName(e.target.value)} maxLength={150} autoComplete="off" />
+        </label>
+        <label>
+          Last name
+          <input value={lastName} onChange={(e) => setLastName(e.target.value)} maxLength={150} autoComplete="off" />
+        </label>
+        <label className="wide">
+          Index URL (where users return after the workshop)
+          <input
+            type="url"
+            value={indexUrl}
+            onChange={(e) => {
+              setIndexTouched(true);
+              setIndexUrl(e.target.value);
+            }}
+            maxLength={2048}
+          />
+        </label>
+        <div className="form-actions wide">
+          <button type="submit" className="primary" disabled={busy || !env}>
+            {busy ? 'Requesting…' : 'Create session'}
+          </button>
+        </div>
+      </form>
+      {error && <ErrorBox testId="allocation-error">{error}</ErrorBox>}
+      {allocation && (
+        <section className="allocation" aria-labelledby="allocation-title" data-testid="allocation">
+          <h2 id="allocation-title">
+            Session {allocation.session} for {allocation.user}
+          </h2>
+          <label className="wide">
+            Activation link
+            <input readOnly value={allocation.activationUrl} data-testid="activation-url" onFocus={(e) => e.currentTarget.select()} />
+          </label>
+          <div className="form-actions">
+            <button type="button" onClick={() => void copy()}>
+              Copy
+            </button>
+            <a className="button primary" href={allocation.activationUrl} target="_blank" rel="noopener noreferrer">
+              Open
+            </a>
+            <span>
+              {allocation.activateBy === null ? (
+                'No activation deadline'
+              ) : (
+                <>
+                  Must be opened within <LocalCountdown at={allocation.activateBy} />
+                </>
+              )}
+            </span>
+          </div>
+        </section>
+      )}
+    </section>
+  );
+}

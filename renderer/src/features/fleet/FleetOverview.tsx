@@ -1,0 +1,30 @@
+import { useApp } from '../../store/use-app';
+import { Empty, ErrorBox, Loading } from '../../ui/States';
+import { PortalCard } from './PortalCard';
+
+export function FleetOverview() {
+  const order = useApp((s) => s.portalOrder);
+  const snapshots = useApp((s) => s.snapshots);
+  const loaded = useApp((s) => s.snapshotLoaded);
+  const error = useApp((s) => s.snapshotError);
+  const threshold = useApp((s) => s.settings.alerts.capacityPercent);
+
+  return (
+    <section className="screen" aria-labelledby="fleet-title">
+      <h1 id="fleet-title">Fleet overview</h1>
+      {error && !loaded && <ErrorBox>Could not read the fleet: {error}</ErrorBox>}
+      {!loaded && !error && <Loading what="portals" />}
+      {loaded && order.length === 0 && (
+        <Empty>
+          No portals yet. <a href="#/portals">Add a portal</a> to start monitoring.
+        </Empty>
+      )}
+      <div className="portal-grid">
+        {order.map((id) => {
+          const snap = snapshots[id];
+          return snap ? <PortalCard key={id} snapshot={snap} threshold={threshold} /> : null;
+        })}
+      </div>
+    </section>
+  );
+}

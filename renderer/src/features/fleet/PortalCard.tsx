@@ -1,0 +1,104 @@
+import { memo } from 'react';
+import type { EnvironmentView, PortalSnapshot } from '../../../../shared/contract';
+import { environmentGauge, portalGauge } from '../../store/selectors/gauges';
+import { isDegraded } from '../../store/selectors/status';
+import { routeHref } from '../../lib/router';
+import { Gauge } from '../../ui/Gauge';
+import { StatusBadge } from '../../ui/StatusBadge';
+
+const EnvironmentRow = memo(function EnvironmentRow({
+  portalId,
+  env,
+  threshold,
+}: {
+  portalId: string;
+  env: EnvironmentView;
+  threshold: number;
+}) {
+  const g = environmentGauge(env, threshold);
+  const title = env.workshop.title || env.workshop.name;
+  return (
+    <li className="env-row" data-testid="environment" data-environment={env.name}>
+      <a className="env-name" href={routeHref({ name: 'environment', portalId, environment: env.name })}>
+        <span className="env-title">{title}</span>
+        <span className="env-slug">{env.name}</span>
+      </a>
+      <Gauge
+        label={`${title}: sessions`}
+        valueText={g.label}
+        valueNow={g.allocated}
+        valueMax={g.capacity}
+        level={g.level}
+        testId="environment-gauge"
+        segments={[
+          { kind: 'allocated', percent: g.allocatedPercent },
+          { kind: 'available', percent: g.availablePercent },
+        ]}
+      />
+      <span className="env-numbers" data-testid="environment-numbers">
+        <span title="allocated">{g.allocated}</span> / <span title="available">{g.available}</span> /{' '}
+        <span title="capacity">{g.capacity}</span>
+      </span>
+    </li>
+  );
+});
+
+export const PortalCard = memo(function PortalCard({ snapshot, threshold }: { snapshot: PortalSnapshot; threshold: number }) {
+  const g = portalGauge(snapshot, threshold);
+  const degraded = isDegraded(snapshot.status);
+  const headingId = `portal-${snapshot.portalId}-title`;
+  return (
+    <article className="portal-card" data-degraded={degraded} data-testid="portal-card" data-portal-id={snapshot.portalId} aria-labelledby={headingId}>
+      <header className="portal-card-head">
+        <h2 id={headingId}>
+          <a href={routeHref({ name: 'environment', portalId: snapshot.portalId, environment: '*' })}>{snapshot.label}</a>
+        </h2>
+        <StatusBadge status={snapshot.status} lastSeenAt={snapshot.lastSeenAt} lastError={snapshot.lastError} />
+      </header>
+      <div className="portal-gauge">
+        {g ? (
+          <>
+            <Gauge
+              label={`${snapshot.label}: portal sessions`}
+              valueText={g.label}
+              valueNow={g.allocated}
+              valueMax={g.bounded ? g.maximum : g.allocated}
+              level={g.level}
+              testId="portal-gauge"
+              segments={[{ kind: 'allocated', percent: g.bounded ? g.percent : 0 }]}
+            />
+            <span className="portal-gauge-text" data-testid="portal-gauge-text">
+              {g.bounded ? `${g.allocated} of ${g.maximum}` : `${g.allocated} · no maximum`}
+            </span>
+          </>
+        ) : (
+          <span className="muted">No data from this portal yet</span>
+        )}
+      </div>
+      {snapshot.environments.length ? (
+        <>
+          <div className="env-legend" aria-hidden="true">
+            <span>
+              <i className="swatch swatch-allocated" /> allocated
+            </span>
+            <span>
+              <i className="swatch swatch-available" /> available
+            </span>
+            <span className="env-legend-numbers">alloc / avail / capacity</span>
+          </div>
+          <ul className="env-list" aria-label={`${snapshot.label} workshop environments`}>
+            {snapshot.environments.map((env) => (
+              <EnvironmentRow key={env.name} portalId={snapshot.portalId} env={env} threshold={threshold} />
+            ))}
+          </ul>
+        </>
+      ) : (
+        snapshot.portal && <p className="muted">No workshop environments are running.</p>
+      )}
+      <footer className="portal-card-foot">
+        <a href={routeHref({ name: 'create', portalId: snapshot.portalId, environment: null })}>New session</a>
+        <a href={routeHref({ name: 'timeline', portalId: snapshot.portalId })}>Capacity timeline</a>
+      </footer>
+    </article>
+  );
+});

@@ -1,0 +1,129 @@
+import { useEffect, useState } from 'react';
+import type { PersonLookup } from '../../../../shared/contract';
+import { invoke } from '../../lib/api';
+import { navigate } from '../../lib/router';
+import { Countdown } from '../../ui/Countdown';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { Empty, ErrorBox, Loading } from '../../ui/States';
+import { formatStarted } from '../sessions/SessionTable';
+import { useSessionActions } from '../sessions/use-session-actions';
+
+export function PeopleView({ initialQuery }: { initialQuery: string }) {
+  const [query, setQuery] = useState(initialQuery);
+  const [result, setResult] = useState<PersonLookup | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<{ portalId: string; session: string } | null>(null);
+  const { busy, extend, terminate } = useSessionActions();
+
+  const search = async (q: string) => {
+    const trimmed = q.trim();
+    if (!trimmed) return;
+    setLoading(true);
+    setError(null);
+    const r = await invoke('people.find', { query: trimmed });
+    setLoading(false);
+    if (r.ok) setResult(r.data);
+    else {
+      setResult(null);
+      setError(r.error.message);
+    }
+  };
+
+  useEffect(() => {
+    if (initialQuery) void search(initialQuery);
+    // run once per route query
+  }, [initialQuery]);
+
+  return (
+    <section className="screen" aria-labelledby="people-title">
+      <h1 id="people-title">People</h1>
+      <form
+        className="toolbar"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          navigate({ name: 'people', query: query.trim() });
+          if (query.trim() === initialQuery) void search(query);
+        }}
+      >
+        <label>
+          User id or email{' '}
+          <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} data-shortcut-search required maxLength={254} />
+        </label>
+        <button type="submit" className="primary" disabled={loading}>
+          Find sessions
+        </button>
+      </form>
+      {loading && <Loading what="sessions" />}
+      {error && <ErrorBox>{error}</ErrorBox>}
+      {result && result.failures.length > 0 && (
+        <ErrorBox>
+          Some portals could not be asked:{' '}
+          {result.failures.map((f) => `${f.portalLabel} (${f.message})`).join(', ')}
+        </ErrorBox>
+      )}
+      {result && !loading && result.sessions.length === 0 && <Empty>No sessions for “{result.query}” on any portal.</Empty>}
+      {result && result.sessions.length > 0 && (
+        <table className="data-table" data-testid="people-results">
+          <caption className="sr-only">Sessions of {result.query}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Portal</th>
+              <th scope="col">Session</th>
+              <th scope="col">Workshop</th>
+              <th scope="col">State</th>
+              <th scope="col">Started</th>
+              <th scope="col">Countdown</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.sessions.map((s) => (
+              <tr key={`${s.portalId}/${s.name}`} data-testid="person-session">
+                <td>{s.portalLabel}</td>
+                <td>{s.name}</td>
+                <td>{s.workshop}</td>
+                <td>{s.state}</td>
+                <td>{formatStarted(s.started)}</td>
+                <td>
+                  <Countdown expires={s.expires} clockOffsetMs={s.clockOffsetMs} />
+                </td>
+                <td>
+                  <div className="actions">
+                  <button
+                    type="button"
+                    className="small"
+                    disabled={busy.has(s.name) || s.extendable === false}
+                    onClick={() => void extend(s.portalId, s.name).then(() => search(result.query))}
+                    aria-label={`Extend ${s.name}`}
+                  >
+                    Extend
+                  </button>
+                  <button type="button" className="small danger" disabled={busy.has(s.name)} onClick={() => setConfirm({ portalId: s.portalId, session: s.name })} aria-label={`Terminate ${s.name}`}>
+                    Terminate
+                  </button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <ConfirmDialog
+        open={confirm !== null}
+        title={`Terminate ${confirm?.session ?? ''}?`}
+        confirmLabel="Terminate"
+        danger
+        onCancel={() => setConfirm(null)}
+        onConfirm={() => {
+          const c = confirm;
+          setConfirm(null);
+          if (c && result) void terminate(c.portalId, c.session).then(() => search(result.query));
+        }}
+      >
+        <p>The user loses their work in this session.</p>
+      </ConfirmDialog>
+    </section>
+  );
+}

@@ -1,0 +1,269 @@
+import { memo, useMemo, useRef } from 'react';
+import {
+  getCoreRowModel,
+  useReactTable,
+  type ColumnDef,
+  type OnChangeFn,
+  type RowSelectionState,
+  type SortingState,
+} from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { SessionRow } from '../../store/selectors/sessions';
+import { Countdown } from '../../ui/Countdown';
+
+/** Fixed row height: snapshots arriving every few seconds never shift the table. */
+export const ROW_HEIGHT = 40;
+
+export interface RowActions {
+  onExtend(row: SessionRow): void;
+  onTerminate(row: SessionRow): void;
+}
+
+/**
+ * Local 24-hour "HH:MM". Built by hand: the first Intl time format of a page costs ~20 ms of locale loading,
+ * which would land on the first render of a large table.
+ */
+export function formatStarted(iso: string | null): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '—';
+  const d = new Date(t);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+export interface ColumnInfo {
+  id: string;
+  header: string;
+  sortable: boolean;
+}
+
+export function tableColumns(showEnvironment: boolean): ColumnInfo[] {
+  return [
+    { id: 'select', header: 'Select', sortable: false },
+    { id: 'name', header: 'Session', sortable: true },
+    ...(showEnvironment ? [{ id: 'environment', header: 'Environment', sortable: true }] : []),
+    { id: 'user', header: 'User', sortable: true },
+    { id: 'state', header: 'State', sortable: true },
+    { id: 'started', header: 'Started', sortable: true },
+    { id: 'countdown', header: 'Countdown', sortable: true },
+    { id: 'extendable', header: 'Extendable', sortable: false },
+    { id: 'actions', header: 'Actions', sortable: false },
+  ];
+}
+
+interface RowProps extends RowActions {
+  row: SessionRow;
+  index: number;
+  selected: boolean;
+  busy: boolean;
+  showEnvironment: boolean;
+  onToggle(name: string): void;
+  /** translateY for virtualized rows; undefined for a plain table */
+  offset?: number | undefined;
+}
+
+function sameRow(a: RowProps, b: RowProps): boolean {
+  const x = a.row;
+  const y = b.row;
+  return (
+    a.index === b.index &&
+    a.selected === b.selected &&
+    a.busy === b.busy &&
+    a.offset === b.offset &&
+    a.showEnvironment === b.showEnvironment &&
+    a.onExtend === b.onExtend &&
+    a.onTerminate === b.onTerminate &&
+    a.onToggle === b.onToggle &&
+    x.name === y.name &&
+    x.user === y.user &&
+    x.state === y.state &&
+    x.started === y.started &&
+    x.expires === y.expires &&
+    x.extendable === y.extendable &&
+    x.environment === y.environment &&
+    x.clockOffsetMs === y.clockOffsetMs
+  );
+}
+
+/** One session row. Memoized on its fields, so a new snapshot with the same session does not re-render it. */
+export const SessionRowView = memo(function SessionRowView(p: RowProps) {
+  const { row } = p;
+  return (
+    <div
+      role="row"
+      className="st-row"
+      aria-rowindex={p.index + 2}
+      aria-selected={p.selected}
+      data-testid="session-row"
+      data-session={row.name}
+      style={p.offset === undefined ? undefined : { transform: `translateY(${p.offset}px)` }}
+    >
+      <div role="cell" className="st-cell st-select">
+        <input type="checkbox" checked={p.selected} onChange={() => p.onToggle(row.name)} aria-label={`Select ${row.name}`} />
+      </div>
+      <div role="cell" className="st-cell st-name" title={row.name}>
+        {row.name}
+      </div>
+      {p.showEnvironment && (
+        <div role="cell" className="st-cell st-env" title={row.environment}>
+          {row.environment}
+        </div>
+      )}
+      <div role="cell" className="st-cell st-user" title={row.user}>
+        {row.user || '—'}
+      </div>
+      <div role="cell" className="st-cell st-state" data-state={row.state}>
+        {row.state}
+      </div>
+      <div role="cell" className="st-cell st-started">
+        {formatStarted(row.started)}
+      </div>
+      <div role="cell" className="st-cell st-countdown">
+        <Countdown expires={row.expires} clockOffsetMs={row.clockOffsetMs} />
+      </div>
+      <div role="cell" className="st-cell st-extendable">
+        {row.extendable === null ? '—' : row.extendable ? 'yes' : 'no'}
+      </div>
+      <div role="cell" className="st-cell st-actions">
+        <button type="button" className="small" disabled={p.busy || row.extendable === false} onClick={() => p.onExtend(row)} aria-label={`Extend ${row.name}`}>
+          Extend
+        </button>
+        <button type="button" className="small danger" disabled={p.busy} onClick={() => p.onTerminate(row)} aria-label={`Terminate ${row.name}`}>
+          Terminate
+        </button>
+      </div>
+    </div>
+  );
+}, sameRow);
+
+interface TableProps extends RowActions {
+  rows: SessionRow[];
+  showEnvironment: boolean;
+  sorting: SortingState;
+  onSortingChange: OnChangeFn<SortingState>;
+  selection: RowSelectionState;
+  onSelectionChange: OnChangeFn<RowSelectionState>;
+  busy: ReadonlySet<string>;
+  label: string;
+}
+
+/**
+ * The session table: @tanstack/react-table holds the column model, sort and selection state (sorting and
+ * filtering themselves are the pure selectors, done before), @tanstack/react-virtual renders only the rows in
+ * view. ARIA table roles make the div grid a table for assistive technology.
+ */
+export function SessionTable(props: TableProps) {
+  const { rows, showEnvironment, sorting, selection, busy } = props;
+  const columnInfo = useMemo(() => tableColumns(showEnvironment), [showEnvironment]);
+  const columns = useMemo<ColumnDef<SessionRow>[]>(
+    () => columnInfo.map((c) => ({ id: c.id, header: c.header, enableSorting: c.sortable })),
+    [columnInfo],
+  );
+  const table = useReactTable({
+    data: rows,
+    columns,
+    getRowId: (r) => r.name,
+    getCoreRowModel: getCoreRowModel(),
+    manualSorting: true,
+    manualFiltering: true,
+    enableMultiSort: false,
+    state: { sorting, rowSelection: selection },
+    onSortingChange: props.onSortingChange,
+    onRowSelectionChange: props.onSelectionChange,
+  });
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+    getItemKey: (i) => rows[i]?.name ?? i,
+  });
+
+  const toggle = useMemo(
+    () => (name: string) => props.onSelectionChange((old) => {
+      const next = { ...old };
+      if (next[name]) delete next[name];
+      else next[name] = true;
+      return next;
+    }),
+    [props.onSelectionChange],
+  );
+
+  // the caller keeps the selection to shown rows, so counting it is enough (react-table's own check walks every row)
+  const selectedCount = Object.keys(selection).length;
+  const allSelected = rows.length > 0 && selectedCount >= rows.length;
+  const someSelected = selectedCount > 0;
+  const header = table.getHeaderGroups()[0];
+
+  return (
+    <div className={`session-table${showEnvironment ? ' with-env' : ''}`} role="table" aria-label={props.label} aria-rowcount={rows.length + 1} data-testid="session-table">
+      <div role="rowgroup" className="st-head">
+        <div role="row" className="st-row st-header" aria-rowindex={1}>
+          {header?.headers.map((h) => {
+            const id = h.column.id;
+            if (id === 'select') {
+              return (
+                <div role="columnheader" key={id} className="st-cell st-select">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all shown sessions"
+                    checked={allSelected}
+                    ref={(el) => {
+                      if (el) el.indeterminate = !allSelected && someSelected;
+                    }}
+                    onChange={table.getToggleAllRowsSelectedHandler()}
+                  />
+                </div>
+              );
+            }
+            const sorted = h.column.getIsSorted();
+            const sortable = h.column.getCanSort();
+            return (
+              <div
+                role="columnheader"
+                key={id}
+                className={`st-cell st-${id === 'environment' ? 'env' : id}`}
+                aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : sortable ? 'none' : undefined}
+              >
+                {sortable ? (
+                  <button type="button" className="sort" onClick={h.column.getToggleSortingHandler()}>
+                    {String(h.column.columnDef.header)}
+                    <span aria-hidden="true" className="sort-mark">
+                      {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
+                    </span>
+                  </button>
+                ) : (
+                  String(h.column.columnDef.header)
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <div ref={scrollRef} className="st-scroll" data-testid="session-scroll" tabIndex={0} role="rowgroup" aria-label="Sessions">
+        <div className="st-spacer" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+          {virtualizer.getVirtualItems().map((v) => {
+            const row = rows[v.index];
+            if (!row) return null;
+            return (
+              <SessionRowView
+                key={row.name}
+                row={row}
+                index={v.index}
+                offset={v.start}
+                selected={Boolean(selection[row.name])}
+                busy={busy.has(row.name)}
+                showEnvironment={showEnvironment}
+                onToggle={toggle}
+                onExtend={props.onExtend}
+                onTerminate={props.onTerminate}
+              />
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import { useMemo, useSyncExternalStore } from 'react';
+
+/**
+ * A tiny hash router: `#/fleet`, `#/portal/<id>`, `#/portal/<id>/env/<env>`, `#/people`, `#/create`,
+ * `#/roster`, `#/timeline`, `#/alerts`, `#/portals`.
+ */
+export type Route =
+  | { name: 'fleet' }
+  | { name: 'environment'; portalId: string; environment: string }
+  | { name: 'people'; query: string }
+  | { name: 'create'; portalId: string | null; environment: string | null }
+  | { name: 'roster' }
+  | { name: 'timeline'; portalId: string | null }
+  | { name: 'settings' }
+  | { name: 'portals' };
+
+export function parseRoute(hash: string): Route {
+  const [pathPart = '', queryPart = ''] = hash.replace(/^#\/?/, '').split('?');
+  const parts = pathPart.split('/').filter(Boolean).map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
+  const q = new URLSearchParams(queryPart);
+  switch (parts[0]) {
+    case 'portal':
+      if (parts[1]) return { name: 'environment', portalId: parts[1], environment: parts[2] === 'env' && parts[3] ? parts[3] : '*' };
+      return { name: 'fleet' };
+    case 'people':
+      return { name: 'people', query: q.get('q') ?? '' };
+    case 'create':
+      return { name: 'create', portalId: q.get('portal'), environment: q.get('env') };
+    case 'roster':
+      return { name: 'roster' };
+    case 'timeline':
+      return { name: 'timeline', portalId: parts[1] ?? null };
+    case 'settings':
+      return { name: 'settings' };
+    case 'portals':
+      return { name: 'portals' };
+    default:
+      return { name: 'fleet' };
+  }
+}
+
+export function routeHref(route: Route): string {
+  const e = encodeURIComponent;
+  switch (route.name) {
+    case 'fleet':
+      return '#/fleet';
+    case 'environment':
+      return route.environment === '*' ? `#/portal/${e(route.portalId)}` : `#/portal/${e(route.portalId)}/env/${e(route.environment)}`;
+    case 'people':
+      return route.query ? `#/people?q=${e(route.query)}` : '#/people';
+    case 'create': {
+      const q = new URLSearchParams();
+      if (route.portalId) q.set('portal', route.portalId);
+      if (route.environment) q.set('env', route.environment);
+      const s = q.toString();
+      return s ? `#/create?${s}` : '#/create';
+    }
+    case 'timeline':
+      return route.portalId ? `#/timeline/${e(route.portalId)}` : '#/timeline';
+    default:
+      return `#/${route.name}`;
+  }
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = routeHref(route);
+}
+
+function subscribe(cb: () => void): () => void {
+  window.addEventListener('hashchange', cb);
+  return () => window.removeEventListener('hashchange', cb);
+}
+
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  return useMemo(() => parseRoute(hash), [hash]);
+}

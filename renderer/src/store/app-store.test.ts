@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Alert, PortalSnapshot, RosterState } from '../../../shared/contract';
+import { createAppStore } from './app-store';
+import { MAX_TOASTS } from './alerts.slice';
+
+function snap(id: string, allocated = 0): PortalSnapshot {
+  return { portalId: id, label: id, status: 'live', lastSeenAt: 1, lastError: null, clockOffsetMs: 0, portal: { name: id, url: 'u', maximum: 0, registered: 0, anonymous: 0, allocated }, environments: [] };
+}
+
+test('snapshot slice: fleet, per-portal pushes keep order, removal', () => {
+  const store = createAppStore();
+  const s = () => store.getState();
+  assert.equal(s().snapshotLoaded, false);
+  s().applyFleet({ generatedAt: 1, portals: [snap('a'), snap('b')] });
+  assert.equal(s().snapshotLoaded, true);
+  assert.deepEqual(s().portalOrder, ['a', 'b']);
+  const b = s().snapshots['b'];
+  s().applyPortalSnapshot(snap('a', 5));
+  assert.equal(s().snapshots['a']?.portal?.allocated, 5);
+  assert.equal(s().snapshots['b'], b, 'an untouched portal keeps its object');
+  s().applyPortalSnapshot(snap('c'));
+  assert.deepEqual(s().portalOrder, ['a', 'b', 'c']);
+  s().removePortalSnapshot('a');
+  assert.deepEqual(s().portalOrder, ['b', 'c']);
+  assert.equal(s().snapshots['a'], undefined);
+  const before = s();
+  s().removePortalSnapshot('ghost');
+  assert.equal(s().snapshots, before.snapshots);
+});
+
+test('a read that arrives after a newer push does not roll the portal back', () => {
+  const store = createAppStore();
+  const s = () => store.getState();
+  const connecting = { ...snap('a'), status: 'connecting' as const, portal: null };
+  // read sent at t=100, push of the live state received at t=150, read reply (computed earlier) applied after
+  s().applyPortalSnapshot(snap('a', 3), 150);
+  s().applyPortalSnapshot(snap('c', 1), 150);
+  s().removePortalSnapshot('b', 150);
+  s().applyFleet({ generatedAt: 1, portals: [connecting, snap('b')] }, 100);
+  assert.equal(s().snapshots['a']?.status, 'live');
+  assert.equal(s().snapshots['a']?.portal?.allocated, 3);
+  assert.equal(s().snapshots['b'], undefined, 'removed by a push after the read was sent');
+  assert.deepEqual(s().portalOrder, ['a', 'c'], 'added by a push after the read was sent');
+  // a read sent after the push wins
+  s().applyFleet({ generatedAt: 2, portals: [connecting] }, 200);
+  assert.equal(s().snapshots['a']?.status, 'connecting');
+  assert.deepEqual(s().portalOrder, ['a']);
+  // and a read sent before it, arriving late, is dropped
+  s().applyFleet({ generatedAt: 3, portals: [snap('z')] }, 190);
+  assert.deepEqual(s().portalOrder, ['a']);
+});
+
+test('alerts slice: toasts capped, duplicates ignored, dismiss', () => {
+  const store = createAppStore();
+  const alert = (i: number): Alert => ({ id: `a${i}`, kind: 'capacity', portalId: 'p', environment: null, session: null, message: `m${i}`, raisedAt: i });
+  for (let i = 0; i < MAX_TOASTS + 2; i++) store.getState().raiseAlert(alert(i));
+  store.getState().raiseAlert(alert(0));
+  assert.equal(store.getState().toasts.length, MAX_TOASTS);
+  assert.equal(store.getState().alertHistory.length, MAX_TOASTS + 2);
+  assert.equal(store.getState().alertHistory[0]?.id, `a${MAX_TOASTS + 1}`);
+  store.getState().dismissToast(`a${MAX_TOASTS + 1}`);
+  assert.equal(store.getState().toasts.some((t) => t.id === `a${MAX_TOASTS + 1}`), false);
+});
+
+test('roster slice: progress for another roster is ignored; a new file resets the run', () => {
+  const store = createAppStore();
+  const state = (id: string, allocated: number): RosterState => ({ rosterId: id, portalId: 'p', environment: 'e', status: 'running', total: 2, allocated, failed: 0, rows: [] });
+  store.getState().setRosterParse('a.csv', { rows: [], errors: [] });
+  store.getState().applyRosterState(state('r1', 0));
+  store.getState().applyRosterState(state('r2', 2));
+  assert.equal(store.getState().rosterState?.rosterId, 'r1');
+  store.getState().applyRosterState(state('r1', 1));
+  assert.equal(store.getState().rosterState?.allocated, 1);
+  store.getState().setRosterParse('b.csv', { rows: [], errors: [] });
+  assert.equal(store.getState().rosterState, null);
+});
+
+test('portals and settings slices', () => {
+  const store = createAppStore();
+  assert.equal(store.getState().settings.alerts.capacityPercent, 90);
+  const view = { id: 'p', label: 'P', baseUrl: 'http://x', clientId: 'c', username: 'u', builtin: false, enabled: true, pollIntervalMs: 5000, defaultIndexUrl: '', secrets: { clientSecret: true, password: true, persisted: false } };
+  store.getState().upsertPortal(view);
+  store.getState().upsertPortal({ ...view, label: 'Q' });
+  assert.deepEqual(store.getState().portals.map((p) => p.label), ['Q']);
+  store.getState().dropPortal('p');
+  assert.equal(store.getState().portals.length, 0);
+});

@@ -1,0 +1,26 @@
+import { createStore } from 'zustand/vanilla';
+import { createAlertsSlice, type AlertsSlice } from './alerts.slice';
+import { createPortalsSlice, type PortalsSlice } from './portals.slice';
+import { createRosterSlice, type RosterSlice } from './roster.slice';
+import { createSettingsSlice, type SettingsSlice } from './settings.slice';
+import { createSnapshotSlice, type SnapshotSlice } from './snapshot.slice';
+import { createUiSlice, type UiSlice } from './ui.slice';
+
+export type AppState = PortalsSlice & SnapshotSlice & AlertsSlice & RosterSlice & SettingsSlice & UiSlice;
+
+/** A fresh store from the slices; vanilla (no React) so slices are tested in Node. */
+export function createAppStore() {
+  return createStore<AppState>()((...a) => ({
+    ...createPortalsSlice(...a),
+    ...createSnapshotSlice(...a),
+    ...createAlertsSlice(...a),
+    ...createRosterSlice(...a),
+    ...createSettingsSlice(...a),
+    ...createUiSlice(...a),
+  }));
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;
+
+/** The renderer's one store. */
+export const appStore: AppStore = createAppStore();

@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { PortalSnapshot, SessionView } from '../../../../shared/contract';
+import { filterSessions, groupByEnvironment, sessionRows, sortSessions, ALL_ENVIRONMENTS } from './sessions';
+
+function s(name: string, over: Partial<SessionView> = {}): SessionView {
+  return { name, state: 'RUNNING', user: `${name}-user`, started: '2026-01-01T10:00:00Z', expires: '2026-01-01T11:00:00Z', extendable: true, ...over };
+}
+
+const workshop = { name: 'w', title: 'Workshop', description: '', vendor: '', difficulty: '', duration: '', tags: [], labels: {}, logo: '', url: '' };
+
+const snap: PortalSnapshot = {
+  portalId: 'p',
+  label: 'P',
+  status: 'live',
+  lastSeenAt: 0,
+  lastError: null,
+  clockOffsetMs: 2000,
+  portal: null,
+  environments: [
+    { name: 'a-w01', state: 'RUNNING', workshop, duration: 0, capacity: 3, reserved: 0, allocated: 2, available: 0, sessions: [s('a1', { expires: '2026-01-01T10:30:00Z' }), s('a2', { expires: null, state: 'WAITING' })] },
+    { name: 'b-w01', state: 'RUNNING', workshop, duration: 0, capacity: 3, reserved: 0, allocated: 1, available: 0, sessions: [s('b1', { expires: '2026-01-01T10:10:00Z', user: 'ada@example.org' })] },
+  ],
+};
+
+test('rows of one environment or of all, with environment and clock offset', () => {
+  assert.deepEqual(sessionRows(snap, 'a-w01').map((r) => r.name), ['a1', 'a2']);
+  const all = sessionRows(snap, ALL_ENVIRONMENTS);
+  assert.deepEqual(all.map((r) => `${r.environment}/${r.name}`), ['a-w01/a1', 'a-w01/a2', 'b-w01/b1']);
+  assert.equal(all[0]?.clockOffsetMs, 2000);
+  assert.deepEqual(sessionRows(undefined, '*'), []);
+  assert.deepEqual(sessionRows(snap, 'nope'), []);
+});
+
+test('filter matches every word, case-insensitive, and by state', () => {
+  const rows = sessionRows(snap, '*');
+  assert.deepEqual(filterSessions(rows, 'ADA').map((r) => r.name), ['b1']);
+  assert.deepEqual(filterSessions(rows, 'a-w01 waiting').map((r) => r.name), ['a2']);
+  assert.deepEqual(filterSessions(rows, '', ['WAITING']).map((r) => r.name), ['a2']);
+  assert.deepEqual(filterSessions(rows, '  ').length, 3);
+  assert.deepEqual(filterSessions(rows, 'zzz'), []);
+});
+
+test('sort by countdown keeps sessions without expiry last in both directions', () => {
+  const rows = sessionRows(snap, '*');
+  const now = Date.parse('2026-01-01T10:00:00Z');
+  assert.deepEqual(sortSessions(rows, { key: 'countdown', desc: false }, now).map((r) => r.name), ['b1', 'a1', 'a2']);
+  assert.deepEqual(sortSessions(rows, { key: 'countdown', desc: true }, now).map((r) => r.name), ['a1', 'b1', 'a2']);
+  assert.deepEqual(sortSessions(rows, { key: 'name', desc: true }).map((r) => r.name), ['b1', 'a2', 'a1']);
+  assert.deepEqual(sortSessions(rows, { key: 'user', desc: false }).map((r) => r.name), ['a1', 'a2', 'b1']);
+  assert.deepEqual(sortSessions(rows, null).map((r) => r.name), ['a1', 'a2', 'b1']);
+});
+
+test('sort is stable for equal keys', () => {
+  const rows = sessionRows(snap, '*');
+  assert.deepEqual(sortSessions(rows, { key: 'state', desc: false }).map((r) => r.name), ['a1', 'b1', 'a2']);
+});
+
+test('selected sessions grouped by environment for bulk actions', () => {
+  const rows = sessionRows(snap, '*');
+  const g = groupByEnvironment(rows, new Set(['a2', 'b1', 'ghost']));
+  assert.deepEqual([...g], [
+    ['a-w01', ['a2']],
+    ['b-w01', ['b1']],
+  ]);
+});
