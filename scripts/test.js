@@ -55,12 +55,30 @@ function e2e() {
     PLAYWRIGHT_JSON_OUTPUT_NAME: json,
   });
   if (fs.existsSync(json)) {
-    const { stats = {} } = JSON.parse(fs.readFileSync(json, 'utf8'));
+    const report = JSON.parse(fs.readFileSync(json, 'utf8'));
+    const { stats = {} } = report;
+    // The list reporter shows a skipped test as a bare "-": print why, once per reason.
+    for (const reason of skipReasons(report)) console.log(`skipped: ${reason}`);
     totals.passed += (stats.expected || 0) + (stats.flaky || 0);
     totals.failed += stats.unexpected || 0;
     totals.skipped += stats.skipped || 0;
   } else if (status !== 0) totals.failed += 1;
   return status;
+}
+
+function skipReasons(report) {
+  const reasons = new Set();
+  const visit = (suite) => {
+    for (const spec of suite.specs || []) {
+      for (const t of spec.tests || []) {
+        if (t.status !== 'skipped') continue;
+        for (const a of t.annotations || []) if (a.type === 'skip' && a.description) reasons.add(a.description);
+      }
+    }
+    for (const child of suite.suites || []) visit(child);
+  };
+  for (const suite of report.suites || []) visit(suite);
+  return reasons;
 }
 
 let status = 0;
