@@ -1,3 +1,5 @@
+import { formatIsoTimestamp } from './datetime';
+
 /**
  * Analytics webhooks (reference §9.7): JSON POSTs with a 2.5 s timeout, sent in the background from a bounded
  * queue so that a slow or dead receiver never blocks or fails a request. Only the host of a failing URL is
@@ -13,6 +15,36 @@ export interface AnalyticsMessage {
     environment?: string | null;
     workshop?: string | null;
     data: Record<string, unknown>;
+  };
+}
+
+/** One event as the portal records it (times in ms). */
+export interface AnalyticsEvent {
+  name: string;
+  timestamp: number;
+  user: string | null;
+  session: string | null;
+  environment: string | null;
+  workshop: string | null;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The webhook message of `report_analytics_event` (reference §9.7): by the event name's prefix, a user event
+ * (portal name and url, event user), an environment event (no user or session; `workshop` is the published
+ * name, the alias if set) or a session event. Timestamps are Python's `isoformat()` of an aware UTC time.
+ */
+export function analyticsMessage(portal: { name: string; uid: string; generation: number; url: string }, e: AnalyticsEvent): AnalyticsMessage {
+  const timestamp = formatIsoTimestamp(e.timestamp);
+  if (e.name.startsWith('User/')) {
+    return { portal: { name: portal.name, url: portal.url }, event: { name: e.name, timestamp, user: e.user, data: e.data } };
+  }
+  if (e.name.startsWith('Environment/')) {
+    return { portal, event: { name: e.name, timestamp, environment: e.environment, workshop: e.workshop, data: e.data } };
+  }
+  return {
+    portal,
+    event: { name: e.name, timestamp, user: e.user, session: e.session, environment: e.environment, workshop: e.workshop, data: e.data },
   };
 }
 

@@ -25,9 +25,10 @@ export function countdown(expiresMs: number, nowMs: number): number {
   return Math.max(0, Math.floor((expiresMs - nowMs) / 1000));
 }
 
+/** `expiring`: the whole-second countdown (`time_remaining()`, an int) is below the threshold (reference §7). */
 export function isExpiring(inputs: ExpiryInputs, expiresMs: number | null, nowMs: number): boolean {
   if (expiresMs === null) return false;
-  return (expiresMs - nowMs) / 1000 < extensionThreshold(inputs.duration);
+  return countdown(expiresMs, nowMs) < extensionThreshold(inputs.duration);
 }
 
 export function isExtendable(
@@ -39,7 +40,8 @@ export function isExtendable(
 ): boolean {
   if (!running || expiresMs === null || startedMs === null) return false;
   if (!(expiresMs < startedMs + inputs.deadline * 1000)) return false;
-  return (expiresMs - nowMs) / 1000 < extensionAmount(inputs);
+  // `remaining_time()` here is the fractional `total_seconds()` (0 once past), unlike `expiring`'s whole seconds
+  return Math.max(0, (expiresMs - nowMs) / 1000) < extensionAmount(inputs);
 }
 
 /** New expiry after one extension: `min(expires + extension, started + deadline)`. */

@@ -34,7 +34,7 @@ function match(path: string): { route: Route; params: Record<string, string> } |
 
 function callerFor(ctx: Context, engine: EngineContext): UserRecord | null {
   const token = bearerToken(ctx.req);
-  return token === null ? null : engine.state.userForAccessToken(token);
+  return token === null ? null : engine.state.auth.userForAccessToken(token);
 }
 
 async function dispatch(ctx: Context, engine: EngineContext): Promise<void> {

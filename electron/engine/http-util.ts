@@ -104,8 +104,22 @@ export function sendNotFound(res: ServerResponse): void {
   sendText(res, 404, NOT_FOUND_PAGE);
 }
 
+/**
+ * A stored or given index_url may hold characters a header cannot carry (controls, non-Latin-1): they are
+ * percent-encoded rather than failing the reply.
+ */
+function headerSafe(location: string): string {
+  return location.replace(/[^\t\x20-\x7e\x80-\xff]/gu, (c) => {
+    try {
+      return encodeURIComponent(c);
+    } catch {
+      return '%EF%BF%BD'; // a lone surrogate
+    }
+  });
+}
+
 export function sendRedirect(res: ServerResponse, status: 301 | 302, location: string, headers: Record<string, string | string[]> = {}): void {
-  res.writeHead(status, { location, 'content-type': TEXT, 'content-length': 0, ...headers });
+  res.writeHead(status, { location: headerSafe(location), 'content-type': TEXT, 'content-length': 0, ...headers });
   res.end();
 }
 

@@ -1,4 +1,4 @@
-import type { WorkshopDefinition } from './portal-config';
+import type { WorkshopDefinition, WorkshopSettings } from './portal-config';
 
 /** Stored as integers 1–4 like the portal's `EnvironmentState`. */
 export const EnvironmentState = { STARTING: 1, RUNNING: 2, STOPPING: 3, STOPPED: 4 } as const;
@@ -26,23 +26,13 @@ export interface UserRecord {
   live: Set<SessionRecord>;
 }
 
-export interface EnvironmentRecord {
+export interface EnvironmentRecord extends WorkshopSettings {
   id: number;
   name: string;
   /** Workshop resource name */
   workshopName: string;
   alias: string | null;
-  position: number;
   state: EnvironmentStateValue;
-  capacity: number;
-  reserved: number;
-  initial: number;
-  expires: number;
-  overtime: number;
-  deadline: number;
-  orphaned: number;
-  overdue: number;
-  labels: Record<string, string>;
   tally: number;
   createdAt: number;
   /** when a STARTING environment becomes RUNNING */

@@ -23,12 +23,8 @@ export interface WorkshopDefinition {
   parameters: RequestParameter[];
 }
 
-/** One `spec.workshops[]` entry with the portal defaults applied and clamped as in reference §9.1. */
-export interface WorkshopEntry {
-  /** Workshop resource name */
-  name: string;
-  /** published name (`alias`), or the resource name */
-  alias: string | null;
+/** The per-workshop settings of a portal entry (reference §9.1); an environment holds the same. */
+export interface WorkshopSettings {
   position: number;
   capacity: number;
   reserved: number;
@@ -42,6 +38,14 @@ export interface WorkshopEntry {
   overdue: number;
   /** workshop.defaults.labels < Workshop spec.labels < entry labels */
   labels: Record<string, string>;
+}
+
+/** One `spec.workshops[]` entry with the portal defaults applied and clamped as in reference §9.1. */
+export interface WorkshopEntry extends WorkshopSettings {
+  /** Workshop resource name */
+  name: string;
+  /** published name (`alias`), or the resource name */
+  alias: string | null;
   workshop: WorkshopDefinition;
 }
 

@@ -64,6 +64,17 @@ export function first(params: QueryParams, key: string): string | undefined {
   return params.get(key)?.[0];
 }
 
+/** Django's `request.GET.get(key)`: the **last** value of a repeated key. */
+export function last(params: QueryParams, key: string): string | undefined {
+  const values = params.get(key);
+  return values === undefined ? undefined : values[values.length - 1];
+}
+
+/** `request.GET.get(key, "").strip()`, the way the portal's views read most parameters. */
+export function stripped(params: QueryParams, key: string): string {
+  return (last(params, key) ?? '').trim();
+}
+
 /** Python `urllib.parse.quote_plus`: only `A-Za-z0-9_.-~` stay as they are, a space becomes `+`. */
 export function quotePlus(text: string): string {
   return encodeURIComponent(text)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { generateFromPattern, resolveParameters } from './portal-state';
+import { generateFromPattern, resolveParameters } from './request-parameters';
 
 test('request parameters: only declared names are kept; defaults, generated values and ""', () => {
   const declared = [

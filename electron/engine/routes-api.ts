@@ -12,8 +12,9 @@ import {
 } from './api-views';
 import { HttpError, sendJson, sendNotFound, type Context } from './http-util';
 import { EnvironmentState, SessionState, type SessionRecord, type UserRecord } from './model';
-import { resolveParameters } from './portal-state';
-import { first, parseCatalogQuery, QueryStringError, quotePlus } from './query-string';
+import { allocate } from './allocation';
+import { resolveParameters } from './request-parameters';
+import { last, parseCatalogQuery, QueryStringError, quotePlus, stripped } from './query-string';
 import type { EngineContext, Route } from './route-types';
 import { formatDateTime as fmt } from './datetime';
 import { isExtendable } from './extension';
@@ -45,7 +46,7 @@ function catalogEnvironments(ctx: Context, caller: UserRecord | null, engine: En
   const robot = caller?.isRobot === true;
   // `sessions` and `state` come from Django's request.GET; unknown states are ignored like the real portal does
   const form = robot ? ctx.query() : new Map<string, string[]>();
-  const withSessions = robot && isTrue(first(form, 'sessions'));
+  const withSessions = robot && isTrue(last(form, 'sessions'));
   const states = new Set<number>();
   for (const value of form.get('state') ?? []) {
     const s = ENV_STATES.get(value.toUpperCase());
@@ -86,7 +87,7 @@ function environmentStatus(ctx: Context, caller: UserRecord | null, engine: Engi
   if (caller?.isRobot !== true) throw new HttpError(403, 'Status requests not permitted');
   const env = engine.state.environmentsByName.get(ctx.params['env'] ?? '');
   if (env === undefined) throw new HttpError(403, 'Environment does not exist');
-  const withSessions = isTrue(first(ctx.query(), 'sessions'));
+  const withSessions = isTrue(last(ctx.query(), 'sessions'));
   sendJson(ctx.res, 200, environmentJson(env, 'status', withSessions, engine.state.now()));
 }
 
@@ -136,12 +137,13 @@ async function requestSession(ctx: Context, caller: UserRecord | null, engine: E
   if (caller?.isRobot !== true) throw new HttpError(403, 'Session requests not permitted');
   const env = state.environmentsByName.get(ctx.params['env'] ?? '');
   if (env === undefined) throw new HttpError(403, 'Environment does not exist');
+  // like the portal's view: the last value of a repeated parameter, with surrounding whitespace stripped
   const q = ctx.query();
-  const indexUrl = first(q, 'index_url') || first(q, 'redirect_url') || '';
+  const indexUrl = stripped(q, 'index_url') || stripped(q, 'redirect_url');
   if (indexUrl === '') throw new HttpError(400, 'Need redirect URL for workshop index');
-  const email = first(q, 'email') ?? '';
+  const email = stripped(q, 'email');
   if (email !== '' && !EMAIL.test(email)) throw new HttpError(400, 'Invalid email address provided');
-  const timeoutText = first(q, 'timeout');
+  const timeoutText = last(q, 'timeout');
   let timeout = 60;
   if (timeoutText !== undefined) {
     // the real portal's int() raises and answers 500; a client's mistake gets a 400 here
@@ -153,11 +155,11 @@ async function requestSession(ctx: Context, caller: UserRecord | null, engine: E
     // the real portal dereferences a missing workshop here (500); request only RUNNING environments
     throw new HttpError(400, 'Environment is still starting: request sessions only from RUNNING environments');
   }
-  const username = first(q, 'user') || randomUUID();
+  const username = stripped(q, 'user') || randomUUID();
   if (username.length > 150) throw new HttpError(400, 'Invalid user name: at most 150 characters');
-  const analyticsUrl = first(q, 'analytics_url') || null;
+  const analyticsUrl = stripped(q, 'analytics_url') || null;
   if (analyticsUrl !== null && !/^https?:\/\//i.test(analyticsUrl)) throw new HttpError(400, 'Invalid analytics URL: expected an http(s) URL');
-  const reacquire = first(q, 'session') || null;
+  const reacquire = last(q, 'session') || null;
   const params = resolveParameters(env.workshop.parameters, supplied);
   const token = activationToken();
   const result = state.transaction(() => {
@@ -165,13 +167,13 @@ async function requestSession(ctx: Context, caller: UserRecord | null, engine: E
     if (user === undefined) {
       user = state.createUser(username, {
         email,
-        firstName: first(q, 'first_name') || first(q, 'firstname') || '',
-        lastName: first(q, 'last_name') || first(q, 'lastname') || '',
+        firstName: stripped(q, 'first_name') || stripped(q, 'firstname'),
+        lastName: stripped(q, 'last_name') || stripped(q, 'lastname'),
         isAnonymous: true,
       });
     }
     if (user.isStaff || user.isRobot) return { error: 'forbidden-user' as const };
-    return { user, allocation: state.allocate(env, user, { token, timeout, reacquire, indexUrl, analyticsUrl, params }) };
+    return { user, allocation: allocate(state, env, user, { token, timeout, reacquire, indexUrl, analyticsUrl, params }) };
   });
   if ('error' in result) throw new HttpError(400, 'Session requests not permitted for user');
   const { allocation, user } = result;
@@ -204,16 +206,23 @@ function userSessions(ctx: Context, caller: UserRecord | null, engine: EngineCon
   sendJson(ctx.res, 200, `{"user":${JSON.stringify(username)},"sessions":[${parts.join(',')}]}`);
 }
 
-/** `portal.allocated_session(name)` plus the owner/staff/robot permission check (reference §7). */
-function sessionFor(ctx: Context, caller: UserRecord | null, engine: EngineContext): SessionRecord | null {
+/**
+ * `portal.allocated_session(name)` (any state but STOPPED, reserved sessions included; 404 otherwise), then, for the
+ * endpoints that need an owner, the 400 `unowned` reply, and only then the owner/staff/robot permission check: the
+ * real views run the "not in use" check before the permission check (reference §7).
+ */
+function sessionFor(ctx: Context, caller: UserRecord | null, engine: EngineContext, unowned: string | null = null): SessionRecord | null {
   const s = engine.state.sessionsByName.get(ctx.params['session'] ?? '');
   if (s === undefined || s.state === SessionState.STOPPED) {
     sendNotFound(ctx.res);
     return null;
   }
+  if (unowned !== null && s.owner === null) throw new HttpError(400, unowned);
   if (caller === null || (!caller.isStaff && !caller.isRobot && s.owner !== caller)) throw new HttpError(403, 'Access to session not permitted');
   return s;
 }
+
+const NOT_IN_USE = 'Session is not currently in use';
 
 function schedule(ctx: Context, caller: UserRecord | null, engine: EngineContext): void {
   const s = sessionFor(ctx, caller, engine);
@@ -222,9 +231,8 @@ function schedule(ctx: Context, caller: UserRecord | null, engine: EngineContext
 }
 
 function extend(ctx: Context, caller: UserRecord | null, engine: EngineContext): void {
-  const s = sessionFor(ctx, caller, engine);
+  const s = sessionFor(ctx, caller, engine, NOT_IN_USE);
   if (s === null) return;
-  if (s.owner === null) throw new HttpError(400, 'Session is not currently in use');
   const now = engine.state.now();
   let extended = false;
   if (isExtendable(expiryInputs(s.env), s.state === SessionState.RUNNING, s.started, s.expires, now)) {
@@ -238,10 +246,10 @@ function extend(ctx: Context, caller: UserRecord | null, engine: EngineContext):
 }
 
 function terminate(ctx: Context, caller: UserRecord | null, engine: EngineContext): void {
-  const s = sessionFor(ctx, caller, engine);
+  const s = sessionFor(ctx, caller, engine, NOT_IN_USE);
   if (s === null) return;
-  if (s.owner === null) throw new HttpError(400, 'Session is not currently in use');
-  if (s.state !== SessionState.STOPPING) engine.state.terminate(s);
+  // like `mark_as_stopping()`: a session already STOPPING is marked again (expires = now, Session/Stopping again)
+  engine.state.terminate(s);
   sendJson(ctx.res, 200, JSON.stringify({ started: s.started === null ? null : fmt(s.started), expires: s.expires === null ? null : fmt(s.expires) }));
 }
 
@@ -254,16 +262,14 @@ function sessionConfig(ctx: Context, caller: UserRecord | null, engine: EngineCo
 }
 
 function authorize(ctx: Context, caller: UserRecord | null, engine: EngineContext): void {
-  const s = sessionFor(ctx, caller, engine);
-  if (s === null || caller === null) return;
-  if (s.owner === null) throw new HttpError(400, 'Session is not currently in use');
+  const s = sessionFor(ctx, caller, engine, NOT_IN_USE);
+  if (s === null || caller === null || s.owner === null) return;
   sendJson(ctx.res, 200, JSON.stringify({ owner: s.owner.username, user: caller.username, staff: caller.isStaff }));
 }
 
 async function sessionEvent(ctx: Context, caller: UserRecord | null, engine: EngineContext): Promise<void> {
-  const s = sessionFor(ctx, caller, engine);
+  const s = sessionFor(ctx, caller, engine, 'Session was never allocated');
   if (s === null || caller === null) return;
-  if (s.owner === null) throw new HttpError(400, 'Session was never allocated');
   const contentType = (ctx.req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'application/json') throw new HttpError(400, 'No event data provided');
   let data: unknown;

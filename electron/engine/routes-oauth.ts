@@ -1,7 +1,7 @@
 import { parseFormQuery, first } from './query-string';
 import { sendJson, sendText, type Context } from './http-util';
 import { verifySecret } from './credentials';
-import { ACCESS_TOKEN_SECONDS } from './portal-state';
+import { ACCESS_TOKEN_SECONDS } from './auth-store';
 import type { EngineContext, Route } from './route-types';
 
 /** OAuth2 as django-oauth-toolkit 2.3.0 / oauthlib answer it (reference §2). */
@@ -59,11 +59,14 @@ async function tokenHandler(ctx: Context, _caller: unknown, engine: EngineContex
   }
   const state = engine.state;
   if (grantType === 'password') {
+    // oauthlib checks every required parameter first, then duplicates (scope included)
     for (const param of ['username', 'password']) {
       if ((first(form, param) ?? '') === '') {
         oauthError(ctx, 400, 'invalid_request', `Request is missing ${param} parameter.`);
         return;
       }
+    }
+    for (const param of ['grant_type', 'username', 'password', 'scope']) {
       if ((form.get(param)?.length ?? 0) > 1) {
         oauthError(ctx, 400, 'invalid_request', `Duplicate ${param} parameter.`);
         return;
@@ -85,20 +88,20 @@ async function tokenHandler(ctx: Context, _caller: unknown, engine: EngineContex
       oauthError(ctx, 400, 'invalid_request', 'Missing refresh token parameter.');
       return;
     }
-    const user = state.userForRefreshToken(refresh);
+    const user = state.auth.userForRefreshToken(refresh);
     if (user === null) {
       oauthError(ctx, 400, 'invalid_grant');
       return;
     }
-    state.revokeToken(refresh); // rotation: the old refresh token (and its access token) stop working now
+    state.auth.revokeToken(refresh); // rotation: the old refresh token (and its access token) stop working now
     sendTokens(ctx, engine, user);
     return;
   }
   oauthError(ctx, 400, 'unauthorized_client');
 }
 
-function sendTokens(ctx: Context, engine: EngineContext, user: Parameters<EngineContext['state']['issueTokens']>[0]): void {
-  const { access, refresh } = engine.state.issueTokens(user);
+function sendTokens(ctx: Context, engine: EngineContext, user: Parameters<EngineContext['state']['auth']['issueTokens']>[0]): void {
+  const { access, refresh } = engine.state.auth.issueTokens(user);
   const body = `{"access_token":"${access}","expires_in":${ACCESS_TOKEN_SECONDS},"token_type":"Bearer","scope":"user:info","refresh_token":"${refresh}"}`;
   sendJson(ctx.res, 200, body, NO_STORE);
 }
@@ -114,7 +117,7 @@ async function revokeHandler(ctx: Context, _caller: unknown, engine: EngineConte
     oauthError(ctx, 400, 'invalid_request', 'Missing token parameter.');
     return;
   }
-  engine.state.revokeToken(token);
+  engine.state.auth.revokeToken(token);
   sendText(ctx.res, 200, ''); // RFC 7009: 200 even for an unknown token
 }
 

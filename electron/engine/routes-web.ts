@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { HttpError, readCookie, sendHtml, sendRedirect, type Context } from './http-util';
 import { EnvironmentState, SESSION_STATE_NAMES, SessionState, type SessionRecord, type UserRecord } from './model';
-import { first, updateQueryParams } from './query-string';
+import { last, stripped, updateQueryParams } from './query-string';
 import type { EngineContext, Route } from './route-types';
+import { allocate } from './allocation';
 import { constantTimeEqual } from './routes-api';
 import { catalogPage, sessionPage, type Page } from './web-pages';
 import { formatDateTime } from './datetime';
@@ -18,11 +19,11 @@ const SLUG = '[-a-zA-Z0-9_]+';
 
 function browserUser(ctx: Context, engine: EngineContext): UserRecord | null {
   const id = readCookie(ctx.req, COOKIE);
-  return id === null || id === '' ? null : engine.state.userForBrowserSession(id);
+  return id === null || id === '' ? null : engine.state.auth.userForBrowserSession(id);
 }
 
 function loginCookie(engine: EngineContext, user: UserRecord): string {
-  const id = engine.state.createBrowserSession(user);
+  const id = engine.state.auth.createBrowserSession(user);
   return `${COOKIE}=${id}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${COOKIE_MAX_AGE}`;
 }
 
@@ -41,7 +42,7 @@ function sendPage(ctx: Context, p: Page, headers: Record<string, string> = {}): 
 function activate(ctx: Context, _caller: UserRecord | null, engine: EngineContext): void {
   const state = engine.state;
   const q = ctx.query();
-  const token = first(q, 'token') ?? '';
+  const token = last(q, 'token') ?? '';
   if (token === '') throw new HttpError(400, 'No access token supplied');
   const s = state.sessionsByName.get(ctx.params['session'] ?? '');
   if (s !== undefined && s.state === SessionState.STOPPED) {
@@ -59,16 +60,37 @@ function activate(ctx: Context, _caller: UserRecord | null, engine: EngineContex
   sendRedirect(ctx.res, 302, `/workshops/session/${s.name}/`, { 'set-cookie': loginCookie(engine, owner), 'cache-control': 'no-store' });
 }
 
-/** The session the logged-in browser user may see, or a redirect already sent. */
+/** the longest query kept in `next` (it is percent-encoded again, so it can triple in size) */
+const MAX_NEXT_QUERY = 2048;
+
+/** Python's `quote(text, safe='/')`, as Django's `redirect_to_login` encodes `next`. */
+function quoteKeepSlash(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%2F/g, '/');
+}
+
+/**
+ * The session page and /delete/ (reference §5, §10): `login_required(login_url="/")` sends a browser that is not
+ * logged in to `/?next=<path>`; the owner's own STOPPED session with an index_url goes there with session-deleted;
+ * anything else that is not the user's own live session (staff included) is session-invalid, which never goes to
+ * index_url. Returns the session, or null when a redirect was sent.
+ */
 function ownSession(ctx: Context, engine: EngineContext): { s: SessionRecord; user: UserRecord } | null {
   const user = browserUser(ctx, engine);
-  const s = engine.state.sessionsByName.get(ctx.params['session'] ?? '');
-  if (user === null || s === undefined || (s.owner !== user && !user.isStaff)) {
-    sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, null, user), { notification: 'session-invalid' }));
+  if (user === null) {
+    // A query too long to carry back in a Location header (clients refuse headers past ~16 KB) is dropped:
+    // the login page only needs to know which page to return to.
+    const query = ctx.rawQuery === '' || ctx.rawQuery.length > MAX_NEXT_QUERY ? '' : `?${ctx.rawQuery}`;
+    const full = `${ctx.path}${query}`;
+    sendRedirect(ctx.res, 302, `/?next=${quoteKeepSlash(full)}`);
     return null;
   }
-  if (s.state === SessionState.STOPPED) {
-    sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, s.indexUrl, user), { notification: 'session-deleted' }));
+  const s = engine.state.sessionsByName.get(ctx.params['session'] ?? '');
+  if (s !== undefined && s.owner === user && s.state === SessionState.STOPPED && s.indexUrl !== null && s.indexUrl !== '') {
+    sendRedirect(ctx.res, 302, updateQueryParams(s.indexUrl, { notification: 'session-deleted' }));
+    return null;
+  }
+  if (s === undefined || s.owner !== user || s.state === SessionState.STOPPED) {
+    sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, null, user), { notification: 'session-invalid' }));
     return null;
   }
   return { s, user };
@@ -92,14 +114,14 @@ function deleteSession(ctx: Context, _caller: UserRecord | null, engine: EngineC
   const found = ownSession(ctx, engine);
   if (found === null) return;
   const { s, user } = found;
-  if (s.state !== SessionState.STOPPING) engine.state.transaction(() => engine.state.stopSession(s, 'Session/Terminate'));
-  const notification = first(ctx.query(), 'notification') || 'session-deleted';
+  engine.state.terminate(s);
+  const notification = last(ctx.query(), 'notification') || 'session-deleted';
   sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, s.indexUrl, user), { notification }));
 }
 
 function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineContext, autoLogin: boolean): void {
   const state = engine.state;
-  const indexUrl = first(ctx.query(), 'index_url') || null;
+  const indexUrl = stripped(ctx.query(), 'index_url') || null;
   let user = browserUser(ctx, engine);
   const env = state.environmentsByName.get(ctx.params['env'] ?? '');
   if (env === undefined) {
@@ -117,7 +139,7 @@ function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineC
   }
   const result = state.transaction(() => {
     if (user === null) user = state.createUser(`anon@educates:${randomUUID()}`, { isAnonymous: true });
-    return state.allocate(env, user, { token: null, timeout: 0, reacquire: null, indexUrl, analyticsUrl: null, params: [] });
+    return allocate(state, env, user, { token: null, timeout: 0, reacquire: null, indexUrl, analyticsUrl: null, params: [] });
   });
   const loggedIn = user as UserRecord | null;
   if (loggedIn !== null && browserUser(ctx, engine) !== loggedIn) headers['set-cookie'] = loginCookie(engine, loggedIn);
@@ -143,7 +165,7 @@ function catalogHtml(ctx: Context, _caller: UserRecord | null, engine: EngineCon
       duration: e.expires,
     }));
   const canStart = state.settings.registrationType === 'anonymous' && state.settings.registrationEnabled;
-  sendPage(ctx, catalogPage(state.name, items, first(ctx.query(), 'notification'), canStart));
+  sendPage(ctx, catalogPage(state.name, items, last(ctx.query(), 'notification'), canStart));
 }
 
 export const webRoutes: Route[] = [

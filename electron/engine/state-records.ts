@@ -1,0 +1,98 @@
+import type { EnvironmentRecord, EnvironmentStateValue, SessionRecord, SessionStateValue, UserRecord } from './model';
+import type { WorkshopDefinition, WorkshopEntry, WorkshopSettings } from './portal-config';
+
+/** Building the in-memory records: from database rows at load, and new ones (with empty indexes) at creation. */
+
+export function parseJson<T>(text: string | null, fallback: T): T {
+  if (text === null) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export function emptyWorkshop(name: string): WorkshopDefinition {
+  return { name, title: name, description: '', vendor: '', authors: [], difficulty: '', duration: '', tags: [], labels: {}, logo: '', url: '', parameters: [] };
+}
+
+type Row = Record<string, unknown>;
+const nullableNumber = (v: unknown): number | null => (v as number | null) ?? null;
+const nullableString = (v: unknown): string | null => (v as string | null) ?? null;
+
+export function userFromRow(r: Row): UserRecord {
+  return {
+    id: Number(r['id']),
+    username: String(r['username']),
+    passwordHash: nullableString(r['password_hash']),
+    isStaff: r['is_staff'] === 1,
+    isRobot: r['is_robot'] === 1,
+    isAnonymous: r['is_anonymous'] === 1,
+    email: String(r['email']),
+    firstName: String(r['first_name']),
+    lastName: String(r['last_name']),
+    createdAt: Number(r['created_at']),
+    live: new Set(),
+  };
+}
+
+/** The stored part of an environment; `environmentRecord` adds the in-memory indexes. */
+export type StoredEnvironment = Omit<EnvironmentRecord, 'active' | 'allocated' | 'available' | 'reservedLive' | 'records' | 'workshopJson'>;
+
+export function environmentRecord(stored: StoredEnvironment): EnvironmentRecord {
+  return { ...stored, active: 0, allocated: new Set(), available: new Set(), reservedLive: 0, records: 0, workshopJson: null };
+}
+
+/** The per-workshop settings of a config entry, as an environment holds them. */
+export function entrySettings(entry: WorkshopEntry): WorkshopSettings & Pick<WorkshopEntry, 'workshop'> {
+  const { position, capacity, reserved, initial, expires, overtime, deadline, orphaned, overdue, labels, workshop } = entry;
+  return { position, capacity, reserved, initial, expires, overtime, deadline, orphaned, overdue, labels, workshop };
+}
+
+export function environmentFromRow(r: Row, workshops: Map<string, WorkshopDefinition>): EnvironmentRecord {
+  const workshopName = String(r['workshop']);
+  return environmentRecord({
+    id: Number(r['id']),
+    name: String(r['name']),
+    workshopName,
+    alias: nullableString(r['alias']),
+    position: Number(r['position']),
+    state: Number(r['state']) as EnvironmentStateValue,
+    capacity: Number(r['capacity']),
+    reserved: Number(r['reserved']),
+    initial: Number(r['initial']),
+    expires: Number(r['expires']),
+    overtime: Number(r['overtime']),
+    deadline: Number(r['deadline']),
+    orphaned: Number(r['orphaned']),
+    overdue: Number(r['overdue']),
+    labels: parseJson<Record<string, string>>(r['labels'] as string, {}),
+    tally: Number(r['tally']),
+    createdAt: Number(r['created_at']),
+    readyAt: nullableNumber(r['ready_at']),
+    workshop: workshops.get(workshopName) ?? emptyWorkshop(workshopName),
+  });
+}
+
+export function sessionFromRow(r: Row, env: EnvironmentRecord, users: Map<number, UserRecord>): SessionRecord {
+  const ownerId = r['owner_id'] as number | null;
+  return {
+    id: Number(r['id']),
+    name: String(r['name']),
+    env,
+    state: Number(r['state']) as SessionStateValue,
+    owner: ownerId === null ? null : (users.get(ownerId) ?? null),
+    token: nullableString(r['token']),
+    started: nullableNumber(r['started']),
+    expires: nullableNumber(r['expires']),
+    createdAt: Number(r['created_at']),
+    indexUrl: nullableString(r['index_url']),
+    analyticsUrl: nullableString(r['analytics_url']),
+    params: parseJson<{ name: string; value: string }[]>(r['params'] as string, []),
+    configPassword: String(r['config_password']),
+    transitionAt: nullableNumber(r['transition_at']),
+    stoppedAt: nullableNumber(r['stopped_at']),
+    activateWhenReady: r['activate_when_ready'] === 1,
+    catalogJson: null,
+  };
+}
