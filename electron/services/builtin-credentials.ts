@@ -29,10 +29,13 @@ function parse(text: string | null): PortalCredentials | null {
 /**
  * The built-in engine's robot credentials: generated once with crypto-random values and kept in the keychain
  * (service `portal-console`, account `builtin:credentials`), so they stay the same across runs when a keychain
- * exists. Without one they live for this run only (the engine gets fresh ones next time).
+ * exists. Without one they live for this run only (the engine gets fresh ones next time). The same holds when the
+ * keychain answers but refuses to store them (a locked collection with no way to prompt for its password: its reads
+ * then answer "not found", its writes fail): the console must still start, and the engine accepts whatever
+ * credentials the shell passes it.
  */
 export async function loadBuiltinCredentials(store: SecretStore): Promise<PortalCredentials> {
-  const existing = parse(await store.get(ACCOUNT));
+  const existing = parse(await store.get(ACCOUNT).catch(() => null));
   if (existing) return existing;
   const created: PortalCredentials = {
     clientId: `console-${token(12)}`,
@@ -40,6 +43,8 @@ export async function loadBuiltinCredentials(store: SecretStore): Promise<Portal
     username: 'robot@portal-console',
     password: token(32),
   };
-  await store.set(ACCOUNT, JSON.stringify(created));
+  await store.set(ACCOUNT, JSON.stringify(created)).catch(() => {
+    // kept for this run only (see above)
+  });
   return created;
 }

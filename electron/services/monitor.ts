@@ -44,6 +44,17 @@ interface PortalState {
   /** conditions currently raised, so each alert is raised once until its condition clears */
   raised: Set<string>;
   generation: number;
+  /** the catalog's RUNNING sessions that expire, with `expires` parsed: built once per catalog, not on every poll */
+  expiries: { catalog: Catalog | null; sessions: Expiry[] };
+}
+
+interface Expiry {
+  environment: string;
+  session: string;
+  user: string;
+  expiresMs: number;
+  /** the alert's key: an extended session gets a new `expires`, hence a new key */
+  key: string;
 }
 
 export class Monitor {
@@ -88,6 +99,7 @@ export class Monitor {
       lastPushedKey: null,
       raised: new Set(),
       generation: 0,
+      expiries: { catalog: null, sessions: [] },
     };
     this.states.set(portal.id, state);
     this.push(state); // "connecting" (or "disabled") right away, so a new portal shows up before its first answer
@@ -345,24 +357,37 @@ export class Monitor {
     const windowMs = this.options.settings().alerts.expiringMinutes * 60_000;
     const portalNow = t + state.clockOffsetMs;
     const live = new Set<string>();
-    for (const e of catalog.environments) {
-      for (const s of e.sessions) {
-        if (s.state !== 'RUNNING' || !s.expires) continue;
-        const left = Date.parse(s.expires) - portalNow;
-        const key = `expiring:${s.name}:${s.expires}`;
-        if (Number.isFinite(left) && left > 0 && left <= windowMs) {
-          live.add(key);
-          this.raise(state, key, {
-            kind: 'expiring',
-            environment: e.name,
-            session: s.name,
-            message: `${s.name} (${s.user || 'unknown user'}) on ${state.portal.label} expires in ${Math.max(1, Math.round(left / 60_000))} min`,
-          });
-        }
+    for (const x of this.expiriesOf(state, catalog)) {
+      const left = x.expiresMs - portalNow;
+      if (left > 0 && left <= windowMs) {
+        live.add(x.key);
+        if (state.raised.has(x.key)) continue;
+        this.raise(state, x.key, {
+          kind: 'expiring',
+          environment: x.environment,
+          session: x.session,
+          message: `${x.session} (${x.user || 'unknown user'}) on ${state.portal.label} expires in ${Math.max(1, Math.round(left / 60_000))} min`,
+        });
       }
     }
     // An extended session gets a new `expires`, hence a new key: it may be announced again later.
     for (const key of state.raised) if (key.startsWith('expiring:') && !live.has(key)) state.raised.delete(key);
+  }
+
+  /** the RUNNING sessions with a valid `expires`; an unchanged poll returns the same catalog, so this is kept */
+  private expiriesOf(state: PortalState, catalog: Catalog): Expiry[] {
+    if (state.expiries.catalog === catalog) return state.expiries.sessions;
+    const sessions: Expiry[] = [];
+    for (const e of catalog.environments) {
+      for (const s of e.sessions) {
+        if (s.state !== 'RUNNING' || !s.expires) continue;
+        const expiresMs = Date.parse(s.expires);
+        if (!Number.isFinite(expiresMs)) continue;
+        sessions.push({ environment: e.name, session: s.name, user: s.user, expiresMs, key: `expiring:${s.name}:${s.expires}` });
+      }
+    }
+    state.expiries = { catalog, sessions };
+    return sessions;
   }
 
   private raise(state: PortalState, key: string, alert: Omit<Alert, 'id' | 'portalId' | 'raisedAt'>): void {

@@ -85,20 +85,40 @@ function skipNumber(buf: Buffer, k: number): number {
   return i;
 }
 
-/** true when two JSON bodies are byte-identical except for the numbers after "countdown": (no copies made) */
-export function sameIgnoringCountdown(a: Buffer, b: Buffer): boolean {
+/** where `"countdown":` starts in a JSON body, in order */
+export function countdownOffsets(body: Buffer): Int32Array {
+  const found: number[] = [];
+  for (let i = body.indexOf(COUNTDOWN); i >= 0; i = body.indexOf(COUNTDOWN, i + COUNTDOWN.length)) found.push(i);
+  return Int32Array.from(found);
+}
+
+/**
+ * true when two JSON bodies are byte-identical except for the numbers after "countdown": (no copies made).
+ * `aCountdowns` (from `countdownOffsets(a)`) lets the previous answer's positions be found once, not on every poll:
+ * `b` is then never searched, only compared, one run of bytes per countdown. A `"countdown":` in `b` that `a` does
+ * not have at the same place lies inside a compared run, so it is a difference too.
+ */
+export function sameIgnoringCountdown(a: Buffer, b: Buffer, aCountdowns: Int32Array = countdownOffsets(a)): boolean {
   let i = 0;
   let j = 0;
-  for (;;) {
-    const ni = a.indexOf(COUNTDOWN, i);
-    const nj = b.indexOf(COUNTDOWN, j);
-    if (ni < 0 || nj < 0) {
-      return ni < 0 && nj < 0 && a.length - i === b.length - j && a.compare(b, j, b.length, i, a.length) === 0;
-    }
-    if (ni - i !== nj - j || a.compare(b, j, nj, i, ni) !== 0) return false;
-    i = skipNumber(a, ni + COUNTDOWN.length);
-    j = skipNumber(b, nj + COUNTDOWN.length);
+  for (const at of aCountdowns) {
+    // a[i, at + 12) against b at the same distance: the bytes before this countdown and its `"countdown":`
+    const end = at + COUNTDOWN.length;
+    const endB = j + (end - i);
+    if (endB > b.length || a.compare(b, j, endB, i, end) !== 0) return false;
+    i = skipNumber(a, end);
+    j = skipNumber(b, endB);
   }
+  return a.length - i === b.length - j && a.compare(b, j, b.length, i, a.length) === 0;
+}
+
+/**
+ * Where a catalog answer is received: a buffer kept from an earlier answer when it is large enough. A busy event's
+ * catalog is hundreds of kilobytes every poll; a fresh buffer for each was external memory whose churn set off
+ * full garbage collections (with every portal's parsed catalog to mark) every few seconds.
+ */
+interface Receiver {
+  buffer: Buffer | null;
 }
 
 interface Token {
@@ -155,7 +175,11 @@ export class PortalClient {
    * The last catalog answer with countdowns blanked, and its parsed form. A busy event's catalog is hundreds of
    * kilobytes polled every few seconds; when only the countdowns moved, re-parsing and re-validating it is waste.
    */
-  private lastCatalog: { path: string; body: Buffer; data: Catalog } | null = null;
+  private lastCatalog: { path: string; body: Buffer; countdowns: Int32Array; data: Catalog; storage: Buffer | null } | null = null;
+  /** a buffer the next catalog answer can be received into (the replaced answer's, or an unchanged one's) */
+  private spare: Buffer | null = null;
+  /** catalog reads in flight: a replaced answer's buffer is reused only when no other read may compare with it */
+  private catalogReads = 0;
 
   constructor(private readonly options: PortalClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -191,9 +215,25 @@ export class PortalClient {
     for (const s of states) q.append('state', s);
     const path = `/workshops/catalog/environments/?${q.toString()}`;
     const last = this.lastCatalog?.path === path ? this.lastCatalog : null;
-    const r = await this.api('GET', path, catalogSchema, 'safe', (body) => (last && sameIgnoringCountdown(last.body, body) ? last.data : null));
-    if (!r.unchanged && r.body) this.lastCatalog = { path, body: r.body, data: r.data };
-    return r;
+    // Taken, not shared: another catalog read (a probe, a bulk action) may run at the same time as the poll.
+    const receiver: Receiver = { buffer: this.spare };
+    this.spare = null;
+    this.catalogReads++;
+    let r;
+    try {
+      r = await this.api('GET', path, catalogSchema, 'safe', (body) => (last && sameIgnoringCountdown(last.body, body, last.countdowns) ? last.data : null), receiver);
+    } finally {
+      this.catalogReads--;
+    }
+    if (!r.unchanged && r.body) {
+      const replaced = this.lastCatalog;
+      this.lastCatalog = { path, body: r.body, countdowns: countdownOffsets(r.body), data: r.data, storage: receiver.buffer };
+      // The replaced answer's buffer can take the next one, unless a read still in flight is to be compared with it.
+      if (this.catalogReads === 0) this.spare = replaced?.storage ?? null;
+    } else {
+      this.spare = receiver.buffer; // nothing refers to these bytes any more
+    }
+    return { data: r.data, unchanged: r.unchanged, clockOffsetMs: r.clockOffsetMs, latencyMs: r.latencyMs };
   }
 
   async userSessions(user: string): Promise<UserSessions> {
@@ -348,11 +388,13 @@ export class PortalClient {
     kind: RequestKind,
     /** may answer from a cache for a body it has seen before (returns that data) */
     reuse?: (body: Buffer) => z.output<S> | null,
+    /** receive the answer into this buffer (grown, i.e. replaced, when too small) */
+    receiver?: Receiver,
   ): Promise<Timed<z.output<S>> & { body?: Buffer }> {
     let reauthenticated = false;
     for (;;) {
       const token = await this.accessToken();
-      const res = await this.send(method, path, { authorization: `Bearer ${token}`, accept: 'application/json' }, undefined, kind);
+      const res = await this.send(method, path, { authorization: `Bearer ${token}`, accept: 'application/json' }, undefined, kind, receiver);
       if (res.status === 403 && res.text.trim() === '' && !reauthenticated) {
         // An empty 403 is the portal's answer to a token it no longer accepts (revoked, purged, portal redeployed).
         // Re-authenticate once (refresh, else password grant) and retry. Only drop the token we used, so that many
@@ -385,6 +427,7 @@ export class PortalClient {
     headers: Record<string, string>,
     body: string | undefined,
     kind: RequestKind,
+    receiver?: Receiver,
   ): Promise<RawResponse> {
     const attempts = kind === 'safe' ? this.retries + 1 : 1;
     let lastError: unknown;
@@ -394,8 +437,9 @@ export class PortalClient {
         await sleep(base / 2 + Math.random() * base, this.closed.signal);
       }
       try {
-        const res = await this.exchange(method, path, headers, body);
+        const res = await this.exchange(method, path, headers, body, receiver);
         if (kind === 'safe' && [502, 503, 504].includes(res.status) && attempt + 1 < attempts && !isNoSession(res)) {
+          // read (decoded) now: the next attempt is received into the same buffer
           lastError = this.statusError(res);
           continue;
         }
@@ -413,6 +457,7 @@ export class PortalClient {
     path: string,
     headers: Record<string, string>,
     body: string | undefined,
+    receiver?: Receiver,
   ): Promise<RawResponse> {
     if (this.closed.signal.aborted) throw new ConsoleError('cancelled', 'cancelled');
     // Each request is destroyed by its own timer or by close(); no AbortController per request (cheaper, and
@@ -427,12 +472,12 @@ export class PortalClient {
     try {
       let res;
       try {
-        res = await this.transport(method, path, headers, body, flight);
+        res = await this.transport(method, path, headers, body, flight, receiver);
       } catch (err) {
         // A kept-alive socket the portal closed just as it was reused: the request never reached the portal, so
         // sending it once more on a fresh socket is safe for every kind of request (Node's documented pattern).
         if (!(err instanceof StaleSocketError) || flight.timedOut || this.closed.signal.aborted) throw err;
-        res = await this.transport(method, path, headers, body, flight);
+        res = await this.transport(method, path, headers, body, flight, receiver);
       }
       return new RawResponse(res.status, res.body, res.date, startedAt, this.now());
     } catch (err) {
@@ -456,6 +501,7 @@ export class PortalClient {
     headers: Record<string, string>,
     body: string | undefined,
     flight: InFlight,
+    receiver?: Receiver,
   ): Promise<{ status: number; body: Buffer; date: string | null }> {
     return new Promise((resolve, reject) => {
       const url = new URL(`${this.baseUrl}${path}`);
@@ -472,6 +518,7 @@ export class PortalClient {
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
+          const declared = Number(res.headers['content-length']);
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
             // a hostile or broken portal must not make the console buffer without bound
@@ -480,11 +527,31 @@ export class PortalClient {
               reject(new ConsoleError('bad-response', `${this.host} sent an answer larger than ${MAX_BODY_BYTES / 1_000_000} MB`));
               return;
             }
-            chunks.push(chunk);
+            if (!receiver) {
+              chunks.push(chunk);
+              return;
+            }
+            let into = receiver.buffer;
+            if (!into || into.length < size) {
+              // the declared length when it is plausible, else room to grow; an eighth more either way, so that a
+              // catalog growing by a session does not need a new buffer on the next poll
+              const want = Math.min(MAX_BODY_BYTES, Math.max(size, Number.isSafeInteger(declared) && declared <= MAX_BODY_BYTES ? declared : 2 * size));
+              const grown = Buffer.allocUnsafeSlow(want + (want >> 3));
+              if (into) into.copy(grown, 0, 0, size - chunk.length);
+              receiver.buffer = into = grown;
+            }
+            chunk.copy(into, size - chunk.length);
           });
           res.on('end', () => {
             const date = res.headers.date;
-            resolve({ status: res.statusCode ?? 0, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size), date: typeof date === 'string' ? date : null });
+            if (receiver?.buffer && receiver.buffer.length > 2 * size + 65_536) {
+              // far larger than this answer (the catalog shrank, or the length header was wrong): keep a fitting one
+              const fitted = Buffer.allocUnsafeSlow(size + (size >> 3));
+              receiver.buffer.copy(fitted, 0, 0, size);
+              receiver.buffer = fitted;
+            }
+            const received = receiver ? (receiver.buffer ?? Buffer.alloc(0)).subarray(0, size) : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+            resolve({ status: res.statusCode ?? 0, body: received, date: typeof date === 'string' ? date : null });
           });
           res.on('error', reject);
           res.on('aborted', () => reject(new Error('aborted')));

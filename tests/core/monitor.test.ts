@@ -173,6 +173,71 @@ describe('live monitor', () => {
     }
   });
 
+  test('expiring alerts follow the clock on unchanged polls, and an extended session is announced again', async () => {
+    const p = await startFaultPortal({ environments: [{ name: 'exp-w01', title: 'Exp', capacity: 4, duration: 3600 }] });
+    const o = p.options;
+    const client = new PortalClient({
+      baseUrl: p.url,
+      refreshTokenAccount: null,
+      secretStore: new MemorySecretStore(),
+      credentials: async () => ({ clientId: o.clientId, clientSecret: o.clientSecret, username: o.username, password: o.password }),
+    });
+    // which polls found the catalog unchanged (only countdowns moved): the expiring check must not rely on a change
+    const unchanged: boolean[] = [];
+    const catalog = client.catalog.bind(client);
+    client.catalog = async (...args) => {
+      const r = await catalog(...args);
+      unchanged.push(r.unchanged);
+      return r;
+    };
+    const alerts = recorder<Alert>();
+    const settings: Settings = { ...defaultSettings, alerts: { capacityPercent: 100, expiringMinutes: 5, notifyOs: false } };
+    // the monitor's clock only: the portal's Date header and countdowns keep real time, so the catalog stays the same
+    let shift = 0;
+    const monitor = new Monitor({ now: () => Date.now() + shift, clockJitterMs: 2000, settings: () => settings, onSnapshot: () => {}, onAlert: (a) => alerts.push(a) });
+    try {
+      await client.requestSession({ environment: 'exp-w01', user: 'u1', indexUrl: 'https://x.test/' });
+      const s = p.sessions[0];
+      assert.ok(s);
+      s.state = 'RUNNING';
+      s.expires = Date.now() + 20 * 60_000;
+      monitor.upsert({ id: 'p1', label: 'P', client, pollIntervalMs: 600_000, enabled: true });
+      await monitor.pollNow('p1');
+      await monitor.pollNow('p1');
+      assert.equal(alerts.seen.length, 0, '20 min left is outside the 5 min window');
+      assert.equal(unchanged.at(-1), true);
+
+      shift = 16 * 60_000; // 4 min left by the monitor's clock
+      await monitor.pollNow('p1');
+      assert.equal(unchanged.at(-1), true, 'the poll that raises the alert found the catalog unchanged');
+      const first = alerts.seen.filter((a) => a.kind === 'expiring');
+      assert.equal(first.length, 1);
+      assert.equal(first[0]?.session, s.name);
+      assert.match(first[0]?.message ?? '', /u1\) on P expires in 4 min/);
+      await monitor.pollNow('p1');
+      assert.equal(alerts.seen.filter((a) => a.kind === 'expiring').length, 1, 'raised once per session and expiry time');
+
+      s.expires += 5 * 60_000; // extended: 9 min left, a new expiry time
+      await monitor.pollNow('p1');
+      assert.equal(unchanged.at(-1), false);
+      assert.equal(alerts.seen.filter((a) => a.kind === 'expiring').length, 1);
+      shift = 21 * 60_000; // 4 min left again
+      await monitor.pollNow('p1');
+      assert.equal(unchanged.at(-1), true);
+      const again = alerts.seen.filter((a) => a.kind === 'expiring');
+      assert.equal(again.length, 2, 'the extended session is announced again');
+      assert.notEqual(again[1]?.id, again[0]?.id);
+
+      shift = 26 * 60_000; // expired by the monitor's clock: no further alert
+      await monitor.pollNow('p1');
+      assert.equal(alerts.seen.filter((a) => a.kind === 'expiring').length, 2);
+    } finally {
+      await monitor.close();
+      client.close();
+      await p.close();
+    }
+  });
+
   test('history is bounded and keeps the latest point', async () => {
     const p = await startFaultPortal();
     let t = 0;

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { ConsoleError } from '../../shared/contract';
 import fc from 'fast-check';
-import { PortalClient, sameIgnoringCountdown } from '../../electron/services/portal-client';
+import { PortalClient, countdownOffsets, sameIgnoringCountdown } from '../../electron/services/portal-client';
 import { MemorySecretStore } from '../../electron/services/secret-store';
 import { startFaultPortal, type FakePortal } from '../fakes/fault-portal';
 
@@ -209,5 +211,168 @@ describe('unchanged catalog detection', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('catalog answers received into reused buffers', () => {
+  /** sessions as the portal would list them; countdowns vary, everything else comes from `names` */
+  const catalogBody = (names: string[], countdown: number) =>
+    JSON.stringify({
+      portal: { name: 'p', url: 'http://p.test', sessions: { maximum: 0, registered: 0, anonymous: 0, allocated: names.length } },
+      environments: [
+        {
+          name: 'p-w01',
+          state: 'RUNNING',
+          workshop: { name: 'w', title: 'W' },
+          capacity: 100,
+          allocated: names.length,
+          available: 0,
+          sessions: names.map((n, i) => ({ name: n, state: 'RUNNING', user: `u-${n}`, expires: '2030-01-01T00:00:00Z', countdown: countdown + i })),
+        },
+      ],
+    });
+
+  /**
+   * A portal whose next catalog answers are queued by the test: each sent in `pieces` writes (a few event-loop turns
+   * apart), with a Content-Length or chunked, after `delayMs`.
+   */
+  async function scriptedPortal() {
+    const queue: { body: string; pieces: number; contentLength: boolean; delayMs: number }[] = [];
+    const server = http.createServer((req, res) => {
+      if (req.url?.startsWith('/oauth2/token/')) {
+        req.resume();
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ access_token: 'at', expires_in: 36000, refresh_token: 'rt' }));
+        return;
+      }
+      const next = queue.shift();
+      if (!next) {
+        res.writeHead(500).end();
+        return;
+      }
+      setTimeout(() => {
+        const bytes = Buffer.from(next.body);
+        res.writeHead(200, { 'content-type': 'application/json', ...(next.contentLength && { 'content-length': String(bytes.length) }) });
+        const size = Math.ceil(bytes.length / next.pieces);
+        let at = 0;
+        const write = () => {
+          if (at >= bytes.length) return void res.end();
+          res.write(bytes.subarray(at, at + size));
+          at += size;
+          setImmediate(write);
+        };
+        write();
+      }, next.delayMs);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new PortalClient({
+      baseUrl: url,
+      refreshTokenAccount: null,
+      secretStore: new MemorySecretStore(),
+      credentials: async () => ({ clientId: 'c', clientSecret: 's', username: 'u', password: 'p' }),
+      retries: 0,
+    });
+    return {
+      client,
+      queue,
+      close: async () => {
+        client.close();
+        await new Promise((r) => server.close(r));
+      },
+    };
+  }
+
+  /** what the console must see for a body: the sessions it lists (countdowns aside, as an unchanged answer keeps the old ones) */
+  const seen = (r: Awaited<ReturnType<PortalClient['catalog']>>) => r.data.environments.flatMap((e) => e.sessions.map((s) => `${s.name}/${s.user}`));
+
+  test('every answer is read correctly whatever its size, order, chunking or length header', async () => {
+    const portal = await scriptedPortal();
+    // the client keeps its last answer from one run of the property to the next
+    let previous: string[] | null = null;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.record({
+              names: fc.array(fc.constantFrom('a', 'bb', 'ccc', 'dddd', 'a-much-longer-session-name'), { maxLength: 60 }),
+              countdown: fc.nat({ max: 100_000 }),
+              pieces: fc.integer({ min: 1, max: 5 }),
+              contentLength: fc.boolean(),
+            }),
+            { minLength: 1, maxLength: 8 },
+          ),
+          async (answers) => {
+            for (const a of answers) {
+              portal.queue.push({ body: catalogBody(a.names, a.countdown), pieces: a.pieces, contentLength: a.contentLength, delayMs: 0 });
+              const r = await portal.client.catalog();
+              const expected = a.names.map((n) => `${n}/u-${n}`);
+              const same = previous !== null && JSON.stringify(previous) === JSON.stringify(expected);
+              previous = expected;
+              assert.deepEqual(seen(r), expected);
+              assert.equal(r.unchanged, same);
+            }
+          },
+        ),
+        { numRuns: 40, endOnFailure: true },
+      );
+    } finally {
+      await portal.close();
+    }
+  });
+
+  test('reads that overlap (a probe during a poll) each get their own answer', async () => {
+    const portal = await scriptedPortal();
+    try {
+      const big = Array.from({ length: 400 }, (_, i) => `s${i}`);
+      const other = Array.from({ length: 300 }, (_, i) => `t${i}`);
+      portal.queue.push({ body: catalogBody(big, 10), pieces: 1, contentLength: true, delayMs: 0 });
+      assert.deepEqual(seen(await portal.client.catalog()), big.map((n) => `${n}/u-${n}`));
+      portal.queue.push({ body: catalogBody(big, 20), pieces: 1, contentLength: true, delayMs: 0 });
+      assert.equal((await portal.client.catalog()).unchanged, true);
+      // the first of two overlapping reads answers last: the second changes the cached answer meanwhile
+      portal.queue.push({ body: catalogBody(big, 30), pieces: 4, contentLength: false, delayMs: 150 });
+      portal.queue.push({ body: catalogBody(other, 30), pieces: 3, contentLength: true, delayMs: 0 });
+      const slow = portal.client.catalog();
+      await new Promise((r) => setTimeout(r, 20));
+      const fast = portal.client.catalog();
+      // and a third read starts while the slow one is still being compared with the answer it started from
+      const fastResult = await fast;
+      portal.queue.push({ body: catalogBody(other, 40), pieces: 2, contentLength: true, delayMs: 0 });
+      const third = portal.client.catalog();
+      const [slowResult, thirdResult] = await Promise.all([slow, third]);
+      assert.deepEqual(seen(fastResult), other.map((n) => `${n}/u-${n}`));
+      assert.deepEqual(seen(slowResult), big.map((n) => `${n}/u-${n}`));
+      assert.equal(slowResult.unchanged, true, 'the slow read compared with the answer cached when it started');
+      assert.deepEqual(seen(thirdResult), other.map((n) => `${n}/u-${n}`));
+      portal.queue.push({ body: catalogBody(other, 50), pieces: 1, contentLength: true, delayMs: 0 });
+      assert.deepEqual(seen(await portal.client.catalog()), other.map((n) => `${n}/u-${n}`));
+      // a catalog that shrinks a lot (the end of an event) after a large one, then stays the same
+      const huge = Array.from({ length: 3000 }, (_, i) => `h${i}`);
+      portal.queue.push({ body: catalogBody(huge, 60), pieces: 5, contentLength: false, delayMs: 0 });
+      assert.deepEqual(seen(await portal.client.catalog()), huge.map((n) => `${n}/u-${n}`));
+      for (const countdown of [70, 80, 90]) {
+        portal.queue.push({ body: catalogBody(['z'], countdown), pieces: 1, contentLength: true, delayMs: 0 });
+        const r = await portal.client.catalog();
+        assert.deepEqual(seen(r), ['z/u-z']);
+        assert.equal(r.unchanged, countdown !== 70);
+      }
+    } finally {
+      await portal.close();
+    }
+  });
+
+  test('countdown offsets and the comparison agree with a search of both bodies', () => {
+    const body = Buffer.from(catalogBody(['a', 'bb', 'ccc'], 7));
+    const offsets = [...countdownOffsets(body)];
+    assert.equal(offsets.length, 3);
+    for (const at of offsets) assert.equal(body.subarray(at, at + 12).toString(), '"countdown":');
+    // a "countdown": inside a string where the other body has ordinary bytes is a difference
+    const a = Buffer.from('{"x":"abcdefghijklmn","countdown":1}');
+    const b = Buffer.from('{"x":"\\"countdown\\":","countdown":2}');
+    assert.equal(a.length, b.length);
+    assert.equal(sameIgnoringCountdown(a, b), false);
+    assert.equal(sameIgnoringCountdown(b, a), false);
+    assert.equal(sameIgnoringCountdown(a, Buffer.from('{"x":"abcdefghijklmn","countdown":123}'), countdownOffsets(a)), true);
   });
 });
