@@ -7,10 +7,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { APP_FOLDER_NAME, consoleDataDir, engineDataDir } from './app/app-paths';
+import { acquireDataLock } from './app/data-lock';
 import { setupNotifications } from './app/notifications';
 import { setupSecurity } from './app/security';
 import { createMainWindow, focusWindow } from './app/window';
-import type { EngineHandle } from './engine-host/engine-host';
+import { superviseEngine, type EngineHandle } from './engine-host/engine-host';
 import { engineCredentials } from './engine-host/engine-protocol';
 import { startUtilityEngine } from './engine-host/utility-engine-host';
 import { createDispatcher } from './ipc/dispatch';
@@ -43,16 +44,19 @@ function log(line: string): void {
 }
 
 async function startEngine(credentials: BuiltinPortal['credentials']): Promise<EngineHandle | null> {
-  try {
-    const engine = await startUtilityEngine(
+  const startOnce = (port: number) =>
+    startUtilityEngine(
       {
         dataDir: engineDataDir(app.getPath('userData')),
         host: '127.0.0.1',
-        port: 0,
+        port,
         credentials: engineCredentials(credentials),
       },
       { log: (line) => log(`engine: ${line}`) },
     );
+  try {
+    // A crash mid-run is logged and the engine restarted on the same address, so the built-in portal returns.
+    const engine = superviseEngine(await startOnce(0), startOnce, { log });
     teardowns.push(() => engine.stop());
     return engine;
   } catch (err) {
@@ -63,6 +67,12 @@ async function startEngine(credentials: BuiltinPortal['credentials']): Promise<E
 }
 
 async function start(): Promise<void> {
+  // Electron's single-instance lock does not see web mode, which shares these folders by default: one console
+  // per folder, or both would run an engine on one database. A busy folder ends start-up with the message.
+  for (const dir of [consoleDataDir(app.getPath('userData')), engineDataDir(app.getPath('userData'))]) {
+    const lock = acquireDataLock(dir, { mode: 'electron' });
+    teardowns.push(() => lock.release());
+  }
   const secretStore = await createSecretStore();
   const credentials = await loadBuiltinCredentials(secretStore);
   const engine = await startEngine(credentials);

@@ -13,31 +13,44 @@ const root = path.resolve(__dirname, '..');
 const BUILD_OUTPUTS = ['dist/electron/main.js', 'dist/electron/cli.js', 'dist/preload/preload.js', 'dist/renderer/index.html'];
 
 /**
- * Where the `electron` package says its binary is, without letting it try a download: `require('electron')`
- * downloads when its `path.txt` is missing, which on a machine without network only prints a stack trace.
- * Honours ELECTRON_OVERRIDE_DIST_PATH as the package does. Returns `{ path }` or `{ reason }`.
+ * Where the `electron` package would find its binary, decided as its `index.js` decides but WITHOUT loading it:
+ * that module starts a download (`install.js`, from GitHub) whenever `path.txt` is missing or names a binary that
+ * is not in `dist/`, which on a machine without network hangs or ends in a stack trace instead of web mode.
+ * Honours ELECTRON_OVERRIDE_DIST_PATH as the package does: `<override>/<path.txt or "electron">`.
+ * Returns `{ path }` or `{ reason }`. `options` (root, env) exist for tests.
  */
-function findElectronBinary() {
+function findElectronBinary(options = {}) {
+  const from = options.root || root;
+  const env = options.env || process.env;
   let pkgDir;
   try {
-    pkgDir = path.dirname(require.resolve('electron/package.json', { paths: [root] }));
+    pkgDir = path.dirname(require.resolve('electron/package.json', { paths: [from] }));
   } catch {
     return { reason: 'the electron package is not installed' };
   }
   const pathFile = path.join(pkgDir, 'path.txt');
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  if (!override && !fs.existsSync(pathFile)) {
+  let executable = '';
+  try {
+    executable = fs.readFileSync(pathFile, 'utf8').trim();
+  } catch {
+    // no path.txt: the package's binary was never downloaded
+  }
+  const override = env.ELECTRON_OVERRIDE_DIST_PATH;
+  let binary;
+  if (override) {
+    binary = path.join(override, executable || 'electron');
+  } else if (executable) {
+    binary = path.join(pkgDir, 'dist', executable);
+  } else {
     return { reason: 'the electron package has no downloaded binary (node_modules/electron/path.txt is missing)' };
   }
-  let binary;
+  let stat;
   try {
-    binary = require(require.resolve('electron', { paths: [root] }));
-  } catch (err) {
-    return { reason: `require('electron') failed: ${String(err && err.message ? err.message : err).split('\n')[0]}` };
+    stat = fs.statSync(binary);
+  } catch {
+    return { reason: `the Electron binary ${binary} does not exist` };
   }
-  if (typeof binary !== 'string' || !fs.existsSync(binary)) {
-    return { reason: `the Electron binary ${String(binary)} does not exist` };
-  }
+  if (!stat.isFile()) return { reason: `the Electron binary ${binary} is not a file` };
   return { path: binary };
 }
 
@@ -53,8 +66,10 @@ function build() {
 }
 
 /** Runs a child with our signals forwarded, and exits with its code. */
-function runChild(cmd, args, env) {
-  const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+function runChild(cmd, args, env, unset = []) {
+  const childEnv = { ...process.env, ...env };
+  for (const name of unset) delete childEnv[name];
+  const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: childEnv });
   const forward = (signal) => {
     if (child.exitCode === null) child.kill(signal);
   };
@@ -78,7 +93,9 @@ function main() {
   const extra = process.argv.slice(2);
   const electron = findElectronBinary();
   if (electron.path) {
-    runChild(electron.path, [root, ...extra], {});
+    // ELECTRON_RUN_AS_NODE (set in some editors' terminals) would make the binary a plain Node that tries to run
+    // the project folder as a script: the app must start as an app.
+    runChild(electron.path, [root, ...extra], {}, ['ELECTRON_RUN_AS_NODE']);
     return;
   }
   process.stdout.write(

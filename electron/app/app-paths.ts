@@ -10,7 +10,7 @@ export const APP_FOLDER_NAME = 'portal-console';
 
 /** The per-user application data folder Electron calls `appData`. */
 export function appDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  if (platform === 'win32') return env['APPDATA'] ?? path.join(os.homedir(), 'AppData', 'Roaming');
+  if (platform === 'win32') return env['APPDATA'] || path.join(os.homedir(), 'AppData', 'Roaming');
   if (platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support');
   return env['XDG_CONFIG_HOME'] || path.join(os.homedir(), '.config');
 }

@@ -32,7 +32,8 @@ export function isAppUrl(url: string, appUrl: string): boolean {
     return false;
   }
   if (own.protocol === 'file:') {
-    return target.protocol === 'file:' && target.host === own.host && target.pathname === own.pathname;
+    // No query either: the IPC sender check refuses `index.html?…`, so the window must never show it.
+    return target.protocol === 'file:' && target.host === own.host && target.pathname === own.pathname && target.search === '';
   }
   return target.origin === own.origin;
 }

@@ -46,6 +46,7 @@ export function startNodeEngine(options: EngineStartOptions, host: NodeEngineOpt
     kill: () => {
       proc.kill('SIGKILL');
     },
+    pid: proc.pid,
   };
   return runEngine(child, options, host);
 }

@@ -21,6 +21,9 @@ export function startUtilityEngine(options: EngineStartOptions, host: EngineHost
     kill: () => {
       proc.kill();
     },
+    get pid() {
+      return proc.pid;
+    },
   };
   return runEngine(child, options, host);
 }

@@ -27,6 +27,10 @@ export function createSenderCheck(options: SenderPolicyOptions): SenderCheck {
   if (options.devServerUrl && (!dev || !/^https?:$/.test(dev.protocol))) {
     throw new Error('the development server URL must be http(s)');
   }
+  // Threat: a stray PORTAL_CONSOLE_DEV_URL pointing the window, and the trust of its IPC, at a remote site.
+  if (dev && !/^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(dev.hostname)) {
+    throw new Error('the development server must be on this machine (localhost, 127.x.x.x or [::1])');
+  }
 
   return (frameUrl) => {
     if (typeof frameUrl !== 'string' || frameUrl === '') return false;

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { consoleDataDir, defaultUserDataDir, engineDataDir } from '../app/app-paths';
+import { redact } from '../ipc/redact';
 import { startWebConsole } from './start-web-console';
 
 const USAGE = `Usage: portal-console web [options]
@@ -27,6 +30,28 @@ function parsePort(text: string | undefined): number {
   if (text === undefined) return 0;
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65_535) throw new Error(`--port must be a number from 0 to 65535, not "${text}"`);
   return Number(text);
+}
+
+export const LAUNCHER_PAGE = 'open-console.html';
+
+/**
+ * The page `--open` hands to the browser: a private file (mode 0600, in the console's own folder) that forwards
+ * to the tokened address. Threat: a browser started with the address itself carries the token in its command line,
+ * which every local user can read (`ps`, /proc/<pid>/cmdline); the file's path says nothing, and only its owner
+ * can read the file. Removed when the console closes.
+ */
+export function writeLauncherPage(dir: string, url: string): string {
+  const file = path.join(dir, LAUNCHER_PAGE);
+  const html = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  fs.rmSync(file, { force: true });
+  fs.writeFileSync(
+    file,
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">' +
+      `<meta http-equiv="refresh" content="0;url=${html}"><title>Portal Console</title></head>` +
+      `<body><p><a href="${html}">Open the console</a></p></body></html>\n`,
+    { flag: 'wx', mode: 0o600 },
+  );
+  return file;
 }
 
 /** Best effort: a headless machine has no browser, and the printed address is enough. */
@@ -89,28 +114,44 @@ export async function runWebCommand(argv: string[]): Promise<number> {
   // With an explicit --data the engine stays inside it; by default it sits beside Electron's.
   const engineDir = values['engine-data'] ?? (values.data ? undefined : engineDataDir(userData));
 
-  const web = await startWebConsole({
-    dataDir,
-    port,
-    ...(values.host !== undefined ? { host: values.host } : {}),
-    engine: !values['no-engine'],
-    ...(engineDir !== undefined ? { engineDataDir: engineDir } : {}),
-    ...(values['engine-config'] !== undefined ? { engineConfigPath: values['engine-config'] } : {}),
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
+  let web: Awaited<ReturnType<typeof startWebConsole>>;
+  try {
+    web = await startWebConsole({
+      dataDir,
+      port,
+      ...(values.host !== undefined ? { host: values.host } : {}),
+      engine: !values['no-engine'],
+      ...(engineDir !== undefined ? { engineDataDir: engineDir } : {}),
+      ...(values['engine-config'] !== undefined ? { engineConfigPath: values['engine-config'] } : {}),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (err) {
+    // Start-up failures (a busy data folder, an engine that would not start) end with one redacted line.
+    process.stderr.write(`portal-console web: ${redact(err instanceof Error ? err.message : String(err))}\n`);
+    return 1;
+  }
 
   // The one place the token is shown: the user needs it to open the console.
   process.stdout.write(`console ready at ${web.url}\n`);
   process.stdout.write(`data folder: ${web.dataDir}\n`);
   if (web.engineUrl) process.stdout.write(`built-in engine at ${web.engineUrl}\n`);
   process.stdout.write('stop with Ctrl+C\n');
-  if (values.open) openInBrowser(web.url);
+  let launcher: string | null = null;
+  if (values.open) {
+    try {
+      launcher = writeLauncherPage(web.dataDir, web.url);
+      openInBrowser(pathToFileURL(launcher).href);
+    } catch (err) {
+      process.stdout.write(`(could not open a browser here: ${err instanceof Error ? err.message : String(err)}; open the address above yourself)\n`);
+    }
+  }
 
   return new Promise<number>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       process.stdout.write(`\n${signal}: closing the console…\n`);
+      if (launcher !== null) fs.rmSync(launcher, { force: true });
       web.close().then(
         () => resolve(0),
         () => resolve(1),

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { engineDataDir as defaultEngineDir, packageVersion, rendererDir } from '../app/app-paths';
+import { acquireDataLock } from '../app/data-lock';
 import { startNodeEngine } from '../engine-host/node-engine-host';
 import { engineCredentials } from '../engine-host/engine-protocol';
-import type { EngineHandle } from '../engine-host/engine-host';
+import { superviseEngine, type EngineHandle, type SuperviseOptions } from '../engine-host/engine-host';
 import { createDispatcher } from '../ipc/dispatch';
+import { describeError } from '../ipc/redact';
 import type { BuiltinPortal, ConsoleCore, ConsoleCoreOptions, ConsoleTuning, SecretStore } from '../services/core-types';
 import { createToken } from './web-security';
 import { startWebServer, type WebServer } from './web-server';
@@ -41,6 +43,8 @@ export interface WebConsoleOptions {
   /** core tuning (fast polls and short timeouts in tests) */
   tuning?: ConsoleTuning;
   log?: (line: string) => void;
+  /** how a crashed built-in engine is restarted (tests observe restarts through `onStatus`) */
+  engineSupervision?: Omit<SuperviseOptions, 'log'>;
 }
 
 export interface WebConsole {
@@ -53,6 +57,8 @@ export interface WebConsole {
   dataDir: string;
   /** the built-in engine's base URL, or null when started without it */
   engineUrl: string | null;
+  /** the built-in engine's current process id, or null without it */
+  enginePid(): number | null;
   close(): Promise<void>;
 }
 
@@ -63,6 +69,7 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
   }
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
 
   const cleanups: Array<() => Promise<void>> = [];
   const closeAll = async () => {
@@ -71,14 +78,15 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
       try {
         await cleanup();
       } catch (err) {
-        (options.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(
-          `portal-console: error while closing: ${err instanceof Error ? err.message : String(err)}`,
-        );
+        log(`portal-console: error while closing: ${describeError(err)}`);
       }
     }
   };
 
   try {
+    // One console per data folder (another `web`, or the Electron app on the same folder): refused, not shared.
+    const consoleLock = acquireDataLock(dataDir, { mode: 'web' });
+    cleanups.push(async () => consoleLock.release());
     const services = await import('../services/secret-store.js');
     const secretStore = options.secretStore ?? (await services.createSecretStore());
 
@@ -89,16 +97,23 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
       const credentials = await loadBuiltinCredentials(secretStore);
       const engineDir = path.resolve(options.engineDataDir ?? defaultEngineDir(dataDir));
       fs.mkdirSync(engineDir, { recursive: true, mode: 0o700 });
-      engine = await startNodeEngine(
-        {
-          dataDir: engineDir,
-          host: '127.0.0.1',
-          port: 0,
-          credentials: engineCredentials(credentials),
-          ...(options.engineConfigPath ? { configPath: path.resolve(options.engineConfigPath) } : {}),
-        },
-        options.log ? { log: (line) => options.log?.(`engine: ${line}`) } : {},
-      );
+      // The engine's folder may be given separately (--engine-data): it must not be shared either.
+      const engineLock = acquireDataLock(engineDir, { mode: 'web' });
+      cleanups.push(async () => engineLock.release());
+      const engineLog = options.log ? { log: (line: string) => log(`engine: ${line}`) } : {};
+      const startOnce = (port: number) =>
+        startNodeEngine(
+          {
+            dataDir: engineDir,
+            host: '127.0.0.1',
+            port,
+            credentials: engineCredentials(credentials),
+            ...(options.engineConfigPath ? { configPath: path.resolve(options.engineConfigPath) } : {}),
+          },
+          engineLog,
+        );
+      // A crash mid-run is reported in the log and the engine restarted on the same address.
+      engine = superviseEngine(await startOnce(0), startOnce, { log, ...options.engineSupervision });
       const started = engine;
       cleanups.push(() => started.stop());
       builtinPortal = { url: started.url, credentials };
@@ -126,6 +141,7 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
       events: core.events,
       token,
       staticRoot,
+      log,
       ...(options.host !== undefined ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
@@ -140,6 +156,7 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
       port: server.port,
       dataDir,
       engineUrl: engine?.url ?? null,
+      enginePid: () => engine?.pid ?? null,
       close: () => (closing ??= closeAll()),
     };
   } catch (err) {

@@ -3,6 +3,7 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { eventNames, WEB_API_PREFIX, type Result } from '../../shared/contract';
 import { failure, isMethodName, type Dispatch } from '../ipc/dispatch';
+import { describeError } from '../ipc/redact';
 import type { ConsoleEvents } from '../services/core-types';
 import {
   allowedHosts,
@@ -33,6 +34,10 @@ export interface WebServerOptions {
   heartbeatMs?: number;
   /** request body limit; default 6 MB (a roster of 10,000 rows fits) */
   bodyLimit?: number;
+  /** an event stream whose reader has fallen this far behind is dropped; default 16 MB */
+  maxStreamBufferBytes?: number;
+  /** where unexpected server errors are reported (redacted); default stderr */
+  log?: (line: string) => void;
 }
 
 export interface WebServer {
@@ -47,6 +52,19 @@ function sendFailure(reply: FastifyReply, status: number, result: Result<never>)
   return reply.code(status).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(result);
 }
 
+/**
+ * The answer to a request the router itself refuses (a malformed percent-encoding, an over-long parameter).
+ * Fastify's default reflects the raw URL and its own error codes, and answers before any hook runs, so
+ * without this such responses would carry neither the security headers nor a Host check.
+ */
+function refuseMalformed(request: FastifyRequest, reply: FastifyReply, hosts: ReadonlySet<string>): FastifyReply {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+  if (!isAllowedHost(request.headers.host, hosts)) {
+    return sendFailure(reply, 403, failure('forbidden', 'unexpected Host header'));
+  }
+  return sendFailure(reply, 400, failure('invalid-input', 'the request address could not be read'));
+}
+
 function isApiPath(url: string): boolean {
   const path = url.split('?', 1)[0] ?? '';
   return path === WEB_API_PREFIX || path.startsWith(`${WEB_API_PREFIX}/`);
@@ -56,6 +74,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const host = options.host ?? '127.0.0.1';
   if (!isLoopbackHost(host)) throw new Error(`web mode listens on loopback only, not on ${host}`);
   const listenHost = host === 'localhost' ? '127.0.0.1' : host;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  let hosts: ReadonlySet<string> = new Set();
 
   const app = Fastify({
     logger: false,
@@ -67,13 +87,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     onConstructorPoisoning: 'error',
     forceCloseConnections: true,
     return503OnClosing: true,
+    // Threat: error bodies reflecting the request and naming the framework; see refuseMalformed.
+    frameworkErrors: (_error, request, reply) => refuseMalformed(request, reply, hosts),
   });
 
   // Only JSON bodies: a text/plain POST is a "simple" cross-site request that needs no CORS preflight, so it
   // is refused outright (defence in depth behind the Origin and token checks).
   app.removeContentTypeParser('text/plain');
 
-  let hosts: ReadonlySet<string> = new Set();
   const streams = new Set<ServerResponse>();
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -101,18 +122,24 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return payload;
   });
 
-  app.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
+  app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    // Body-parser and limit errors are the caller's; anything else is ours and stays generic.
+    if (status === 500) {
+      // Ours, not the caller's: the page gets a generic message, the log a redacted description.
+      log(`portal-console: web server error on ${request.method} ${request.url.split('?', 1)[0] ?? ''}: ${describeError(error)}`);
+      return sendFailure(reply, 500, failure('internal', 'something went wrong in the console'));
+    }
+    const api = isApiPath(request.url) || isApiPath(request.routeOptions.url ?? '');
+    // Static files: whatever the reason (a NUL byte, `..`, a dotfile), the page learns only "not found".
+    if (!api) return sendFailure(reply, 404, failure('not-found', 'not found'));
+    // Body-parser and limit errors are the caller's.
     const message =
       status === 413
         ? 'the request body is too large'
         : status === 415
           ? 'the request body must be JSON'
-          : status < 500
-            ? 'the request could not be read as JSON'
-            : 'something went wrong in the console';
-    return sendFailure(reply, status, failure(status < 500 ? 'invalid-input' : 'internal', message));
+          : 'the request could not be read as JSON';
+    return sendFailure(reply, status, failure('invalid-input', message));
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -136,9 +163,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       'cache-control': 'no-store',
       connection: 'keep-alive',
     });
-    // A write after the browser went away is dropped, never thrown.
+    const maxBuffered = options.maxStreamBufferBytes ?? 16 * 1024 * 1024;
+    // A write after the browser went away is dropped, never thrown. Threat: a reader that stops reading (a
+    // stalled tab, a local process holding the token) making the console buffer every snapshot in memory; it is
+    // cut off instead, and EventSource reconnects and starts again from fresh snapshots.
     const send = (text: string) => {
-      if (!res.destroyed && !res.writableEnded) res.write(text);
+      if (res.destroyed || res.writableEnded) return;
+      if (res.writableLength > maxBuffered) {
+        res.destroy();
+        return;
+      }
+      res.write(text);
     };
     // The first comment tells the client (and tests) the subscription is in place.
     send('retry: 3000\n: connected\n\n');

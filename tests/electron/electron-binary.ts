@@ -2,8 +2,8 @@ import path from 'node:path';
 
 /**
  * Whether an Electron binary can run here, decided exactly as `npm start` decides (scripts/start.js):
- * `require.resolve('electron')`, then `require('electron')` in a try/catch (it returns the binary's path or
- * throws), then the path must exist; ELECTRON_OVERRIDE_DIST_PATH is honoured. Never triggers a download.
+ * the `electron` package's `path.txt` read the way its `index.js` reads it (without loading that module, which
+ * downloads), ELECTRON_OVERRIDE_DIST_PATH honoured, then the binary must exist. Never triggers a download.
  */
 export const projectRoot = path.resolve(__dirname, '..', '..');
 

@@ -134,3 +134,28 @@ test('redact removes query strings, user info, bearer tokens and key=value secre
   for (const secret of ['T0K3N', 'pa55', 'eyJhbGci', 'abc123', 'hunter2']) assert.doesNotMatch(out, new RegExp(secret));
   assert.match(out, /https:\/\/portal\.example\.org\/activate\/\?\[redacted\]/);
 });
+
+test('IPC inputs carrying own __proto__ / constructor keys (no JSON-level guard on that path) reach handlers clean', async () => {
+  const { handlers, calls } = recordingHandlers({
+    'portals.add': async () => undefined,
+    'settings.update': async () => undefined,
+  });
+  const dispatch = createDispatcher({ handlers, log: () => undefined });
+  // JSON.parse (and structured clone over IPC) make `__proto__` an own property, unlike an object literal
+  const poison = () => JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}') as object;
+  const portal = { label: 'p', baseUrl: 'http://portal.example.org/', clientId: 'c', clientSecret: 's', username: 'u', password: 'w' };
+  await dispatch('portals.add', Object.assign(poison(), portal));
+  await dispatch('settings.update', { alerts: Object.assign(poison(), { capacityPercent: 80, expiringMinutes: 10, notifyOs: true }), theme: 'dark' });
+  assert.equal(calls.length, 2);
+  for (const { input } of calls) {
+    const walk = (value: unknown): void => {
+      if (typeof value !== 'object' || value === null) return;
+      assert.equal(Object.getPrototypeOf(value), Object.prototype);
+      assert.equal(Object.prototype.hasOwnProperty.call(value, '__proto__'), false);
+      assert.equal(Object.prototype.hasOwnProperty.call(value, 'constructor'), false);
+      for (const v of Object.values(value)) walk(v);
+    };
+    walk(input);
+  }
+  assert.equal((Object.prototype as Record<string, unknown>)['polluted'], undefined);
+});

@@ -102,6 +102,12 @@ test('a development server is trusted by origin only when configured', async () 
   assert.equal((await dev.call({ url: 'http://localhost:5174/', parent: null }, 'app.info', {})).ok, false);
   assert.equal((await dev.call({ url: 'https://localhost:5173/', parent: null }, 'app.info', {})).ok, false);
   assert.throws(() => createSenderCheck({ rendererUrl: RENDERER, devServerUrl: 'javascript:alert(1)' }));
+  for (const remote of ['https://evil.example/', 'http://192.168.1.5:5173/', 'http://localhost.evil.example:5173/', 'http://127.0.0.1.evil.example/']) {
+    assert.throws(() => createSenderCheck({ rendererUrl: RENDERER, devServerUrl: remote }), /on this machine/, remote);
+  }
+  for (const local of ['http://127.0.0.1:5173/', 'http://[::1]:5173/', 'https://localhost:5173/']) {
+    assert.doesNotThrow(() => createSenderCheck({ rendererUrl: RENDERER, devServerUrl: local }), local);
+  }
   assert.throws(() => createSenderCheck({ rendererUrl: 'https://example.org/index.html' }));
 });
 

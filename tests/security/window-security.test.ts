@@ -58,6 +58,9 @@ test('navigation stays on the app page; leaving is denied and http(s) goes to th
   assert.deepEqual(decideNavigation('file:///opt/portal-console/dist/renderer/other.html', APP), { action: 'deny', openExternal: null });
   assert.deepEqual(decideNavigation('javascript:alert(1)', APP), { action: 'deny', openExternal: null });
   assert.deepEqual(decideNavigation('about:blank', APP), { action: 'deny', openExternal: null });
+  // the same file with a query is a page the IPC sender check refuses: never shown in the window
+  assert.deepEqual(decideNavigation(`${APP}?x=1#/portals`, APP), { action: 'deny', openExternal: null });
+  assert.deepEqual(decideNavigation('file://other-host/opt/portal-console/dist/renderer/index.html', APP), { action: 'deny', openExternal: null });
   assert.equal(isAppUrl('http://localhost:5173/#/x', 'http://localhost:5173/'), true);
   assert.equal(isAppUrl('http://localhost:5174/', 'http://localhost:5173/'), false);
   assert.equal(isAppUrl('garbage', APP), false);

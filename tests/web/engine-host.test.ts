@@ -32,3 +32,12 @@ test('a child that ignores stop is killed', async () => {
   await engine.stop();
   assert.equal(await engine.exited, null);
 });
+
+test("the engine's log lines are redacted on their way to the console's log", async () => {
+  const lines: string[] = [];
+  const engine = await startNodeEngine({ dataDir: 'chatty' }, { entry, log: (line) => lines.push(line) });
+  await engine.stop();
+  assert.equal(lines.length, 1);
+  assert.match(lines[0] ?? '', /activate\/\?\[redacted\]/);
+  assert.doesNotMatch(lines.join('\n'), /ACT-SECRET|PW-SECRET|BEARER-SECRET/);
+});

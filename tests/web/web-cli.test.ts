@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { rawRequest } from './web-helpers';
+import { rawRequest, startTestConsole } from './web-helpers';
 
 /** `portal-console web` as a user runs it (from the TypeScript sources, as tests do). */
 const root = path.resolve(__dirname, '..', '..');
@@ -83,4 +83,65 @@ test('`web` prints the address once, serves the console, and closes everything o
   assert.equal(await exited, 0);
   assert.equal(await portOpen(port), false, 'the web server is closed');
   assert.equal(await portOpen(Number(engineUrl[2])), false, 'the engine is closed');
+});
+
+test('`web --open` hands the browser a private launcher file, never the token on a command line', { skip: process.platform !== 'linux' && 'xdg-open is the Linux opener', timeout: 60_000 }, async (t) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-web-open-'));
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-web-open-bin-'));
+  t.after(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(bin, { recursive: true, force: true });
+  });
+  // a fake opener that records the command line the browser would have been started with
+  const argvFile = path.join(bin, 'argv.txt');
+  fs.writeFileSync(path.join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$*" > '${argvFile}.tmp' && mv '${argvFile}.tmp' '${argvFile}'\n`, { mode: 0o755 });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, 'web', '--port', '0', '--data', dataDir, '--no-engine', '--open'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env['PATH'] ?? ''}`, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' },
+  });
+  t.after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', () => {
+      const m = /console ready at (\S+)\n/.exec(stdout);
+      if (m && /stop with Ctrl\+C/.test(stdout)) resolve(m[1] ?? '');
+    });
+    void exited.then((code) => reject(new Error(`web exited early (${String(code)})`)));
+  });
+  const token = /#token=(.+)$/.exec(url)?.[1] ?? '';
+  assert.ok(token.length > 0);
+  // the opener runs detached: wait for the file it writes
+  const argv = await new Promise<string>((resolve) => {
+    const poll = () => (fs.existsSync(argvFile) ? resolve(fs.readFileSync(argvFile, 'utf8')) : setTimeout(poll, 20));
+    poll();
+  });
+  assert.equal(argv.includes(token), false, 'the token is on the browser command line');
+  assert.match(argv, /^file:\/\//);
+  const launcher = new URL(argv);
+  const file = decodeURIComponent(launcher.pathname);
+  assert.equal(path.dirname(file), dataDir);
+  assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+  const html = fs.readFileSync(file, 'utf8');
+  assert.match(html, new RegExp(`<meta http-equiv="refresh" content="0;url=${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}">`));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  assert.equal(fs.existsSync(file), false, 'the launcher file is removed on close');
+});
+
+test('a second `web` on a data folder in use says so and exits 1', async (t) => {
+  const first = await startTestConsole({ engine: false });
+  t.after(() => first.close());
+  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, 'web', '--port', '0', '--data', first.dataDir, '--no-engine'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' },
+  });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`portal-console web: the data folder .*${path.basename(first.dataDir)} is in use by another portal-console \\(web, process ${process.pid}\\)`));
+  assert.doesNotMatch(r.stdout, /console ready at/);
 });
