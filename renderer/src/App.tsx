@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, memo, Suspense, useEffect } from 'react';
 import { useRoute, routeHref, type Route } from './lib/router';
 import { applyTheme } from './lib/theme';
 import { useApp } from './store/use-app';
@@ -19,7 +19,11 @@ import { ErrorBoundary } from './ui/ErrorBoundary';
 // recharts is large: the timeline loads on first visit so the fleet overview renders sooner
 const CapacityTimeline = lazy(() => import('./features/timeline/CapacityTimeline').then((m) => ({ default: m.CapacityTimeline })));
 
-function Screen({ route }: { route: Route }) {
+/**
+ * The current screen. Memoized on the route (useRoute keeps its object while the hash is unchanged), so the shell
+ * re-rendering for the connection state, a notice or the theme does not re-render a screen with 10,000 rows.
+ */
+const Screen = memo(function Screen({ route }: { route: Route }) {
   switch (route.name) {
     case 'fleet':
       return <FleetOverview />;
@@ -42,7 +46,7 @@ function Screen({ route }: { route: Route }) {
     case 'portals':
       return <PortalsView />;
   }
-}
+});
 
 function isCurrent(route: Route, target: Route): boolean {
   if (target.name === 'fleet') return route.name === 'fleet' || route.name === 'environment';

@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import type { Alert, PortalSnapshot, RosterState } from '../../../shared/contract';
 import { createAppStore } from './app-store';
 import { MAX_TOASTS } from './alerts.slice';
+import { sameData } from './snapshot.slice';
+import { environmentView, portalSnapshot, workshopInfo } from './test-data';
 
 function snap(id: string, allocated = 0): PortalSnapshot {
-  return { portalId: id, label: id, status: 'live', lastSeenAt: 1, lastError: null, clockOffsetMs: 0, portal: { name: id, url: 'u', maximum: 0, registered: 0, anonymous: 0, allocated }, environments: [] };
+  return portalSnapshot({ portalId: id, label: id, lastSeenAt: 1, portal: { name: id, url: 'u', maximum: 0, registered: 0, anonymous: 0, allocated } });
 }
 
 test('snapshot slice: fleet, per-portal pushes keep order, removal', () => {
@@ -85,4 +87,48 @@ test('portals and settings slices', () => {
   assert.deepEqual(store.getState().portals.map((p) => p.label), ['Q']);
   store.getState().dropPortal('p');
   assert.equal(store.getState().portals.length, 0);
+});
+
+test('a repeated read of an unchanged fleet keeps every object, so nothing renders again', () => {
+  const store = createAppStore();
+  const s = () => store.getState();
+  const withSessions = (id: string, expires: string): PortalSnapshot => ({
+    ...snap(id, 1),
+    environments: [
+      environmentView({
+        name: 'e1',
+        workshop: workshopInfo({ tags: ['a'], labels: { k: 'v' } }),
+        duration: 3600,
+        capacity: 2,
+        allocated: 1,
+        available: 1,
+        sessions: [{ name: 's1', state: 'RUNNING', user: 'u', started: '2026-01-01T00:00:00Z', expires, extendable: true }],
+      }),
+    ],
+  });
+  s().applyFleet({ generatedAt: 1, portals: [withSessions('a', '2026-01-01T01:00:00Z'), snap('b')] }, 10);
+  const first = s();
+  // the same data again, as new objects (a second read parses a new reply)
+  s().applyFleet({ generatedAt: 2, portals: [withSessions('a', '2026-01-01T01:00:00Z'), snap('b')] }, 20);
+  assert.equal(s().snapshots, first.snapshots, 'the record is kept when no portal changed');
+  assert.equal(s().portalOrder, first.portalOrder);
+  assert.equal(s().fleetRequestedAt, 20, 'the newer read is still recorded');
+  // one session changed: that portal gets the new object, the other keeps its own
+  s().applyFleet({ generatedAt: 3, portals: [withSessions('a', '2026-01-01T02:00:00Z'), snap('b')] }, 30);
+  assert.notEqual(s().snapshots['a'], first.snapshots['a']);
+  assert.equal(s().snapshots['a']?.environments[0]?.sessions[0]?.expires, '2026-01-01T02:00:00Z');
+  assert.equal(s().snapshots['b'], first.snapshots['b']);
+  // a new order is a change
+  s().applyFleet({ generatedAt: 4, portals: [snap('b'), withSessions('a', '2026-01-01T02:00:00Z')] }, 40);
+  assert.deepEqual(s().portalOrder, ['b', 'a']);
+});
+
+test('sameData compares JSON data deeply', () => {
+  assert.equal(sameData({ a: [1, { b: null }], c: 'x' }, { a: [1, { b: null }], c: 'x' }), true);
+  assert.equal(sameData({ a: [1, 2] }, { a: [1, 2, 3] }), false);
+  assert.equal(sameData({ a: 1 }, { a: 1, b: undefined }), false);
+  assert.equal(sameData({ a: 1, b: 2 }, { a: 1, c: 2 }), false);
+  assert.equal(sameData([1], { 0: 1 }), false);
+  assert.equal(sameData({ a: null }, { a: {} }), false);
+  assert.equal(sameData('1', 1), false);
 });

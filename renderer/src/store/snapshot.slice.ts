@@ -23,6 +23,24 @@ export interface SnapshotSlice {
   setSnapshotError(message: string | null): void;
 }
 
+/** Deep equality of JSON data (what a snapshot is: objects, arrays, strings, numbers, booleans, null). */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  for (const k of keys) if (!(k in y) || !sameData(x[k], y[k])) return false;
+  return true;
+}
+
 export const createSnapshotSlice: StateCreator<AppState, [], [], SnapshotSlice> = (set) => ({
   snapshots: {},
   portalOrder: [],
@@ -41,7 +59,13 @@ export const createSnapshotSlice: StateCreator<AppState, [], [], SnapshotSlice> 
           const pushed = s.snapshots[p.portalId];
           if (!pushed) continue; // removed by a push after the read was sent
           snapshots[p.portalId] = pushed;
-        } else snapshots[p.portalId] = p;
+        } else {
+          // a read repeats what the console already pushed: keep the object of a portal that did not change, so
+          // nothing that shows it renders again (a portal of 10,000 sessions is compared in a few ms; rendering it
+          // again costs far more)
+          const current = s.snapshots[p.portalId];
+          snapshots[p.portalId] = current && sameData(current, p) ? current : p;
+        }
         portalOrder.push(p.portalId);
       }
       // portals pushed after the read was sent but missing from it were added meanwhile
@@ -52,7 +76,12 @@ export const createSnapshotSlice: StateCreator<AppState, [], [], SnapshotSlice> 
           portalOrder.push(id);
         }
       }
-      return { snapshots, portalOrder, snapshotLoaded: true, snapshotError: null, fleetRequestedAt: requestedAt };
+      const unchanged =
+        portalOrder.length === s.portalOrder.length &&
+        portalOrder.every((id, i) => id === s.portalOrder[i] && snapshots[id] === s.snapshots[id]);
+      return unchanged
+        ? { snapshotLoaded: true, snapshotError: null, fleetRequestedAt: requestedAt }
+        : { snapshots, portalOrder, snapshotLoaded: true, snapshotError: null, fleetRequestedAt: requestedAt };
     }),
   applyPortalSnapshot: (snapshot, receivedAt = performance.now()) =>
     set((s) => ({

@@ -25,6 +25,19 @@ export async function reloadPortals(store: AppStore): Promise<void> {
   if (portals.ok) store.getState().setPortals(portals.data);
 }
 
+/** Resolves after the next frame (so a first render can paint first), or after `maxMs` where frames do not run. */
+function afterNextFrame(maxMs = 100): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, maxMs);
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        clearTimeout(timer);
+        resolve();
+      }, 0),
+    );
+  });
+}
+
 export function startSync(store: AppStore): () => void {
   const offs = [
     on('monitor.portal', (p) => store.getState().applyPortalSnapshot(p)),
@@ -34,13 +47,32 @@ export function startSync(store: AppStore): () => void {
   ];
   // Read at once for a fast first screen. In web mode that read may be computed before the console has subscribed
   // this page's event stream, and pushes come only on change, so read again once the stream is open (and after
-  // every reconnect, since pushes sent meanwhile are lost). Out-of-order replies are sorted out by the slice.
+  // every reconnect, since pushes sent meanwhile are lost). Out-of-order replies are sorted out by the slice, and a
+  // portal that did not change keeps its object, so a repeated read re-renders nothing.
+  // The repeated read only has to be sent after the stream opened, not at that moment: while an earlier read is
+  // still on its way it waits for it and for the frame that shows it, instead of competing with it for the network
+  // and the main thread (with 10,000 sessions, a second transfer and parse of the fleet before the first paint).
   let streamOpen = false;
   let dropped = false;
   let readSinceOpen = false;
+  let stopped = false;
+  let inflight: Promise<void> | null = null;
   const read = () => {
     readSinceOpen = streamOpen;
-    void loadAll(store);
+    const p = loadAll(store).finally(() => {
+      if (inflight === p) inflight = null;
+    });
+    inflight = p;
+  };
+  const readAgain = () => {
+    const pending = inflight;
+    if (!pending) return read();
+    void pending
+      .then(() => afterNextFrame())
+      .then(() => {
+        // dropped meanwhile: the next 'open' reads again
+        if (!stopped && streamOpen) read();
+      });
   };
   offs.push(
     onConnection((c) => {
@@ -53,10 +85,13 @@ export function startSync(store: AppStore): () => void {
         const needed = dropped || !readSinceOpen;
         streamOpen = true;
         dropped = false;
-        if (needed) read();
+        if (needed) readAgain();
       }
     }),
   );
-  if (!readSinceOpen) read();
-  return () => offs.forEach((off) => off());
+  if (!readSinceOpen && !inflight) read();
+  return () => {
+    stopped = true;
+    offs.forEach((off) => off());
+  };
 }

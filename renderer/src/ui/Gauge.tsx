@@ -1,4 +1,4 @@
-import type { GaugeLevel } from '../store/selectors/gauges';
+import type { EnvironmentGauge as EnvironmentGaugeData, GaugeLevel } from '../store/selectors/gauges';
 
 interface Segment {
   percent: number;
@@ -38,5 +38,23 @@ export function Gauge({ label, valueText, valueNow, valueMax, level, segments, t
         <span key={s.kind} className={`gauge-fill gauge-${s.kind}`} style={{ width: `${s.percent}%` }} />
       ))}
     </div>
+  );
+}
+
+/** A workshop environment's gauge: allocated and available against capacity. */
+export function EnvironmentGauge({ label, gauge }: { label: string; gauge: EnvironmentGaugeData }) {
+  return (
+    <Gauge
+      label={label}
+      valueText={gauge.label}
+      valueNow={gauge.allocated}
+      valueMax={gauge.capacity}
+      level={gauge.level}
+      testId="environment-gauge"
+      segments={[
+        { kind: 'allocated', percent: gauge.allocatedPercent },
+        { kind: 'available', percent: gauge.availablePercent },
+      ]}
+    />
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Allocation } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
 import { useApp } from '../../store/use-app';
@@ -7,13 +7,12 @@ import { allocationErrorMessage } from '../../store/selectors/errors';
 import { freeSlots } from '../../store/selectors/gauges';
 import { LocalCountdown } from '../../ui/Countdown';
 import { Empty, ErrorBox } from '../../ui/States';
+import { PortalSelect, usePortalChoice } from './portal-choice';
+import { InputField } from '../../ui/Field';
 
 export function CreateSession({ portalId, environment }: { portalId: string | null; environment: string | null }) {
-  const order = useApp((s) => s.portalOrder);
-  const snapshots = useApp((s) => s.snapshots);
+  const { order, snapshots, portal, setPortal, env, setEnv, environments } = usePortalChoice(portalId, environment);
   const portals = useApp((s) => s.portals);
-  const [portal, setPortal] = useState(portalId ?? order[0] ?? '');
-  const [env, setEnv] = useState(environment ?? '');
   const [user, setUser] = useState('');
   const [email, setEmail] = useState('');
   const [firstName, setFirstName] = useState('');
@@ -25,18 +24,11 @@ export function CreateSession({ portalId, environment }: { portalId: string | nu
   const [error, setError] = useState<string | null>(null);
   const [allocation, setAllocation] = useState<Allocation | null>(null);
 
-  useEffect(() => {
-    if (!portal && order[0]) setPortal(order[0]);
-  }, [order, portal]);
   // the index URL follows the portal's default until the user edits it
   useEffect(() => {
     if (!indexTouched) setIndexUrl(defaultIndex);
   }, [defaultIndex, indexTouched]);
 
-  const environments = useMemo(() => snapshots[portal]?.environments ?? [], [snapshots, portal]);
-  useEffect(() => {
-    if (!environments.some((e) => e.name === env) && environments[0]) setEnv(environments[0].name);
-  }, [environments, env]);
   const chosen = environments.find((e) => e.name === env);
 
   const submit = async () => {
@@ -95,13 +87,7 @@ export function CreateSession({ portalId, environment }: { portalId: string | nu
       >
         <label>
           Portal
-          <select value={portal} onChange={(e) => setPortal(e.target.value)}>
-            {order.map((id) => (
-              <option key={id} value={id}>
-                {snapshots[id]?.label ?? id}
-              </option>
-            ))}
-          </select>
+          <PortalSelect order={order} snapshots={snapshots} value={portal} onChange={setPortal} />
         </label>
         <label>
           Workshop
@@ -119,34 +105,21 @@ export function CreateSession({ portalId, environment }: { portalId: string | nu
             ? `${chosen.allocated} allocated, ${chosen.available} available (ready), ${freeSlots(chosen)} free of ${chosen.capacity} capacity`
             : 'Choose a workshop'}
         </p>
-        <label>
-          User id
-          <input value={user} onChange={(e) => setUser(e.target.value)} maxLength={150} autoComplete="off" />
-        </label>
-        <label>
-          Email
-          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} maxLength={254} autoComplete="off" />
-        </label>
-        <label>
-          First name
-          <input value={firstName} onChange={(e) => setFirstName(e.target.value)} maxLength={150} autoComplete="off" />
-        </label>
-        <label>
-          Last name
-          <input value={lastName} onChange={(e) => setLastName(e.target.value)} maxLength={150} autoComplete="off" />
-        </label>
-        <label className="wide">
-          Index URL (where users return after the workshop)
-          <input
-            type="url"
-            value={indexUrl}
-            onChange={(e) => {
-              setIndexTouched(true);
-              setIndexUrl(e.target.value);
-            }}
-            maxLength={2048}
-          />
-        </label>
+        <InputField label="User id" value={user} onValue={setUser} maxLength={150} autoComplete="off" />
+        <InputField label="Email" type="email" value={email} onValue={setEmail} maxLength={254} autoComplete="off" />
+        <InputField label="First name" value={firstName} onValue={setFirstName} maxLength={150} autoComplete="off" />
+        <InputField label="Last name" value={lastName} onValue={setLastName} maxLength={150} autoComplete="off" />
+        <InputField
+          label="Index URL (where users return after the workshop)"
+          className="wide"
+          type="url"
+          value={indexUrl}
+          onValue={(v) => {
+            setIndexTouched(true);
+            setIndexUrl(v);
+          }}
+          maxLength={2048}
+        />
         <div className="form-actions wide">
           <button type="submit" className="primary" disabled={busy || !env}>
             {busy ? 'Requesting…' : 'Create session'}

@@ -3,7 +3,7 @@ import type { EnvironmentView, PortalSnapshot } from '../../../../shared/contrac
 import { environmentGauge, portalGauge } from '../../store/selectors/gauges';
 import { isDegraded } from '../../store/selectors/status';
 import { routeHref } from '../../lib/router';
-import { Gauge } from '../../ui/Gauge';
+import { EnvironmentGauge, Gauge } from '../../ui/Gauge';
 import { StatusBadge } from '../../ui/StatusBadge';
 
 const EnvironmentRow = memo(function EnvironmentRow({
@@ -23,18 +23,7 @@ const EnvironmentRow = memo(function EnvironmentRow({
         <span className="env-title">{title}</span>
         <span className="env-slug">{env.name}</span>
       </a>
-      <Gauge
-        label={`${title}: sessions`}
-        valueText={g.label}
-        valueNow={g.allocated}
-        valueMax={g.capacity}
-        level={g.level}
-        testId="environment-gauge"
-        segments={[
-          { kind: 'allocated', percent: g.allocatedPercent },
-          { kind: 'available', percent: g.availablePercent },
-        ]}
-      />
+      <EnvironmentGauge label={`${title}: sessions`} gauge={g} />
       <span className="env-numbers" data-testid="environment-numbers">
         <span title="allocated">{g.allocated}</span> / <span title="available">{g.available}</span> /{' '}
         <span title="capacity">{g.capacity}</span>

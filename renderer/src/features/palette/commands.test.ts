@@ -1,19 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PortalSnapshot } from '../../../../shared/contract';
 import { buildCommands, filterCommands } from './commands';
+import { environmentView, portalSnapshot, workshopInfo } from '../../store/test-data';
 
-const workshop = { name: 'w', title: 'Kubernetes Basics', description: '', vendor: '', difficulty: '', duration: '', tags: [], labels: {}, logo: '', url: '' };
-const portal: PortalSnapshot = {
+const portal = portalSnapshot({
   portalId: 'p1',
   label: 'Lab portal',
-  status: 'live',
-  lastSeenAt: 0,
-  lastError: null,
-  clockOffsetMs: 0,
-  portal: null,
-  environments: [{ name: 'k8s-w01', state: 'RUNNING', workshop, duration: 0, capacity: 1, reserved: 0, allocated: 0, available: 0, sessions: [] }],
-};
+  environments: [environmentView({ name: 'k8s-w01', workshop: workshopInfo({ title: 'Kubernetes Basics' }), capacity: 1 })],
+});
 
 test('commands cover screens, portals, environments and themes', () => {
   const all = buildCommands([portal], '');

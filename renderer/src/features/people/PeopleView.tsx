@@ -4,9 +4,13 @@ import { invoke } from '../../lib/api';
 import { navigate } from '../../lib/router';
 import { Countdown } from '../../ui/Countdown';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { DataTable } from '../../ui/DataTable';
 import { Empty, ErrorBox, Loading } from '../../ui/States';
 import { formatStarted } from '../sessions/SessionTable';
+import { SessionActionButtons } from '../sessions/SessionActionButtons';
 import { useSessionActions } from '../sessions/use-session-actions';
+
+const PEOPLE_COLUMNS = ['Portal', 'Session', 'Workshop', 'State', 'Started', 'Countdown', 'Actions'];
 
 export function PeopleView({ initialQuery }: { initialQuery: string }) {
   const [query, setQuery] = useState(initialQuery);
@@ -65,50 +69,31 @@ export function PeopleView({ initialQuery }: { initialQuery: string }) {
       )}
       {result && !loading && result.sessions.length === 0 && <Empty>No sessions for “{result.query}” on any portal.</Empty>}
       {result && result.sessions.length > 0 && (
-        <table className="data-table" data-testid="people-results">
-          <caption className="sr-only">Sessions of {result.query}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Portal</th>
-              <th scope="col">Session</th>
-              <th scope="col">Workshop</th>
-              <th scope="col">State</th>
-              <th scope="col">Started</th>
-              <th scope="col">Countdown</th>
-              <th scope="col">Actions</th>
+        <DataTable caption={<>Sessions of {result.query}</>} columns={PEOPLE_COLUMNS} testId="people-results">
+          {result.sessions.map((s) => (
+            <tr key={`${s.portalId}/${s.name}`} data-testid="person-session">
+              <td>{s.portalLabel}</td>
+              <td>{s.name}</td>
+              <td>{s.workshop}</td>
+              <td>{s.state}</td>
+              <td>{formatStarted(s.started)}</td>
+              <td>
+                <Countdown expires={s.expires} clockOffsetMs={s.clockOffsetMs} />
+              </td>
+              <td>
+                <div className="actions">
+                  <SessionActionButtons
+                    name={s.name}
+                    extendable={s.extendable}
+                    busy={busy.has(s.name)}
+                    onExtend={() => void extend(s.portalId, s.name).then(() => search(result.query))}
+                    onTerminate={() => setConfirm({ portalId: s.portalId, session: s.name })}
+                  />
+                </div>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {result.sessions.map((s) => (
-              <tr key={`${s.portalId}/${s.name}`} data-testid="person-session">
-                <td>{s.portalLabel}</td>
-                <td>{s.name}</td>
-                <td>{s.workshop}</td>
-                <td>{s.state}</td>
-                <td>{formatStarted(s.started)}</td>
-                <td>
-                  <Countdown expires={s.expires} clockOffsetMs={s.clockOffsetMs} />
-                </td>
-                <td>
-                  <div className="actions">
-                  <button
-                    type="button"
-                    className="small"
-                    disabled={busy.has(s.name) || s.extendable === false}
-                    onClick={() => void extend(s.portalId, s.name).then(() => search(result.query))}
-                    aria-label={`Extend ${s.name}`}
-                  >
-                    Extend
-                  </button>
-                  <button type="button" className="small danger" disabled={busy.has(s.name)} onClick={() => setConfirm({ portalId: s.portalId, session: s.name })} aria-label={`Terminate ${s.name}`}>
-                    Terminate
-                  </button>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       <ConfirmDialog
         open={confirm !== null}

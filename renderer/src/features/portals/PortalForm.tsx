@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { MethodInput, PortalView } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
 import { ErrorBox } from '../../ui/States';
+import { CheckField, InputField } from '../../ui/Field';
 
 interface Props {
   /** the portal being edited, or null to add one */
@@ -60,6 +61,19 @@ export function PortalForm({ portal, onDone }: Props) {
     };
   };
 
+  // write-only: required when adding; on edit an empty field keeps the stored secret
+  const secretField = (key: 'clientSecret' | 'password', label: string) => (
+    <InputField
+      label={label}
+      type="password"
+      value={d[key]}
+      onValue={(v) => set(key, v)}
+      required={!editing}
+      autoComplete="new-password"
+      placeholder={editing && portal.secrets[key] ? 'stored — leave empty to keep' : ''}
+    />
+  );
+
   const save = async () => {
     setBusy(true);
     setError(null);
@@ -104,56 +118,24 @@ export function PortalForm({ portal, onDone }: Props) {
       }}
     >
       <h2 className="wide">{editing ? `Edit ${portal.label}` : 'Add a portal'}</h2>
-      <label>
-        Label
-        <input value={d.label} onChange={(e) => set('label', e.target.value)} required maxLength={100} />
-      </label>
-      <label>
-        Portal URL
-        <input type="url" value={d.baseUrl} onChange={(e) => set('baseUrl', e.target.value)} required placeholder="https://portal.example.org" />
-      </label>
-      <label>
-        Client id
-        <input value={d.clientId} onChange={(e) => set('clientId', e.target.value)} required autoComplete="off" />
-      </label>
-      <label>
-        Client secret
-        <input
-          type="password"
-          value={d.clientSecret}
-          onChange={(e) => set('clientSecret', e.target.value)}
-          required={!editing}
-          autoComplete="new-password"
-          placeholder={editing && portal.secrets.clientSecret ? 'stored — leave empty to keep' : ''}
-        />
-      </label>
-      <label>
-        Robot username
-        <input value={d.username} onChange={(e) => set('username', e.target.value)} required autoComplete="off" />
-      </label>
-      <label>
-        Robot password
-        <input
-          type="password"
-          value={d.password}
-          onChange={(e) => set('password', e.target.value)}
-          required={!editing}
-          autoComplete="new-password"
-          placeholder={editing && portal.secrets.password ? 'stored — leave empty to keep' : ''}
-        />
-      </label>
-      <label>
-        Poll interval (seconds)
-        <input type="number" min={1} max={600} step={1} value={d.pollSeconds} onChange={(e) => set('pollSeconds', e.target.value)} placeholder="default" />
-      </label>
-      <label>
-        Default index URL
-        <input type="url" value={d.defaultIndexUrl} onChange={(e) => set('defaultIndexUrl', e.target.value)} />
-      </label>
-      <label className="check">
-        <input type="checkbox" checked={d.enabled} onChange={(e) => set('enabled', e.target.checked)} />
-        Monitor this portal
-      </label>
+      <InputField label="Label" value={d.label} onValue={(v) => set('label', v)} required maxLength={100} />
+      <InputField label="Portal URL" type="url" value={d.baseUrl} onValue={(v) => set('baseUrl', v)} required placeholder="https://portal.example.org" />
+      <InputField label="Client id" value={d.clientId} onValue={(v) => set('clientId', v)} required autoComplete="off" />
+      {secretField('clientSecret', 'Client secret')}
+      <InputField label="Robot username" value={d.username} onValue={(v) => set('username', v)} required autoComplete="off" />
+      {secretField('password', 'Robot password')}
+      <InputField
+        label="Poll interval (seconds)"
+        type="number"
+        min={1}
+        max={600}
+        step={1}
+        value={d.pollSeconds}
+        onValue={(v) => set('pollSeconds', v)}
+        placeholder="default"
+      />
+      <InputField label="Default index URL" type="url" value={d.defaultIndexUrl} onValue={(v) => set('defaultIndexUrl', v)} />
+      <CheckField label="Monitor this portal" checked={d.enabled} onChecked={(c) => set('enabled', c)} />
       <div className="form-actions wide">
         <button type="submit" className="primary" disabled={busy}>
           {editing ? 'Save' : 'Add portal'}

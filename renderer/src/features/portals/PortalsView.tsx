@@ -5,9 +5,12 @@ import { appStore } from '../../store/app-store';
 import { reloadPortals } from '../../store/sync';
 import { useApp } from '../../store/use-app';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { DataTable } from '../../ui/DataTable';
 import { Empty, ErrorBox, Loading } from '../../ui/States';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { PortalForm } from './PortalForm';
+
+const PORTAL_COLUMNS = ['Label', 'URL', 'Status', 'Poll', 'Secrets', 'Actions'];
 
 export function PortalsView() {
   const portals = useApp((s) => s.portals);
@@ -70,56 +73,43 @@ export function PortalsView() {
       {!loaded && <Loading what="portals" />}
       {loaded && portals.length === 0 && <Empty>No portals configured.</Empty>}
       {portals.length > 0 && (
-        <table className="data-table" data-testid="portals-table">
-          <caption className="sr-only">Configured portals</caption>
-          <thead>
-            <tr>
-              <th scope="col">Label</th>
-              <th scope="col">URL</th>
-              <th scope="col">Status</th>
-              <th scope="col">Poll</th>
-              <th scope="col">Secrets</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {portals.map((p) => {
-              const snap = snapshots[p.id];
-              return (
-                <tr key={p.id} data-testid="portal-row" data-portal-id={p.id}>
-                  <td>
-                    {p.label}
-                    {p.builtin && <span className="tag">built-in</span>}
-                  </td>
-                  <td className="mono">{p.baseUrl}</td>
-                  <td>{snap ? <StatusBadge status={snap.status} lastSeenAt={snap.lastSeenAt} lastError={snap.lastError} /> : p.enabled ? '—' : 'disabled'}</td>
-                  <td>{Math.round(p.pollIntervalMs / 1000)} s</td>
-                  <td>
-                    {p.secrets.clientSecret && p.secrets.password ? (p.secrets.persisted ? 'in keychain' : 'in memory (this run)') : 'missing'}
-                  </td>
-                  <td>
-                    <div className="actions">
-                    <button type="button" className="small" onClick={() => void test(p)} aria-label={`Test ${p.label}`}>
-                      Test
-                    </button>
-                    <button type="button" className="small" onClick={() => setEditing(p)} aria-label={`Edit ${p.label}`} disabled={editing !== null}>
-                      Edit
-                    </button>
-                    <button type="button" className="small danger" onClick={() => setRemoving(p)} aria-label={`Remove ${p.label}`}>
-                      Remove
-                    </button>
-                    {tests[p.id] && (
-                      <span className="test-result" role="status" data-testid="portal-test">
-                        {tests[p.id]}
-                      </span>
-                    )}
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable caption="Configured portals" columns={PORTAL_COLUMNS} testId="portals-table">
+          {portals.map((p) => {
+            const snap = snapshots[p.id];
+            return (
+              <tr key={p.id} data-testid="portal-row" data-portal-id={p.id}>
+                <td>
+                  {p.label}
+                  {p.builtin && <span className="tag">built-in</span>}
+                </td>
+                <td className="mono">{p.baseUrl}</td>
+                <td>{snap ? <StatusBadge status={snap.status} lastSeenAt={snap.lastSeenAt} lastError={snap.lastError} /> : p.enabled ? '—' : 'disabled'}</td>
+                <td>{Math.round(p.pollIntervalMs / 1000)} s</td>
+                <td>
+                  {p.secrets.clientSecret && p.secrets.password ? (p.secrets.persisted ? 'in keychain' : 'in memory (this run)') : 'missing'}
+                </td>
+                <td>
+                  <div className="actions">
+                  <button type="button" className="small" onClick={() => void test(p)} aria-label={`Test ${p.label}`}>
+                    Test
+                  </button>
+                  <button type="button" className="small" onClick={() => setEditing(p)} aria-label={`Edit ${p.label}`} disabled={editing !== null}>
+                    Edit
+                  </button>
+                  <button type="button" className="small danger" onClick={() => setRemoving(p)} aria-label={`Remove ${p.label}`}>
+                    Remove
+                  </button>
+                  {tests[p.id] && (
+                    <span className="test-result" role="status" data-testid="portal-test">
+                      {tests[p.id]}
+                    </span>
+                  )}
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       )}
       <ConfirmDialog
         open={removing !== null}

@@ -1,10 +1,14 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useState } from 'react';
 import { invoke } from '../../lib/api';
 import { appStore } from '../../store/app-store';
 import { useApp } from '../../store/use-app';
 import { ErrorBox } from '../../ui/States';
+import { DataTable } from '../../ui/DataTable';
+import { PortalSelect, usePortalChoice } from '../allocate/portal-choice';
 
 const MAX_FILE_BYTES = 5_000_000;
+const BAD_ROW_COLUMNS = ['Line', 'Reason', 'Row'];
+const ROSTER_COLUMNS = ['Line', 'User', 'Email', 'Status', 'Session', 'Reason'];
 
 /** Saves text as a file through a Blob URL (nothing leaves the machine). */
 function download(filename: string, text: string): void {
@@ -20,25 +24,14 @@ function download(filename: string, text: string): void {
 }
 
 export function RosterView() {
-  const order = useApp((s) => s.portalOrder);
-  const snapshots = useApp((s) => s.snapshots);
+  const { order, snapshots, portal, setPortal, env, setEnv, environments } = usePortalChoice();
   const portals = useApp((s) => s.portals);
   const fileName = useApp((s) => s.rosterFileName);
   const parse = useApp((s) => s.rosterParse);
   const state = useApp((s) => s.rosterState);
-  const [portal, setPortal] = useState(order[0] ?? '');
-  const [env, setEnv] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [dragging, setDragging] = useState(false);
-
-  useEffect(() => {
-    if (!portal && order[0]) setPortal(order[0]);
-  }, [order, portal]);
-  const environments = useMemo(() => snapshots[portal]?.environments ?? [], [snapshots, portal]);
-  useEffect(() => {
-    if (!environments.some((e) => e.name === env) && environments[0]) setEnv(environments[0].name);
-  }, [environments, env]);
 
   const readFile = async (file: File) => {
     setError(null);
@@ -125,36 +118,20 @@ export function RosterView() {
             {fileName}: {parse.rows.length} valid row{parse.rows.length === 1 ? '' : 's'}, {parse.errors.length} rejected
           </h2>
           {parse.errors.length > 0 && (
-            <table className="data-table bad-rows" data-testid="roster-bad-rows">
-              <caption>Rows that will not be allocated</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Line</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Row</th>
+            <DataTable caption="Rows that will not be allocated" showCaption columns={BAD_ROW_COLUMNS} className="bad-rows" testId="roster-bad-rows">
+              {parse.errors.map((e) => (
+                <tr key={e.line}>
+                  <td>{e.line}</td>
+                  <td>{e.reason}</td>
+                  <td className="mono">{e.raw}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {parse.errors.map((e) => (
-                  <tr key={e.line}>
-                    <td>{e.line}</td>
-                    <td>{e.reason}</td>
-                    <td className="mono">{e.raw}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           )}
           <div className="toolbar">
             <label>
               Portal{' '}
-              <select value={portal} onChange={(e) => setPortal(e.target.value)} disabled={running}>
-                {order.map((id) => (
-                  <option key={id} value={id}>
-                    {snapshots[id]?.label ?? id}
-                  </option>
-                ))}
-              </select>
+              <PortalSelect order={order} snapshots={snapshots} value={portal} onChange={setPortal} disabled={running} />
             </label>
             <label>
               Workshop{' '}
@@ -194,31 +171,18 @@ export function RosterView() {
               Export links as CSV
             </button>
           </div>
-          <table className="data-table" data-testid="roster-rows">
-            <caption className="sr-only">Roster rows</caption>
-            <thead>
-              <tr>
-                <th scope="col">Line</th>
-                <th scope="col">User</th>
-                <th scope="col">Email</th>
-                <th scope="col">Status</th>
-                <th scope="col">Session</th>
-                <th scope="col">Reason</th>
+          <DataTable caption="Roster rows" columns={ROSTER_COLUMNS} testId="roster-rows">
+            {state.rows.map((r) => (
+              <tr key={r.line} data-status={r.status}>
+                <td>{r.line}</td>
+                <td>{r.user}</td>
+                <td>{r.email}</td>
+                <td>{r.status}</td>
+                <td>{r.session ?? '—'}</td>
+                <td>{r.reason ?? ''}</td>
               </tr>
-            </thead>
-            <tbody>
-              {state.rows.map((r) => (
-                <tr key={r.line} data-status={r.status}>
-                  <td>{r.line}</td>
-                  <td>{r.user}</td>
-                  <td>{r.email}</td>
-                  <td>{r.status}</td>
-                  <td>{r.session ?? '—'}</td>
-                  <td>{r.reason ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </section>
       )}
     </section>

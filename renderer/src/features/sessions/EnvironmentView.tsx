@@ -16,7 +16,7 @@ import {
   type SortKey,
 } from '../../store/selectors/sessions';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { Gauge } from '../../ui/Gauge';
+import { EnvironmentGauge } from '../../ui/Gauge';
 import { Empty, ErrorBox, Loading } from '../../ui/States';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { SessionTable } from './SessionTable';
@@ -25,6 +25,8 @@ import { useSessionActions } from './use-session-actions';
 const STATES: SessionState[] = ['STARTING', 'WAITING', 'RUNNING', 'STOPPING', 'STOPPED', 'UNKNOWN'];
 
 type Action = 'extend' | 'terminate';
+
+const NO_SELECTION: RowSelectionState = {};
 
 interface Pending {
   action: Action;
@@ -56,9 +58,11 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
 
   // selection only ever names sessions that are still shown
   const shownSelection = useMemo(() => {
+    const picked = Object.keys(selection).filter((k) => selection[k]);
+    if (!picked.length) return NO_SELECTION; // the usual case: no set of every shown name to build
     const names = new Set(rows.map((r) => r.name));
     const out: RowSelectionState = {};
-    for (const k of Object.keys(selection)) if (selection[k] && names.has(k)) out[k] = true;
+    for (const k of picked) if (names.has(k)) out[k] = true;
     return out;
   }, [rows, selection]);
   const selectedCount = Object.keys(shownSelection).length;
@@ -160,18 +164,7 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
         </label>
         {gauge && env && (
           <div className="toolbar-gauge">
-            <Gauge
-              label={`${env.name}: sessions`}
-              valueText={gauge.label}
-              valueNow={gauge.allocated}
-              valueMax={gauge.capacity}
-              level={gauge.level}
-              testId="environment-gauge"
-              segments={[
-                { kind: 'allocated', percent: gauge.allocatedPercent },
-                { kind: 'available', percent: gauge.availablePercent },
-              ]}
-            />
+            <EnvironmentGauge label={`${env.name}: sessions`} gauge={gauge} />
             <span className="env-numbers">{gauge.label}</span>
           </div>
         )}

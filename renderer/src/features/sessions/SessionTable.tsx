@@ -1,4 +1,4 @@
-import { memo, useMemo, useRef } from 'react';
+import { memo, useCallback, useMemo, useRef } from 'react';
 import {
   getCoreRowModel,
   useReactTable,
@@ -10,6 +10,7 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { SessionRow } from '../../store/selectors/sessions';
 import { Countdown } from '../../ui/Countdown';
+import { SessionActionButtons } from './SessionActionButtons';
 
 /** Fixed row height: snapshots arriving every few seconds never shift the table. */
 export const ROW_HEIGHT = 40;
@@ -125,12 +126,7 @@ export const SessionRowView = memo(function SessionRowView(p: RowProps) {
         {row.extendable === null ? '—' : row.extendable ? 'yes' : 'no'}
       </div>
       <div role="cell" className="st-cell st-actions">
-        <button type="button" className="small" disabled={p.busy || row.extendable === false} onClick={() => p.onExtend(row)} aria-label={`Extend ${row.name}`}>
-          Extend
-        </button>
-        <button type="button" className="small danger" disabled={p.busy} onClick={() => p.onTerminate(row)} aria-label={`Terminate ${row.name}`}>
-          Terminate
-        </button>
+        <SessionActionButtons name={row.name} extendable={row.extendable} busy={p.busy} onExtend={() => p.onExtend(row)} onTerminate={() => p.onTerminate(row)} />
       </div>
     </div>
   );
@@ -173,12 +169,15 @@ export function SessionTable(props: TableProps) {
   });
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  // stable while the rows are: the virtualizer lays out every row again whenever this function changes, and the
+  // table renders on every scroll step
+  const getItemKey = useCallback((i: number) => rows[i]?.name ?? i, [rows]);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
-    getItemKey: (i) => rows[i]?.name ?? i,
+    getItemKey,
   });
 
   const toggle = useMemo(

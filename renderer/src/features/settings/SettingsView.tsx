@@ -4,6 +4,10 @@ import { invoke } from '../../lib/api';
 import { appStore } from '../../store/app-store';
 import { useApp } from '../../store/use-app';
 import { ErrorBox } from '../../ui/States';
+import { DataTable } from '../../ui/DataTable';
+import { CheckField, InputField } from '../../ui/Field';
+
+const ALERT_COLUMNS = ['Time', 'Kind', 'Portal', 'Message'];
 
 export function SettingsView() {
   const settings = useApp((s) => s.settings);
@@ -28,6 +32,10 @@ export function SettingsView() {
   const setAlert = <K extends keyof Settings['alerts']>(k: K, v: Settings['alerts'][K]) =>
     setDraft((d) => ({ ...d, alerts: { ...d.alerts, [k]: v } }));
 
+  const thresholdField = (key: 'capacityPercent' | 'expiringMinutes', label: string, max: number) => (
+    <InputField label={label} type="number" min={1} max={max} required value={draft.alerts[key]} onValue={(v) => setAlert(key, Number(v))} />
+  );
+
   return (
     <section className="screen" aria-labelledby="settings-title">
       <h1 id="settings-title">Alerts and settings</h1>
@@ -41,40 +49,22 @@ export function SettingsView() {
       >
         <fieldset className="wide">
           <legend>Alert thresholds</legend>
-          <label>
-            Capacity alert at (% of capacity allocated)
-            <input
-              type="number"
-              min={1}
-              max={100}
-              required
-              value={draft.alerts.capacityPercent}
-              onChange={(e) => setAlert('capacityPercent', Number(e.target.value))}
-            />
-          </label>
-          <label>
-            Expiring alert (minutes before a session expires)
-            <input
-              type="number"
-              min={1}
-              max={1440}
-              required
-              value={draft.alerts.expiringMinutes}
-              onChange={(e) => setAlert('expiringMinutes', Number(e.target.value))}
-            />
-          </label>
-          <label className="check">
-            <input type="checkbox" checked={draft.alerts.notifyOs} onChange={(e) => setAlert('notifyOs', e.target.checked)} />
-            Also show operating-system notifications (desktop app)
-          </label>
+          {thresholdField('capacityPercent', 'Capacity alert at (% of capacity allocated)', 100)}
+          {thresholdField('expiringMinutes', 'Expiring alert (minutes before a session expires)', 1440)}
+          <CheckField label="Also show operating-system notifications (desktop app)" checked={draft.alerts.notifyOs} onChecked={(c) => setAlert('notifyOs', c)} />
         </fieldset>
         <fieldset className="wide">
           <legend>Theme</legend>
           {(['system', 'light', 'dark'] as const).map((t) => (
-            <label className="check" key={t}>
-              <input type="radio" name="theme" value={t} checked={draft.theme === t} onChange={() => setDraft((d) => ({ ...d, theme: t }))} />
-              {t === 'system' ? 'Follow the system' : t === 'light' ? 'Light' : 'Dark'}
-            </label>
+            <CheckField
+              key={t}
+              label={t === 'system' ? 'Follow the system' : t === 'light' ? 'Light' : 'Dark'}
+              type="radio"
+              name="theme"
+              value={t}
+              checked={draft.theme === t}
+              onChecked={() => setDraft((d) => ({ ...d, theme: t }))}
+            />
           ))}
         </fieldset>
         <div className="form-actions wide">
@@ -88,27 +78,16 @@ export function SettingsView() {
       {history.length === 0 ? (
         <p className="muted">No alerts yet. Alerts appear here and as toasts when a threshold is crossed or a portal goes offline.</p>
       ) : (
-        <table className="data-table" data-testid="alert-history">
-          <caption className="sr-only">Alerts raised</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Portal</th>
-              <th scope="col">Message</th>
+        <DataTable caption="Alerts raised" columns={ALERT_COLUMNS} testId="alert-history">
+          {history.map((a) => (
+            <tr key={a.id}>
+              <td>{new Date(a.raisedAt).toLocaleTimeString()}</td>
+              <td>{a.kind}</td>
+              <td>{snapshots[a.portalId]?.label ?? a.portalId}</td>
+              <td>{a.message}</td>
             </tr>
-          </thead>
-          <tbody>
-            {history.map((a) => (
-              <tr key={a.id}>
-                <td>{new Date(a.raisedAt).toLocaleTimeString()}</td>
-                <td>{a.kind}</td>
-                <td>{snapshots[a.portalId]?.label ?? a.portalId}</td>
-                <td>{a.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </section>
   );

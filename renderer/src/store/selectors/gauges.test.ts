@@ -1,34 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EnvironmentView, PortalSnapshot } from '../../../../shared/contract';
 import { environmentGauge, freeSlots, percent, portalGauge, thresholdLevel } from './gauges';
+import { environmentView, portalSnapshot } from '../test-data';
 
-function env(over: Partial<EnvironmentView>): EnvironmentView {
-  return {
-    name: 'e',
-    state: 'RUNNING',
-    workshop: { name: 'w', title: 'W', description: '', vendor: '', difficulty: '', duration: '', tags: [], labels: {}, logo: '', url: '' },
-    duration: 0,
-    capacity: 10,
-    reserved: 0,
-    allocated: 0,
-    available: 0,
-    sessions: [],
-    ...over,
-  };
-}
+const env = environmentView;
 
-function portal(maximum: number, allocated: number): PortalSnapshot {
-  return {
-    portalId: 'p',
-    label: 'P',
-    status: 'live',
-    lastSeenAt: 0,
-    lastError: null,
-    clockOffsetMs: 0,
-    portal: { name: 'p', url: 'u', maximum, registered: 0, anonymous: 0, allocated },
-    environments: [],
-  };
+function portal(maximum: number, allocated: number) {
+  return portalSnapshot({ portal: { name: 'p', url: 'u', maximum, registered: 0, anonymous: 0, allocated } });
 }
 
 test('threshold levels', () => {

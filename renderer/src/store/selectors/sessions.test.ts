@@ -1,27 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PortalSnapshot, SessionView } from '../../../../shared/contract';
+import type { SessionView } from '../../../../shared/contract';
 import { filterSessions, groupByEnvironment, sessionRows, sortSessions, ALL_ENVIRONMENTS } from './sessions';
+import { environmentView, portalSnapshot, workshopInfo } from '../test-data';
 
 function s(name: string, over: Partial<SessionView> = {}): SessionView {
   return { name, state: 'RUNNING', user: `${name}-user`, started: '2026-01-01T10:00:00Z', expires: '2026-01-01T11:00:00Z', extendable: true, ...over };
 }
 
-const workshop = { name: 'w', title: 'Workshop', description: '', vendor: '', difficulty: '', duration: '', tags: [], labels: {}, logo: '', url: '' };
+const workshop = workshopInfo({ title: 'Workshop' });
 
-const snap: PortalSnapshot = {
-  portalId: 'p',
-  label: 'P',
-  status: 'live',
-  lastSeenAt: 0,
-  lastError: null,
+const snap = portalSnapshot({
   clockOffsetMs: 2000,
-  portal: null,
   environments: [
-    { name: 'a-w01', state: 'RUNNING', workshop, duration: 0, capacity: 3, reserved: 0, allocated: 2, available: 0, sessions: [s('a1', { expires: '2026-01-01T10:30:00Z' }), s('a2', { expires: null, state: 'WAITING' })] },
-    { name: 'b-w01', state: 'RUNNING', workshop, duration: 0, capacity: 3, reserved: 0, allocated: 1, available: 0, sessions: [s('b1', { expires: '2026-01-01T10:10:00Z', user: 'ada@example.org' })] },
+    environmentView({ name: 'a-w01', workshop, capacity: 3, allocated: 2, sessions: [s('a1', { expires: '2026-01-01T10:30:00Z' }), s('a2', { expires: null, state: 'WAITING' })] }),
+    environmentView({ name: 'b-w01', workshop, capacity: 3, allocated: 1, sessions: [s('b1', { expires: '2026-01-01T10:10:00Z', user: 'ada@example.org' })] }),
   ],
-};
+});
 
 test('rows of one environment or of all, with environment and clock offset', () => {
   assert.deepEqual(sessionRows(snap, 'a-w01').map((r) => r.name), ['a1', 'a2']);
