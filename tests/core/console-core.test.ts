@@ -3,24 +3,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ConsoleError, methodNames, type EventName, type EventPayload } from '../../shared/contract';
+import { methodNames, type EventName, type EventPayload } from '../../shared/contract';
 import { createConsoleCore } from '../../electron/services/console-core';
 import type { ConsoleCore } from '../../electron/services/core-types';
 import { MemorySecretStore } from '../../electron/services/secret-store';
 import { startFaultPortal, type FakePortal } from '../fakes/fault-portal';
+import { rejectsWithCode } from '../support/console-error';
 
 function tempDir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'console-core-'));
 }
 
-async function rejects(p: Promise<unknown>, code: string, message?: RegExp) {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof ConsoleError, `expected a ConsoleError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
-}
+const rejects = rejectsWithCode;
 
 function waitForEvent<E extends EventName>(core: ConsoleCore, event: E, pred: (p: EventPayload<E>) => boolean): Promise<EventPayload<E>> {
   return new Promise((resolve, reject) => {

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { ConsoleError } from '../../shared/contract';
 import fc from 'fast-check';
 import { PortalClient, countdownOffsets, sameIgnoringCountdown } from '../../electron/services/portal-client';
 import { MemorySecretStore } from '../../electron/services/secret-store';
 import { startFaultPortal, type FakePortal } from '../fakes/fault-portal';
+import { rejectsWithCode } from '../support/console-error';
 
 function clientFor(portal: FakePortal, extra: Partial<ConstructorParameters<typeof PortalClient>[0]> = {}) {
   const store = new MemorySecretStore();
@@ -24,14 +24,7 @@ function clientFor(portal: FakePortal, extra: Partial<ConstructorParameters<type
   return { client, store };
 }
 
-async function rejects(p: Promise<unknown>, code: string, message?: RegExp) {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof ConsoleError, `expected a ConsoleError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
-}
+const rejects = rejectsWithCode;
 
 describe('portal client against the fault-injecting fake portal', () => {
   let portal: FakePortal;
