@@ -1,6 +1,8 @@
 import { ConsoleError, type PortalView } from '../../shared/contract';
+import { openConsoleDb } from './console-db';
 import type { ConsoleCore, ConsoleCoreOptions, Handlers } from './core-types';
 import { EventHub } from './event-hub';
+import { createEvents } from './events';
 import { Monitor, type MonitoredPortal } from './monitor';
 import { PortalRegistry, type PortalEntry } from './portal-registry';
 import { RosterRunner, parseRoster, rosterCsv } from './roster';
@@ -19,8 +21,9 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   const events = new EventHub();
   const store = new SettingsStore(options.dataDir, now);
   const loaded = await store.load();
-  const settingsWarning = loaded.warning;
-  if (settingsWarning) await store.save(loaded.file);
+  if (loaded.warning) await store.save(loaded.file);
+  const consoleDb = openConsoleDb(options.dataDir, { now });
+  const settingsWarning = [loaded.warning, consoleDb.warning].filter(Boolean).join(' ') || null;
 
   const registry = new PortalRegistry({
     store,
@@ -50,6 +53,16 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   for (const e of registry.list()) monitor.upsert(monitored(e));
 
   const actions = new SessionActions(registry, monitor, now, tuning.bulkConfirmTtlMs ?? 60_000);
+  const eventsModule = createEvents({
+    db: consoleDb.db,
+    registry,
+    monitor,
+    actions,
+    hub: events,
+    now,
+    pollTimeoutMs: tuning.requestTimeoutMs ?? 15_000,
+    ...(tuning.eventPushIntervalMs !== undefined && { pushIntervalMs: tuning.eventPushIntervalMs }),
+  });
   const rosters = new RosterRunner({
     now,
     ...(tuning.rosterProgressIntervalMs !== undefined && { progressIntervalMs: tuning.rosterProgressIntervalMs }),
@@ -125,7 +138,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     'sessions.terminate': async ({ portalId, session }) => actions.terminate(portalId, session),
     'sessions.bulkPrepare': async ({ portalId, environment, action, sessions }) => actions.bulkPrepare(portalId, environment, action, sessions),
     'sessions.bulkExecute': async ({ confirmToken }) => actions.bulkExecute(confirmToken),
-    'people.find': async ({ query }) => actions.findPerson(query),
+    'people.find': async ({ query }) => actions.findPerson(query, { find: (q) => eventsModule.findAttendees(q) }),
     'roster.parse': async ({ csv }) => parseRoster(csv),
     'roster.start': async ({ portalId, environment, rows, indexUrl, concurrency }) => {
       if (closed) throw new ConsoleError('cancelled', 'the console is closing');
@@ -149,6 +162,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       const day = new Date(now()).toISOString().slice(0, 10);
       return { filename: `roster-${state.environment}-${day}.csv`, csv: rosterCsv(state) };
     },
+    ...eventsModule.handlers,
     'settings.get': async () => structuredClone(registry.file.settings),
     'settings.update': async (input) => {
       registry.file.settings = structuredClone(input);
@@ -165,9 +179,13 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       closed = true;
       // Cancel rosters first (pending rows become "cancelled"), then abort every request in flight.
       const rostersClosed = rosters.close();
+      // Event runs stop taking attendees; requests cut off in flight stay "allocating" in console.db and are
+      // reconciled with the portal at the next start.
+      const eventsClosed = eventsModule.close();
       registry.close();
-      await Promise.all([rostersClosed, monitor.close()]);
+      await Promise.all([rostersClosed, eventsClosed, monitor.close()]);
       events.clear();
+      consoleDb.close();
     },
   };
 }

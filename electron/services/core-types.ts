@@ -63,6 +63,8 @@ export interface ConsoleTuning {
   rosterProgressIntervalMs?: number;
   /** lifetime of a bulk confirmation token (default 60 s) */
   bulkConfirmTtlMs?: number;
+  /** minimum time between two events.changed pushes of one event (default 250 ms) */
+  eventPushIntervalMs?: number;
 }
 
 export interface ConsoleCore {

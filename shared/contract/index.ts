@@ -1,4 +1,5 @@
 export * from './errors';
 export * from './domain';
 export * from './api';
+export * from './events';
 export * from './bridge';

@@ -1,0 +1,411 @@
+import { randomUUID } from 'node:crypto';
+import { ConsoleError, type AttendeeSource } from '../../../shared/contract';
+import type { Db } from '../console-db';
+import type { AllocationRec, AllocationStatus, AttendeeRec, EventRec } from './event-model';
+
+export interface EventFields {
+  name: string;
+  portalId: string;
+  environments: string[];
+  startsAt: number;
+  endsAt: number;
+  activationWindowS: number;
+  indexUrl: string | null;
+}
+
+export interface NewAttendee {
+  email: string;
+  firstName: string;
+  lastName: string;
+  user: string;
+  environment: string;
+  source: AttendeeSource;
+}
+
+export type AttendeePatch = Partial<Pick<AttendeeRec, 'email' | 'firstName' | 'lastName' | 'user' | 'environment'>>;
+export type AllocationPatch = Partial<Omit<AllocationRec, 'id'>>;
+
+interface AllocationRow {
+  id: number;
+  attendee_id: string;
+  environment: string;
+  session: string | null;
+  activation_url: string | null;
+  requested_at: number;
+  allocated_at: number | null;
+  activate_by: number | null;
+  expires_at: number | null;
+  first_running_at: number | null;
+  ended_at: number | null;
+  extensions: number;
+  status: string;
+  reason: string | null;
+  flags: string;
+}
+
+const ALLOCATION_COLUMNS = `id, attendee_id, environment, session, activation_url, requested_at, allocated_at,
+  activate_by,
+  expires_at, first_running_at, ended_at, extensions, status, reason, flags`;
+
+function toAllocation(r: AllocationRow): AllocationRec {
+  let flags: string[] = [];
+  try {
+    const parsed: unknown = JSON.parse(r.flags);
+    if (Array.isArray(parsed)) flags = parsed.filter((f): f is string => typeof f === 'string');
+  } catch {
+    // a damaged flags cell loses only its notes
+  }
+  return {
+    id: r.id,
+    environment: r.environment,
+    session: r.session,
+    activationUrl: r.activation_url,
+    requestedAt: r.requested_at,
+    allocatedAt: r.allocated_at,
+    activateBy: r.activate_by,
+    expiresAt: r.expires_at,
+    firstRunningAt: r.first_running_at,
+    endedAt: r.ended_at,
+    extensions: r.extensions,
+    status: r.status as AllocationStatus,
+    reason: r.reason,
+    flags,
+  };
+}
+
+function allocationParams(a: AllocationRec) {
+  return [
+    a.environment,
+    a.session,
+    a.activationUrl,
+    a.requestedAt,
+    a.allocatedAt,
+    a.activateBy,
+    a.expiresAt,
+    a.firstRunningAt,
+    a.endedAt,
+    a.extensions,
+    a.status,
+    a.reason,
+    JSON.stringify(a.flags),
+  ];
+}
+
+function prepare(db: Db) {
+  return {
+    insertEvent: db.prepare(
+      `INSERT INTO events (id, name, portal_id, environments, starts_at, ends_at, activation_window_s, index_url,
+       archived,
+       created_at, updated_at, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0)`,
+    ),
+    updateEvent: db.prepare(
+      `UPDATE events SET name = ?, portal_id = ?, environments = ?, starts_at = ?, ends_at = ?, activation_window_s = ?,
+       index_url = ?, archived = ?, updated_at = ?, revision = ? WHERE id = ?`,
+    ),
+    revision: db.prepare('UPDATE events SET revision = ? WHERE id = ?'),
+    deleteEvent: db.prepare('DELETE FROM events WHERE id = ?'),
+    insertAttendee: db.prepare(
+      `INSERT INTO attendees (id, event_id, seq, email, email_key, first_name, last_name, user, user_key, environment,
+       source,
+       added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    updateAttendee: db.prepare(
+      `UPDATE attendees SET email = ?, email_key = ?, first_name = ?, last_name = ?, user = ?, user_key = ?,
+       environment = ?
+       WHERE id = ?`,
+    ),
+    deleteAttendee: db.prepare('DELETE FROM attendees WHERE id = ?'),
+    insertAllocation: db.prepare(
+      `INSERT INTO allocations (attendee_id, event_id, environment, session, activation_url, requested_at, allocated_at,
+       activate_by, expires_at, first_running_at, ended_at, extensions, status, reason, flags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    updateAllocation: db.prepare(
+      `UPDATE allocations SET environment = ?, session = ?, activation_url = ?, requested_at = ?, allocated_at = ?,
+       activate_by = ?, expires_at = ?, first_running_at = ?, ended_at = ?, extensions = ?, status = ?, reason = ?,
+       flags = ?
+       WHERE id = ?`,
+    ),
+    deleteAllocation: db.prepare('DELETE FROM allocations WHERE id = ?'),
+    previousAllocation: db.prepare<[string, number], AllocationRow>(
+      `SELECT ${ALLOCATION_COLUMNS} FROM allocations WHERE attendee_id = ? AND id < ? ORDER BY id DESC LIMIT 1`,
+    ),
+    eventAllocations: db.prepare<[string], AllocationRow>(
+      `SELECT ${ALLOCATION_COLUMNS} FROM allocations WHERE event_id = ? ORDER BY id`,
+    ),
+  };
+}
+
+/**
+ * console.db's events, attendees and allocations, with every event held in memory (a poll reconciles thousands of
+ * attendees without a query). Each change is one transaction, and memory changes only after its commit, so nothing
+ * is shown that is not on disk.
+ */
+export class EventStore {
+  private readonly events = new Map<string, EventRec>();
+  private readonly st: ReturnType<typeof prepare>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+  ) {
+    this.st = prepare(db);
+    this.load();
+  }
+
+  list(): EventRec[] {
+    return [...this.events.values()];
+  }
+
+  get(eventId: string): EventRec {
+    const e = this.events.get(eventId);
+    if (!e) throw new ConsoleError('not-found', 'no such event');
+    return e;
+  }
+
+  attendee(e: EventRec, attendeeId: string): AttendeeRec {
+    const a = e.attendees.get(attendeeId);
+    if (!a) throw new ConsoleError('not-found', `no such attendee in ${e.name}`);
+    return a;
+  }
+
+  createEvent(f: EventFields): EventRec {
+    const t = this.now();
+    const e: EventRec = {
+      id: randomUUID(),
+      ...f,
+      environments: [...f.environments],
+      archived: false,
+      createdAt: t,
+      updatedAt: t,
+      revision: 0,
+      attendees: new Map(),
+    };
+    this.st.insertEvent.run(
+      e.id,
+      e.name,
+      e.portalId,
+      JSON.stringify(e.environments),
+      e.startsAt,
+      e.endsAt,
+      e.activationWindowS,
+      e.indexUrl,
+      t,
+      t,
+    );
+    this.events.set(e.id, e);
+    return e;
+  }
+
+  updateEvent(e: EventRec, patch: Partial<EventFields & { archived: boolean }>): void {
+    const next = { ...e, ...patch, updatedAt: this.now(), revision: e.revision + 1 };
+    this.st.updateEvent.run(
+      next.name,
+      next.portalId,
+      JSON.stringify(next.environments),
+      next.startsAt,
+      next.endsAt,
+      next.activationWindowS,
+      next.indexUrl,
+      next.archived ? 1 : 0,
+      next.updatedAt,
+      next.revision,
+      e.id,
+    );
+    Object.assign(e, next);
+  }
+
+  deleteEvent(e: EventRec): void {
+    this.st.deleteEvent.run(e.id);
+    this.events.delete(e.id);
+  }
+
+  /** a change that is not stored elsewhere (a run started or ended) still moves the revision, durably */
+  touch(e: EventRec): void {
+    this.st.revision.run(e.revision + 1, e.id);
+    e.revision++;
+  }
+
+  /** uniqueness (email, user) is checked by the caller; the UNIQUE constraints are the last line of defence */
+  addAttendees(e: EventRec, rows: NewAttendee[]): AttendeeRec[] {
+    const t = this.now();
+    let seq = 0;
+    for (const a of e.attendees.values()) seq = Math.max(seq, a.seq);
+    const added: AttendeeRec[] = rows.map((r) => ({
+      id: randomUUID(),
+      eventId: e.id,
+      seq: ++seq,
+      ...r,
+      addedAt: t,
+      current: null,
+      sessions: 0,
+    }));
+    this.tx(e, () => {
+      for (const a of added) {
+        this.st.insertAttendee.run(
+          a.id,
+          e.id,
+          a.seq,
+          a.email,
+          a.email.toLowerCase(),
+          a.firstName,
+          a.lastName,
+          a.user,
+          a.user.toLowerCase(),
+          a.environment,
+          a.source,
+          t,
+        );
+      }
+    });
+    for (const a of added) e.attendees.set(a.id, a);
+    return added;
+  }
+
+  updateAttendee(e: EventRec, a: AttendeeRec, patch: AttendeePatch): void {
+    const n = { ...a, ...patch };
+    this.tx(e, () => {
+      this.st.updateAttendee.run(
+        n.email,
+        n.email.toLowerCase(),
+        n.firstName,
+        n.lastName,
+        n.user,
+        n.user.toLowerCase(),
+        n.environment,
+        a.id,
+      );
+    });
+    Object.assign(a, patch);
+  }
+
+  removeAttendees(e: EventRec, attendees: AttendeeRec[]): void {
+    this.tx(e, () => {
+      for (const a of attendees) this.st.deleteAttendee.run(a.id);
+    });
+    for (const a of attendees) e.attendees.delete(a.id);
+  }
+
+  // ---- allocations ------------------------------------------------------------------------------------------
+
+  /** a new current allocation for the attendee (an intent "allocating", or a session found on the portal) */
+  insertAllocation(e: EventRec, a: AttendeeRec, fields: Omit<AllocationRec, 'id'>): AllocationRec {
+    let rec!: AllocationRec;
+    this.tx(e, () => {
+      const r = this.st.insertAllocation.run(a.id, e.id, ...allocationParams({ id: 0, ...fields }));
+      rec = { id: Number(r.lastInsertRowid), ...fields, flags: [...fields.flags] };
+    });
+    a.current = rec;
+    if (rec.session) a.sessions++;
+    return rec;
+  }
+
+  /** changes of many attendees' current allocations in one transaction (a reconciliation pass, a run's results) */
+  patchAllocations(
+    e: EventRec,
+    patches: ReadonlyArray<{ a: AttendeeRec; rec: AllocationRec; patch: AllocationPatch }>,
+  ): void {
+    if (patches.length === 0) return;
+    const next = patches.map((p) => ({ ...p, merged: { ...p.rec, ...p.patch } }));
+    this.tx(e, () => {
+      for (const p of next) this.st.updateAllocation.run(...allocationParams(p.merged), p.rec.id);
+    });
+    for (const p of next) {
+      if (!p.rec.session && p.merged.session) p.a.sessions++;
+      Object.assign(p.rec, p.patch);
+    }
+  }
+
+  /**
+   * Drops an allocation row that never led to a session (an interrupted intent, or a refresh that changed nothing)
+   * and makes the attendee's previous row current again.
+   */
+  dropAllocation(e: EventRec, a: AttendeeRec, rec: AllocationRec, previous?: AllocationRec | null): void {
+    let restored: AllocationRec | null = previous ?? null;
+    this.tx(e, () => {
+      if (previous === undefined) {
+        const row = this.st.previousAllocation.get(a.id, rec.id);
+        restored = row ? toAllocation(row) : null;
+      }
+      this.st.deleteAllocation.run(rec.id);
+    });
+    if (a.current === rec) a.current = restored;
+  }
+
+  /** every allocation row of the event, oldest first (for the report) */
+  history(e: EventRec): Array<AllocationRec & { attendeeId: string }> {
+    return this.st.eventAllocations.all(e.id).map((r) => ({ ...toAllocation(r), attendeeId: r.attendee_id }));
+  }
+
+  /** runs `fn` and the revision bump in one transaction; memory's revision moves only once it committed */
+  private tx(e: EventRec, fn: () => void): void {
+    this.db.transaction(() => {
+      fn();
+      this.st.revision.run(e.revision + 1, e.id);
+    })();
+    e.revision++;
+  }
+
+  private load(): void {
+    const events = this.db.prepare<[], Record<string, unknown>>('SELECT * FROM events ORDER BY created_at, id').all();
+    for (const r of events) {
+      this.events.set(r['id'] as string, {
+        id: r['id'] as string,
+        name: r['name'] as string,
+        portalId: r['portal_id'] as string,
+        environments: parseList(r['environments']),
+        startsAt: r['starts_at'] as number,
+        endsAt: r['ends_at'] as number,
+        activationWindowS: r['activation_window_s'] as number,
+        indexUrl: (r['index_url'] as string | null) ?? null,
+        archived: r['archived'] === 1,
+        createdAt: r['created_at'] as number,
+        updatedAt: r['updated_at'] as number,
+        revision: r['revision'] as number,
+        attendees: new Map(),
+      });
+    }
+    const attendees = this.db
+      .prepare<[], Record<string, unknown>>('SELECT * FROM attendees ORDER BY event_id, seq')
+      .all();
+    const byId = new Map<string, AttendeeRec>();
+    for (const r of attendees) {
+      const e = this.events.get(r['event_id'] as string);
+      if (!e) continue;
+      const a: AttendeeRec = {
+        id: r['id'] as string,
+        eventId: e.id,
+        seq: r['seq'] as number,
+        email: r['email'] as string,
+        firstName: r['first_name'] as string,
+        lastName: r['last_name'] as string,
+        user: r['user'] as string,
+        environment: r['environment'] as string,
+        source: r['source'] as AttendeeSource,
+        addedAt: r['added_at'] as number,
+        current: null,
+        sessions: 0,
+      };
+      e.attendees.set(a.id, a);
+      byId.set(a.id, a);
+    }
+    // rows in id order: each attendee's last one is current
+    const rows = this.db.prepare<[], AllocationRow>(`SELECT ${ALLOCATION_COLUMNS} FROM allocations ORDER BY id`);
+    for (const r of rows.iterate()) {
+      const a = byId.get(r.attendee_id);
+      if (!a) continue;
+      a.current = toAllocation(r);
+      if (r.session) a.sessions++;
+    }
+  }
+}
+
+function parseList(v: unknown): string[] {
+  try {
+    const parsed: unknown = JSON.parse(String(v));
+    return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
