@@ -67,13 +67,19 @@ export function emptyCounts(): StatusCounts {
   return Object.fromEntries(attendeeStatuses.map((s) => [s, 0])) as StatusCounts;
 }
 
+/** the counts of an event at a revision: every change of a status moves the revision, so they are reused until then */
+const counted = new WeakMap<EventRec, { revision: number; counts: StatusCounts; activated: number }>();
+
 export function countStatuses(e: EventRec): { counts: StatusCounts; activated: number } {
+  const known = counted.get(e);
+  if (known?.revision === e.revision) return { counts: { ...known.counts }, activated: known.activated };
   const counts = emptyCounts();
   let activated = 0;
   for (const a of e.attendees.values()) {
     counts[statusOf(a)]++;
     if (a.current?.firstRunningAt != null) activated++;
   }
+  counted.set(e, { revision: e.revision, counts: { ...counts }, activated });
   return { counts, activated };
 }
 

@@ -265,50 +265,63 @@ export class EventStore {
       current: null,
       sessions: 0,
     }));
-    this.tx(e, () => {
-      for (const a of added) {
-        this.st.insertAttendee.run(
-          a.id,
-          e.id,
-          a.seq,
-          a.email,
-          a.email.toLowerCase(),
-          a.firstName,
-          a.lastName,
-          a.user,
-          a.user.toLowerCase(),
-          a.environment,
-          a.source,
-          t,
-        );
-      }
-    });
-    for (const a of added) e.attendees.set(a.id, a);
+    this.tx(
+      e,
+      () => {
+        for (const a of added) {
+          this.st.insertAttendee.run(
+            a.id,
+            e.id,
+            a.seq,
+            a.email,
+            a.email.toLowerCase(),
+            a.firstName,
+            a.lastName,
+            a.user,
+            a.user.toLowerCase(),
+            a.environment,
+            a.source,
+            t,
+          );
+        }
+      },
+      () => {
+        for (const a of added) e.attendees.set(a.id, a);
+      },
+    );
     return added;
   }
 
   updateAttendee(e: EventRec, a: AttendeeRec, patch: AttendeePatch): void {
     const n = { ...a, ...patch };
-    this.tx(e, () => {
-      this.st.updateAttendee.run(
-        n.email,
-        n.email.toLowerCase(),
-        n.firstName,
-        n.lastName,
-        n.user,
-        n.user.toLowerCase(),
-        n.environment,
-        a.id,
-      );
-    });
-    Object.assign(a, patch);
+    this.tx(
+      e,
+      () => {
+        this.st.updateAttendee.run(
+          n.email,
+          n.email.toLowerCase(),
+          n.firstName,
+          n.lastName,
+          n.user,
+          n.user.toLowerCase(),
+          n.environment,
+          a.id,
+        );
+      },
+      () => Object.assign(a, patch),
+    );
   }
 
   removeAttendees(e: EventRec, attendees: AttendeeRec[]): void {
-    this.tx(e, () => {
-      for (const a of attendees) this.st.deleteAttendee.run(a.id);
-    });
-    for (const a of attendees) e.attendees.delete(a.id);
+    this.tx(
+      e,
+      () => {
+        for (const a of attendees) this.st.deleteAttendee.run(a.id);
+      },
+      () => {
+        for (const a of attendees) e.attendees.delete(a.id);
+      },
+    );
   }
 
   // ---- allocations ------------------------------------------------------------------------------------------
@@ -316,12 +329,17 @@ export class EventStore {
   /** a new current allocation for the attendee (an intent "allocating", or a session found on the portal) */
   insertAllocation(e: EventRec, a: AttendeeRec, fields: Omit<AllocationRec, 'id'>): AllocationRec {
     let rec!: AllocationRec;
-    this.tx(e, () => {
-      const r = this.st.insertAllocation.run(a.id, e.id, ...allocationParams({ id: 0, ...fields }));
-      rec = { id: Number(r.lastInsertRowid), ...fields, flags: [...fields.flags] };
-    });
-    a.current = rec;
-    if (rec.session) a.sessions++;
+    this.tx(
+      e,
+      () => {
+        const r = this.st.insertAllocation.run(a.id, e.id, ...allocationParams({ id: 0, ...fields }));
+        rec = { id: Number(r.lastInsertRowid), ...fields, flags: [...fields.flags] };
+      },
+      () => {
+        a.current = rec;
+        if (rec.session) a.sessions++;
+      },
+    );
     return rec;
   }
 
@@ -332,13 +350,18 @@ export class EventStore {
   ): void {
     if (patches.length === 0) return;
     const next = patches.map((p) => ({ ...p, merged: { ...p.rec, ...p.patch } }));
-    this.tx(e, () => {
-      for (const p of next) this.st.updateAllocation.run(...allocationParams(p.merged), p.rec.id);
-    });
-    for (const p of next) {
-      if (!p.rec.session && p.merged.session) p.a.sessions++;
-      Object.assign(p.rec, p.patch);
-    }
+    this.tx(
+      e,
+      () => {
+        for (const p of next) this.st.updateAllocation.run(...allocationParams(p.merged), p.rec.id);
+      },
+      () => {
+        for (const p of next) {
+          if (!p.rec.session && p.merged.session) p.a.sessions++;
+          Object.assign(p.rec, p.patch);
+        }
+      },
+    );
   }
 
   /**
@@ -347,14 +370,19 @@ export class EventStore {
    */
   dropAllocation(e: EventRec, a: AttendeeRec, rec: AllocationRec, previous?: AllocationRec | null): void {
     let restored: AllocationRec | null = previous ?? null;
-    this.tx(e, () => {
-      if (previous === undefined) {
-        const row = this.st.previousAllocation.get(a.id, rec.id);
-        restored = row ? toAllocation(row) : null;
-      }
-      this.st.deleteAllocation.run(rec.id);
-    });
-    if (a.current === rec) a.current = restored;
+    this.tx(
+      e,
+      () => {
+        if (previous === undefined) {
+          const row = this.st.previousAllocation.get(a.id, rec.id);
+          restored = row ? toAllocation(row) : null;
+        }
+        this.st.deleteAllocation.run(rec.id);
+      },
+      () => {
+        if (a.current === rec) a.current = restored;
+      },
+    );
   }
 
   // ---- staged writes (group commit): each resolves once on disk, memory follows the commit -----------------
@@ -413,11 +441,16 @@ export class EventStore {
   }
 
   /** runs `fn` and the revision bump in one transaction; memory's revision moves only once it committed */
-  private tx(e: EventRec, fn: () => void): void {
+  /**
+   * `write` and the revision bump in one transaction; then `apply` changes memory, and only then does the revision
+   * move there too, so counts cached by revision are never taken from memory that is not yet changed.
+   */
+  private tx(e: EventRec, write: () => void, apply: () => void): void {
     this.db.transaction(() => {
-      fn();
+      write();
       this.st.revision.run(e.revision + 1, e.id);
     })();
+    apply();
     e.revision++;
   }
 
