@@ -77,3 +77,16 @@ test('remove a portal after confirming', async ({ app, page, scratch }) => {
     await remote.close();
   }
 });
+
+test('a page load logs no console error (no CSP notice, no failed load)', async ({ app, page }) => {
+  const messages: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /Content Security Policy|frame-ancestors/i.test(m.text())) messages.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
+  await page.reload();
+  await app.waitReady();
+  await app.go('Portals');
+  await expect(page.getByTestId('portal-row').first()).toBeVisible();
+  expect(messages).toEqual([]);
+});
