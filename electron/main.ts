@@ -16,6 +16,7 @@ import { createDispatcher } from './ipc/dispatch';
 import { describeError } from './ipc/redact';
 import { forwardEvents, registerHandlers } from './ipc/register-handlers';
 import { createSenderCheck } from './ipc/sender-policy';
+import { ensurePrivateDir } from './services/private-files';
 
 const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
 const preloadPath = path.join(__dirname, '..', 'preload', 'preload.js');
@@ -39,6 +40,8 @@ function log(line: string): void {
 
 async function start(): Promise<void> {
   const userData = app.getPath('userData');
+  // Electron's profile (and the console's folders inside it) stays private even where it existed with looser modes.
+  ensurePrivateDir(userData);
   // Locks, secret store, built-in engine (a utilityProcess, supervised), core: the sequence web mode uses too.
   // A busy data folder ends start-up with the message; an engine that does not start does not.
   const started = await bootConsole({

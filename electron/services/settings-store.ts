@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { settingsSchema, type Settings } from '../../shared/contract';
+import { ensurePrivateDir, ensurePrivateFile, PRIVATE_FILE_MODE } from './private-files';
 
 /** Defaults: alert at 90% of an environment's capacity, and for sessions expiring within 10 minutes. */
 export const defaultSettings: Settings = {
@@ -71,7 +72,9 @@ export class SettingsStore {
   }
 
   async load(): Promise<LoadResult> {
-    await fs.mkdir(this.dataDir, { recursive: true });
+    ensurePrivateDir(this.dataDir);
+    // A file written by hand or by an older version may be readable by others: tightened before it is read.
+    ensurePrivateFile(this.file);
     let text: string;
     try {
       text = await fs.readFile(this.file, 'utf8');
@@ -91,6 +94,7 @@ export class SettingsStore {
     const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
     const aside = `${this.file}.corrupt-${stamp}`;
     await fs.rename(this.file, aside);
+    ensurePrivateFile(aside);
     return {
       file: emptySettingsFile(),
       warning: `settings.json was ${reason}; it was moved aside to ${path.basename(aside)} and defaults are in use. Portals must be added again (the old file is kept for reference).`,
@@ -108,7 +112,7 @@ export class SettingsStore {
   private async write(text: string): Promise<void> {
     const tmp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      await fs.writeFile(tmp, text, { mode: 0o600 });
+      await fs.writeFile(tmp, text, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
       await fs.rename(tmp, this.file);
     } catch (err) {
       await fs.rm(tmp, { force: true });

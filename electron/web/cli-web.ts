@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { consoleDataDir, defaultUserDataDir, engineDataDir } from '../app/app-paths';
 import { redact } from '../ipc/redact';
+import { PRIVATE_FILE_MODE } from '../services/private-files';
 import { startWebConsole } from './start-web-console';
 
 const USAGE = `Usage: portal-console web [options]
@@ -49,7 +50,7 @@ export function writeLauncherPage(dir: string, url: string): string {
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">' +
       `<meta http-equiv="refresh" content="0;url=${html}"><title>Portal Console</title></head>` +
       `<body><p><a href="${html}">Open the console</a></p></body></html>\n`,
-    { flag: 'wx', mode: 0o600 },
+    { flag: 'wx', mode: PRIVATE_FILE_MODE },
   );
   return file;
 }
