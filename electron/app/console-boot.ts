@@ -1,6 +1,7 @@
 import { acquireDataLock } from './data-lock';
 import { superviseEngine, type EngineHandle, type SuperviseOptions } from '../engine-host/engine-host';
 import { engineCredentials, type EngineStartOptions } from '../engine-host/engine-protocol';
+import { startOnStoredPort } from '../engine-host/engine-port';
 import { describeError } from '../ipc/redact';
 import { loadBuiltinCredentials } from '../services/builtin-credentials';
 import { createConsoleCore } from '../services/console-core';
@@ -91,11 +92,13 @@ export async function bootConsole(options: BootOptions): Promise<BootedConsole> 
           ...(e.configPath !== undefined ? { configPath: e.configPath } : {}),
         });
       try {
-        // A crash mid-run is logged and the engine restarted on the same address, so the built-in portal returns.
-        const started = superviseEngine(await startOnce(0), startOnce, { log, ...e.supervision });
+        // The same port as last time, so links handed out before a restart still work. A crash mid-run is logged
+        // and the engine restarted on that address too, so the built-in portal returns.
+        const first = await startOnStoredPort(e.dataDir, startOnce, log);
+        const started = superviseEngine(first.handle, startOnce, { log, ...e.supervision });
         engine = started;
         teardowns.push(() => started.stop());
-        builtinPortal = { url: started.url, credentials };
+        builtinPortal = { url: started.url, credentials, movedFrom: first.movedFrom };
       } catch (err) {
         // The console still manages remote portals without the built-in one.
         log(`portal-console: the built-in engine did not start: ${describeError(err)}`);

@@ -23,6 +23,12 @@ export interface PortalCredentials {
 export interface BuiltinPortal {
   url: string;
   credentials: PortalCredentials;
+  /**
+   * The engine keeps its port across restarts; when another program held it at start-up the engine moved to a
+   * new one, and this is its previous base URL (links handed out for it no longer reach the engine). Absent or
+   * null: the engine is where it was.
+   */
+  movedFrom?: string | null;
 }
 
 export type HandlerInput<M extends MethodName> = z.output<Methods[M]['input']>;
