@@ -1,8 +1,8 @@
 import { acquireDataLock } from './data-lock';
 import { superviseEngine, type EngineHandle, type SuperviseOptions } from '../engine-host/engine-host';
 import { engineCredentials, type EngineStartOptions } from '../engine-host/engine-protocol';
-import { startOnStoredPort } from '../engine-host/engine-port';
-import { describeError } from '../ipc/redact';
+import { readStoredPort, startOnStoredPort } from '../engine-host/engine-port';
+import { describeError, redact } from '../ipc/redact';
 import { loadBuiltinCredentials } from '../services/builtin-credentials';
 import { createConsoleCore } from '../services/console-core';
 import type { BuiltinPortal, ConsoleCore, ConsoleCoreOptions, ConsoleTuning, SecretStore } from '../services/core-types';
@@ -100,8 +100,15 @@ export async function bootConsole(options: BootOptions): Promise<BootedConsole> 
         teardowns.push(() => started.stop());
         builtinPortal = { url: started.url, credentials, movedFrom: first.movedFrom };
       } catch (err) {
-        // The console still manages remote portals without the built-in one.
+        // The console still manages remote portals without the built-in one, and its card says why it is missing.
         log(`portal-console: the built-in engine did not start: ${describeError(err)}`);
+        const port = readStoredPort(e.dataDir);
+        builtinPortal = {
+          url: `http://127.0.0.1:${port ?? 0}`,
+          credentials,
+          movedFrom: null,
+          startError: `the built-in engine did not start: ${startFailureReason(err)}`,
+        };
       }
     }
 
@@ -130,4 +137,10 @@ export async function bootConsole(options: BootOptions): Promise<BootedConsole> 
     await close();
     throw err;
   }
+}
+
+/** The engine host's message without its own "the built-in engine failed to start:" lead-in, redacted. */
+function startFailureReason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return redact(message.replace(/^the built-in engine (failed to start: )?/i, '').split('\n')[0] ?? '') || 'unknown reason';
 }

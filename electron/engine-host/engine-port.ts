@@ -60,7 +60,7 @@ function urlOnPort(url: string, port: number): string {
 }
 
 /**
- * Starts the engine on its stored port (or a free one the first time) and stores the port it got. A stored port
+ * Starts the engine on its stored port (or, the first time, a free port chosen and stored at once). A stored port
  * that is taken (found before the start, or the reason the start failed) moves the engine to a free port; any
  * other start failure is passed on unchanged.
  */
@@ -70,22 +70,24 @@ export async function startOnStoredPort(
   log: (line: string) => void,
 ): Promise<PortedEngine> {
   const stored = readStoredPort(dir);
+  // The first time, a free port is chosen and stored before the start, so the engine has an address even if it
+  // fails to start (the console shows it on the built-in portal's card).
+  const port = stored ?? (await freePort());
+  if (stored === null) storePort(dir, port);
   let handle: EngineHandle | null = null;
-  let taken = false;
-  if (stored !== null) {
-    taken = await isPortTaken(stored);
-    if (!taken) {
-      try {
-        handle = await startOnce(stored);
-      } catch (err) {
-        // Taken between the probe and the engine's bind (or by a program the probe could not see): move.
-        if (!(await isPortTaken(stored))) throw err;
-        taken = true;
-      }
+  let taken = await isPortTaken(port);
+  if (!taken) {
+    try {
+      handle = await startOnce(port);
+    } catch (err) {
+      // Taken between the probe and the engine's bind (or by a program the probe could not see): move.
+      if (!(await isPortTaken(port))) throw err;
+      taken = true;
     }
   }
   handle ??= await startOnce(0);
-  if (handle.port !== stored) storePort(dir, handle.port);
+  if (handle.port !== port) storePort(dir, handle.port);
+  // A port chosen a moment ago and lost at once was never handed out: no links named it.
   if (!taken || stored === null) return { handle, movedFrom: null };
   const movedFrom = urlOnPort(handle.url, stored);
   log(
@@ -93,4 +95,17 @@ export async function startOnStoredPort(
       `${movedFrom} to ${handle.url}; links handed out for the old address no longer reach it`,
   );
   return { handle, movedFrom };
+}
+
+/** A port free on 127.0.0.1 right now (the OS picks it). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen({ host, port: 0, exclusive: true }, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
 }

@@ -29,6 +29,12 @@ export interface BuiltinPortal {
    * null: the engine is where it was.
    */
   movedFrom?: string | null;
+  /**
+   * Set when the engine did not start: the reason, as a sentence for the built-in portal's card ("the built-in
+   * engine did not start: …"). The console carries on with its remote portals; `url` is where the engine was meant
+   * to listen.
+   */
+  startError?: string | null;
 }
 
 export type HandlerInput<M extends MethodName> = z.output<Methods[M]['input']>;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ENGINE_PORT_FILE } from '../../electron/engine-host/engine-port';
+import { ENGINE_PORT_FILE, readStoredPort, startOnStoredPort, storePort } from '../../electron/engine-host/engine-port';
 import { createConsoleCore } from '../../electron/services/console-core';
 import type { BuiltinPortal } from '../../electron/services/core-types';
 import { MemorySecretStore } from '../../electron/services/secret-store';
@@ -80,7 +80,6 @@ test('the built-in engine keeps its port across restarts and moves only when the
 test('a start failure that is not about the port is passed on, and the stored port is kept', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-engine-port-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const { startOnStoredPort, storePort, readStoredPort } = await import('../../electron/engine-host/engine-port');
   const free = await occupy(0);
   const port = (free.address() as net.AddressInfo).port;
   await new Promise<void>((resolve) => free.close(() => resolve()));
