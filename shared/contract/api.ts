@@ -14,6 +14,7 @@ import {
   scheduleSchema,
   settingsSchema,
 } from './domain';
+import { hasUserinfo, portalRoot, USERINFO_MESSAGE } from './urls';
 
 /**
  * The one contract between the renderer and the main process (IPC in Electron, loopback HTTP in web mode).
@@ -23,12 +24,24 @@ import {
 const id = z.string().min(1).max(200);
 /** Portal names, environment and session names are Django slugs on the portal side. */
 const slug = z.string().regex(/^[-a-zA-Z0-9_]+$/, 'must be letters, digits, "-" or "_"').max(200);
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+const anyHttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+/** Every URL the console takes refuses userinfo: see `hasUserinfo`. */
+const httpUrl = anyHttpUrl.refine((url) => !hasUserinfo(url), { message: USERINFO_MESSAGE });
+/** A portal's URL: no userinfo, and trimmed to the portal's root (see `portalRoot`). */
+const portalUrl = anyHttpUrl
+  .superRefine((url, ctx) => {
+    const root = portalRoot(url);
+    if (!root.ok) ctx.addIssue({ code: 'custom', message: root.reason });
+  })
+  .transform((url) => {
+    const root = portalRoot(url);
+    return root.ok ? root.url : url;
+  });
 const secret = z.string().min(1).max(4096);
 
 export const portalInputSchema = z.object({
   label: z.string().trim().min(1).max(100),
-  baseUrl: httpUrl,
+  baseUrl: portalUrl,
   clientId: z.string().min(1).max(200),
   clientSecret: secret,
   username: z.string().min(1).max(150),

@@ -2,3 +2,4 @@ export * from './errors';
 export * from './domain';
 export * from './api';
 export * from './bridge';
+export * from './urls';
