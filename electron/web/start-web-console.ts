@@ -7,7 +7,7 @@ import type { SuperviseOptions } from '../engine-host/engine-host';
 import { createDispatcher } from '../ipc/dispatch';
 import type { ConsoleCore, ConsoleCoreOptions, ConsoleTuning, SecretStore } from '../services/core-types';
 import { createToken } from './web-security';
-import { startWebServer, type WebServer } from './web-server';
+import { startWebServer, type WebServer, type WebServerLimits } from './web-server';
 import { WEB_TOKEN_FRAGMENT } from '../../shared/contract';
 
 /**
@@ -35,6 +35,8 @@ export interface WebConsoleOptions {
   /** check handler outputs against the contract (tests, development) */
   validateOutput?: boolean;
   heartbeatMs?: number;
+  /** the web server's timeouts and connection limit (tests shorten them); default `DEFAULT_LIMITS` */
+  serverLimits?: Partial<WebServerLimits>;
   /** build the core another way (e.g. a core with an injected clock); default `createConsoleCore` */
   createCore?: (options: ConsoleCoreOptions) => Promise<ConsoleCore>;
   /** injectable clock passed to the core */
@@ -105,6 +107,7 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
       ...(options.host !== undefined ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+      ...(options.serverLimits ? { limits: options.serverLimits } : {}),
     });
     // Closed first: it ends the event streams before the core goes.
     booted.defer(() => server.close());
