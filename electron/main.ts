@@ -67,7 +67,7 @@ async function start(): Promise<void> {
 }
 
 function openWindow(): void {
-  mainWindow = createMainWindow({ preloadPath, rendererIndex, devServerUrl });
+  mainWindow = createMainWindow({ preloadPath, rendererIndex, devServerUrl, log });
   mainWindow.on('closed', () => {
     mainWindow = null;
   });
