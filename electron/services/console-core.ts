@@ -135,6 +135,14 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
         if (draft) client.close();
       }
     },
+    'portals.retryNow': async ({ id }) => {
+      const e = registry.get(id);
+      const down = notStarted(e);
+      if (down) return down;
+      const snapshot = await monitor.pollNow(id);
+      if (!snapshot) throw new ConsoleError('not-found', 'no such portal');
+      return snapshot;
+    },
     'monitor.snapshot': async () => ({
       generatedAt: now(),
       portals: [

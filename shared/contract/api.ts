@@ -101,6 +101,8 @@ export const methods = {
     z.union([z.object({ id }), z.object({ draft: portalInputSchema })]),
     z.object({ ok: z.boolean(), message: z.string(), portalName: z.string().nullable(), latencyMs: z.number() }),
   ),
+  /** Polls a portal at once (a failing portal's "Retry now"); resolves with its snapshot after that poll. */
+  'portals.retryNow': method(z.object({ id }), portalSnapshotSchema),
   'monitor.snapshot': method(empty, fleetSnapshotSchema),
   'monitor.history': method(z.object({ portalId: id, sinceMs: z.number().optional() }), z.array(capacityPointSchema)),
   'sessions.request': method(sessionRequestSchema, allocationSchema),

@@ -46,6 +46,9 @@ test('add a remote portal, test it, watch it go stale then offline when it stops
     await expect(fleet.status(card)).toHaveText(/^Stale for \d+ s$/);
     await expect(card).toHaveAttribute('data-degraded', 'true');
     await expect(fleet.status(card)).toHaveText(/^Offline/);
+    // the reason is written out on the card, not only in the badge's tooltip
+    await expect(card.getByTestId('portal-error')).toHaveText(/portal unreachable: 127\.0\.0\.1:\d+/);
+    await expect(card.getByRole('button', { name: 'Retry Remote lab now' })).toBeVisible();
     await expect(app.toasts().filter({ hasText: /offline/i }).first()).toBeVisible();
     await page.screenshot({ path: info.outputPath('portal-offline.png') });
 
@@ -53,6 +56,7 @@ test('add a remote portal, test it, watch it go stale then offline when it stops
     remote = await startEngine({ dataDir, host: '127.0.0.1', port });
     await expect(fleet.status(card)).toHaveText('Live');
     await expect(card).toHaveAttribute('data-degraded', 'false');
+    await expect(card.getByTestId('portal-failure')).toHaveCount(0);
   } finally {
     await remote?.close();
   }
