@@ -117,12 +117,17 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       return { id };
     },
     'portals.test': async (input) => {
-      const draft = 'draft' in input;
-      if (!draft) {
+      if ('id' in input) {
         const down = notStarted(registry.get(input.id));
         if (down) return { ok: false, message: down.lastError ?? 'not running', portalName: null, latencyMs: 0 };
       }
-      const client = draft ? registry.draftClient(input.draft) : registry.get(input.id).client;
+      const draft = 'draft' in input || 'changes' in input;
+      const client =
+        'draft' in input
+          ? registry.draftClient(input.draft)
+          : 'changes' in input
+            ? await registry.editedClient(input.id, input.changes)
+            : registry.get(input.id).client;
       const started = now();
       try {
         const r = await client.probe();
