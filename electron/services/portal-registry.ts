@@ -301,6 +301,9 @@ export class PortalRegistry {
 
   /** read at each sign-in, so a password fixed in the keychain or the settings takes effect without a restart */
   private async credentials(id: string): Promise<PortalCredentials> {
+    // An engine that did not start is not there to talk to: nothing is sent (another program may hold its port).
+    const startError = this.o.builtinPortal?.startError;
+    if (id === BUILTIN_ID && startError) throw new ConsoleError('portal-unreachable', startError);
     if (id === BUILTIN_ID && this.builtinCredentials) return this.builtinCredentials;
     const e = this.get(id);
     const [clientSecret, password] = await Promise.all([this.getSecret(id, 'client-secret'), this.getSecret(id, 'password')]);

@@ -38,6 +38,14 @@ test('web mode carries on without a built-in engine that did not start, and its 
     assert.equal(tested.data.ok, false);
     assert.match(tested.data.message, /the built-in engine did not start/);
 
+    // actions on it say why instead of reaching for an address where nothing (or something else) listens
+    const request = JSON.parse((await web.invoke('sessions.request', { portalId: builtin.id, environment: 'demo-w01', user: 'ada' })).body) as {
+      ok: boolean;
+      error?: { code: string; message: string };
+    };
+    assert.equal(request.ok, false);
+    assert.match(request.error?.message ?? '', /^the built-in engine did not start: /);
+
     // it can still be renamed and switched off; the card follows
     const pushed = new Promise<PortalSnapshot>((resolve) => {
       const off = web.events.on('monitor.portal', (s) => {
