@@ -56,7 +56,7 @@ export interface WebConsole {
   token: string;
   port: number;
   dataDir: string;
-  /** the built-in engine's base URL, or null when started without it */
+  /** the built-in engine's base URL, or null when started without it or when it did not start */
   engineUrl: string | null;
   /** the built-in engine's current process id, or null without it */
   enginePid(): number | null;
