@@ -127,7 +127,8 @@ export async function runWebCommand(argv: string[]): Promise<number> {
       log: (line) => process.stderr.write(`${line}\n`),
     });
   } catch (err) {
-    // Start-up failures (a busy data folder, an engine that would not start) end with one redacted line.
+    // Start-up failures (a busy data folder, an unusable port) end with one redacted line. An engine that does not
+    // start does not end start-up: the console runs without it and says why (log and the portal's card).
     process.stderr.write(`portal-console web: ${redact(err instanceof Error ? err.message : String(err))}\n`);
     return 1;
   }
@@ -136,6 +137,7 @@ export async function runWebCommand(argv: string[]): Promise<number> {
   process.stdout.write(`console ready at ${web.url}\n`);
   process.stdout.write(`data folder: ${web.dataDir}\n`);
   if (web.engineUrl) process.stdout.write(`built-in engine at ${web.engineUrl}\n`);
+  else if (!values['no-engine']) process.stdout.write('built-in engine: not running (the reason is logged above)\n');
   process.stdout.write('stop with Ctrl+C\n');
   let launcher: string | null = null;
   if (values.open) {
