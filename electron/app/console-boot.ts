@@ -5,7 +5,13 @@ import { readStoredPort, startOnStoredPort } from '../engine-host/engine-port';
 import { describeError, redact } from '../ipc/redact';
 import { loadBuiltinCredentials } from '../services/builtin-credentials';
 import { createConsoleCore } from '../services/console-core';
-import type { BuiltinPortal, ConsoleCore, ConsoleCoreOptions, ConsoleTuning, SecretStore } from '../services/core-types';
+import type {
+  BuiltinPortal,
+  ConsoleCore,
+  ConsoleCoreOptions,
+  ConsoleTuning,
+  SecretStore,
+} from '../services/core-types';
 import { createSecretStore } from '../services/secret-store';
 
 /**
@@ -142,5 +148,7 @@ export async function bootConsole(options: BootOptions): Promise<BootedConsole> 
 /** The engine host's message without its own "the built-in engine failed to start:" lead-in, redacted. */
 function startFailureReason(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  return redact(message.replace(/^the built-in engine (failed to start: )?/i, '').split('\n')[0] ?? '') || 'unknown reason';
+  return (
+    redact(message.replace(/^the built-in engine (failed to start: )?/i, '').split('\n')[0] ?? '') || 'unknown reason'
+  );
 }

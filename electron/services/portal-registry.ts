@@ -134,7 +134,10 @@ export class PortalRegistry {
       changes.password ?? this.getSecret(id, 'password'),
     ]);
     if (clientSecret === null || password === null) {
-      throw new ConsoleError('credentials-rejected', 'the saved robot credentials are missing: enter the client secret and password');
+      throw new ConsoleError(
+        'credentials-rejected',
+        'the saved robot credentials are missing: enter the client secret and password',
+      );
     }
     const creds: PortalCredentials = {
       clientId: changes.clientId ?? e.clientId,
@@ -233,7 +236,8 @@ export class PortalRegistry {
     if (changed) {
       throw new ConsoleError(
         'forbidden',
-        "the built-in portal's address and robot credentials are managed by the console; its label, poll interval, index URL and on/off can be changed",
+        "the built-in portal's address and robot credentials are managed by the console; " +
+          'its label, poll interval, index URL and on/off can be changed',
       );
     }
     const prefs = this.o.file.builtin;

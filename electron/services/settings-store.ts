@@ -149,7 +149,9 @@ export class SettingsStore {
       file: emptySettingsFile(),
       warning:
         `settings.json was ${reason}; it was moved aside to ${path.basename(aside)} and defaults are in use. ` +
-        `Portals must be added again (the old file is kept for reference${scrubbed !== text ? ', without the user names and passwords that were inside its URLs' : ''}).`,
+        `Portals must be added again (the old file is kept for reference${
+          scrubbed !== text ? ', without the user names and passwords that were inside its URLs' : ''
+        }).`,
     };
   }
 

@@ -25,8 +25,14 @@ test('every method has an input and an output schema, every event a payload sche
 test('a session request needs a user id or an email, and a slug environment', () => {
   assert.equal(sessionRequestSchema.safeParse({ portalId: 'p', environment: 'demo-w01' }).success, false);
   assert.equal(sessionRequestSchema.safeParse({ portalId: 'p', environment: 'demo w01', user: 'a' }).success, false);
-  assert.equal(sessionRequestSchema.safeParse({ portalId: 'p', environment: 'demo-w01', email: 'not-mail' }).success, false);
-  assert.equal(sessionRequestSchema.safeParse({ portalId: 'p', environment: 'demo-w01', email: 'ada@example.org' }).success, true);
+  assert.equal(
+    sessionRequestSchema.safeParse({ portalId: 'p', environment: 'demo-w01', email: 'not-mail' }).success,
+    false,
+  );
+  assert.equal(
+    sessionRequestSchema.safeParse({ portalId: 'p', environment: 'demo-w01', email: 'ada@example.org' }).success,
+    true,
+  );
 });
 
 test('portal URLs must be http(s)', () => {
@@ -52,13 +58,34 @@ test('no URL the console takes may carry a user name or password', () => {
     const portal = portalInputSchema.safeParse({ ...base, baseUrl: url });
     assert.equal(portal.success, false, url);
     assert.match(portal.error?.issues[0]?.message ?? '', /user name or password/);
-    assert.equal(portalInputSchema.safeParse({ ...base, baseUrl: 'https://p.example.org', defaultIndexUrl: url }).success, false, url);
-    assert.equal(sessionRequestSchema.safeParse({ portalId: 'p', environment: 'w', user: 'a', indexUrl: url }).success, false, url);
-    assert.equal(methods['roster.start'].input.safeParse({ portalId: 'p', environment: 'w', rows: [{ line: 1, email: 'a@b.c', firstName: '', lastName: '', user: 'a' }], indexUrl: url }).success, false, url);
+    assert.equal(
+      portalInputSchema.safeParse({ ...base, baseUrl: 'https://p.example.org', defaultIndexUrl: url }).success,
+      false,
+      url,
+    );
+    assert.equal(
+      sessionRequestSchema.safeParse({ portalId: 'p', environment: 'w', user: 'a', indexUrl: url }).success,
+      false,
+      url,
+    );
+    assert.equal(
+      methods['roster.start'].input.safeParse({
+        portalId: 'p',
+        environment: 'w',
+        rows: [{ line: 1, email: 'a@b.c', firstName: '', lastName: '', user: 'a' }],
+        indexUrl: url,
+      }).success,
+      false,
+      url,
+    );
     assert.equal(methods['portals.update'].input.safeParse({ id: 'p', baseUrl: url }).success, false, url);
     assert.equal(methods['portals.test'].input.safeParse({ draft: { ...base, baseUrl: url } }).success, false, url);
   }
-  for (const url of ['https://portal.example.org/', 'http://127.0.0.1:8080', 'https://portal.example.org/workshops/catalog/?a=b@c']) {
+  for (const url of [
+    'https://portal.example.org/',
+    'http://127.0.0.1:8080',
+    'https://portal.example.org/workshops/catalog/?a=b@c',
+  ]) {
     assert.equal(hasUserinfo(url), false, url);
   }
   assert.equal(withoutUserinfo('https://user:pass@portal.example.org/a?b#c'), 'https://portal.example.org/a?b#c');
@@ -80,8 +107,14 @@ test('a portal URL is trimmed to the portal root, or refused with a hint when it
   }
   const refused = portalRoot('https://gateway.example.org/portal-a/');
   assert.equal(refused.ok, false);
-  assert.match(refused.ok ? '' : refused.reason, /root of its host: use https:\/\/gateway\.example\.org \(without \/portal-a\/\)/);
-  assert.equal(portalInputSchema.safeParse({ ...base, baseUrl: 'https://gateway.example.org/portal-a/workshops/' }).success, false);
+  assert.match(
+    refused.ok ? '' : refused.reason,
+    /root of its host: use https:\/\/gateway\.example\.org \(without \/portal-a\/\)/,
+  );
+  assert.equal(
+    portalInputSchema.safeParse({ ...base, baseUrl: 'https://gateway.example.org/portal-a/workshops/' }).success,
+    false,
+  );
   assert.equal(samePortal('https://portal.example.org/workshops/catalog/', 'https://PORTAL.example.org:443'), true);
   assert.equal(samePortal('https://portal.example.org', 'http://portal.example.org'), false);
 });

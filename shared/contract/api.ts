@@ -102,7 +102,11 @@ export const methods = {
    * not saved yet (`{id, changes}`: what is absent, secrets included, comes from the saved portal).
    */
   'portals.test': method(
-    z.union([z.object({ id, changes: portalInputSchema.partial() }), z.object({ id }), z.object({ draft: portalInputSchema })]),
+    z.union([
+      z.object({ id, changes: portalInputSchema.partial() }),
+      z.object({ id }),
+      z.object({ draft: portalInputSchema }),
+    ]),
     z.object({ ok: z.boolean(), message: z.string(), portalName: z.string().nullable(), latencyMs: z.number() }),
   ),
   /** Polls a portal at once (a failing portal's "Retry now"); resolves with its snapshot after that poll. */

@@ -19,7 +19,17 @@ declare const URL: new (input: string) => {
  * First path segments of a training portal's own pages and API (Educates and Learning Center). A pasted link to
  * one of them (`…/workshops/catalog/`, `…/oauth2/token/`) is trimmed to the portal's root.
  */
-const PORTAL_SECTIONS = new Set(['workshops', 'oauth2', 'accounts', 'admin', 'static', 'media', 'catalog', 'login', 'logout']);
+const PORTAL_SECTIONS = new Set([
+  'workshops',
+  'oauth2',
+  'accounts',
+  'admin',
+  'static',
+  'media',
+  'catalog',
+  'login',
+  'logout',
+]);
 
 export const USERINFO_MESSAGE = 'must not contain a user name or password';
 export const PORTAL_USERINFO_MESSAGE =
@@ -54,8 +64,7 @@ export function withoutUserinfo(url: string): string | null {
 }
 
 export type PortalRoot =
-  | { ok: true; url: string; host: string; trimmed: string | null }
-  | { ok: false; reason: string; host: string | null };
+  { ok: true; url: string; host: string; trimmed: string | null } | { ok: false; reason: string; host: string | null };
 
 /**
  * A training portal is served at the root of its host (its pages and links use absolute paths such as

@@ -16,13 +16,22 @@ import { rejectsWithCode } from '../support/console-error';
 test('portal set-up: edits are tested before saving; the built-in portal takes everything but a new address or robot', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-setup-'));
   const remote = await startFaultPortal({ name: 'remote' });
-  const builtin = await startFaultPortal({ name: 'builtin', clientId: 'b-id', clientSecret: 'b-secret', username: 'robot@b', password: 'b-pass' });
+  const builtin = await startFaultPortal({
+    name: 'builtin',
+    clientId: 'b-id',
+    clientSecret: 'b-secret',
+    username: 'robot@b',
+    password: 'b-pass',
+  });
   const core = await createConsoleCore({
     dataDir: dir,
     secretStore: new MemorySecretStore(),
     mode: 'web',
     version: 't',
-    builtinPortal: { url: builtin.url, credentials: { clientId: 'b-id', clientSecret: 'b-secret', username: 'robot@b', password: 'b-pass' } },
+    builtinPortal: {
+      url: builtin.url,
+      credentials: { clientId: 'b-id', clientSecret: 'b-secret', username: 'robot@b', password: 'b-pass' },
+    },
     tuning: { requestTimeoutMs: 1000, retries: 0, retryBaseMs: 5, pollIntervalMs: 60_000 },
   });
   t.after(async () => {
@@ -49,7 +58,11 @@ test('portal set-up: edits are tested before saving; the built-in portal takes e
   const wrong = await core.handlers['portals.test']({ id: view.id, changes: { password: 'not-it' } });
   assert.equal(wrong.ok, false);
   assert.match(wrong.message, /robot password rejected/);
-  assert.equal((await core.handlers['portals.list']({})).find((p) => p.id === view.id)?.label, 'Remote', 'a test saves nothing');
+  assert.equal(
+    (await core.handlers['portals.list']({})).find((p) => p.id === view.id)?.label,
+    'Remote',
+    'a test saves nothing',
+  );
 
   // the built-in portal: a form sending its managed fields back unchanged is fine
   const b = (await core.handlers['portals.list']({})).find((p) => p.builtin);
@@ -74,5 +87,10 @@ test('portal set-up: edits are tested before saving; the built-in portal takes e
   const tested = await core.handlers['portals.test']({ id: b.id, changes: { label: 'x' } });
   assert.equal(tested.ok, true, tested.message);
   const saved = JSON.parse(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8')) as { builtin: unknown };
-  assert.deepEqual(saved.builtin, { enabled: false, pollIntervalMs: 10_000, defaultIndexUrl: 'https://example.org/thanks', label: 'Demo laptop' });
+  assert.deepEqual(saved.builtin, {
+    enabled: false,
+    pollIntervalMs: 10_000,
+    defaultIndexUrl: 'https://example.org/thanks',
+    label: 'Demo laptop',
+  });
 });

@@ -14,7 +14,9 @@ import { startFaultPortal } from '../fakes/fault-portal';
  */
 test('portals.retryNow polls a failing portal at once and answers with its fresh snapshot', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-retry-'));
-  const portal = await startFaultPortal({ environments: [{ name: 'lab-w01', title: 'Lab', capacity: 5, duration: 1800 }] });
+  const portal = await startFaultPortal({
+    environments: [{ name: 'lab-w01', title: 'Lab', capacity: 5, duration: 1800 }],
+  });
   // a long backoff: without retryNow the next poll would be a minute away
   const core = await createConsoleCore({
     dataDir: dir,
@@ -22,7 +24,14 @@ test('portals.retryNow polls a failing portal at once and answers with its fresh
     mode: 'web',
     version: 't',
     builtinPortal: null,
-    tuning: { requestTimeoutMs: 1000, retries: 0, retryBaseMs: 5, pollIntervalMs: 60_000, maxBackoffMs: 60_000, offlineAfterFailures: 2 },
+    tuning: {
+      requestTimeoutMs: 1000,
+      retries: 0,
+      retryBaseMs: 5,
+      pollIntervalMs: 60_000,
+      maxBackoffMs: 60_000,
+      offlineAfterFailures: 2,
+    },
   });
   t.after(async () => {
     await core.close();
@@ -41,7 +50,8 @@ test('portals.retryNow polls a failing portal at once and answers with its fresh
   });
 
   let snap: PortalSnapshot = await core.handlers['portals.retryNow']({ id: view.id });
-  for (let i = 0; i < 3 && snap.status !== 'offline'; i += 1) snap = await core.handlers['portals.retryNow']({ id: view.id });
+  for (let i = 0; i < 3 && snap.status !== 'offline'; i += 1)
+    snap = await core.handlers['portals.retryNow']({ id: view.id });
   assert.equal(snap.status, 'offline');
   assert.match(snap.lastError ?? '', /502/);
 

@@ -65,7 +65,10 @@ test('three crashes within a minute: two reloads, then an error box once and no 
   s.contents.crash('crashed', 139);
   assert.equal(s.contents.reloads, 2);
   assert.equal(s.boxes.length, 1);
-  assert.match(s.boxes[0] ?? '', /window stopped \(crashed, exit code 139\), 3 times within 60 s, so it is not reloaded again/);
+  assert.match(
+    s.boxes[0] ?? '',
+    /window stopped \(crashed, exit code 139\), 3 times within 60 s, so it is not reloaded again/,
+  );
   s.advance(120_000);
   s.contents.crash();
   assert.equal(s.contents.reloads, 2, 'no reload after giving up');

@@ -27,19 +27,23 @@ test('web mode carries on without a built-in engine that did not start, and its 
     assert.ok(builtin, 'the built-in portal is still listed');
 
     const snapshot = async () =>
-      (JSON.parse((await web.invoke('monitor.snapshot', {})).body) as { data: { portals: PortalSnapshot[] } }).data.portals.find(
-        (p) => p.portalId === builtin.id,
-      );
+      (
+        JSON.parse((await web.invoke('monitor.snapshot', {})).body) as { data: { portals: PortalSnapshot[] } }
+      ).data.portals.find((p) => p.portalId === builtin.id);
     const card = await snapshot();
     assert.equal(card?.status, 'offline');
     assert.match(card?.lastError ?? '', /^the built-in engine did not start: .*broken\.yaml.*YAML error/);
 
-    const tested = JSON.parse((await web.invoke('portals.test', { id: builtin.id })).body) as { data: { ok: boolean; message: string } };
+    const tested = JSON.parse((await web.invoke('portals.test', { id: builtin.id })).body) as {
+      data: { ok: boolean; message: string };
+    };
     assert.equal(tested.data.ok, false);
     assert.match(tested.data.message, /the built-in engine did not start/);
 
     // actions on it say why instead of reaching for an address where nothing (or something else) listens
-    const request = JSON.parse((await web.invoke('sessions.request', { portalId: builtin.id, environment: 'demo-w01', user: 'ada' })).body) as {
+    const request = JSON.parse(
+      (await web.invoke('sessions.request', { portalId: builtin.id, environment: 'demo-w01', user: 'ada' })).body,
+    ) as {
       ok: boolean;
       error?: { code: string; message: string };
     };
@@ -55,7 +59,9 @@ test('web mode carries on without a built-in engine that did not start, and its 
         }
       });
     });
-    const updated = JSON.parse((await web.invoke('portals.update', { id: builtin.id, label: 'Demo laptop', enabled: false })).body) as {
+    const updated = JSON.parse(
+      (await web.invoke('portals.update', { id: builtin.id, label: 'Demo laptop', enabled: false })).body,
+    ) as {
       ok: boolean;
     };
     assert.equal(updated.ok, true);

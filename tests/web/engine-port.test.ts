@@ -69,7 +69,10 @@ test('the built-in engine keeps its port across restarts and moves only when the
   assert.notEqual(third.engineUrl, first.engineUrl, 'a new port');
   assert.equal(third.builtin?.url, third.engineUrl);
   assert.equal(third.builtin?.movedFrom, first.engineUrl, 'the core learns the old address');
-  assert.match(third.logs.join('\n'), new RegExp(`port ${firstPort} is held by another program.*moved from ${first.engineUrl} to ${third.engineUrl}`));
+  assert.match(
+    third.logs.join('\n'),
+    new RegExp(`port ${firstPort} is held by another program.*moved from ${first.engineUrl} to ${third.engineUrl}`),
+  );
 
   // and it stays on its new port from then on, even once the old one is free again
   const fourth = await run(dataDir, secrets);

@@ -9,7 +9,10 @@ const root = path.resolve(__dirname, '..', '..');
 const entry = path.join(root, 'electron', 'cli-entry.ts');
 
 function optionsOf(command: string): string[] {
-  const help = spawnSync(process.execPath, ['--import', 'tsx', entry, command, '--help'], { cwd: root, encoding: 'utf8' });
+  const help = spawnSync(process.execPath, ['--import', 'tsx', entry, command, '--help'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   assert.equal(help.status, 0, help.stderr);
   return [...help.stdout.matchAll(/^\s+(?:-[a-z], )?(--[a-z][a-z-]*)/gm)].map((m) => m[1] ?? '');
 }

@@ -12,7 +12,13 @@ import { DEFAULT_LIMITS, startWebServer, type WebServer } from '../../electron/w
  * connection beyond the limit is refused, and the event stream, long-lived by design, outlives all of them.
  */
 const TOKEN = 'limits-test-token-0123456789abcdefghijklmnopq';
-const LIMITS = { requestTimeoutMs: 400, headersTimeoutMs: 300, keepAliveTimeoutMs: 300, timeoutCheckIntervalMs: 50, maxConnections: 4 };
+const LIMITS = {
+  requestTimeoutMs: 400,
+  headersTimeoutMs: 300,
+  keepAliveTimeoutMs: 300,
+  timeoutCheckIntervalMs: 50,
+  maxConnections: 4,
+};
 /** far longer than any limit under test: the wait for an event that must come, not a timing assertion */
 const PATIENCE_MS = 8_000;
 
@@ -63,7 +69,10 @@ function talk(port: number, first?: string): Promise<Conversation> {
           }),
         waitFor: (pattern) =>
           new Promise((done, fail) => {
-            const timer = setTimeout(() => fail(new Error(`no ${String(pattern)} within ${PATIENCE_MS} ms; got ${JSON.stringify(text)}`)), PATIENCE_MS);
+            const timer = setTimeout(
+              () => fail(new Error(`no ${String(pattern)} within ${PATIENCE_MS} ms; got ${JSON.stringify(text)}`)),
+              PATIENCE_MS,
+            );
             const check = () => {
               if (pattern.test(text)) {
                 clearTimeout(timer);
@@ -98,7 +107,9 @@ describe('web mode timeouts and connection limits', () => {
 
   test('production defaults: every timeout and the connection limit are set', () => {
     assert.ok(DEFAULT_LIMITS.requestTimeoutMs > 0 && DEFAULT_LIMITS.requestTimeoutMs <= 60_000);
-    assert.ok(DEFAULT_LIMITS.headersTimeoutMs > 0 && DEFAULT_LIMITS.headersTimeoutMs <= DEFAULT_LIMITS.requestTimeoutMs);
+    assert.ok(
+      DEFAULT_LIMITS.headersTimeoutMs > 0 && DEFAULT_LIMITS.headersTimeoutMs <= DEFAULT_LIMITS.requestTimeoutMs,
+    );
     assert.ok(DEFAULT_LIMITS.keepAliveTimeoutMs > 0 && DEFAULT_LIMITS.keepAliveTimeoutMs <= 10_000);
     assert.ok(DEFAULT_LIMITS.maxConnections >= 16 && DEFAULT_LIMITS.maxConnections <= 1024);
   });
@@ -123,7 +134,10 @@ describe('web mode timeouts and connection limits', () => {
   });
 
   test('an idle keep-alive connection is closed after its answer', async () => {
-    const c = await talk(server.port, `POST /api/invoke/app.info HTTP/1.1\r\n${host()}Authorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`);
+    const c = await talk(
+      server.port,
+      `POST /api/invoke/app.info HTTP/1.1\r\n${host()}Authorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`,
+    );
     await c.waitFor(/^HTTP\/1\.1 200 [\s\S]*\{"ok":true/);
     const got = await c.closed();
     c.socket.destroy();

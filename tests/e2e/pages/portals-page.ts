@@ -45,7 +45,9 @@ export class PortalsPage {
 
   /** presses "Add portal" / "Save" without waiting for the form to close (it may ask first, or refuse) */
   async submit(): Promise<void> {
-    await this.form().getByRole('button', { name: /^(Add portal|Save)$/ }).click();
+    await this.form()
+      .getByRole('button', { name: /^(Add portal|Save)$/ })
+      .click();
   }
 
   /** what the form found before saving (a failed connection test, a duplicate URL) */

@@ -57,7 +57,13 @@ function PortalFailure({ snapshot }: { snapshot: PortalSnapshot }) {
         {snapshot.lastError ?? 'The portal did not answer.'}
       </p>
       <div className="portal-failure-actions">
-        <button type="button" className="small" onClick={() => void retry()} disabled={retrying} aria-label={`${retrying ? 'Retrying…' : 'Retry now'} ${snapshot.label}`}>
+        <button
+          type="button"
+          className="small"
+          onClick={() => void retry()}
+          disabled={retrying}
+          aria-label={`${retrying ? 'Retrying…' : 'Retry now'} ${snapshot.label}`}
+        >
           {retrying ? 'Retrying…' : 'Retry now'}
         </button>
         <span role="status" className="muted" data-testid="portal-retry-note">

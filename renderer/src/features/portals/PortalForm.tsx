@@ -119,7 +119,12 @@ export function PortalForm({ portal, onDone }: Props) {
     setBusy(true);
     const r = await invoke('portals.test', input);
     setBusy(false);
-    if (r.ok) setTest(r.data.ok ? `Connected to ${r.data.portalName ?? 'the portal'} in ${Math.round(r.data.latencyMs)} ms` : `Test failed: ${r.data.message}`);
+    if (r.ok)
+      setTest(
+        r.data.ok
+          ? `Connected to ${r.data.portalName ?? 'the portal'} in ${Math.round(r.data.latencyMs)} ms`
+          : `Test failed: ${r.data.message}`,
+      );
     else setTest(`Test failed: ${humanizeMessage(r.error.message)}`);
   };
 
@@ -150,11 +155,18 @@ export function PortalForm({ portal, onDone }: Props) {
       }}
     >
       <h2 className="wide">{editing ? `Edit ${portal.label}` : 'Add a portal'}</h2>
-      <InputField label={FIELD_LABELS.label} value={d.label} onValue={(v) => set('label', v)} required maxLength={100} aria-invalid={invalid('label') || undefined} />
+      <InputField
+        label={FIELD_LABELS.label}
+        value={d.label}
+        onValue={(v) => set('label', v)}
+        required
+        maxLength={100}
+        aria-invalid={invalid('label') || undefined}
+      />
       {builtin ? (
         <p className="wide muted" data-testid="builtin-managed">
-          The built-in portal runs on this computer at <span className="mono">{portal.baseUrl}</span>; its address and robot
-          credentials are managed by the console.
+          The built-in portal runs on this computer at <span className="mono">{portal.baseUrl}</span>; its address and
+          robot credentials are managed by the console.
         </p>
       ) : (
         <>
@@ -168,12 +180,31 @@ export function PortalForm({ portal, onDone }: Props) {
             aria-invalid={invalid('baseUrl') || undefined}
             aria-describedby={hint ? hintId : undefined}
           />
-          <p id={hintId} className={`form-hint${hint?.tone === 'warn' ? ' warning' : ''}`} data-testid="portal-url-host" aria-live="polite">
+          <p
+            id={hintId}
+            className={`form-hint${hint?.tone === 'warn' ? ' warning' : ''}`}
+            data-testid="portal-url-host"
+            aria-live="polite"
+          >
             {hint?.text}
           </p>
-          <InputField label={FIELD_LABELS.clientId} value={d.clientId} onValue={(v) => set('clientId', v)} required autoComplete="off" aria-invalid={invalid('clientId') || undefined} />
+          <InputField
+            label={FIELD_LABELS.clientId}
+            value={d.clientId}
+            onValue={(v) => set('clientId', v)}
+            required
+            autoComplete="off"
+            aria-invalid={invalid('clientId') || undefined}
+          />
           {secretField('clientSecret')}
-          <InputField label={FIELD_LABELS.username} value={d.username} onValue={(v) => set('username', v)} required autoComplete="off" aria-invalid={invalid('username') || undefined} />
+          <InputField
+            label={FIELD_LABELS.username}
+            value={d.username}
+            onValue={(v) => set('username', v)}
+            required
+            autoComplete="off"
+            aria-invalid={invalid('username') || undefined}
+          />
           {secretField('password')}
         </>
       )}
@@ -188,7 +219,13 @@ export function PortalForm({ portal, onDone }: Props) {
         placeholder="default"
         aria-invalid={invalid('pollSeconds') || undefined}
       />
-      <InputField label={FIELD_LABELS.defaultIndexUrl} type="url" value={d.defaultIndexUrl} onValue={(v) => set('defaultIndexUrl', v)} aria-invalid={invalid('defaultIndexUrl') || undefined} />
+      <InputField
+        label={FIELD_LABELS.defaultIndexUrl}
+        type="url"
+        value={d.defaultIndexUrl}
+        onValue={(v) => set('defaultIndexUrl', v)}
+        aria-invalid={invalid('defaultIndexUrl') || undefined}
+      />
       <CheckField label={FIELD_LABELS.enabled} checked={d.enabled} onChecked={(c) => set('enabled', c)} />
       {check && (
         <div className="wide state state-error save-check" role="alert" data-testid="portal-save-check">

@@ -107,11 +107,21 @@ export function PortalsView() {
                     Edit
                   </button>
                   {p.builtin ? (
-                    <button type="button" className="small" onClick={() => void toggle(p)} aria-label={`${p.enabled ? 'Switch off' : 'Switch on'} ${p.label}`}>
+                    <button
+                      type="button"
+                      className="small"
+                      onClick={() => void toggle(p)}
+                      aria-label={`${p.enabled ? 'Switch off' : 'Switch on'} ${p.label}`}
+                    >
                       {p.enabled ? 'Switch off' : 'Switch on'}
                     </button>
                   ) : (
-                    <button type="button" className="small danger" onClick={() => setRemoving(p)} aria-label={`Remove ${p.label}`}>
+                    <button
+                      type="button"
+                      className="small danger"
+                      onClick={() => setRemoving(p)}
+                      aria-label={`Remove ${p.label}`}
+                    >
                       Remove
                     </button>
                   )}

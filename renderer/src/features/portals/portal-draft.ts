@@ -169,7 +169,10 @@ export function urlHint(text: string): UrlHint {
   const root = portalRoot(typed);
   if (!root.ok) return root.host ? { tone: 'warn', text: `Connects to ${root.host}: the URL ${root.reason}.` } : null;
   if (root.trimmed) {
-    return { tone: 'info', text: `Connects to ${root.host}, at the portal's root ${root.url} (${root.trimmed} is left out).` };
+    return {
+      tone: 'info',
+      text: `Connects to ${root.host}, at the portal's root ${root.url} (${root.trimmed} is left out).`,
+    };
   }
   return { tone: 'info', text: `Connects to ${root.host}.` };
 }
