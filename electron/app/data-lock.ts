@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../services/private-files';
 
 /**
  * One console per data folder. Threat/cost: two consoles (two `portal-console web`, or web mode beside the
@@ -67,14 +68,15 @@ export interface AcquireOptions {
 
 export function acquireDataLock(dir: string, options: AcquireOptions): DataLock {
   const resolved = path.resolve(dir);
-  fs.mkdirSync(resolved, { recursive: true, mode: 0o700 });
+  // The folder the lock guards is the console's (or its engine's): private, even if it existed before.
+  ensurePrivateDir(resolved);
   const file = path.join(resolved, LOCK_FILE);
   const isAlive = options.isAlive ?? processAlive;
   const content = JSON.stringify({ pid: process.pid, mode: options.mode });
 
   for (let attempt = 0; ; attempt += 1) {
     try {
-      fs.writeFileSync(file, content, { flag: 'wx', mode: 0o600 });
+      fs.writeFileSync(file, content, { flag: 'wx', mode: PRIVATE_FILE_MODE });
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;

@@ -1,4 +1,5 @@
-import { BrowserWindow } from 'electron';
+import { BrowserWindow, dialog } from 'electron';
+import { recoverRendererCrashes } from './renderer-recovery';
 import { createWindowOptions } from './window-options';
 
 export interface MainWindowOptions {
@@ -7,6 +8,7 @@ export interface MainWindowOptions {
   rendererIndex: string;
   /** load this instead (development server), only when unpackaged */
   devServerUrl: string | null;
+  log: (line: string) => void;
 }
 
 /** The console's one window, with the options of `window-options.ts` unchanged. */
@@ -15,6 +17,11 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   win.once('ready-to-show', () => win.show());
   // Pages may not retitle the window: the title is the app's name.
   win.on('page-title-updated', (event) => event.preventDefault());
+  // A crashed renderer is reloaded (the page keeps no state of its own), but not in a loop.
+  recoverRendererCrashes(win.webContents, {
+    log: options.log,
+    giveUp: (message) => dialog.showErrorBox('Portal Console: the window keeps crashing', message),
+  });
   if (options.devServerUrl) void win.loadURL(options.devServerUrl);
   else void win.loadFile(options.rendererIndex);
   return win;

@@ -1,4 +1,4 @@
-import { ConsoleError, type PortalView } from '../../shared/contract';
+import { ConsoleError, type PortalSnapshot, type PortalView } from '../../shared/contract';
 import { openConsoleDb } from './console-db';
 import type { ConsoleCore, ConsoleCoreOptions, Handlers } from './core-types';
 import { EventHub } from './event-hub';
@@ -50,7 +50,27 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     enabled: e.enabled,
     pollIntervalMs: tuning.pollIntervalMs ?? e.pollIntervalMs,
   });
-  for (const e of registry.list()) monitor.upsert(monitored(e));
+  // A built-in engine that did not start is not polled (nothing listens there); its card shows why instead.
+  const builtinDown = options.builtinPortal?.startError ?? null;
+  const notStarted = (e: PortalEntry): PortalSnapshot | null =>
+    e.builtin && builtinDown !== null
+      ? {
+          portalId: e.id,
+          label: e.label,
+          status: e.enabled ? 'offline' : 'disabled',
+          lastSeenAt: null,
+          lastError: builtinDown,
+          clockOffsetMs: 0,
+          portal: null,
+          environments: [],
+        }
+      : null;
+  const track = (e: PortalEntry) => {
+    const down = notStarted(e);
+    if (down) events.emit('monitor.portal', down);
+    else monitor.upsert(monitored(e));
+  };
+  for (const e of registry.list()) track(e);
 
   const actions = new SessionActions(registry, monitor, now, tuning.bulkConfirmTtlMs ?? 60_000);
   const eventsModule = createEvents({
@@ -61,6 +81,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     hub: events,
     now,
     pollTimeoutMs: tuning.requestTimeoutMs ?? 15_000,
+    builtinUrl: options.builtinPortal && !options.builtinPortal.startError ? options.builtinPortal.url : null,
     ...(tuning.eventPushIntervalMs !== undefined && { pushIntervalMs: tuning.eventPushIntervalMs }),
   });
   const rosters = new RosterRunner({
@@ -95,12 +116,12 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     'portals.list': async () => registry.list().map(view),
     'portals.add': async (input) => {
       const e = await registry.add(input);
-      monitor.upsert(monitored(e));
+      track(e);
       return view(e);
     },
     'portals.update': async (input) => {
       const e = await registry.update(input);
-      monitor.upsert(monitored(e));
+      track(e);
       return view(e);
     },
     'portals.remove': async ({ id }) => {
@@ -110,8 +131,17 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       return { id };
     },
     'portals.test': async (input) => {
-      const draft = 'draft' in input;
-      const client = draft ? registry.draftClient(input.draft) : registry.get(input.id).client;
+      if ('id' in input) {
+        const down = notStarted(registry.get(input.id));
+        if (down) return { ok: false, message: down.lastError ?? 'not running', portalName: null, latencyMs: 0 };
+      }
+      const draft = 'draft' in input || 'changes' in input;
+      const client =
+        'draft' in input
+          ? registry.draftClient(input.draft)
+          : 'changes' in input
+            ? await registry.editedClient(input.id, input.changes)
+            : registry.get(input.id).client;
       const started = now();
       try {
         const r = await client.probe();
@@ -124,7 +154,21 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
         if (draft) client.close();
       }
     },
-    'monitor.snapshot': async () => ({ generatedAt: now(), portals: monitor.snapshots() }),
+    'portals.retryNow': async ({ id }) => {
+      const e = registry.get(id);
+      const down = notStarted(e);
+      if (down) return down;
+      const snapshot = await monitor.pollNow(id);
+      if (!snapshot) throw new ConsoleError('not-found', 'no such portal');
+      return snapshot;
+    },
+    'monitor.snapshot': async () => ({
+      generatedAt: now(),
+      portals: [
+        ...registry.list().flatMap((e) => notStarted(e) ?? []),
+        ...monitor.snapshots(),
+      ],
+    }),
     'monitor.history': async ({ portalId, sinceMs }) => {
       registry.get(portalId);
       return monitor.history(portalId, sinceMs);

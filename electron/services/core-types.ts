@@ -23,6 +23,18 @@ export interface PortalCredentials {
 export interface BuiltinPortal {
   url: string;
   credentials: PortalCredentials;
+  /**
+   * The engine keeps its port across restarts; when another program held it at start-up the engine moved to a
+   * new one, and this is its previous base URL (links handed out for it no longer reach the engine). Absent or
+   * null: the engine is where it was.
+   */
+  movedFrom?: string | null;
+  /**
+   * Set when the engine did not start: the reason, as a sentence for the built-in portal's card ("the built-in
+   * engine did not start: …"). The console carries on with its remote portals; `url` is where the engine was meant
+   * to listen.
+   */
+  startError?: string | null;
 }
 
 export type HandlerInput<M extends MethodName> = z.output<Methods[M]['input']>;
@@ -55,7 +67,7 @@ export interface ConsoleTuning {
   retryBaseMs?: number;
   /** failed polls in a row before a portal is "offline" (default 3) */
   offlineAfterFailures?: number;
-  /** cap of the poll backoff while a portal is down (default 60 s) */
+  /** cap of the poll backoff while a portal is down (default: its poll interval + 5 s; 60 s for rejected credentials) */
   maxBackoffMs?: number;
   /** overrides every portal's poll interval (e.g. fast tests); the stored setting is unchanged */
   pollIntervalMs?: number;

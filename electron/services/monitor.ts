@@ -1,4 +1,5 @@
 import { ConsoleError, type Alert, type CapacityPoint, type EnvironmentView, type PortalSnapshot, type PortalStatus, type Settings } from '../../shared/contract';
+import { environmentViews } from './catalog-views';
 import type { PortalClient } from './portal-client';
 import type { Catalog } from './portal-schemas';
 
@@ -10,12 +11,36 @@ export interface MonitoredPortal {
   enabled: boolean;
 }
 
+export interface MonitorTimers {
+  set(run: () => void, delayMs: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const nodeTimers: MonitorTimers = {
+  set: (run, delayMs) => setTimeout(run, delayMs).unref(),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/**
+ * While a portal is down it is polled at most this much later than its interval, so that it shows as live again
+ * within one interval plus this once it is back; from a 1 s interval the delay still grows 1, 2, 4, 6 s.
+ */
+export const BACKOFF_EXTRA_MS = 5000;
+/**
+ * A portal that refuses the robot's credentials will not accept them a few seconds later: each retry is a failed
+ * sign-in in the portal's log (and can lock the account where the portal limits them), so it backs off further.
+ * Editing the portal, or "retry now", polls it at once.
+ */
+export const CREDENTIALS_BACKOFF_MS = 60_000;
+
 export interface MonitorOptions {
   now?: () => number;
   /** consecutive failed polls before a portal is "offline" (before that it is "stale") */
   offlineAfterFailures?: number;
-  /** cap of the backoff between polls while a portal is down */
+  /** cap of the delay between polls while a portal is down (default: its poll interval + 5 s; never below it) */
   maxBackoffMs?: number;
+  /** where polls are scheduled (tests step through them); default: Node's timers, unref'd */
+  timers?: MonitorTimers;
   /** points kept per portal; older ones are thinned out, never the latest */
   historyLimit?: number;
   /** a history point is added when something changed, or at least this often */
@@ -33,12 +58,14 @@ interface PortalState {
   lastSeenAt: number | null;
   lastError: string | null;
   failures: number;
+  /** failed polls since the last success or manual poll: the backoff step (failures counts on, for the status) */
+  backoff: number;
   clockOffsetMs: number;
   catalog: Catalog | null;
   environments: EnvironmentView[];
   history: CapacityPoint[];
   lastPointKey: string;
-  timer: NodeJS.Timeout | null;
+  timer: unknown;
   inFlight: Promise<void> | null;
   lastPushedKey: string | null;
   /** conditions currently raised, so each alert is raised once until its condition clears */
@@ -60,11 +87,13 @@ interface Expiry {
 export class Monitor {
   private readonly states = new Map<string, PortalState>();
   private readonly now: () => number;
+  private readonly timers: MonitorTimers;
   private closed = false;
   private alertSeq = 0;
 
   constructor(private readonly options: MonitorOptions) {
     this.now = options.now ?? Date.now;
+    this.timers = options.timers ?? nodeTimers;
   }
 
   /** adds a portal or applies changed settings (interval, enabled, label, client) */
@@ -76,6 +105,7 @@ export class Monitor {
       existing.generation++;
       if (clientChanged) {
         existing.failures = 0;
+        existing.backoff = 0;
         existing.status = 'connecting';
         existing.lastError = null;
       }
@@ -89,6 +119,7 @@ export class Monitor {
       lastSeenAt: null,
       lastError: null,
       failures: 0,
+      backoff: 0,
       clockOffsetMs: 0,
       catalog: null,
       environments: [],
@@ -109,7 +140,7 @@ export class Monitor {
   remove(portalId: string): void {
     const state = this.states.get(portalId);
     if (!state) return;
-    if (state.timer) clearTimeout(state.timer);
+    this.cancelTimer(state);
     state.generation++;
     this.states.delete(portalId);
   }
@@ -135,14 +166,19 @@ export class Monitor {
     return sinceMs === undefined ? [...state.history] : state.history.filter((p) => p.t >= sinceMs);
   }
 
-  /** polls now (and resets the backoff); resolves when that poll is done */
+  /**
+   * Polls now ("retry now", or after an action), whatever backoff timer is armed, and resets the backoff; resolves
+   * when that poll is done. A poll already under way is waited for rather than run twice, then one more follows:
+   * the earlier one may have started before whatever the caller wants to see.
+   */
   async pollNow(portalId: string): Promise<PortalSnapshot | null> {
     const state = this.states.get(portalId);
     if (!state) return null;
     if (state.inFlight) await state.inFlight;
-    if (state.portal.enabled) {
-      if (state.timer) clearTimeout(state.timer);
-      state.timer = null;
+    if (this.states.get(portalId) !== state) return null;
+    if (state.portal.enabled && !this.closed) {
+      this.cancelTimer(state);
+      state.backoff = 0;
       await this.poll(state);
     }
     return this.toSnapshot(state);
@@ -152,8 +188,7 @@ export class Monitor {
     this.closed = true;
     const pending: Promise<void>[] = [];
     for (const state of this.states.values()) {
-      if (state.timer) clearTimeout(state.timer);
-      state.timer = null;
+      this.cancelTimer(state);
       if (state.inFlight) pending.push(state.inFlight);
     }
     await Promise.allSettled(pending);
@@ -161,9 +196,13 @@ export class Monitor {
 
   // ---- polling ------------------------------------------------------------------------------------------
 
-  private reschedule(state: PortalState, delayMs: number): void {
-    if (state.timer) clearTimeout(state.timer);
+  private cancelTimer(state: PortalState): void {
+    if (state.timer !== null) this.timers.clear(state.timer);
     state.timer = null;
+  }
+
+  private reschedule(state: PortalState, delayMs: number): void {
+    this.cancelTimer(state);
     if (this.closed) return;
     if (!state.portal.enabled) {
       if (state.status !== 'disabled') {
@@ -177,12 +216,11 @@ export class Monitor {
       this.push(state);
     }
     const generation = state.generation;
-    state.timer = setTimeout(() => {
+    state.timer = this.timers.set(() => {
       state.timer = null;
       if (generation !== state.generation || this.closed) return;
       void this.poll(state);
     }, delayMs);
-    state.timer.unref?.();
   }
 
   private poll(state: PortalState): Promise<void> {
@@ -201,7 +239,7 @@ export class Monitor {
       }
     })().finally(() => {
       state.inFlight = null;
-      if (this.states.get(state.portal.id) === state && !state.timer) this.reschedule(state, this.nextDelay(state));
+      if (this.states.get(state.portal.id) === state && state.timer === null) this.reschedule(state, this.nextDelay(state));
     });
     state.inFlight = run;
     return run;
@@ -211,18 +249,20 @@ export class Monitor {
     return this.closed || this.states.get(state.portal.id) !== state || (state.generation !== generation && state.portal.client !== client);
   }
 
-  /** the poll interval while live; exponential backoff (capped) while down */
+  /** the poll interval while live; while down it doubles per failure, up to the interval plus a few seconds */
   private nextDelay(state: PortalState): number {
     const interval = state.portal.pollIntervalMs;
-    if (state.failures === 0) return interval;
-    const max = Math.max(interval, this.options.maxBackoffMs ?? 60_000);
-    return Math.min(max, interval * 2 ** Math.min(state.failures - 1, 20));
+    if (state.backoff === 0) return interval;
+    const extra = state.status === 'credentials-rejected' ? Math.max(CREDENTIALS_BACKOFF_MS - interval, BACKOFF_EXTRA_MS) : BACKOFF_EXTRA_MS;
+    const max = Math.max(interval, this.options.maxBackoffMs ?? interval + extra);
+    return Math.min(max, interval * 2 ** Math.min(state.backoff - 1, 20));
   }
 
   private onSuccess(state: PortalState, catalog: Catalog, clockOffsetMs: number | null, unchanged: boolean): void {
     const t = this.now();
     const wasLive = state.status === 'live';
     state.failures = 0;
+    state.backoff = 0;
     state.status = 'live';
     state.lastError = null;
     state.lastSeenAt = t;
@@ -238,36 +278,7 @@ export class Monitor {
       return;
     }
     state.catalog = catalog;
-    state.environments = catalog.environments.map((e) => ({
-      name: e.name,
-      state: e.state,
-      workshop: {
-        name: e.workshop.name,
-        title: e.workshop.title,
-        description: e.workshop.description,
-        vendor: e.workshop.vendor,
-        difficulty: e.workshop.difficulty,
-        duration: e.workshop.duration,
-        tags: e.workshop.tags,
-        labels: e.workshop.labels,
-        logo: e.workshop.logo,
-        url: e.workshop.url,
-      },
-      duration: e.duration,
-      capacity: e.capacity,
-      reserved: e.reserved,
-      allocated: e.allocated,
-      available: e.available,
-      // countdown is left out on purpose: it changes every second, the renderer derives it from `expires`
-      sessions: e.sessions.map((s) => ({
-        name: s.name,
-        state: s.state,
-        user: s.user,
-        started: s.started,
-        expires: s.expires,
-        extendable: s.extendable,
-      })),
-    }));
+    state.environments = environmentViews(catalog);
     this.record(state, catalog, t);
     this.clearAlert(state, 'portal-offline');
     this.clearAlert(state, 'credentials-rejected');
@@ -278,6 +289,7 @@ export class Monitor {
 
   private onFailure(state: PortalState, err: unknown): void {
     state.failures++;
+    state.backoff++;
     state.lastError = err instanceof ConsoleError ? err.message : 'the portal could not be read';
     if (err instanceof ConsoleError && err.code === 'credentials-rejected') {
       state.status = 'credentials-rejected';

@@ -121,6 +121,39 @@ export class PortalRegistry {
     });
   }
 
+  /**
+   * A throwaway client for `portals.test` of a saved portal with unsaved edits: each field absent from `changes`
+   * (secrets included) comes from the saved portal. The built-in portal's address and robot are the console's, so
+   * its own client is tested (and kept).
+   */
+  async editedClient(id: string, changes: Partial<PortalInput>): Promise<PortalClient> {
+    const e = this.get(id);
+    if (e.builtin) return this.makeClient(BUILTIN_ID, e.baseUrl, null);
+    const [clientSecret, password] = await Promise.all([
+      changes.clientSecret ?? this.getSecret(id, 'client-secret'),
+      changes.password ?? this.getSecret(id, 'password'),
+    ]);
+    if (clientSecret === null || password === null) {
+      throw new ConsoleError(
+        'credentials-rejected',
+        'the saved robot credentials are missing: enter the client secret and password',
+      );
+    }
+    const creds: PortalCredentials = {
+      clientId: changes.clientId ?? e.clientId,
+      clientSecret,
+      username: changes.username ?? e.username,
+      password,
+    };
+    return new PortalClient({
+      baseUrl: changes.baseUrl ?? e.baseUrl,
+      refreshTokenAccount: null,
+      secretStore: this.o.secretStore,
+      credentials: async () => creds,
+      ...this.clientTuning(),
+    });
+  }
+
   async add(input: PortalInput): Promise<PortalEntry> {
     const id = slugId(input.label);
     // Secrets first: a portal saved without its secrets would only ever show "credentials rejected".
@@ -192,8 +225,20 @@ export class PortalRegistry {
   }
 
   private async updateBuiltin(e: PortalEntry, u: PortalUpdate): Promise<PortalEntry> {
-    if (u.baseUrl !== undefined || u.clientId !== undefined || u.clientSecret !== undefined || u.username !== undefined || u.password !== undefined) {
-      throw new ConsoleError('forbidden', "the built-in portal's address and credentials are managed by the console");
+    // Its address and robot come from the shell each run; a form that sends them back unchanged is fine.
+    const creds = this.builtinCredentials;
+    const changed =
+      (u.baseUrl !== undefined && u.baseUrl.replace(/\/+$/, '') !== e.baseUrl) ||
+      (u.clientId !== undefined && u.clientId !== e.clientId) ||
+      (u.username !== undefined && u.username !== e.username) ||
+      (u.clientSecret !== undefined && u.clientSecret !== creds?.clientSecret) ||
+      (u.password !== undefined && u.password !== creds?.password);
+    if (changed) {
+      throw new ConsoleError(
+        'forbidden',
+        "the built-in portal's address and robot credentials are managed by the console; " +
+          'its label, poll interval, index URL and on/off can be changed',
+      );
     }
     const prefs = this.o.file.builtin;
     if (u.label !== undefined) prefs.label = u.label;
@@ -260,6 +305,9 @@ export class PortalRegistry {
 
   /** read at each sign-in, so a password fixed in the keychain or the settings takes effect without a restart */
   private async credentials(id: string): Promise<PortalCredentials> {
+    // An engine that did not start is not there to talk to: nothing is sent (another program may hold its port).
+    const startError = this.o.builtinPortal?.startError;
+    if (id === BUILTIN_ID && startError) throw new ConsoleError('portal-unreachable', startError);
     if (id === BUILTIN_ID && this.builtinCredentials) return this.builtinCredentials;
     const e = this.get(id);
     const [clientSecret, password] = await Promise.all([this.getSecret(id, 'client-secret'), this.getSecret(id, 'password')]);

@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { settingsSchema, type Settings } from '../../shared/contract';
+import { hasUserinfo, settingsSchema, withoutUserinfo, type Settings } from '../../shared/contract';
+import { ensurePrivateDir, ensurePrivateFile, PRIVATE_FILE_MODE } from './private-files';
 
 /** Defaults: alert at 90% of an environment's capacity, and for sessions expiring within 10 minutes. */
 export const defaultSettings: Settings = {
@@ -13,12 +14,12 @@ export const defaultSettings: Settings = {
 export const storedPortalSchema = z.object({
   id: z.string().regex(/^[-a-zA-Z0-9_]+$/).max(100),
   label: z.string().min(1).max(100),
-  baseUrl: z.url({ protocol: /^https?$/ }),
+  baseUrl: z.url({ protocol: /^https?$/ }).refine((url) => !hasUserinfo(url)),
   clientId: z.string().min(1).max(200),
   username: z.string().min(1).max(150),
   pollIntervalMs: z.number().int().min(1000).max(600_000),
   /** null: the portal's own catalog page (see docs/console.md) */
-  defaultIndexUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  defaultIndexUrl: z.url({ protocol: /^https?$/ }).refine((url) => !hasUserinfo(url)).nullable(),
   enabled: z.boolean(),
 });
 export type StoredPortal = z.infer<typeof storedPortalSchema>;
@@ -27,7 +28,7 @@ export type StoredPortal = z.infer<typeof storedPortalSchema>;
 export const builtinPrefsSchema = z.object({
   enabled: z.boolean(),
   pollIntervalMs: z.number().int().min(1000).max(600_000),
-  defaultIndexUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  defaultIndexUrl: z.url({ protocol: /^https?$/ }).refine((url) => !hasUserinfo(url)).nullable(),
   label: z.string().min(1).max(100).nullable(),
 });
 export type BuiltinPrefs = z.infer<typeof builtinPrefsSchema>;
@@ -49,9 +50,52 @@ export function emptySettingsFile(): SettingsFile {
   };
 }
 
+/** `scheme://…@` in free text, up to the last `@` of the authority (a corrupt file cannot be parsed as JSON). */
+const USERINFO_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'<>\\]*@/gi;
+
+/**
+ * Older versions accepted URLs with a user name and password in them (`https://user:pass@portal…`); the password
+ * then sat in plain text in settings.json and went into every activation link. They are removed on load (the
+ * console never used them: robot credentials live in the keychain), and what was changed is described.
+ */
+function stripUserinfo(raw: unknown): string[] {
+  const changed: string[] = [];
+  const clean = (holder: Record<string, unknown>, key: string, what: string) => {
+    const value = holder[key];
+    if (typeof value !== 'string' || !hasUserinfo(value)) return;
+    const cleaned = withoutUserinfo(value) ?? value.replace(USERINFO_IN_TEXT, '$1');
+    // Portal URLs are kept without a trailing slash (the client appends absolute paths).
+    holder[key] = key === 'baseUrl' ? cleaned.replace(/\/+$/, '') : cleaned;
+    changed.push(what);
+  };
+  if (typeof raw !== 'object' || raw === null) return changed;
+  const file = raw as Record<string, unknown>;
+  if (Array.isArray(file['portals'])) {
+    for (const p of file['portals'] as unknown[]) {
+      if (typeof p !== 'object' || p === null) continue;
+      const portal = p as Record<string, unknown>;
+      const name = typeof portal['label'] === 'string' ? `"${portal['label']}"` : 'a portal';
+      clean(portal, 'baseUrl', `the portal URL of ${name}`);
+      clean(portal, 'defaultIndexUrl', `the default index URL of ${name}`);
+    }
+  }
+  if (typeof file['builtin'] === 'object' && file['builtin'] !== null) {
+    clean(file['builtin'] as Record<string, unknown>, 'defaultIndexUrl', "the built-in portal's default index URL");
+  }
+  return changed;
+}
+
+function userinfoWarning(changed: string[]): string {
+  return (
+    `settings.json held a user name or password inside ${changed.join(', ')}; it was removed and the file ` +
+    'rewritten. The console never used it (robot credentials are kept in the keychain); if that password is used ' +
+    'elsewhere, consider changing it.'
+  );
+}
+
 export interface LoadResult {
   file: SettingsFile;
-  /** set when the file was unreadable or invalid and has been moved aside */
+  /** set when the file was unreadable or invalid and has been moved aside, or had to be cleaned (saved at once) */
   warning: string | null;
 }
 
@@ -71,7 +115,9 @@ export class SettingsStore {
   }
 
   async load(): Promise<LoadResult> {
-    await fs.mkdir(this.dataDir, { recursive: true });
+    ensurePrivateDir(this.dataDir);
+    // A file written by hand or by an older version may be readable by others: tightened before it is read.
+    ensurePrivateFile(this.file);
     let text: string;
     try {
       text = await fs.readFile(this.file, 'utf8');
@@ -81,8 +127,13 @@ export class SettingsStore {
     }
     let reason: string;
     try {
-      const parsed = settingsFileSchema.safeParse(JSON.parse(text.replace(/^\uFEFF/, '')));
-      if (parsed.success) return { file: parsed.data, warning: null };
+      const raw: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
+      const stripped = stripUserinfo(raw);
+      const parsed = settingsFileSchema.safeParse(raw);
+      if (parsed.success) {
+        // The caller saves at once when there is a warning, so the secret does not stay on disk.
+        return { file: parsed.data, warning: stripped.length > 0 ? userinfoWarning(stripped) : null };
+      }
       const issue = parsed.error.issues[0];
       reason = `invalid settings (${issue ? `${issue.path.join('.') || 'file'}: ${issue.message}` : 'unknown problem'})`;
     } catch {
@@ -90,10 +141,17 @@ export class SettingsStore {
     }
     const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
     const aside = `${this.file}.corrupt-${stamp}`;
-    await fs.rename(this.file, aside);
+    // The copy kept for reference loses any password written inside a URL; the rest is kept as it was.
+    const scrubbed = text.replace(USERINFO_IN_TEXT, '$1');
+    await fs.writeFile(aside, scrubbed, { flag: 'wx', mode: PRIVATE_FILE_MODE });
+    await fs.rm(this.file, { force: true });
     return {
       file: emptySettingsFile(),
-      warning: `settings.json was ${reason}; it was moved aside to ${path.basename(aside)} and defaults are in use. Portals must be added again (the old file is kept for reference).`,
+      warning:
+        `settings.json was ${reason}; it was moved aside to ${path.basename(aside)} and defaults are in use. ` +
+        `Portals must be added again (the old file is kept for reference${
+          scrubbed !== text ? ', without the user names and passwords that were inside its URLs' : ''
+        }).`,
     };
   }
 
@@ -108,7 +166,7 @@ export class SettingsStore {
   private async write(text: string): Promise<void> {
     const tmp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      await fs.writeFile(tmp, text, { mode: 0o600 });
+      await fs.writeFile(tmp, text, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
       await fs.rename(tmp, this.file);
     } catch (err) {
       await fs.rm(tmp, { force: true });

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { consoleDataDir, defaultUserDataDir, engineDataDir } from '../app/app-paths';
 import { redact } from '../ipc/redact';
+import { PRIVATE_FILE_MODE } from '../services/private-files';
 import { startWebConsole } from './start-web-console';
 
 const USAGE = `Usage: portal-console web [options]
@@ -49,7 +50,7 @@ export function writeLauncherPage(dir: string, url: string): string {
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">' +
       `<meta http-equiv="refresh" content="0;url=${html}"><title>Portal Console</title></head>` +
       `<body><p><a href="${html}">Open the console</a></p></body></html>\n`,
-    { flag: 'wx', mode: 0o600 },
+    { flag: 'wx', mode: PRIVATE_FILE_MODE },
   );
   return file;
 }
@@ -126,7 +127,8 @@ export async function runWebCommand(argv: string[]): Promise<number> {
       log: (line) => process.stderr.write(`${line}\n`),
     });
   } catch (err) {
-    // Start-up failures (a busy data folder, an engine that would not start) end with one redacted line.
+    // Start-up failures (a busy data folder, an unusable port) end with one redacted line. An engine that does not
+    // start does not end start-up: the console runs without it and says why (log and the portal's card).
     process.stderr.write(`portal-console web: ${redact(err instanceof Error ? err.message : String(err))}\n`);
     return 1;
   }
@@ -135,6 +137,7 @@ export async function runWebCommand(argv: string[]): Promise<number> {
   process.stdout.write(`console ready at ${web.url}\n`);
   process.stdout.write(`data folder: ${web.dataDir}\n`);
   if (web.engineUrl) process.stdout.write(`built-in engine at ${web.engineUrl}\n`);
+  else if (!values['no-engine']) process.stdout.write('built-in engine: not running (the reason is logged above)\n');
   process.stdout.write('stop with Ctrl+C\n');
   let launcher: string | null = null;
   if (values.open) {

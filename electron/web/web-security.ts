@@ -6,11 +6,18 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
  */
 
 /**
- * Same policy as the `<meta>` tag in `renderer/index.html` (a test keeps the two identical). Sent as a header
- * too because a header also covers responses that are not that page and cannot be removed by page script.
+ * The policy of the `<meta>` tag in `renderer/index.html` (a test keeps the two identical). Electron loads the page
+ * from `file://` and sees only the meta tag.
  */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const META_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
+
+/**
+ * Web mode's header: the meta policy plus `frame-ancestors`, which browsers honour only in a header (in a meta tag
+ * it is ignored with a console error on every page load). A header also covers responses that are not that page
+ * and cannot be removed by page script. Threat for frame-ancestors: clickjacking by framing the console.
+ */
+export const CONTENT_SECURITY_POLICY = `${META_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': CONTENT_SECURITY_POLICY,

@@ -38,7 +38,37 @@ export interface WebServerOptions {
   maxStreamBufferBytes?: number;
   /** where unexpected server errors are reported (redacted); default stderr */
   log?: (line: string) => void;
+  /** timeouts and connection limits; production defaults in `DEFAULT_LIMITS`, shorter ones in tests */
+  limits?: Partial<WebServerLimits>;
 }
+
+/**
+ * Threat: a local process (or a stuck tab) holding connections open: a request whose headers or body trickle in
+ * byte by byte, idle keep-alive sockets, or simply very many sockets, each costing memory and a file descriptor
+ * until the console runs out. The event stream is long-lived by design and is exempt from all but the limit on
+ * connections: it has its own heartbeat and its own cap on what it buffers.
+ */
+export interface WebServerLimits {
+  /** the whole request (headers and body) must arrive within this; else 408 and the connection is closed */
+  requestTimeoutMs: number;
+  /** the headers must arrive within this (at most requestTimeoutMs) */
+  headersTimeoutMs: number;
+  /** an idle keep-alive connection is closed after this */
+  keepAliveTimeoutMs: number;
+  /** how often the two timeouts above are checked (their granularity) */
+  timeoutCheckIntervalMs: number;
+  /** open connections at once (event streams included); more are closed as they arrive */
+  maxConnections: number;
+}
+
+/** A 6 MB roster arrives over loopback in milliseconds; these leave room for a slow machine and nothing more. */
+export const DEFAULT_LIMITS: WebServerLimits = {
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  timeoutCheckIntervalMs: 1_000,
+  maxConnections: 128,
+};
 
 export interface WebServer {
   port: number;
@@ -77,9 +107,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let hosts: ReadonlySet<string> = new Set();
 
+  const limits: WebServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Fastify's defaults switch the request timeout off (0) and keep idle sockets 72 s: see WebServerLimits.
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
+    },
     // No proxy sits in front: X-Forwarded-* headers are never believed.
     trustProxy: false,
     // Threat: prototype pollution through JSON bodies; such bodies are refused outright.
@@ -216,6 +254,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     streams.clear();
   });
 
+  app.server.maxConnections = limits.maxConnections;
   await app.listen({ host: listenHost, port: options.port ?? 0 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the web server has no TCP address');

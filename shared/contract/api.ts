@@ -29,6 +29,7 @@ import {
   eventUpdateSchema,
   reissueSchema,
 } from './events';
+import { hasUserinfo, portalRoot, USERINFO_MESSAGE } from './urls';
 
 /**
  * The one contract between the renderer and the main process (IPC in Electron, loopback HTTP in web mode).
@@ -38,12 +39,24 @@ import {
 const id = z.string().min(1).max(200);
 /** Portal names, environment and session names are Django slugs on the portal side. */
 const slug = z.string().regex(/^[-a-zA-Z0-9_]+$/, 'must be letters, digits, "-" or "_"').max(200);
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+const anyHttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+/** Every URL the console takes refuses userinfo: see `hasUserinfo`. */
+const httpUrl = anyHttpUrl.refine((url) => !hasUserinfo(url), { message: USERINFO_MESSAGE });
+/** A portal's URL: no userinfo, and trimmed to the portal's root (see `portalRoot`). */
+const portalUrl = anyHttpUrl
+  .superRefine((url, ctx) => {
+    const root = portalRoot(url);
+    if (!root.ok) ctx.addIssue({ code: 'custom', message: root.reason });
+  })
+  .transform((url) => {
+    const root = portalRoot(url);
+    return root.ok ? root.url : url;
+  });
 const secret = z.string().min(1).max(4096);
 
 export const portalInputSchema = z.object({
   label: z.string().trim().min(1).max(100),
-  baseUrl: httpUrl,
+  baseUrl: portalUrl,
   clientId: z.string().min(1).max(200),
   clientSecret: secret,
   username: z.string().min(1).max(150),
@@ -99,10 +112,20 @@ export const methods = {
   'portals.add': method(portalInputSchema, portalViewSchema),
   'portals.update': method(portalUpdateSchema, portalViewSchema),
   'portals.remove': method(z.object({ id }), z.object({ id })),
+  /**
+   * Tests a connection: a saved portal (`{id}`), a portal not saved yet (`{draft}`), or a saved portal with edits
+   * not saved yet (`{id, changes}`: what is absent, secrets included, comes from the saved portal).
+   */
   'portals.test': method(
-    z.union([z.object({ id }), z.object({ draft: portalInputSchema })]),
+    z.union([
+      z.object({ id, changes: portalInputSchema.partial() }),
+      z.object({ id }),
+      z.object({ draft: portalInputSchema }),
+    ]),
     z.object({ ok: z.boolean(), message: z.string(), portalName: z.string().nullable(), latencyMs: z.number() }),
   ),
+  /** Polls a portal at once (a failing portal's "Retry now"); resolves with its snapshot after that poll. */
+  'portals.retryNow': method(z.object({ id }), portalSnapshotSchema),
   'monitor.snapshot': method(empty, fleetSnapshotSchema),
   'monitor.history': method(z.object({ portalId: id, sinceMs: z.number().optional() }), z.array(capacityPointSchema)),
   'sessions.request': method(sessionRequestSchema, allocationSchema),

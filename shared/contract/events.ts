@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasUserinfo, USERINFO_MESSAGE } from './urls';
 
 /**
  * Events (workshops run for a list of attendees): the schemas of the `events.*` methods and pushes. Times are
@@ -19,11 +20,11 @@ const userId = z
   .regex(/^[-a-zA-Z0-9_]+$/, 'must be letters, digits, "-" or "_"')
   .max(150);
 
-/** Where attendees land when their session ends: http(s) only, and no user:password@ (it would leak into links). */
+/** Where attendees land when their session ends: http(s) only, and no userinfo (it would be copied into links). */
 export const indexUrlSchema = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .max(2048)
-  .refine((u) => !/^[a-z]+:\/\/[^/?#]*@/i.test(u), 'must not carry a user name or password');
+  .refine((u) => !hasUserinfo(u), USERINFO_MESSAGE);
 
 /** longest activation window: a week (a session waiting that long holds capacity the whole time) */
 export const MAX_ACTIVATION_WINDOW_S = 7 * 24 * 3600;

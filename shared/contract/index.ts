@@ -3,3 +3,4 @@ export * from './domain';
 export * from './api';
 export * from './events';
 export * from './bridge';
+export * from './urls';

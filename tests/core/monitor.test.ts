@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Alert, PortalSnapshot, Settings } from '../../shared/contract';
-import { Monitor } from '../../electron/services/monitor';
+import { BACKOFF_EXTRA_MS, Monitor, type MonitorTimers } from '../../electron/services/monitor';
 import { PortalClient } from '../../electron/services/portal-client';
 import { MemorySecretStore } from '../../electron/services/secret-store';
 import { defaultSettings } from '../../electron/services/settings-store';
@@ -264,6 +264,206 @@ describe('live monitor', () => {
       await monitor.close();
       client.close();
       await p.close();
+    }
+  });
+});
+
+/**
+ * The monitor's timers, stepped by the test: which delay each next poll was scheduled with, and a way to run it.
+ * Polls themselves go over real loopback HTTP; only the waiting between them is skipped.
+ */
+class SteppedTimers implements MonitorTimers {
+  readonly armed = new Set<{ run: () => void; delayMs: number }>();
+  private waiting: ((delayMs: number) => void) | null = null;
+  set(run: () => void, delayMs: number) {
+    const timer = { run, delayMs };
+    this.armed.add(timer);
+    const w = this.waiting;
+    this.waiting = null;
+    w?.(delayMs);
+    return timer;
+  }
+  clear(handle: unknown) {
+    this.armed.delete(handle as { run: () => void; delayMs: number });
+  }
+  /** the delay of the one timer armed now */
+  get delay(): number {
+    assert.equal(this.armed.size, 1, 'exactly one poll is scheduled');
+    return [...this.armed][0]?.delayMs ?? NaN;
+  }
+  /** resolves with the delay of the next timer armed (the poll before it is then done) */
+  nextArmed(): Promise<number> {
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+  /** runs the armed timer (its delay "passes") and resolves once the poll it started has scheduled the next one */
+  async fire(): Promise<number> {
+    const timer = [...this.armed][0];
+    assert.ok(timer && this.armed.size === 1, 'exactly one poll is scheduled');
+    this.armed.delete(timer);
+    const next = this.nextArmed();
+    timer.run();
+    return next;
+  }
+}
+
+describe('backoff while a portal is down, and "retry now"', () => {
+  const INTERVAL = 1000;
+
+  function stepped(portal: FakePortal) {
+    const timers = new SteppedTimers();
+    const snaps = recorder<PortalSnapshot>();
+    const o = portal.options;
+    // what the console was given: a password changed on the portal afterwards is not known here
+    const creds = { clientId: o.clientId, clientSecret: o.clientSecret, username: o.username, password: o.password };
+    const client = new PortalClient({
+      baseUrl: portal.url,
+      refreshTokenAccount: null,
+      secretStore: new MemorySecretStore(),
+      credentials: async () => creds,
+      timeoutMs: 2000,
+      retries: 0,
+    });
+    const monitor = new Monitor({ timers, settings: () => defaultSettings, onSnapshot: (s) => snaps.push(s), onAlert: () => {} });
+    monitor.upsert({ id: 'p1', label: 'Stepped', client, pollIntervalMs: INTERVAL, enabled: true });
+    const status = () => monitor.snapshot('p1')?.status;
+    return { timers, snaps, client, monitor, status };
+  }
+
+  test('an offline portal is retried at most its interval + 5 s apart and shows live on the first poll once back', async () => {
+    const portal = await startFaultPortal();
+    const { timers, client, monitor, status } = stepped(portal);
+    try {
+      assert.equal(timers.delay, 0, 'the first poll is at once');
+      assert.equal(await timers.fire(), INTERVAL);
+      assert.equal(status(), 'live');
+
+      await portal.stop();
+      const delays: number[] = [];
+      for (let i = 0; i < 8; i++) delays.push(await timers.fire());
+      assert.equal(status(), 'offline');
+      // still a backoff (a dead portal is not hammered), but never beyond the interval plus a few seconds
+      assert.deepEqual(delays, [1000, 2000, 4000, 6000, 6000, 6000, 6000, 6000]);
+      assert.ok(timers.delay <= INTERVAL + BACKOFF_EXTRA_MS);
+
+      await portal.restart();
+      assert.equal(await timers.fire(), INTERVAL, 'back at its interval');
+      assert.equal(status(), 'live', 'live on the first poll after it came back');
+    } finally {
+      await monitor.close();
+      client.close();
+      await portal.close();
+    }
+  });
+
+  test('rejected credentials back off further: each retry is a failed sign-in on the portal', async () => {
+    const portal = await startFaultPortal();
+    const { timers, client, monitor, status } = stepped(portal);
+    try {
+      await timers.fire();
+      portal.setPassword('changed-by-an-admin');
+      portal.revokeAccessTokens();
+      const delays: number[] = [];
+      for (let i = 0; i < 8; i++) delays.push(await timers.fire());
+      assert.equal(status(), 'credentials-rejected');
+      assert.deepEqual(delays, [1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
+    } finally {
+      await monitor.close();
+      client.close();
+      await portal.close();
+    }
+  });
+
+  test('retry now polls at once while a backoff timer is armed, and resets the backoff', async () => {
+    const portal = await startFaultPortal();
+    const { timers, client, monitor, status } = stepped(portal);
+    try {
+      await timers.fire();
+      await portal.stop();
+      for (let i = 0; i < 5; i++) await timers.fire();
+      assert.equal(timers.delay, INTERVAL + BACKOFF_EXTRA_MS);
+
+      // still down: the manual poll fails, and the next automatic one comes after the interval again
+      const pollsBefore = portal.hits.get('GET /workshops/catalog/environments/') ?? 0;
+      let snap = await monitor.pollNow('p1');
+      assert.equal(snap?.status, 'offline', 'a failed retry keeps counting towards offline');
+      assert.equal(timers.delay, INTERVAL, 'backoff reset by the manual poll');
+
+      for (let i = 0; i < 5; i++) await timers.fire();
+      assert.equal(timers.delay, INTERVAL + BACKOFF_EXTRA_MS);
+      await portal.restart();
+      snap = await monitor.pollNow('p1');
+      assert.equal(snap?.status, 'live', 'live without waiting for the armed timer');
+      assert.equal(status(), 'live');
+      assert.equal(timers.delay, INTERVAL, 'the backoff timer was replaced by one at the interval');
+      assert.equal((portal.hits.get('GET /workshops/catalog/environments/') ?? 0) - pollsBefore, 1, 'one poll reached the portal');
+    } finally {
+      await monitor.close();
+      client.close();
+      await portal.close();
+    }
+  });
+
+  test('retry now never runs two polls of one portal at once', async () => {
+    const portal = await startFaultPortal();
+    const { timers, client, monitor, status } = stepped(portal);
+    let running = 0;
+    let most = 0;
+    let calls = 0;
+    const catalog = client.catalog.bind(client);
+    client.catalog = async (...args) => {
+      calls++;
+      most = Math.max(most, ++running);
+      try {
+        return await catalog(...args);
+      } finally {
+        running--;
+      }
+    };
+    try {
+      await timers.fire();
+      calls = 0;
+      portal.setFault({ kind: 'slow', delayMs: 150 }, /catalog/);
+      // the scheduled poll starts and is slow; three clicks on "retry now" meanwhile
+      const armed = [...timers.armed][0];
+      assert.ok(armed);
+      timers.armed.delete(armed);
+      armed.run();
+      const clicks = await Promise.all([monitor.pollNow('p1'), monitor.pollNow('p1'), monitor.pollNow('p1')]);
+      assert.equal(most, 1, 'one poll at a time');
+      assert.equal(calls, 2, 'the clicks wait for the poll under way, then share one more');
+      assert.deepEqual(clicks.map((c) => c?.status), ['live', 'live', 'live']);
+      assert.equal(status(), 'live');
+      assert.equal(timers.armed.size, 1, 'one next poll scheduled');
+    } finally {
+      portal.setFault(null);
+      await monitor.close();
+      client.close();
+      await portal.close();
+    }
+  });
+
+  test('retry now for a portal removed while its poll was under way does nothing', async () => {
+    const portal = await startFaultPortal();
+    const { timers, client, monitor } = stepped(portal);
+    try {
+      await timers.fire();
+      portal.setFault({ kind: 'slow', delayMs: 100 }, /catalog/);
+      const before = portal.hits.get('GET /workshops/catalog/environments/') ?? 0;
+      const armed = [...timers.armed][0];
+      assert.ok(armed);
+      timers.armed.delete(armed);
+      armed.run();
+      const click = monitor.pollNow('p1');
+      monitor.remove('p1');
+      assert.equal(await click, null);
+      const polls = (portal.hits.get('GET /workshops/catalog/environments/') ?? 0) - before;
+      assert.equal(polls, 1, 'only the poll under way reached the portal, none after the removal');
+      assert.equal(timers.armed.size, 0, 'nothing scheduled for a removed portal');
+    } finally {
+      portal.setFault(null);
+      await monitor.close();
+      client.close();
+      await portal.close();
     }
   });
 });

@@ -69,8 +69,8 @@ export const test = base.extend<Fixtures & ConsoleFixtureOptions>({
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
-      // a CSP violation or a React error is a failure; the meta-delivered frame-ancestors notice is not
-      if (m.type() === 'error' && !/frame-ancestors' is ignored/.test(m.text()) && !/favicon/.test(m.text())) errors.push(m.text());
+      // any console error is a failure: a CSP violation or notice, a React error, a failed load
+      if (m.type() === 'error') errors.push(m.text());
     });
     const app = new AppPage(page);
     await app.open(webConsole.url);

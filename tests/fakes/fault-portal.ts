@@ -66,6 +66,10 @@ export interface FakePortal {
   /** refresh grants wait for this promise, to widen race windows in tests */
   holdRefresh(p: Promise<void> | null): void;
   setPassword(password: string): void;
+  /** stops listening and drops every connection, as a portal that went away; its state is kept */
+  stop(): Promise<void>;
+  /** listens again on the same port: the portal is back with the same sessions and tokens */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -307,7 +311,14 @@ export async function startFaultPortal(opts: FakePortalOptions = {}): Promise<Fa
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (!server.listening) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of sockets) s.destroy();
+    await closed;
+  };
 
   return {
     url,
@@ -328,9 +339,17 @@ export async function startFaultPortal(opts: FakePortalOptions = {}): Promise<Fa
       o.password = p;
       refreshTokens = new Set();
     },
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    stop,
+    async restart() {
+      if (server.listening) return;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
     },
+    close: stop,
   };
 }

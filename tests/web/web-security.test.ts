@@ -10,14 +10,17 @@ import {
   isAllowedHost,
   isAllowedOrigin,
   isLoopbackHost,
+  META_CONTENT_SECURITY_POLICY,
   tokenMatches,
 } from '../../electron/web/web-security';
 
-test("the CSP header is identical to the renderer's meta tag", () => {
+test("the CSP header is the renderer's meta tag plus frame-ancestors (which a meta tag cannot carry)", () => {
   const html = fs.readFileSync(path.resolve(__dirname, '..', '..', 'renderer', 'index.html'), 'utf8');
   const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/i.exec(html);
   assert.ok(meta, 'renderer/index.html has a CSP meta tag');
-  assert.equal(CONTENT_SECURITY_POLICY, meta[1]);
+  assert.equal(META_CONTENT_SECURITY_POLICY, meta[1]);
+  assert.equal(CONTENT_SECURITY_POLICY, `${meta[1]}; frame-ancestors 'none'`);
+  assert.doesNotMatch(meta[1] ?? '', /frame-ancestors/);
 });
 
 test('tokens are 32 random bytes in base64url and compare only when equal', () => {

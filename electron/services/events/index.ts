@@ -28,6 +28,8 @@ export interface EventsOptions {
   pushIntervalMs?: number;
   /** the longest a poll can take (the portal request timeout): see ReconcileOptions.graceMs */
   pollTimeoutMs: number;
+  /** where the built-in engine listens now (null when it is not running): links made for another port move there */
+  builtinUrl?: string | null;
 }
 
 export interface EventsModule {
@@ -61,7 +63,7 @@ export function createEvents(o: EventsOptions): EventsModule {
   const service = new EventService(ctx);
   const allocations = new Allocations(ctx);
   const live = new LiveStatus(ctx, { graceMs: o.pollTimeoutMs + 1000 });
-  live.moveBuiltinLinks();
+  if (o.builtinUrl) live.moveBuiltinLinks(o.builtinUrl);
   const offSnapshot = o.hub.on('monitor.portal', (s) => live.onSnapshot(s));
 
   const handlers: EventHandlers = {

@@ -74,10 +74,10 @@ export class LiveStatus {
    * The built-in engine listens on another port than when these links were made (its port was taken): the links
    * keep their path and token, so they are moved to the new address and flagged for the facilitator.
    */
-  moveBuiltinLinks(): void {
+  moveBuiltinLinks(builtinUrl: string): void {
     let base: string;
     try {
-      base = new URL(this.ctx.registry.get(BUILTIN_ID).baseUrl).origin;
+      base = new URL(builtinUrl).origin;
     } catch {
       return;
     }

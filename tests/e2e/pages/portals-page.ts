@@ -39,7 +39,37 @@ export class PortalsPage {
   }
 
   async save(): Promise<void> {
-    await this.form().getByRole('button', { name: /Add portal|Save/ }).click();
+    await this.submit();
     await this.form().waitFor({ state: 'detached' });
+  }
+
+  /** presses "Add portal" / "Save" without waiting for the form to close (it may ask first, or refuse) */
+  async submit(): Promise<void> {
+    await this.form()
+      .getByRole('button', { name: /^(Add portal|Save)$/ })
+      .click();
+  }
+
+  /** what the form found before saving (a failed connection test, a duplicate URL) */
+  saveCheck(): Locator {
+    return this.form().getByTestId('portal-save-check');
+  }
+
+  async saveAnyway(): Promise<void> {
+    await this.form().getByRole('button', { name: 'Save anyway' }).click();
+    await this.form().waitFor({ state: 'detached' });
+  }
+
+  formError(): Locator {
+    return this.form().getByTestId('portal-form-error');
+  }
+
+  /** the host the Portal URL will talk to, shown under the field */
+  urlHost(): Locator {
+    return this.form().getByTestId('portal-url-host');
+  }
+
+  builtinRow(): Locator {
+    return this.page.getByTestId('portal-row').filter({ hasText: 'built-in' });
   }
 }

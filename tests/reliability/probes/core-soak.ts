@@ -1,10 +1,14 @@
 /**
  * Soak probe (run by core-soak.test.ts in a child started with --expose-gc): the console core polls a
- * fault-injecting portal through a simulated event of several hours in accelerated time. The core's clock is
- * injected and runs SPEED times faster than the wall clock; the poll interval is shortened to match, so one
- * simulated 15 s poll happens every 10 ms. Faults are injected one after another with healthy periods between
- * them (with allocations, extensions and terminations), and the probe records what the core showed.
- * Prints one line: `SOAK_RESULT <json>`.
+ * fault-injecting portal through a simulated event of many hours. Faults are injected one after another with
+ * healthy periods between them (allocations, extensions, terminations, look-ups), and the probe records what the
+ * core showed. Prints one line: `SOAK_RESULT <json>`.
+ *
+ * Simulated time is a counter the event loop advances: every TICK_REAL_MS of timers it moves TICK_SIM_MS forward,
+ * and the core polls every REAL_POLL_MS, so about once per tick (a poll every 30 simulated seconds). Every
+ * judgement (was the fault shown in time, was the recovery noticed, how long did polling pause) is made in that
+ * time. When the machine stalls (a busy CI runner, a paused container) the clock stalls with the core, so a slow
+ * host cannot pass for a core that stopped polling, and a core that stops polling is caught however fast the host.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,13 +18,23 @@ import { createConsoleCore } from '../../../electron/services/console-core';
 import { MemorySecretStore } from '../../../electron/services/secret-store';
 import { startFaultPortal, type Fault } from '../../fakes/fault-portal';
 
-const SIM_POLL_MS = 15_000;
-const REAL_POLL_MS = 10;
-const SPEED = SIM_POLL_MS / REAL_POLL_MS;
+const TICK_REAL_MS = 5;
+const TICK_SIM_MS = 30_000;
+const REAL_POLL_MS = 5;
 const SIM_HOURS = Number(process.env['SOAK_SIM_HOURS'] ?? 6);
-/** hard wall-clock bound for the whole run, whatever the simulated length */
-const REAL_BUDGET_MS = Number(process.env['SOAK_REAL_BUDGET_MS'] ?? 60_000);
-const PHASE_WAIT_MS = 5_000;
+/** hard wall-clock bound for the whole run; the test fails if the simulated hours were not reached within it */
+const REAL_BUDGET_MS = Number(process.env['SOAK_REAL_BUDGET_MS'] ?? 120_000);
+/** a fault must be shown, and a recovery noticed, within this much simulated time (about 100 polls) */
+const WITHIN_SIM_MS = 60 * 60_000;
+/** the operator's pause between actions in a healthy stretch */
+const HEALTHY_PAUSE_SIM_MS = 10 * 60_000;
+/**
+ * Access tokens live one simulated hour, so the client renews them with refresh grants (rotated by the portal)
+ * all through the run, as it does every ~10 h of a real event; the portal checks them against its own clock.
+ */
+const TOKEN_LIFETIME_S = 3600;
+const CATALOG = 'GET /workshops/catalog/environments/';
+const TOKEN = 'POST /oauth2/token/';
 
 type FaultStep = {
   name: string;
@@ -41,6 +55,11 @@ interface PhaseRecord {
   pollsBefore: number;
   /** polls seen by the portal when the fault was cleared: equal to pollsBefore means polling had stopped */
   pollsAtClear: number;
+  /** simulated seconds until the fault showed and until the recovery was noticed (null: not within the limit) */
+  shownAfterS: number | null;
+  recoveredAfterS: number | null;
+  /** what the monitor showed when the fault was missed: its last success and error say whether polls still ran */
+  missedWith?: { status: PortalStatus; lastSeenAtHour: number | null; lastError: string | null };
 }
 
 async function main(): Promise<void> {
@@ -53,15 +72,54 @@ async function main(): Promise<void> {
   const portal = await startFaultPortal({
     name: 'soak',
     password,
+    expiresInS: TOKEN_LIFETIME_S,
     environments: [
       { name: 'soak-w01', title: 'Lab One', capacity: 40, reserved: 2, duration: 1800 },
       { name: 'soak-w02', title: 'Lab Two', capacity: 20, duration: 3600 },
     ],
   });
+  const hits = (key: string) => portal.hits.get(key) ?? 0;
+  const polls = () => hits(CATALOG);
+  /** what the core sends on each poll: the catalog read, or the sign-in it needs first */
+  const pollActivity = () => hits(CATALOG) + hits(TOKEN);
+
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-soak-'));
   const realStart = Date.now();
   const simStart = Date.UTC(2026, 0, 15, 8, 0, 0);
-  const now = (): number => simStart + (Date.now() - realStart) * SPEED;
+  let simNow = simStart;
+  const now = (): number => simNow;
+  const simHours = () => (simNow - simStart) / 3_600_000;
+
+  // Deadlines in simulated time, checked on each tick; statuses checked on each push.
+  let status: PortalStatus = 'connecting';
+  const waiters = new Set<{ test: (s: PortalStatus) => boolean; deadline: number; resolve: (ok: boolean) => void }>();
+  const waitStatus = (test: (s: PortalStatus) => boolean, withinSimMs = WITHIN_SIM_MS): Promise<boolean> => {
+    if (test(status)) return Promise.resolve(true);
+    return new Promise((resolve) => waiters.add({ test, deadline: simNow + withinSimMs, resolve }));
+  };
+  const pause = (simMs: number) => waitStatus(() => false, simMs).then(() => undefined);
+
+  let lastActivity = pollActivity();
+  let lastActivityAt = simNow;
+  let maxPollGapMs = 0;
+  let maxPollGapAtHour = 0;
+  const ticker = setInterval(() => {
+    simNow += TICK_SIM_MS;
+    const activity = pollActivity();
+    if (activity !== lastActivity) {
+      lastActivity = activity;
+      lastActivityAt = simNow;
+    } else if (simNow - lastActivityAt > maxPollGapMs) {
+      maxPollGapMs = simNow - lastActivityAt;
+      maxPollGapAtHour = simHours();
+    }
+    for (const w of waiters) {
+      if (simNow >= w.deadline) {
+        waiters.delete(w);
+        w.resolve(false);
+      }
+    }
+  }, TICK_REAL_MS);
 
   const core = await createConsoleCore({
     dataDir,
@@ -73,39 +131,21 @@ async function main(): Promise<void> {
     tuning: { pollIntervalMs: REAL_POLL_MS, requestTimeoutMs: 200, retries: 0, retryBaseMs: 5, offlineAfterFailures: 3, maxBackoffMs: 40 },
   });
 
-  let status: PortalStatus = 'connecting';
   let statusChanges = 0;
   let snapshots = 0;
   let alerts = 0;
-  const waiters: Array<{ test: (s: PortalStatus) => boolean; resolve: (ok: boolean) => void }> = [];
   core.events.on('monitor.portal', (s: EventPayload<'monitor.portal'>) => {
     snapshots++;
     if (s.status !== status) statusChanges++;
     status = s.status;
-    for (const w of [...waiters]) {
+    for (const w of waiters) {
       if (w.test(status)) {
-        waiters.splice(waiters.indexOf(w), 1);
+        waiters.delete(w);
         w.resolve(true);
       }
     }
   });
   core.events.on('alerts.raised', () => alerts++);
-
-  /** resolves true once the status satisfies `test` (now or later), false after `ms` */
-  const waitStatus = (test: (s: PortalStatus) => boolean, ms = PHASE_WAIT_MS): Promise<boolean> => {
-    if (test(status)) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const w = { test, resolve };
-      waiters.push(w);
-      setTimeout(() => {
-        const i = waiters.indexOf(w);
-        if (i >= 0) {
-          waiters.splice(i, 1);
-          resolve(false);
-        }
-      }, ms);
-    });
-  };
 
   const added = await core.handlers['portals.add']({
     label: 'Soak portal',
@@ -116,7 +156,7 @@ async function main(): Promise<void> {
     password,
   });
   const portalId = added.id;
-  if (!(await waitStatus((s) => s === 'live', 10_000))) throw new Error(`portal never went live (status ${status})`);
+  if (!(await waitStatus((s) => s === 'live'))) throw new Error(`portal never went live (status ${status})`);
 
   const faultAll = (f: Fault) => () => portal.setFault(f, /^\/workshops\//);
   const clearFault = () => portal.setFault(null);
@@ -141,35 +181,62 @@ async function main(): Promise<void> {
   ];
 
   let userSeq = 0;
+  let actionsFailed = 0;
   /** a healthy stretch: the operator works with sessions while polls go on */
   const healthyWork = async (): Promise<void> => {
     const user = `soak-user-${++userSeq}`;
+    let session: string | null = null;
     try {
-      const a = await core.handlers['sessions.request']({ portalId, environment: userSeq % 2 ? 'soak-w01' : 'soak-w02', user });
-      await core.handlers['sessions.extend']({ portalId, session: a.session });
+      const environment = userSeq % 2 ? 'soak-w01' : 'soak-w02';
+      session = (await core.handlers['sessions.request']({ portalId, environment, user })).session;
+      await core.handlers['sessions.extend']({ portalId, session });
       await core.handlers['people.find']({ query: user });
-      await core.handlers['sessions.terminate']({ portalId, session: a.session });
     } catch {
-      // capacity or a late fault can refuse an action; the soak is about the core staying sound
+      // a late fault can refuse an action; the soak is about the core staying sound
+      actionsFailed++;
+    } finally {
+      // ended whatever failed in between, so the environments never fill up with sessions left behind
+      if (session) await core.handlers['sessions.terminate']({ portalId, session }).catch(() => actionsFailed++);
     }
     await core.handlers['monitor.snapshot']({});
     await core.handlers['monitor.history']({ portalId });
-    await new Promise((r) => setTimeout(r, 20 * REAL_POLL_MS));
+    await pause(HEALTHY_PAUSE_SIM_MS);
   };
 
   const phases: PhaseRecord[] = [];
   const runCycle = async (): Promise<void> => {
     for (const step of steps) {
       await healthyWork();
-      const simHour = (now() - simStart) / 3_600_000;
-      const pollsBefore = portal.hits.get('GET /workshops/catalog/environments/') ?? 0;
+      const injectedAt = simNow;
+      const pollsBefore = polls();
       step.inject();
       const shown = await waitStatus((s) => (step.expect ? s === step.expect : s !== 'live'));
       const shownAs = shown ? status : null;
-      const pollsAtClear = portal.hits.get('GET /workshops/catalog/environments/') ?? 0;
+      const shownAt = simNow;
+      const pollsAtClear = polls();
+      const missedSnapshot = async () => (await core.handlers['monitor.snapshot']({})).portals.find((p) => p.portalId === portalId);
+      const snap = shown ? null : await missedSnapshot();
       step.clear();
-      const recovered = await waitStatus((s) => s === 'live', PHASE_WAIT_MS * 2);
-      phases.push({ fault: step.name, expected: step.expect ?? 'not live', shown, shownAs, recovered, simHour, pollsBefore, pollsAtClear });
+      const recovered = await waitStatus((s) => s === 'live');
+      phases.push({
+        fault: step.name,
+        expected: step.expect ?? 'not live',
+        shown,
+        shownAs,
+        recovered,
+        simHour: (injectedAt - simStart) / 3_600_000,
+        pollsBefore,
+        pollsAtClear,
+        shownAfterS: shown ? (shownAt - injectedAt) / 1000 : null,
+        recoveredAfterS: recovered ? (simNow - shownAt) / 1000 : null,
+        ...(snap && {
+          missedWith: {
+            status: snap.status,
+            lastSeenAtHour: snap.lastSeenAt === null ? null : (snap.lastSeenAt - simStart) / 3_600_000,
+            lastError: snap.lastError,
+          },
+        }),
+      });
     }
   };
 
@@ -179,14 +246,14 @@ async function main(): Promise<void> {
   gc();
   const heapWarm = process.memoryUsage().heapUsed;
   const rssWarm = process.memoryUsage().rss;
-  const simHoursWarm = (now() - simStart) / 3_600_000;
+  const simHoursWarm = simHours();
 
   let cycles = 1;
   let heapMid = 0;
-  while ((now() - simStart) / 3_600_000 < SIM_HOURS && Date.now() - realStart < REAL_BUDGET_MS) {
+  while (simHours() < SIM_HOURS && Date.now() - realStart < REAL_BUDGET_MS) {
     await runCycle();
     cycles++;
-    if (heapMid === 0 && (now() - simStart) / 3_600_000 >= SIM_HOURS / 2) {
+    if (heapMid === 0 && simHours() >= SIM_HOURS / 2) {
       gc();
       heapMid = process.memoryUsage().heapUsed;
     }
@@ -198,11 +265,16 @@ async function main(): Promise<void> {
   const rssEnd = process.memoryUsage().rss;
   const history = await core.handlers['monitor.history']({ portalId });
   const result = {
-    simulatedHours: (now() - simStart) / 3_600_000,
+    simulatedHours: simHours(),
     simHoursWarm,
     realSeconds: (Date.now() - realStart) / 1000,
     cycles,
-    polls: portal.hits.get('GET /workshops/catalog/environments/') ?? 0,
+    polls: polls(),
+    grants: { ...portal.grants },
+    actionsFailed,
+    sessionsLeft: portal.sessions.filter((x) => x.state !== 'STOPPING').length,
+    maxPollGapS: maxPollGapMs / 1000,
+    maxPollGapAtHour,
     phases,
     statusChanges,
     snapshots,
@@ -216,6 +288,7 @@ async function main(): Promise<void> {
     historyPoints: history.length,
     finalStatus: status,
   };
+  clearInterval(ticker);
   await core.close();
   await portal.close();
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,7 @@
-import { memo } from 'react';
-import type { EnvironmentView, PortalSnapshot } from '../../../../shared/contract';
+import { memo, useState } from 'react';
+import type { EnvironmentView, PortalSnapshot, PortalStatus } from '../../../../shared/contract';
+import { invoke } from '../../lib/api';
+import { appStore } from '../../store/app-store';
 import { environmentGauge, portalGauge } from '../../store/selectors/gauges';
 import { isDegraded } from '../../store/selectors/status';
 import { routeHref } from '../../lib/router';
@@ -32,6 +34,46 @@ const EnvironmentRow = memo(function EnvironmentRow({
   );
 });
 
+const FAILING: ReadonlySet<PortalStatus> = new Set(['stale', 'offline', 'credentials-rejected']);
+
+/** Why a failing portal fails, written out on its card (not only in the badge's tooltip), and "Retry now". */
+function PortalFailure({ snapshot }: { snapshot: PortalSnapshot }) {
+  const [retrying, setRetrying] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+  const retry = async () => {
+    setRetrying(true);
+    setNote(null);
+    const r = await invoke('portals.retryNow', { id: snapshot.portalId });
+    setRetrying(false);
+    if (!r.ok) setNote(`Could not retry: ${r.error.message}`);
+    else {
+      appStore.getState().applyPortalSnapshot(r.data);
+      setNote(r.data.status === 'live' ? 'Connected again' : 'Still failing');
+    }
+  };
+  return (
+    <div className="portal-failure" data-testid="portal-failure">
+      <p className="portal-failure-reason" data-testid="portal-error">
+        {snapshot.lastError ?? 'The portal did not answer.'}
+      </p>
+      <div className="portal-failure-actions">
+        <button
+          type="button"
+          className="small"
+          onClick={() => void retry()}
+          disabled={retrying}
+          aria-label={`${retrying ? 'Retrying…' : 'Retry now'} ${snapshot.label}`}
+        >
+          {retrying ? 'Retrying…' : 'Retry now'}
+        </button>
+        <span role="status" className="muted" data-testid="portal-retry-note">
+          {note}
+        </span>
+      </div>
+    </div>
+  );
+}
+
 export const PortalCard = memo(function PortalCard({ snapshot, threshold }: { snapshot: PortalSnapshot; threshold: number }) {
   const g = portalGauge(snapshot, threshold);
   const degraded = isDegraded(snapshot.status);
@@ -44,6 +86,9 @@ export const PortalCard = memo(function PortalCard({ snapshot, threshold }: { sn
         </h2>
         <StatusBadge status={snapshot.status} lastSeenAt={snapshot.lastSeenAt} lastError={snapshot.lastError} />
       </header>
+      {(FAILING.has(snapshot.status) || (snapshot.status === 'connecting' && snapshot.lastError !== null)) && (
+        <PortalFailure snapshot={snapshot} />
+      )}
       <div className="portal-gauge">
         {g ? (
           <>

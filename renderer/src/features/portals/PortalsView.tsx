@@ -29,6 +29,16 @@ export function PortalsView() {
     setTests((t) => ({ ...t, [p.id]: msg }));
   };
 
+  // The built-in portal cannot be removed (the console runs it); it is switched off and on instead.
+  const toggle = async (p: PortalView) => {
+    setError(null);
+    const r = await invoke('portals.update', { id: p.id, enabled: !p.enabled });
+    if (r.ok) {
+      appStore.getState().upsertPortal(r.data);
+      appStore.getState().setNotice(`${r.data.label} switched ${r.data.enabled ? 'on' : 'off'}`);
+    } else setError(r.error.message);
+  };
+
   const remove = async () => {
     if (!removing) return;
     const r = await invoke('portals.remove', { id: removing.id });
@@ -96,9 +106,25 @@ export function PortalsView() {
                   <button type="button" className="small" onClick={() => setEditing(p)} aria-label={`Edit ${p.label}`} disabled={editing !== null}>
                     Edit
                   </button>
-                  <button type="button" className="small danger" onClick={() => setRemoving(p)} aria-label={`Remove ${p.label}`}>
-                    Remove
-                  </button>
+                  {p.builtin ? (
+                    <button
+                      type="button"
+                      className="small"
+                      onClick={() => void toggle(p)}
+                      aria-label={`${p.enabled ? 'Switch off' : 'Switch on'} ${p.label}`}
+                    >
+                      {p.enabled ? 'Switch off' : 'Switch on'}
+                    </button>
+                  ) : (
+                    <button
+                      type="button"
+                      className="small danger"
+                      onClick={() => setRemoving(p)}
+                      aria-label={`Remove ${p.label}`}
+                    >
+                      Remove
+                    </button>
+                  )}
                   {tests[p.id] && (
                     <span className="test-result" role="status" data-testid="portal-test">
                       {tests[p.id]}
