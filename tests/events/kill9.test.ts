@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { AttendeeView, EventSummary, PortalSnapshot } from '../../shared/contract';
-import { waitFor } from '../support/engine-harness';
+import { rawRequest, waitFor } from '../support/engine-harness';
 import { spawnWebCli, type WebCli } from './cli-helpers';
 import { labConfig, people } from './helpers';
 
@@ -29,7 +29,7 @@ const linkKey = (url: string | null) => {
 };
 
 test(
-  'kill -9 mid-allocation loses no allocation the console showed; after a restart nobody holds two sessions',
+  'kill -9 mid-allocation loses no allocation shown; after a restart links work, nobody holds two sessions',
   { timeout: 240_000 },
   async (t) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'events-kill9-'));
@@ -99,6 +99,19 @@ test(
     const allocated = list.filter((a) => a.status === 'waiting').length;
     assert.ok(allocated < ATTENDEES, 'the kill came mid-run (some attendees were never requested)');
 
+    // a link the console had shown before it was killed still activates: the built-in engine kept its port
+    const handedOut = [...seen.values()][0] as AttendeeView;
+    const link = new URL(handedOut.activationUrl as string);
+    const opened = await rawRequest(link.origin, `${link.pathname}${link.search}`);
+    assert.equal(opened.status, 302, `the link from before the restart answered ${opened.status}`);
+    await waitFor(
+      async () => {
+        const d = await second.invoke('events.get', { eventId: ev.id });
+        return d.attendees.find((a) => a.id === handedOut.id)?.status === 'running' ? true : undefined;
+      },
+      { timeoutMs: 30_000, message: 'the console did not see the session running' },
+    );
+
     const owners = async () => {
       const snap = await waitFor(
         async () =>
@@ -120,7 +133,7 @@ test(
       },
       { timeoutMs: 60_000, intervalMs: 200 },
     );
-    assert.equal(end.counts.waiting, ATTENDEES);
+    assert.equal(end.counts.waiting + end.counts.running, ATTENDEES);
     const after = await waitFor(
       async () => {
         const o = await owners();
