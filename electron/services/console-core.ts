@@ -3,6 +3,8 @@ import { openConsoleDb } from './console-db';
 import type { ConsoleCore, ConsoleCoreOptions, Handlers } from './core-types';
 import { EventHub } from './event-hub';
 import { createEvents } from './events';
+import { AlertLog } from './history/alert-log';
+import { CapacityHistory } from './history/capacity-history';
 import { Monitor, type MonitoredPortal } from './monitor';
 import { PortalRegistry, type PortalEntry } from './portal-registry';
 import { RosterRunner, parseRoster, rosterCsv } from './roster';
@@ -35,14 +37,23 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   });
   await registry.init();
 
+  // The capacity history and the alert log outlive a restart: alerts are written before they are pushed, history
+  // points are copied from the monitor after each snapshot it pushes and once a minute (its heartbeats).
+  const alertLog = new AlertLog(consoleDb.db);
   const monitor = new Monitor({
     now,
     ...(tuning.offlineAfterFailures !== undefined && { offlineAfterFailures: tuning.offlineAfterFailures }),
     ...(tuning.maxBackoffMs !== undefined && { maxBackoffMs: tuning.maxBackoffMs }),
     settings: () => registry.file.settings,
-    onSnapshot: (s) => events.emit('monitor.portal', s),
-    onAlert: (a) => events.emit('alerts.raised', a),
+    onSnapshot: (s) => {
+      history.sync(s.portalId);
+      events.emit('monitor.portal', s);
+    },
+    onAlert: (a) => events.emit('alerts.raised', alertLog.record(a)),
   });
+  const history = new CapacityHistory(consoleDb.db, monitor);
+  const historyTimer = setInterval(() => history.syncAll(registry.list().map((e) => e.id)), 60_000);
+  historyTimer.unref();
   const monitored = (e: PortalEntry): MonitoredPortal => ({
     id: e.id,
     label: e.label,
@@ -127,6 +138,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     'portals.remove': async ({ id }) => {
       await registry.remove(id);
       monitor.remove(id);
+      history.forget(id);
       events.emit('monitor.portalRemoved', { portalId: id });
       return { id };
     },
@@ -171,8 +183,9 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     }),
     'monitor.history': async ({ portalId, sinceMs }) => {
       registry.get(portalId);
-      return monitor.history(portalId, sinceMs);
+      return history.read(portalId, sinceMs);
     },
+    'alerts.list': async ({ limit, sinceMs }) => alertLog.list(limit ?? 200, sinceMs),
     'sessions.request': async (input) => {
       const a = await actions.request(input);
       void monitor.pollNow(input.portalId).catch(() => undefined);
@@ -228,6 +241,8 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       const eventsClosed = eventsModule.close();
       registry.close();
       await Promise.all([rostersClosed, eventsClosed, monitor.close()]);
+      clearInterval(historyTimer);
+      history.syncAll(registry.list().map((e) => e.id));
       events.clear();
       consoleDb.close();
     },

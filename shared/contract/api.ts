@@ -180,6 +180,11 @@ export const methods = {
   'events.reissue': method(reissueSchema, allocationRunSchema),
   'events.report': method(z.object({ eventId: id }), eventReportSchema),
   'events.exportCsv': method(ev.exportInput, ev.exportOutput),
+  /** the alert log, read back after a restart: the latest alerts (default 200), oldest first */
+  'alerts.list': method(
+    z.object({ limit: z.number().int().min(1).max(1000).optional(), sinceMs: z.number().int().min(0).optional() }),
+    z.array(alertSchema),
+  ),
   'settings.get': method(empty, settingsSchema),
   'settings.update': method(settingsSchema, settingsSchema),
 } as const;

@@ -81,6 +81,10 @@ function schemaCases(env: string): Array<[string, unknown, RegExp]> {
     ['events.report', {}, /^eventId: /],
     ['events.exportCsv', { eventId: 'e', kind: 'pdf' }, /^kind: /],
     ['people.find', { query: '  ' }, /^query: /],
+    ['alerts.list', { limit: 0 }, /^limit: /],
+    ['alerts.list', { limit: 1001 }, /^limit: /],
+    ['alerts.list', { sinceMs: -1 }, /^sinceMs: /],
+    ['alerts.list', { limit: '10' }, /^limit: /],
   ];
 }
 

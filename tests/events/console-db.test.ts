@@ -38,6 +38,7 @@ test('a database made by the first version opens with the current code, its even
   const dir = tempDir(t);
   const first = openConsoleDb(dir, { migrations: MIGRATIONS.slice(0, 1) });
   assert.equal(schemaVersion(first.db), 1);
+  assert.throws(() => first.db.prepare('SELECT count(*) FROM alerts').get(), /no such table/);
   const old = new EventStore(first.db, () => 1_000);
   const e = old.createEvent({
     name: 'Old event',
@@ -71,7 +72,11 @@ test('a database made by the first version opens with the current code, its even
 
   const now = openConsoleDb(dir);
   try {
+    assert.ok(LATEST >= 2, 'there is a later version to migrate to');
     assert.equal(schemaVersion(now.db), LATEST);
+    // what the later versions added is there
+    assert.deepEqual(now.db.prepare('SELECT count(*) AS n FROM capacity_points').get(), { n: 0 });
+    assert.deepEqual(now.db.prepare('SELECT count(*) AS n FROM alerts').get(), { n: 0 });
     const store = new EventStore(now.db, () => 2_000);
     const [loaded] = store.list();
     assert.ok(loaded);

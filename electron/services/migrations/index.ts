@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { eventsSchema } from './001-events';
+import { historySchema } from './002-history';
 
 /** One step of console.db's schema; `version` is stored in `PRAGMA user_version` once applied. */
 export interface Migration {
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** In order, never edited once released: a change to the schema is a new, higher-numbered migration. */
-export const MIGRATIONS: readonly Migration[] = [eventsSchema];
+export const MIGRATIONS: readonly Migration[] = [eventsSchema, historySchema];
