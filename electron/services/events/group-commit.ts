@@ -2,8 +2,8 @@ import diagnostics from 'node:diagnostics_channel';
 import type { Db } from '../console-db';
 
 /**
- * Each batch committed is published here as `{writes, ms, cpuMs}` (for the benchmark that measures what durability
- * costs); nothing is measured when nobody subscribed.
+ * Each batch committed is published here as `{writes, ms}` (for the benchmark that measures what durability costs);
+ * nothing is measured when nobody subscribed.
  */
 export const commitChannel = diagnostics.channel('portal-console:console-db:commit');
 
@@ -58,17 +58,13 @@ export class GroupCommit {
     const ops = this.ops;
     this.ops = [];
     if (ops.length === 0) return;
-    const measured = commitChannel.hasSubscribers ? { t: performance.now(), cpu: process.cpuUsage() } : null;
+    const started = commitChannel.hasSubscribers ? performance.now() : null;
     try {
       this.db.transaction(() => {
         for (const op of ops) op.write();
         this.batch.write();
       })();
-      if (measured) {
-        const cpu = process.cpuUsage(measured.cpu);
-        const cpuMs = (cpu.user + cpu.system) / 1000;
-        commitChannel.publish({ writes: ops.length, ms: performance.now() - measured.t, cpuMs });
-      }
+      if (started !== null) commitChannel.publish({ writes: ops.length, ms: performance.now() - started });
     } catch {
       this.batch.failed();
       // One bad write must not fail the others: each is tried again on its own.

@@ -6,7 +6,7 @@ import { LIVE, type AllocationRec, type EventRec } from './event-model';
 import { LinkRecovery, needsLink } from './link-recovery';
 import { indexSnapshot, reconcileEvent, type Compared, type PortalIndex, type Reconciled } from './reconcile';
 
-/** each reconciliation pass as `{attendees, ms, cpuMs}` (for the benchmark); nothing is measured unsubscribed */
+/** each reconciliation pass as `{attendees, ms}` (for the benchmark); nothing is measured unsubscribed */
 export const reconcileChannel = diagnostics.channel('portal-console:events:reconcile');
 
 export interface LiveStatusOptions {
@@ -46,7 +46,7 @@ export class LiveStatus {
     if (this.closed || s.status !== 'live' || s.lastSeenAt === null) return;
     const events = this.ctx.store.list().filter((e) => !e.archived && e.portalId === s.portalId);
     if (events.length === 0) return;
-    const measured = reconcileChannel.hasSubscribers ? { t: performance.now(), cpu: process.cpuUsage() } : null;
+    const started = reconcileChannel.hasSubscribers ? performance.now() : null;
     const index = indexSnapshot(s, new Set(events.flatMap((e) => e.environments)), this.latest.get(s.portalId));
     this.latest.set(s.portalId, index);
     let recheckAt: number | null = null;
@@ -62,11 +62,9 @@ export class LiveStatus {
       if (r.recheckAt !== null) recheckAt = recheckAt === null ? r.recheckAt : Math.min(recheckAt, r.recheckAt);
     }
     if (recheckAt !== null) this.recheck(s.portalId, recheckAt);
-    if (measured) {
-      const cpu = process.cpuUsage(measured.cpu);
+    if (started !== null) {
       const attendees = events.reduce((n, e) => n + e.attendees.size, 0);
-      const cpuMs = (cpu.user + cpu.system) / 1000;
-      reconcileChannel.publish({ attendees, ms: performance.now() - measured.t, cpuMs });
+      reconcileChannel.publish({ attendees, ms: performance.now() - started });
     }
   }
 
