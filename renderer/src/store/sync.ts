@@ -56,7 +56,6 @@ export function startSync(store: AppStore): () => void {
     on('monitor.portal', (p) => store.getState().applyPortalSnapshot(p)),
     on('monitor.portalRemoved', ({ portalId }) => store.getState().removePortalSnapshot(portalId)),
     on('alerts.raised', (a) => store.getState().raiseAlert(a)),
-    on('roster.progress', (r) => store.getState().applyRosterState(r)),
     on('events.changed', (p) => store.getState().applyEventChanged(p)),
     on('events.removed', ({ eventId }) => store.getState().applyEventRemoved(eventId)),
   ];

@@ -13,7 +13,7 @@ export class AppPage {
     await this.page.locator('body[data-ready="true"]').waitFor();
   }
 
-  async go(screen: 'Fleet overview' | 'People' | 'New session' | 'Roster' | 'Capacity timeline' | 'Alerts and settings' | 'Portals'): Promise<void> {
+  async go(screen: 'Fleet overview' | 'People' | 'New session' | 'Events' | 'Capacity timeline' | 'Alerts and settings' | 'Portals'): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen, exact: true }).click();
     await expect(this.page.getByRole('heading', { level: 1 }).first()).toBeVisible();
   }
