@@ -84,13 +84,15 @@ export async function startFixture(config: string, tuning: ConsoleTuning = fastT
   return f;
 }
 
-export function waitForEvent<E extends EventName>(
+/** a push matching `pred`, or a rejection after `ms`; `stop()` drops the wait (its timer and listener) */
+export function watchEvent<E extends EventName>(
   core: ConsoleCore,
   event: E,
   pred: (p: EventPayload<E>) => boolean,
   ms = 15_000,
-): Promise<EventPayload<E>> {
-  return new Promise((resolve, reject) => {
+): { promise: Promise<EventPayload<E>>; stop(): void } {
+  let stop = () => undefined as void;
+  const promise = new Promise<EventPayload<E>>((resolve, reject) => {
     const t = setTimeout(() => (off(), reject(new Error(`no ${event} event matched within ${ms} ms`))), ms);
     const off = core.events.on(event, (p) => {
       if (pred(p)) {
@@ -99,33 +101,50 @@ export function waitForEvent<E extends EventName>(
         resolve(p);
       }
     });
+    stop = () => {
+      clearTimeout(t);
+      off();
+    };
   });
+  return { promise, stop };
+}
+
+export function waitForEvent<E extends EventName>(
+  core: ConsoleCore,
+  event: E,
+  pred: (p: EventPayload<E>) => boolean,
+  ms = 15_000,
+): Promise<EventPayload<E>> {
+  return watchEvent(core, event, pred, ms).promise;
+}
+
+/** the monitor's snapshot of a portal once it matches: the current one, or a later push */
+export async function untilSnapshot(core: ConsoleCore, pred: (s: PortalSnapshot) => boolean, portalId = 'builtin') {
+  const ready = (s: PortalSnapshot) => s.portalId === portalId && s.status === 'live' && pred(s);
+  const pushed = watchEvent(core, 'monitor.portal', ready);
+  const now = (await core.handlers['monitor.snapshot']({})).portals.find(ready);
+  if (now) pushed.stop();
+  return now ?? (await pushed.promise);
 }
 
 /** environment names come from the portal (`<portal>-wNN`): find one by its workshop's name */
 export async function environmentOf(core: ConsoleCore, workshop: string, portalId = 'builtin'): Promise<string> {
-  const ready = (s: PortalSnapshot) =>
-    s.portalId === portalId &&
-    s.status === 'live' &&
+  const running = (s: PortalSnapshot) =>
     s.environments.some((e) => e.workshop.name === workshop && e.state === 'RUNNING');
-  const pushed = waitForEvent(core, 'monitor.portal', ready);
-  const now = (await core.handlers['monitor.snapshot']({})).portals.find(ready);
-  const snap = now ?? (await pushed);
-  if (now) void pushed.catch(() => undefined);
+  const snap = await untilSnapshot(core, running, portalId);
   return snap.environments.find((e) => e.workshop.name === workshop)?.name as string;
 }
 
-/** the run's final push */
-export function runEnded(core: ConsoleCore, eventId: string): Promise<EventSummary> {
-  return waitForEvent(
-    core,
-    'events.changed',
-    (p) =>
-      p.eventId === eventId &&
-      p.summary.run !== null &&
-      p.summary.run.status !== 'running' &&
-      p.summary.run.endedAt !== null,
-  ).then((p) => p.summary);
+/** the run's final state: from the current summary when it already ended, else from the final push */
+export async function runEnded(core: ConsoleCore, eventId: string): Promise<EventSummary> {
+  const ended = (s: EventSummary) => s.run !== null && s.run.status !== 'running' && s.run.endedAt !== null;
+  const pushed = watchEvent(core, 'events.changed', (p) => p.eventId === eventId && ended(p.summary));
+  const now = (await core.handlers['events.get']({ eventId })).event;
+  if (ended(now)) {
+    pushed.stop();
+    return now;
+  }
+  return (await pushed.promise).summary;
 }
 
 /** waits until every attendee matches (reading events.get after each push) */
@@ -137,16 +156,19 @@ export async function untilAttendees(
 ): Promise<AttendeeView[]> {
   const deadline = Date.now() + ms;
   for (;;) {
+    // listen before reading, so a change between the two is not missed
+    const next = watchEvent(core, 'events.changed', (p) => p.eventId === eventId, Math.max(1, deadline - Date.now()));
     const d = await core.handlers['events.get']({ eventId });
-    if (pred(d.attendees)) return d.attendees;
-    if (Date.now() > deadline)
-      throw new Error(
-        'attendees did not reach the expected state: ' +
-          JSON.stringify(d.attendees.map((a) => [a.email, a.status, a.reason])),
-      );
-    await waitForEvent(core, 'events.changed', (p) => p.eventId === eventId, Math.max(1, deadline - Date.now())).catch(
-      () => undefined,
-    );
+    if (pred(d.attendees)) {
+      next.stop();
+      return d.attendees;
+    }
+    if (Date.now() > deadline) {
+      next.stop();
+      const states = d.attendees.map((a) => [a.email, a.status, a.reason]);
+      throw new Error(`attendees did not reach the expected state: ${JSON.stringify(states)}`);
+    }
+    await next.promise.catch(() => undefined);
   }
 }
 

@@ -195,7 +195,10 @@ export class Allocations {
         {
           a,
           rec: previous,
-          patch: { activationUrl: result.activationUrl, ...(previous.status === 'waiting' && { activateBy }) },
+          patch: {
+            activationUrl: result.activationUrl,
+            ...(previous.status === 'waiting' && { activateBy, expiresAt: activateBy }),
+          },
         },
       ]);
       store.dropAllocation(e, a, attempt, previous);
@@ -209,6 +212,8 @@ export class Allocations {
             activationUrl: result.activationUrl,
             allocatedAt,
             activateBy,
+            // a pending session's `expires` on the portal is its activation deadline
+            expiresAt: activateBy,
             status: 'waiting',
           },
         },

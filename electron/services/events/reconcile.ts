@@ -27,6 +27,13 @@ const key = (environment: string, user: string) => `${environment}\n${user}`;
 
 /** a later `expires` by more than this, while running, is an extension (the smallest one the portal grants is 5 min) */
 const EXTENSION_MIN_MS = 60_000;
+/**
+ * Times from the portal move with its clock offset, which is known to about a second: smaller moves of `expires` are
+ * not a change worth writing and pushing.
+ */
+const CLOCK_JITTER_MS = 2_000;
+const moved = (from: number | null, to: number | null) =>
+  from === null || to === null ? from !== to : Math.abs(from - to) > CLOCK_JITTER_MS;
 /** clock slack when telling "expired at its deadline" from "ended before it" */
 const DEADLINE_SLACK_MS = 5_000;
 
@@ -137,7 +144,7 @@ function follow(rec: AllocationRec, seen: SeenSession, now: number): AllocationP
   }
   if (seen.state === 'UNKNOWN') {
     // a portal that does not report session states (older samples): only the expiry is known
-    if (seen.expiresAt !== rec.expiresAt) patch.expiresAt = seen.expiresAt;
+    if (moved(rec.expiresAt, seen.expiresAt)) patch.expiresAt = seen.expiresAt;
   } else if (seen.state === 'RUNNING') {
     patch.status = 'running';
     if (rec.firstRunningAt === null) patch.firstRunningAt = Math.min(now, seen.startedAt ?? now);
@@ -149,13 +156,14 @@ function follow(rec: AllocationRec, seen: SeenSession, now: number): AllocationP
     ) {
       patch.extensions = rec.extensions + 1;
     }
-    if (seen.expiresAt !== rec.expiresAt) patch.expiresAt = seen.expiresAt;
+    if (moved(rec.expiresAt, seen.expiresAt)) patch.expiresAt = seen.expiresAt;
   } else {
     // STARTING or WAITING with an owner: pending activation; its `expires` is the activation deadline
     if (rec.firstRunningAt === null) patch.status = 'waiting';
-    if (seen.expiresAt !== rec.expiresAt) patch.expiresAt = seen.expiresAt;
-    if (rec.activateBy !== null && seen.expiresAt !== null && seen.expiresAt !== rec.activateBy)
+    if (moved(rec.expiresAt, seen.expiresAt)) patch.expiresAt = seen.expiresAt;
+    if (rec.activateBy !== null && seen.expiresAt !== null && moved(rec.activateBy, seen.expiresAt)) {
       patch.activateBy = seen.expiresAt;
+    }
   }
   if (patch.status === rec.status) delete patch.status;
   return Object.keys(patch).length > 0 ? patch : null;
