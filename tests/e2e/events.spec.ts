@@ -390,12 +390,14 @@ test('an unopened link expires after the activation window, and reissue gives a 
     await ev.allocate('not-yet-allocated');
     const row = ev.row('late@example.org');
     await expect(row).toHaveAttribute('data-status', 'waiting');
-    const first = await row.locator('.st-cell.mono').nth(1).textContent();
+    const first = await row.locator('.att-session').textContent();
     await expect(row).toHaveAttribute('data-status', 'expired', { timeout: 30_000 });
     await expect(row).not.toContainText('Copy');
-    await row.getByRole('button', { name: /^Reissue/ }).click();
+    await expect(page.getByTestId('allocation-hint')).toContainText('1 link was not opened within the activation window');
+    await expect(row.getByRole('button', { name: /^Reissue/ })).toBeVisible();
+    await page.getByTestId('allocation-panel').getByRole('button', { name: 'Reissue expired (1)' }).click();
     await expect(row).toHaveAttribute('data-status', 'waiting');
-    await expect(row.locator('.st-cell.mono').nth(1)).not.toHaveText(first ?? '');
+    await expect(row.locator('.att-session')).not.toHaveText(first ?? '');
     await expect(row.getByRole('link', { name: /^Open link of/ })).toHaveAttribute('href', /activate\/\?token=/);
     expect(errors).toEqual([]);
   } finally {

@@ -79,3 +79,22 @@ export function formatClockOnDay(ms: number | null | undefined, dayOfMs: number)
   if (!valid(ms)) return '—';
   return formatDate(ms) === formatDate(dayOfMs) ? formatClock(ms) : formatDateTime(ms);
 }
+
+const TICK_STEPS_MS = [1, 2, 5, 10, 15, 30].map((s) => s * 1000).concat(
+  [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * 60_000),
+);
+
+/**
+ * Ticks for a time axis from `fromMs` to `toMs`: whole local minutes and hours (every 5, 10, 15, 30 minutes, 1 h…)
+ * with at most `maxTicks` of them, so the labels read 09:00, 09:30, 10:00 rather than wherever the data starts.
+ */
+export function timeTicks(fromMs: number, toMs: number, maxTicks = 8): number[] {
+  if (!(toMs > fromMs)) return Number.isFinite(fromMs) ? [fromMs] : [];
+  const step = TICK_STEPS_MS.find((s) => (toMs - fromMs) / s <= maxTicks) ?? Math.ceil((toMs - fromMs) / maxTicks / 86_400_000) * 86_400_000;
+  // align to the local clock: a step of whole minutes or hours starts on a local whole minute or hour
+  const offset = new Date(fromMs).getTimezoneOffset() * 60_000;
+  const first = Math.ceil((fromMs - offset) / step) * step + offset;
+  const ticks: number[] = [];
+  for (let t = first; t <= toMs; t += step) ticks.push(t);
+  return ticks;
+}

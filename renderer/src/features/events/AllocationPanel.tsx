@@ -6,6 +6,8 @@ import type { AllocateRequest } from './use-allocate';
 
 interface Props {
   event: EventSummary;
+  /** attendees whose unopened link expired (reissue gives them a new one) */
+  expiredIds: readonly string[];
   busy: boolean;
   start(req: AllocateRequest): void;
 }
@@ -24,7 +26,7 @@ function runText(run: AllocationRun): string {
  * what the last run did. Cancelled attendees go back to "not allocated", so Retry failed never retries them and
  * "Allocate not-yet-allocated" picks them up.
  */
-export function AllocationPanel({ event, busy, start }: Props) {
+export function AllocationPanel({ event, expiredIds, busy, start }: Props) {
   const run = event.run;
   const running = run?.status === 'running';
   const c = event.counts;
@@ -54,6 +56,14 @@ export function AllocationPanel({ event, busy, start }: Props) {
         <button type="button" disabled={disabled || c.failed === 0} onClick={() => start({ kind: 'allocate', scope: 'failed' })}>
           Retry failed ({c.failed})
         </button>
+        <button
+          type="button"
+          disabled={disabled || expiredIds.length === 0}
+          onClick={() => start({ kind: 'reissue', attendeeIds: [...expiredIds] })}
+          title="A new session and link for everyone whose link expired before they opened it"
+        >
+          Reissue expired ({expiredIds.length})
+        </button>
         {running && (
           <button type="button" className="danger" onClick={() => void invoke('events.cancel', { eventId: event.id })}>
             Cancel allocation
@@ -61,6 +71,16 @@ export function AllocationPanel({ event, busy, start }: Props) {
         )}
         {event.archived && <span className="muted">Archived: restore the event to allocate.</span>}
       </div>
+      {(c.expired > 0 || c.failed > 0) && !running && (
+        <p className="run-hint" data-testid="allocation-hint">
+          {c.expired > 0 &&
+            `${c.expired} link${c.expired === 1 ? ' was' : 's were'} not opened within the activation window and ${
+              c.expired === 1 ? 'has' : 'have'
+            } expired: reissue to give ${c.expired === 1 ? 'that attendee' : 'them'} a new one. `}
+          {c.failed > 0 &&
+            `${c.failed} request${c.failed === 1 ? '' : 's'} failed (the reason is on the row): retry when the portal has room.`}
+        </p>
+      )}
       {run && (
         <div className="run" data-testid="allocation-run" data-status={run.status}>
           <p className="run-text" aria-live="polite">

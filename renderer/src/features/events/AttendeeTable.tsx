@@ -13,6 +13,8 @@ export const ATTENDEE_ROW_HEIGHT = 40;
 export interface LiveSession {
   expires: string | null;
   clockOffsetMs: number;
+  /** what the portal says; null when it does not say */
+  extendable: boolean | null;
 }
 
 export interface AttendeeActions {
@@ -76,6 +78,7 @@ function sameRow(p: RowProps, q: RowProps): boolean {
     p.envTitle === q.envTitle &&
     p.live?.expires === q.live?.expires &&
     p.live?.clockOffsetMs === q.live?.clockOffsetMs &&
+    p.live?.extendable === q.live?.extendable &&
     p.actions === q.actions
   );
 }
@@ -116,9 +119,16 @@ const AttendeeRow = memo(function AttendeeRow({ a, index, offset, selected, busy
       <div role="cell" className="st-cell st-countdown">
         <RowCountdown a={a} live={live} />
       </div>
-      <div role="cell" className="st-cell mono" title={a.reason ?? a.session ?? ''}>
-        {a.status === 'failed' ? <span className="att-reason">{a.reason ?? 'failed'}</span> : (a.session ?? '—')}
-      </div>
+      {a.status === 'failed' ? (
+        <div role="cell" className="st-cell" title={a.reason ?? ''}>
+          <span className="att-reason">{a.reason ?? 'failed'}</span>
+        </div>
+      ) : (
+        // session names differ at their end (…-w01-s014): a long one is cut at its start
+        <div role="cell" className="st-cell mono att-session" title={a.session ?? ''}>
+          <bdi>{a.session ?? '—'}</bdi>
+        </div>
+      )}
       <div role="cell" className="st-cell st-actions">
         {hasLink && (
           <>
@@ -139,7 +149,14 @@ const AttendeeRow = memo(function AttendeeRow({ a, index, offset, selected, busy
       </div>
       <div role="cell" className="st-cell st-actions">
         {a.status === 'running' && (
-          <button type="button" className="small" disabled={busy} onClick={() => actions.onExtend(a)} aria-label={`Extend session of ${who}`}>
+          <button
+            type="button"
+            className="small"
+            disabled={busy || live?.extendable === false}
+            title={live?.extendable === false ? 'The portal does not allow extending this session' : undefined}
+            onClick={() => actions.onExtend(a)}
+            aria-label={`Extend session of ${who}`}
+          >
             Extend
           </button>
         )}

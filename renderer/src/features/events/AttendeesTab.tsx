@@ -37,7 +37,9 @@ function liveSessions(snapshot: PortalSnapshot | undefined): Map<string, LiveSes
   const out = new Map<string, LiveSession>();
   if (!snapshot) return out;
   for (const env of snapshot.environments) {
-    for (const s of env.sessions) out.set(s.name, { expires: s.expires, clockOffsetMs: snapshot.clockOffsetMs });
+    for (const s of env.sessions) {
+      out.set(s.name, { expires: s.expires, clockOffsetMs: snapshot.clockOffsetMs, extendable: s.extendable });
+    }
   }
   return out;
 }
@@ -70,6 +72,7 @@ export function AttendeesTab({ event, environments }: { event: EventSummary; env
   );
   const rows = useMemo(() => sortAttendees(filterAttendees(all, deferredQuery, statuses), sort), [all, deferredQuery, statuses, sort]);
   const live = useMemo(() => liveSessions(snapshot), [snapshot]);
+  const expiredIds = useMemo(() => all.filter((a) => a.status === 'expired').map((a) => a.id), [all]);
   const envTitles = useMemo(() => Object.fromEntries(environments.map((e) => [e.name, e.title])), [environments]);
 
   // the selection only ever names attendees that are shown
@@ -181,7 +184,7 @@ export function AttendeesTab({ event, environments }: { event: EventSummary; env
           Activated {event.activated} of {event.total}
         </span>
       </div>
-      {event.total > 0 && <AllocationPanel event={event} busy={allocator.busy} start={allocator.start} />}
+      {event.total > 0 && <AllocationPanel event={event} expiredIds={expiredIds} busy={allocator.busy} start={allocator.start} />}
       {allocator.error && (
         <ErrorBox testId="allocate-error">
           Could not allocate: {allocator.error.message}{' '}

@@ -3,7 +3,7 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContai
 import type { EventReport as Report, EventSummary } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
 import { downloadText } from '../../lib/download';
-import { formatClock, formatClockOnDay, formatClockSeconds, formatDateTime } from '../../lib/time';
+import { formatClock, formatClockOnDay, formatClockSeconds, formatDateTime, timeTicks } from '../../lib/time';
 import { attendeeName, STATUS_TEXT } from '../../store/selectors/attendees';
 import { DataTable } from '../../ui/DataTable';
 import { Empty, ErrorBox, Loading } from '../../ui/States';
@@ -64,12 +64,13 @@ function Chart({ r, event }: { r: Report; event: EventSummary }) {
   const from = Math.min(first, event.startsAt);
   const to = Math.max(last, Math.min(event.endsAt, r.generatedAt));
   const fmt = axisFormatter(from, to);
+  const ticks = timeTicks(from, to, 8);
   return (
     <figure className="chart" data-testid="report-chart" aria-label="Allocated and running sessions of this event over time">
       <ResponsiveContainer width="100%" height={320}>
         <LineChart data={r.series} margin={{ top: 8, right: 24, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-          <XAxis dataKey="t" type="number" scale="time" domain={[from, to]} tickFormatter={fmt} stroke="var(--muted)" />
+          <XAxis dataKey="t" type="number" domain={[from, to]} ticks={ticks} tickFormatter={fmt} stroke="var(--muted)" />
           <YAxis allowDecimals={false} stroke="var(--muted)" />
           <Tooltip
             labelFormatter={(t) => (to - from > DAY_MS ? formatDateTime(Number(t)) : formatClockSeconds(Number(t)))}

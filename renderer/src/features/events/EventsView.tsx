@@ -81,7 +81,7 @@ export function EventsView() {
         </Empty>
       )}
       {shown.length > 0 && (
-        <DataTable caption="Events" columns={COLUMNS} testId="events-table">
+        <DataTable caption="Events" columns={COLUMNS} testId="events-table" className="events-table">
           {shown.map((e) => (
             <tr key={e.id} data-testid="event-row" data-event-id={e.id} data-archived={e.archived}>
               <td>
@@ -95,9 +95,15 @@ export function EventsView() {
                 {e.activated} of {e.total}
               </td>
               <td>
-                <PhaseBadge event={e} />
-                {e.run?.status === 'running' && <span className="tag">allocating</span>}
-                {liveCount(e.counts) > 0 && <span className="tag">{liveCount(e.counts)} live</span>}
+                <div className="actions">
+                  <PhaseBadge event={e} />
+                  {e.run?.status === 'running' && <span className="tag">allocating</span>}
+                  {liveCount(e.counts) > 0 && (
+                    <span className="tag" title="attendees holding a session now (waiting or running)">
+                      {liveCount(e.counts)} live
+                    </span>
+                  )}
+                </div>
               </td>
               <td>
                 <div className="actions">
