@@ -481,3 +481,58 @@ test('2,000 attendees: the table renders only the rows in view, scrolls to the l
   await expect(ev.rows()).toHaveCount(1);
   await expect(ev.row('person1234@example.org')).toBeVisible();
 });
+
+test('cancel stops a run (the rest stay not allocated, and retry failed leaves them); failures show why and retry', async ({ app, page, webConsole }) => {
+  const portal = await startFaultPortal({ name: 'slow', environments: [{ name: 'slow-w01', title: 'Slow Lab', capacity: 30, duration: 1800 }] });
+  try {
+    await callConsole(webConsole, 'portals.add', {
+      label: 'Slow portal',
+      baseUrl: portal.url,
+      clientId: portal.options.clientId,
+      clientSecret: portal.options.clientSecret,
+      username: portal.options.username,
+      password: portal.options.password,
+      pollIntervalMs: 1000,
+    });
+    await app.go('Events');
+    await new EventsPage(page).create({ name: 'Slow day', portal: 'Slow portal', workshops: ['Slow Lab'] });
+    const ev = new EventPage(page);
+    await ev.paste(Array.from({ length: 12 }, (_, i) => `Person ${i + 1} <p${i + 1}@example.org>`).join('\n'));
+    await ev.addPreviewed();
+    await expect(ev.count('not-allocated')).toHaveText('12');
+
+    // each request takes 1.5 s (4 at a time): cancel while the run goes
+    portal.setFault({ kind: 'slow', delayMs: 1500 }, /\/request\/$/);
+    await ev.allocate('not-yet-allocated');
+    await expect(ev.run()).toHaveAttribute('data-status', 'running');
+    await expect(page.getByRole('progressbar', { name: 'Allocation progress' })).toBeVisible();
+    await page.getByRole('button', { name: 'Cancel allocation' }).click();
+    await expect(ev.run()).toHaveAttribute('data-status', 'cancelled');
+    await expect(ev.run()).toContainText(/not requested \(cancelled\)/);
+    await expect(ev.count('allocating')).toHaveText('0');
+    const waiting = Number(await ev.count('waiting').textContent());
+    const left = Number(await ev.count('not-allocated').textContent());
+    expect(left, 'the cancelled ones were not requested').toBeGreaterThan(0);
+    expect(waiting + left).toBe(12);
+    const retry = page.getByTestId('allocation-panel').getByRole('button', { name: /^Retry failed/ });
+    await expect(retry).toHaveText('Retry failed (0)');
+    await expect(retry).toBeDisabled();
+
+    // the portal refuses: each row says why, and retry failed asks again once it is fixed
+    portal.setFault({ kind: 'status', status: 503, body: 'maintenance' }, /\/request\/$/);
+    await ev.allocate('not-yet-allocated');
+    await expect(ev.count('failed')).toHaveText(String(left));
+    await expect(ev.run()).toHaveAttribute('data-status', 'done');
+    await expect(page.getByTestId('allocation-errors')).toBeVisible();
+    await ev.filter('failed');
+    await expect(ev.rows().first().locator('.att-reason')).not.toBeEmpty();
+    await ev.filter('failed');
+    portal.setFault(null);
+    await expect(retry).toHaveText(`Retry failed (${left})`);
+    await retry.click();
+    await expect(ev.count('waiting')).toHaveText('12');
+    await expect(ev.count('failed')).toHaveText('0');
+  } finally {
+    await portal.close();
+  }
+});
