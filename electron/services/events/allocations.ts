@@ -1,8 +1,9 @@
 import { ConsoleError, type AllocationRun, type AttendeeStatus } from '../../../shared/contract';
 import { startRun } from './allocation-runner';
-import { LIVE, statusOf, type AttendeeRec, type EventRec } from './event-model';
+import { statusOf, type AttendeeRec, type EventRec } from './event-model';
 import { runOf, type EventsContext } from './context';
-import { FIXED_ACTIVATION_S, fixedActivationMessage, ignoresActivationTimeout } from './portal-dialect';
+import { fixedActivationMessage, ignoresActivationTimeout } from './portal-dialect';
+import { RunPipeline } from './run-pipeline';
 
 export const DEFAULT_CONCURRENCY = 4;
 
@@ -63,6 +64,7 @@ export class Allocations {
     if (this.ctx.runs.get(e.id)?.state.status === 'running')
       throw new ConsoleError('conflict', `an allocation is already running for ${e.name}`);
 
+    const pipeline = new RunPipeline(this.ctx, e, eligible, fixedActivation);
     const run = startRun(
       e.id,
       input.scope,
@@ -70,7 +72,9 @@ export class Allocations {
       input.concurrency ?? DEFAULT_CONCURRENCY,
       this.ctx.now,
       {
-        allocate: (id, signal) => this.allocateOne(e, id, eligible, fixedActivation, signal),
+        reserve: (id) => pipeline.reserve(id),
+        allocate: (id, signal) => pipeline.allocate(id, signal),
+        release: (ids) => pipeline.release(ids),
         email: (id) => e.attendees.get(id)?.email ?? '',
         onProgress: (_state, final) => {
           if (final) {
@@ -126,100 +130,5 @@ export class Allocations {
     const fixed = ignoresActivationTimeout(catalog);
     if (fixed && !confirmed) throw new ConsoleError('conflict', fixedActivationMessage(portal.label));
     return fixed;
-  }
-
-  private async allocateOne(
-    e: EventRec,
-    attendeeId: string,
-    eligible: ReadonlySet<AttendeeStatus>,
-    fixedActivation: boolean,
-    signal: AbortSignal,
-  ) {
-    const a = e.attendees.get(attendeeId);
-    // removed, or moved on (a poll adopted a session) since the run started
-    if (!a || !eligible.has(statusOf(a))) return null;
-    if (signal.aborted) throw new ConsoleError('cancelled', 'cancelled');
-    const { store } = this.ctx;
-    const previous = a.current;
-    const refresh = previous !== null && LIVE.has(previous.status);
-    const requestedAt = this.ctx.now();
-    // The intent is on disk before the request leaves: after a crash, reconciliation knows to look for it.
-    const attempt = store.insertAllocation(e, a, {
-      environment: a.environment,
-      session: null,
-      activationUrl: null,
-      requestedAt,
-      allocatedAt: null,
-      activateBy: null,
-      expiresAt: null,
-      firstRunningAt: null,
-      endedAt: null,
-      extensions: 0,
-      status: 'allocating',
-      reason: null,
-      flags: [],
-    });
-    this.ctx.inFlight.add(attempt.id);
-    this.ctx.push.changed(e.id, [a.id]);
-    const portal = this.ctx.registry.get(e.portalId);
-    let result;
-    try {
-      result = await this.ctx.actions.request({
-        portalId: e.portalId,
-        environment: a.environment,
-        user: a.user,
-        email: a.email,
-        firstName: a.firstName || undefined,
-        lastName: a.lastName || undefined,
-        indexUrl: e.indexUrl ?? portal.defaultIndexUrl,
-        timeout: e.activationWindowS,
-      });
-    } catch (err) {
-      this.ctx.inFlight.delete(attempt.id);
-      // Cut off in flight (the console is closing): the portal may have allocated it, so the intent stays for
-      // the next start to reconcile.
-      if (err instanceof ConsoleError && err.code === 'cancelled') throw err;
-      const reason = err instanceof ConsoleError ? err.message : 'unexpected error';
-      // A refused refresh leaves the session the attendee already has; a first request records the refusal.
-      if (refresh) store.dropAllocation(e, a, attempt, previous);
-      else store.patchAllocations(e, [{ a, rec: attempt, patch: { status: 'failed', reason } }]);
-      this.ctx.push.changed(e.id, [a.id]);
-      throw err;
-    }
-    this.ctx.inFlight.delete(attempt.id);
-    const allocatedAt = this.ctx.now();
-    const activateBy = fixedActivation ? requestedAt + FIXED_ACTIVATION_S * 1000 : result.activateBy;
-    if (refresh && previous.session === result.session) {
-      // the same session (the portal's rule): its pending activation window restarted
-      store.patchAllocations(e, [
-        {
-          a,
-          rec: previous,
-          patch: {
-            activationUrl: result.activationUrl,
-            ...(previous.status === 'waiting' && { activateBy, expiresAt: activateBy }),
-          },
-        },
-      ]);
-      store.dropAllocation(e, a, attempt, previous);
-    } else {
-      store.patchAllocations(e, [
-        {
-          a,
-          rec: attempt,
-          patch: {
-            session: result.session,
-            activationUrl: result.activationUrl,
-            allocatedAt,
-            activateBy,
-            // a pending session's `expires` on the portal is its activation deadline
-            expiresAt: activateBy,
-            status: 'waiting',
-          },
-        },
-      ]);
-    }
-    this.ctx.push.changed(e.id, [a.id]);
-    return 'allocated' as const;
   }
 }

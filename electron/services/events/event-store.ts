@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConsoleError, type AttendeeSource } from '../../../shared/contract';
 import type { Db } from '../console-db';
 import type { AllocationRec, AllocationStatus, AttendeeRec, EventRec } from './event-model';
+import { GroupCommit } from './group-commit';
 
 export interface EventFields {
   name: string;
@@ -137,6 +138,12 @@ function prepare(db: Db) {
 }
 
 /**
+ * A run's writes are committed in batches this long: intents are committed ahead of their requests and results are
+ * not waited on by the run, so the delay costs no throughput, and each commit (a write to the WAL) is shared.
+ */
+const COMMIT_WINDOW_MS = 4;
+
+/**
  * console.db's events, attendees and allocations, with every event held in memory (a poll reconciles thousands of
  * attendees without a query). Each change is one transaction, and memory changes only after its commit, so nothing
  * is shown that is not on disk.
@@ -144,13 +151,31 @@ function prepare(db: Db) {
 export class EventStore {
   private readonly events = new Map<string, EventRec>();
   private readonly st: ReturnType<typeof prepare>;
+  /** events whose staged writes wait for the next group commit (their revision moves with it) */
+  private readonly touched = new Set<EventRec>();
+  private readonly commits: GroupCommit;
 
   constructor(
     private readonly db: Db,
     private readonly now: () => number,
   ) {
     this.st = prepare(db);
+    this.commits = new GroupCommit(db, COMMIT_WINDOW_MS, {
+      write: () => {
+        for (const e of this.touched) this.st.revision.run(e.revision + 1, e.id);
+      },
+      committed: () => {
+        for (const e of this.touched) e.revision++;
+        this.touched.clear();
+      },
+      failed: () => undefined,
+    });
     this.load();
+  }
+
+  /** commits what is staged now (before the database closes) */
+  flush(): void {
+    this.commits.flush();
   }
 
   list(): EventRec[] {
@@ -332,6 +357,56 @@ export class EventStore {
     if (a.current === rec) a.current = restored;
   }
 
+  // ---- staged writes (group commit): each resolves once on disk, memory follows the commit -----------------
+
+  stageInsertAllocation(e: EventRec, a: AttendeeRec, fields: Omit<AllocationRec, 'id'>): Promise<AllocationRec> {
+    let rec!: AllocationRec;
+    this.touched.add(e);
+    return this.commits
+      .stage(
+        () => {
+          const r = this.st.insertAllocation.run(a.id, e.id, ...allocationParams({ id: 0, ...fields }));
+          rec = { id: Number(r.lastInsertRowid), ...fields, flags: [...fields.flags] };
+        },
+        () => {
+          a.current = rec;
+          if (rec.session) a.sessions++;
+        },
+      )
+      .then(() => rec);
+  }
+
+  /** the patch may be computed from the row as it is when the batch is written */
+  stagePatch(
+    e: EventRec,
+    a: AttendeeRec,
+    rec: AllocationRec,
+    patch: AllocationPatch | ((r: AllocationRec) => AllocationPatch),
+  ) {
+    let applied: AllocationPatch = {};
+    this.touched.add(e);
+    return this.commits.stage(
+      () => {
+        applied = typeof patch === 'function' ? patch(rec) : patch;
+        this.st.updateAllocation.run(...allocationParams({ ...rec, ...applied }), rec.id);
+      },
+      () => {
+        if (!rec.session && applied.session) a.sessions++;
+        Object.assign(rec, applied);
+      },
+    );
+  }
+
+  stageDrop(e: EventRec, a: AttendeeRec, rec: AllocationRec, previous: AllocationRec | null): Promise<void> {
+    this.touched.add(e);
+    return this.commits.stage(
+      () => this.st.deleteAllocation.run(rec.id),
+      () => {
+        if (a.current === rec) a.current = previous;
+      },
+    );
+  }
+
   /** every allocation row of the event, oldest first (for the report) */
   history(e: EventRec): Array<AllocationRec & { attendeeId: string }> {
     return this.st.eventAllocations.all(e.id).map((r) => ({ ...toAllocation(r), attendeeId: r.attendee_id }));
@@ -408,4 +483,3 @@ function parseList(v: unknown): string[] {
     return [];
   }
 }
-

@@ -108,6 +108,7 @@ export function createEvents(o: EventsOptions): EventsModule {
       offSnapshot();
       live.close();
       await allocations.close();
+      store.flush();
       ctx.push.close();
     },
   };

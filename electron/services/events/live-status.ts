@@ -3,7 +3,7 @@ import { BUILTIN_ID } from '../portal-registry';
 import type { EventsContext } from './context';
 import { LIVE, type AllocationRec, type EventRec } from './event-model';
 import { LinkRecovery, needsLink } from './link-recovery';
-import { indexSnapshot, reconcileEvent, type PortalIndex, type Reconciled } from './reconcile';
+import { indexSnapshot, reconcileEvent, type Compared, type PortalIndex, type Reconciled } from './reconcile';
 
 export interface LiveStatusOptions {
   /** see ReconcileOptions.graceMs: the longest a poll can take (the request timeout) */
@@ -19,6 +19,7 @@ export class LiveStatus {
   private readonly links: LinkRecovery;
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly latest = new Map<string, PortalIndex>();
+  private readonly memo = new WeakMap<AllocationRec, Compared>();
   private closed = false;
 
   constructor(
@@ -41,12 +42,17 @@ export class LiveStatus {
     if (this.closed || s.status !== 'live' || s.lastSeenAt === null) return;
     const events = this.ctx.store.list().filter((e) => !e.archived && e.portalId === s.portalId);
     if (events.length === 0) return;
-    const index = indexSnapshot(s, new Set(events.flatMap((e) => e.environments)));
+    const index = indexSnapshot(s, new Set(events.flatMap((e) => e.environments)), this.latest.get(s.portalId));
     this.latest.set(s.portalId, index);
     let recheckAt: number | null = null;
     const now = this.ctx.now();
     for (const e of events) {
-      const r = reconcileEvent(e, index, { now, inFlight: this.ctx.inFlight, graceMs: this.o.graceMs });
+      const r = reconcileEvent(e, index, {
+        now,
+        inFlight: this.ctx.inFlight,
+        graceMs: this.o.graceMs,
+        memo: this.memo,
+      });
       this.apply(e, r, now);
       if (r.recheckAt !== null) recheckAt = recheckAt === null ? r.recheckAt : Math.min(recheckAt, r.recheckAt);
     }

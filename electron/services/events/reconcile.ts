@@ -10,6 +10,8 @@ export interface SeenSession {
   user: string;
   startedAt: number | null;
   expiresAt: number | null;
+  /** what it was read from: an unchanged session is the same object from one snapshot to the next */
+  from: { started: string | null; expires: string | null; offsetMs: number };
 }
 
 /** a portal snapshot indexed for the environments some event uses */
@@ -18,12 +20,13 @@ export interface PortalIndex {
   /** local time of the poll that produced it */
   seenAt: number;
   byName: Map<string, SeenSession>;
-  byUserEnv: Map<string, SeenSession>;
+  /** environment → user → their session (not stopping) */
+  byUserEnv: Map<string, Map<string, SeenSession>>;
   /** environments present in the catalog, with their capacity */
   capacity: Map<string, number>;
 }
 
-const key = (environment: string, user: string) => `${environment}\n${user}`;
+const ownedBy = (index: PortalIndex, environment: string, user: string) => index.byUserEnv.get(environment)?.get(user);
 
 /** a later `expires` by more than this, while running, is an extension (the smallest one the portal grants is 5 min) */
 const EXTENSION_MIN_MS = 60_000;
@@ -37,29 +40,48 @@ const moved = (from: number | null, to: number | null) =>
 /** clock slack when telling "expired at its deadline" from "ended before it" */
 const DEADLINE_SLACK_MS = 5_000;
 
-export function indexSnapshot(s: PortalSnapshot, wanted: ReadonlySet<string>): PortalIndex {
+/**
+ * Indexes the sessions of the wanted environments. A session unchanged since `previous` keeps its object (no dates
+ * parsed again), which also lets reconciliation skip the attendees whose session did not move.
+ */
+export function indexSnapshot(s: PortalSnapshot, wanted: ReadonlySet<string>, previous?: PortalIndex): PortalIndex {
   const byName = new Map<string, SeenSession>();
-  const byUserEnv = new Map<string, SeenSession>();
+  const byUserEnv = new Map<string, Map<string, SeenSession>>();
   const capacity = new Map<string, number>();
+  const offsetMs = s.clockOffsetMs;
   const local = (iso: string | null) => {
     if (!iso) return null;
     const ms = Date.parse(iso);
-    return Number.isFinite(ms) ? ms - s.clockOffsetMs : null;
+    return Number.isFinite(ms) ? ms - offsetMs : null;
   };
   for (const env of s.environments) {
     if (!wanted.has(env.name)) continue;
     capacity.set(env.name, env.capacity);
+    const users = new Map<string, SeenSession>();
+    byUserEnv.set(env.name, users);
     for (const x of env.sessions) {
-      const seen: SeenSession = {
-        name: x.name,
-        environment: env.name,
-        state: x.state,
-        user: x.user,
-        startedAt: local(x.started),
-        expiresAt: local(x.expires),
-      };
+      const old = previous?.byName.get(x.name);
+      const same =
+        old !== undefined &&
+        old.state === x.state &&
+        old.user === x.user &&
+        old.environment === env.name &&
+        old.from.started === x.started &&
+        old.from.expires === x.expires &&
+        old.from.offsetMs === offsetMs;
+      const seen: SeenSession = same
+        ? old
+        : {
+            name: x.name,
+            environment: env.name,
+            state: x.state,
+            user: x.user,
+            startedAt: local(x.started),
+            expiresAt: local(x.expires),
+            from: { started: x.started, expires: x.expires, offsetMs },
+          };
       byName.set(x.name, seen);
-      if (x.user && x.state !== 'STOPPING') byUserEnv.set(key(env.name, x.user), seen);
+      if (x.user && x.state !== 'STOPPING') users.set(x.user, seen);
     }
   }
   return { portalId: s.portalId, seenAt: s.lastSeenAt ?? 0, byName, byUserEnv, capacity };
@@ -74,6 +96,18 @@ export interface ReconcileOptions {
    * only in polls that ended this long after the allocation (the longest a poll can take).
    */
   graceMs: number;
+  /**
+   * What each live allocation was last compared with: an allocation whose session is the same object as then (the
+   * session did not change) and that did not change itself needs no comparison.
+   */
+  memo?: WeakMap<AllocationRec, Compared>;
+}
+
+export interface Compared {
+  seen: SeenSession;
+  status: AllocationRec['status'];
+  expiresAt: number | null;
+  activateBy: number | null;
 }
 
 export interface Reconciled {
@@ -97,7 +131,7 @@ export function reconcileEvent(e: EventRec, index: PortalIndex, o: ReconcileOpti
     if (rec && o.inFlight.has(rec.id)) continue;
     if (rec && rec.status === 'allocating') {
       // an intent from a console that stopped mid-request: adopt what the portal gave, else it never landed
-      const found = index.byUserEnv.get(key(rec.environment, a.user));
+      const found = ownedBy(index, rec.environment, a.user);
       if (found) out.adopt.push({ a, session: found, into: rec });
       else if (index.seenAt >= rec.requestedAt + o.graceMs) out.drop.push({ a, rec });
       else defer(rec.requestedAt + o.graceMs);
@@ -106,8 +140,17 @@ export function reconcileEvent(e: EventRec, index: PortalIndex, o: ReconcileOpti
     if (rec?.session && (LIVE.has(rec.status) || rec.status === 'ended' || rec.status === 'expired')) {
       const seen = index.byName.get(rec.session);
       if (seen && seen.user === a.user) {
-        const patch = follow(rec, seen, o.now);
+        const last = o.memo?.get(rec);
+        const unchanged =
+          last !== undefined &&
+          last.seen === seen &&
+          last.status === rec.status &&
+          last.expiresAt === rec.expiresAt &&
+          last.activateBy === rec.activateBy;
+        if (unchanged && LIVE.has(rec.status)) continue;
+        const patch = unchanged ? null : follow(rec, seen, o.now);
         if (patch) out.patches.push({ a, rec, patch });
+        else o.memo?.set(rec, { seen, status: rec.status, expiresAt: rec.expiresAt, activateBy: rec.activateBy });
         if (LIVE.has(rec.status) || seen.state !== 'STOPPING') continue;
       } else if (LIVE.has(rec.status)) {
         const since = rec.allocatedAt ?? rec.requestedAt;
@@ -124,10 +167,10 @@ export function reconcileEvent(e: EventRec, index: PortalIndex, o: ReconcileOpti
 }
 
 function findFor(e: EventRec, a: AttendeeRec, index: PortalIndex): SeenSession | undefined {
-  const own = index.byUserEnv.get(key(a.environment, a.user));
+  const own = ownedBy(index, a.environment, a.user);
   if (own) return own;
   for (const env of e.environments) {
-    const s = index.byUserEnv.get(key(env, a.user));
+    const s = ownedBy(index, env, a.user);
     if (s) return s;
   }
   return undefined;
