@@ -4,6 +4,8 @@ const SCREENS = ['Fleet overview', 'People', 'New session', 'Events', 'Capacity 
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`every screen passes axe with no serious or critical violations (${scheme})`, async ({ app, page }, info) => {
+    // seven screens, each scanned by axe: on a shared 2-core machine that takes longer than one default timeout
+    test.setTimeout(120_000);
     await page.emulateMedia({ colorScheme: scheme });
     for (const screen of SCREENS) {
       await app.go(screen);

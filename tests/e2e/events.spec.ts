@@ -16,6 +16,8 @@ const { MemorySecretStore } = require(path.join(DIST, 'services', 'secret-store.
 const FIRST = ['Ada', 'Alan', 'Grace', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Dennis'];
 const LAST = ['Lovelace', 'Turing', 'Hopper', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton', 'Ritchie'];
 const FORMULA_NAME = '=HYPERLINK("http://evil.example","click")';
+/** the report and the handout load their code on first visit (recharts, qrcode): slower on a busy machine */
+const LAZY_MS = 20_000;
 
 /** 39 ordinary attendees, one whose first name is a spreadsheet formula, one bad email and one duplicate: 40 valid. */
 function attendeeCsv(): string {
@@ -175,8 +177,9 @@ test('an event of 40 attendees: CSV with bad rows, allocation, a console restart
 
     // the handout: one card with a QR code per attendee holding a live link (all 40), one page each in print
     await ev.tab('Handout');
-    await expect(page.getByTestId('handout-card')).toHaveCount(40);
-    await expect(page.getByTestId('handout-qr')).toHaveCount(40);
+    // the handout's code (and the QR library) loads on first visit: on a busy machine that takes a while
+    await expect(page.getByTestId('handout-card')).toHaveCount(40, { timeout: LAZY_MS });
+    await expect(page.getByTestId('handout-qr')).toHaveCount(40, { timeout: LAZY_MS });
     await expect(page.getByTestId('handout-card').filter({ hasText: `${FORMULA_NAME} Mallory` })).toHaveCount(1);
     await page.emulateMedia({ media: 'print' });
     await expect(page.getByRole('navigation', { name: 'Screens' })).toBeHidden();
@@ -203,7 +206,7 @@ test('an event of 40 attendees: CSV with bad rows, allocation, a console restart
     // the report's numbers match
     await ev.tab('Report');
     const total = (id: string) => page.getByTestId(`total-${id}`).locator('dd');
-    await expect(total('attendees')).toHaveText('40');
+    await expect(total('attendees')).toHaveText('40', { timeout: LAZY_MS });
     await expect(total('allocated')).toHaveText('40');
     await expect(total('activated')).toHaveText('3');
     await expect(total('show-up')).toHaveText('7.5 %');
@@ -430,10 +433,10 @@ for (const scheme of ['light', 'dark'] as const) {
     await expectAccessible(page, `edit attendee dialog (${scheme})`);
     await page.getByTestId('edit-attendee').getByRole('button', { name: 'Cancel' }).click();
     await ev.tab('Report');
-    await expect(page.getByTestId('report-chart')).toBeVisible();
+    await expect(page.getByTestId('report-chart')).toBeVisible({ timeout: LAZY_MS });
     await expectAccessible(page, `report (${scheme})`);
     await ev.tab('Handout');
-    await expect(page.getByTestId('handout-qr')).toHaveCount(2);
+    await expect(page.getByTestId('handout-qr')).toHaveCount(2, { timeout: LAZY_MS });
     await expectAccessible(page, `handout (${scheme})`);
     await ev.tab('Edit event');
     await expectAccessible(page, `edit event (${scheme})`);

@@ -62,8 +62,11 @@ export class EventPage {
   }
 
   async openAdd(): Promise<Locator> {
+    const toggle = this.page.getByRole('button', { name: /^(Add attendees…|Hide “Add attendees”)$/ });
+    await expect(toggle).toBeVisible();
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
     const panel = this.page.getByTestId('add-attendees');
-    if (!(await panel.isVisible())) await this.page.getByRole('button', { name: 'Add attendees…' }).click();
+    await expect(panel).toBeVisible();
     return panel;
   }
 

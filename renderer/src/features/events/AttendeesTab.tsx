@@ -1,4 +1,4 @@
-import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import type { AttendeeStatus, AttendeeView, EventSummary, PortalSnapshot } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
 import { copyText, downloadText } from '../../lib/download';
@@ -109,10 +109,9 @@ export function AttendeesTab({ event, environments }: { event: EventSummary; env
     [event.portalId, extend, allocator.start],
   );
 
-  // open at first for an event without attendees, then as the facilitator leaves it (adding must not close it)
-  useEffect(() => {
-    if (showAdd === null && detail?.loaded) setShowAdd(all.length === 0);
-  }, [showAdd, detail?.loaded, all.length]);
+  // open at first for an event without attendees, then as the facilitator leaves it (adding must not close it);
+  // set while rendering, so no frame ever shows the other state first
+  if (showAdd === null && detail?.loaded) setShowAdd(all.length === 0);
 
   const onSort = useCallback(
     (key: AttendeeSortKey) =>
