@@ -1,6 +1,14 @@
 import { test, expect, expectAccessible } from './fixtures';
 
-const SCREENS = ['Fleet overview', 'People', 'New session', 'Events', 'Capacity timeline', 'Alerts and settings', 'Portals'] as const;
+const SCREENS = [
+  'Fleet overview',
+  'People',
+  'New session',
+  'Events',
+  'Capacity timeline',
+  'Alerts and settings',
+  'Portals',
+] as const;
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`every screen passes axe with no serious or critical violations (${scheme})`, async ({ app, page }, info) => {

@@ -1,7 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { test, expect, callConsole, collectPageErrors, expectAccessible, startEngine, startWebConsole, FAST_TUNING, type RunningEngine } from './fixtures';
+import {
+  test,
+  expect,
+  callConsole,
+  collectPageErrors,
+  expectAccessible,
+  startEngine,
+  startWebConsole,
+  FAST_TUNING,
+  type RunningEngine,
+} from './fixtures';
 import type { WebConsole } from '../../electron/web/start-web-console';
 import type { SecretStore } from '../../electron/services/core-types';
 import { startFaultPortal } from '../fakes/fault-portal';
@@ -14,7 +24,18 @@ const { MemorySecretStore } = require(path.join(DIST, 'services', 'secret-store.
 };
 
 const FIRST = ['Ada', 'Alan', 'Grace', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Dennis'];
-const LAST = ['Lovelace', 'Turing', 'Hopper', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton', 'Ritchie'];
+const LAST = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Allen',
+  'Thompson',
+  'Hamilton',
+  'Ritchie',
+];
 const FORMULA_NAME = '=HYPERLINK("http://evil.example","click")';
 /** the report and the handout load their code on first visit (recharts, qrcode): slower on a busy machine */
 const LAZY_MS = 20_000;
@@ -74,7 +95,10 @@ function csvRecords(text: string): Record<string, string>[] {
   return Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
 }
 
-test('an event of 40 attendees: CSV with bad rows, allocation, a console restart, links opened, terminate, report, handout', async ({ browser, scratch }, info) => {
+test('40 attendees: bad CSV rows, allocate, restart, links opened, terminate, report, handout', async ({
+  browser,
+  scratch,
+}, info) => {
   test.setTimeout(240_000);
   const engine = await startEngine({
     dataDir: path.join(scratch, 'engine'),
@@ -97,7 +121,12 @@ test('an event of 40 attendees: CSV with bad rows, allocation, a console restart
     // create the event: 60-minute window (the default, said so)
     await app.go('Events');
     const events = new EventsPage(page);
-    await events.create({ name: 'Cluster day', portal: 'Events lab', workshops: ['Events Lab'], window: '60 minutes (default)' });
+    await events.create({
+      name: 'Cluster day',
+      portal: 'Events lab',
+      workshops: ['Events Lab'],
+      window: '60 minutes (default)',
+    });
     const ev = new EventPage(page);
     await expect(page.getByTestId('event-meta')).toContainText('activation window 1 h');
 
@@ -196,7 +225,10 @@ test('an event of 40 attendees: CSV with bad rows, allocation, a console restart
     // terminate one: it turns ended
     await page.goto(`${wc.origin}/${eventUrl}`);
     await ev.search('attendee02');
-    await ev.row('attendee02@example.org').getByRole('button', { name: /^Terminate session of/ }).click();
+    await ev
+      .row('attendee02@example.org')
+      .getByRole('button', { name: /^Terminate session of/ })
+      .click();
     await page.getByTestId('terminate-dialog').getByRole('button', { name: 'Terminate' }).click();
     await expect(ev.row('attendee02@example.org')).toHaveAttribute('data-status', 'ended');
     await expect(ev.row('attendee02@example.org').getByRole('button', { name: /^Reissue/ })).toBeVisible();
@@ -223,9 +255,12 @@ test('an event of 40 attendees: CSV with bad rows, allocation, a console restart
     await expect(ended.locator('td').nth(5)).toHaveText(/(^|\s)\d\d:\d\d$/);
     await expect(page.getByTestId('report-chart')).toBeVisible();
     // its axis is on a 24-hour clock
-    await expect(page.getByTestId('report-chart').locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value').first()).toHaveText(
-      /^\d\d:\d\d(:\d\d)?$/,
-    );
+    await expect(
+      page
+        .getByTestId('report-chart')
+        .locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value')
+        .first(),
+    ).toHaveText(/^\d\d:\d\d(:\d\d)?$/);
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export report as CSV' }).click();
     const report = csvRecords(await downloadText(await download));
@@ -249,7 +284,11 @@ test('an event of 40 attendees: CSV with bad rows, allocation, a console restart
   }
 });
 
-test('a Learning Center portal: allocation says first that links die after 60 s, and only a confirmation allocates', async ({ app, page, webConsole }) => {
+test('Learning Center: links that die after 60 s are announced; only a confirmation allocates', async ({
+  app,
+  page,
+  webConsole,
+}) => {
   const lc = await startFaultPortal({
     name: 'lc',
     generation: 'learning-center',
@@ -291,7 +330,11 @@ test('a Learning Center portal: allocation says first that links die after 60 s,
   }
 });
 
-test('attendees by paste and one at a time, edit, remove; archive; delete keeps sessions unless asked to end them', async ({ app, page, webConsole }) => {
+test('paste, one person, edit, remove; archive; delete keeps sessions unless asked to end them', async ({
+  app,
+  page,
+  webConsole,
+}) => {
   await app.go('Fleet overview');
   const card = app.portalCard(/.+/).first();
   const env = (await card.getByTestId('environment').first().getAttribute('data-environment')) as string;
@@ -332,7 +375,10 @@ test('attendees by paste and one at a time, edit, remove; archive; delete keeps 
   await expect(ev.row('alan.turing@example.org')).toContainText('alan-turing-example-org');
 
   // allocate Ada only; no activation deadline
-  await ev.row('ada@example.org').getByRole('button', { name: /^Allocate a session/ }).click();
+  await ev
+    .row('ada@example.org')
+    .getByRole('button', { name: /^Allocate a session/ })
+    .click();
   await expect(ev.row('ada@example.org')).toHaveAttribute('data-status', 'waiting');
   await expect(ev.row('ada@example.org')).toContainText('no deadline');
 
@@ -368,8 +414,19 @@ test('attendees by paste and one at a time, edit, remove; archive; delete keeps 
 test('an unopened link expires after the activation window, and reissue gives a new one', async ({ page, scratch }) => {
   // an engine that deletes expired sessions at once, and an event with a 5-second window (set through the API:
   // the form offers whole minutes)
-  const engine = await startEngine({ dataDir: path.join(scratch, 'engine'), host: '127.0.0.1', port: 0, purgeAfterMs: 500 });
-  const wc = await startWebConsole({ dataDir: path.join(scratch, 'console'), port: 0, engine: false, validateOutput: true, tuning: FAST_TUNING });
+  const engine = await startEngine({
+    dataDir: path.join(scratch, 'engine'),
+    host: '127.0.0.1',
+    port: 0,
+    purgeAfterMs: 500,
+  });
+  const wc = await startWebConsole({
+    dataDir: path.join(scratch, 'console'),
+    port: 0,
+    engine: false,
+    validateOutput: true,
+    tuning: FAST_TUNING,
+  });
   const errors = collectPageErrors(page);
   try {
     const portal = await addEnginePortal(wc, engine, 'Quick lab');
@@ -385,7 +442,11 @@ test('an unopened link expires after the activation window, and reissue gives a 
       activationWindowS: 5,
       indexUrl: null,
     });
-    await callConsole(wc, 'events.addAttendees', { eventId: event.id, attendees: [{ email: 'late@example.org' }], source: 'manual' });
+    await callConsole(wc, 'events.addAttendees', {
+      eventId: event.id,
+      attendees: [{ email: 'late@example.org' }],
+      source: 'manual',
+    });
     const app = new AppPage(page);
     await app.open(wc.url);
     await page.goto(`${wc.origin}/#/event/${event.id}`);
@@ -396,7 +457,9 @@ test('an unopened link expires after the activation window, and reissue gives a 
     const first = await row.locator('.att-session').textContent();
     await expect(row).toHaveAttribute('data-status', 'expired', { timeout: 30_000 });
     await expect(row).not.toContainText('Copy');
-    await expect(page.getByTestId('allocation-hint')).toContainText('1 link was not opened within the activation window');
+    await expect(page.getByTestId('allocation-hint')).toContainText(
+      '1 link was not opened within the activation window',
+    );
     await expect(row.getByRole('button', { name: /^Reissue/ })).toBeVisible();
     await page.getByTestId('allocation-panel').getByRole('button', { name: 'Reissue expired (1)' }).click();
     await expect(row).toHaveAttribute('data-status', 'waiting');
@@ -418,7 +481,8 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.getByRole('link', { name: 'New event' }).first().click();
     await expectAccessible(page, `new event (${scheme})`);
     const portal = (await callConsole(webConsole, 'portals.list', {}))[0]?.label as string;
-    const title = (await page.getByTestId('event-environments').getByRole('checkbox').first().locator('..').textContent()) ?? '';
+    const title =
+      (await page.getByTestId('event-environments').getByRole('checkbox').first().locator('..').textContent()) ?? '';
     await page.getByRole('link', { name: 'Events', exact: true }).first().click();
     await new EventsPage(page).create({ name: `Axe ${scheme}`, portal, workshops: [title.split(' (')[0] as string] });
     const ev = new EventPage(page);
@@ -450,7 +514,11 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
-test('2,000 attendees: the table renders only the rows in view, scrolls to the last, and search finds anyone', async ({ app, page, webConsole }) => {
+test('2,000 attendees: the table renders only the rows in view, scrolls to the last, and search finds anyone', async ({
+  app,
+  page,
+  webConsole,
+}) => {
   const portal = (await callConsole(webConsole, 'portals.list', {}))[0];
   const snapshot = await callConsole(webConsole, 'monitor.snapshot', {});
   const env = snapshot.portals[0]?.environments[0]?.name as string;
@@ -485,8 +553,15 @@ test('2,000 attendees: the table renders only the rows in view, scrolls to the l
   await expect(ev.row('person1234@example.org')).toBeVisible();
 });
 
-test('cancel stops a run (the rest stay not allocated, and retry failed leaves them); failures show why and retry', async ({ app, page, webConsole }) => {
-  const portal = await startFaultPortal({ name: 'slow', environments: [{ name: 'slow-w01', title: 'Slow Lab', capacity: 30, duration: 1800 }] });
+test('cancel stops a run (the rest stay not allocated); failures show why and are retried', async ({
+  app,
+  page,
+  webConsole,
+}) => {
+  const portal = await startFaultPortal({
+    name: 'slow',
+    environments: [{ name: 'slow-w01', title: 'Slow Lab', capacity: 30, duration: 1800 }],
+  });
   try {
     await callConsole(webConsole, 'portals.add', {
       label: 'Slow portal',

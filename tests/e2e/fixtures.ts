@@ -13,7 +13,9 @@ import { AppPage } from './pages/app-page';
  * engine child from dist/ exactly as the shipped CLI does, and no TypeScript loader sits in between.
  */
 const DIST = path.resolve(__dirname, '..', '..', 'dist', 'electron');
-export const { startWebConsole } = require(path.join(DIST, 'web', 'start-web-console.js')) as { startWebConsole: typeof StartWebConsole };
+export const { startWebConsole } = require(path.join(DIST, 'web', 'start-web-console.js')) as {
+  startWebConsole: typeof StartWebConsole;
+};
 export const { startEngine } = require(path.join(DIST, 'engine', 'index.js')) as { startEngine: typeof StartEngine };
 export type { RunningEngine } from '../../electron/engine/index';
 
@@ -81,13 +83,18 @@ export function collectPageErrors(page: Page): string[] {
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
     // a CSP violation or a React error is a failure; the meta-delivered frame-ancestors notice is not
-    if (m.type() === 'error' && !/frame-ancestors' is ignored/.test(m.text()) && !/favicon/.test(m.text())) errors.push(m.text());
+    const text = m.text();
+    if (m.type() === 'error' && !/frame-ancestors' is ignored/.test(text) && !/favicon/.test(text)) errors.push(text);
   });
   return errors;
 }
 
 /** Calls the console's API as the page does (test setup that is not itself under test). */
-export async function callConsole<M extends MethodName>(wc: WebConsole, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+export async function callConsole<M extends MethodName>(
+  wc: WebConsole,
+  method: M,
+  input: MethodInput<M>,
+): Promise<MethodOutput<M>> {
   const res = await fetch(`${wc.origin}/api/invoke/${method}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${wc.token}` },

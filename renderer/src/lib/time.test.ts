@@ -57,8 +57,23 @@ test('times on the event’s day show the clock only; other days show the date t
 
 test('time axis ticks fall on whole local minutes or hours, at most the number asked for', () => {
   const at = (h: number, m: number, s = 0) => new Date(2026, 2, 5, h, m, s).getTime();
-  assert.deepEqual(timeTicks(at(9, 7), at(13, 0), 8).map(formatClock), ['09:30', '10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00']);
-  assert.deepEqual(timeTicks(at(9, 0, 10), at(9, 2, 50), 6).map(formatClockSeconds), ['09:00:30', '09:01:00', '09:01:30', '09:02:00', '09:02:30']);
+  assert.deepEqual(timeTicks(at(9, 7), at(13, 0), 8).map(formatClock), [
+    '09:30',
+    '10:00',
+    '10:30',
+    '11:00',
+    '11:30',
+    '12:00',
+    '12:30',
+    '13:00',
+  ]);
+  assert.deepEqual(timeTicks(at(9, 0, 10), at(9, 2, 50), 6).map(formatClockSeconds), [
+    '09:00:30',
+    '09:01:00',
+    '09:01:30',
+    '09:02:00',
+    '09:02:30',
+  ]);
   assert.ok(timeTicks(at(0, 0), at(23, 59), 8).length <= 8);
   assert.deepEqual(timeTicks(at(9, 0), at(9, 0)), [at(9, 0)]);
   assert.deepEqual(timeTicks(Number.NaN, Number.NaN), []);

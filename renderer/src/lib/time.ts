@@ -52,7 +52,14 @@ export function toDateTimeInput(ms: number): string {
 export function fromDateTimeInput(value: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
   if (!m) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const date = new Date(y, mo - 1, d, h, mi, s);
   // new Date rolls 2026-02-31 over into March: refuse what is not the date typed
   if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d) return null;
@@ -80,9 +87,9 @@ export function formatClockOnDay(ms: number | null | undefined, dayOfMs: number)
   return formatDate(ms) === formatDate(dayOfMs) ? formatClock(ms) : formatDateTime(ms);
 }
 
-const TICK_STEPS_MS = [1, 2, 5, 10, 15, 30].map((s) => s * 1000).concat(
-  [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * 60_000),
-);
+const TICK_STEPS_MS = [1, 2, 5, 10, 15, 30]
+  .map((s) => s * 1000)
+  .concat([1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * 60_000));
 
 /**
  * Ticks for a time axis from `fromMs` to `toMs`: whole local minutes and hours (every 5, 10, 15, 30 minutes, 1 h…)
@@ -90,7 +97,9 @@ const TICK_STEPS_MS = [1, 2, 5, 10, 15, 30].map((s) => s * 1000).concat(
  */
 export function timeTicks(fromMs: number, toMs: number, maxTicks = 8): number[] {
   if (!(toMs > fromMs)) return Number.isFinite(fromMs) ? [fromMs] : [];
-  const step = TICK_STEPS_MS.find((s) => (toMs - fromMs) / s <= maxTicks) ?? Math.ceil((toMs - fromMs) / maxTicks / 86_400_000) * 86_400_000;
+  const step =
+    TICK_STEPS_MS.find((s) => (toMs - fromMs) / s <= maxTicks) ??
+    Math.ceil((toMs - fromMs) / maxTicks / 86_400_000) * 86_400_000;
   // align to the local clock: a step of whole minutes or hours starts on a local whole minute or hour
   const offset = new Date(fromMs).getTimezoneOffset() * 60_000;
   const first = Math.ceil((fromMs - offset) / step) * step + offset;

@@ -26,8 +26,20 @@ test('event list: a read sent before a push does not roll the summary back; equa
   s().applyEventList([eventSummary({ revision: 6, name: 'new' })], 150);
   assert.equal(s().events['ev']?.name, 'new', 'a higher revision wins whenever it was sent');
   // same revision, run progress moved: the read sent after the latest push wins, one sent before does not
-  const run = { runId: 'r', eventId: 'ev', scope: 'all' as const, status: 'running' as const, total: 9, done: 3,
-    allocated: 3, failed: 0, cancelled: 0, startedAt: 0, endedAt: null, errors: [] };
+  const run = {
+    runId: 'r',
+    eventId: 'ev',
+    scope: 'all' as const,
+    status: 'running' as const,
+    total: 9,
+    done: 3,
+    allocated: 3,
+    failed: 0,
+    cancelled: 0,
+    startedAt: 0,
+    endedAt: null,
+    errors: [],
+  };
   s().applyEventChanged({ ...push(6), summary: eventSummary({ revision: 6, name: 'new', run }) }, 300);
   s().applyEventSummary(eventSummary({ revision: 6, name: 'new', run: { ...run, done: 1 } }), 250);
   assert.equal(s().events['ev']?.run?.done, 3);

@@ -1,4 +1,10 @@
-import type { AttendeeView, EnvironmentView, EventSummary, PortalSnapshot, WorkshopInfo } from '../../../shared/contract';
+import type {
+  AttendeeView,
+  EnvironmentView,
+  EventSummary,
+  PortalSnapshot,
+  WorkshopInfo,
+} from '../../../shared/contract';
 
 /**
  * Builders of contract data for the renderer's unit tests (not imported by the app): complete objects with

@@ -15,7 +15,8 @@ interface Props {
 }
 
 /** A modal confirmation on the native <dialog>: focus trap, Escape and inertness come from the browser. */
-export function ConfirmDialog({ open, title, children, confirmLabel, danger, busy, canConfirm = true, onConfirm, onCancel, testId }: Props) {
+export function ConfirmDialog(props: Props) {
+  const { open, title, children, confirmLabel, danger, busy, canConfirm = true, onConfirm, onCancel, testId } = props;
   const ref = useRef<HTMLDialogElement>(null);
   // several dialogs can live on one screen: each needs its own title id
   const titleId = useId();
@@ -43,7 +44,13 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger, bus
         <button type="button" onClick={onCancel} disabled={busy} autoFocus={danger === true}>
           Cancel
         </button>
-        <button type="button" className={danger ? 'danger' : 'primary'} onClick={onConfirm} disabled={busy || !canConfirm} autoFocus={danger !== true}>
+        <button
+          type="button"
+          className={danger ? 'danger' : 'primary'}
+          onClick={onConfirm}
+          disabled={busy || !canConfirm}
+          autoFocus={danger !== true}
+        >
           {busy ? 'Working…' : confirmLabel}
         </button>
       </div>

@@ -33,7 +33,11 @@ export class EventsPage {
     const form = this.page.getByTestId('event-form');
     await form.getByRole('textbox', { name: 'Name', exact: true }).fill(e.name);
     await form.getByRole('combobox', { name: 'Portal', exact: true }).selectOption({ label: e.portal });
-    for (const w of e.workshops) await form.getByTestId('event-environments').getByRole('checkbox', { name: new RegExp(w) }).check();
+    for (const w of e.workshops)
+      await form
+        .getByTestId('event-environments')
+        .getByRole('checkbox', { name: new RegExp(w) })
+        .check();
     if (e.window) await form.getByRole('combobox', { name: 'Activation window' }).selectOption({ label: e.window });
     await form.getByRole('button', { name: 'Create event' }).click();
     await expect(this.page.getByRole('heading', { level: 1 })).toContainText(e.name);
@@ -73,7 +77,9 @@ export class EventPage {
   async uploadCsv(name: string, csv: string): Promise<void> {
     const panel = await this.openAdd();
     await panel.getByRole('button', { name: 'From a CSV file' }).click();
-    await panel.getByTestId('attendee-file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await panel
+      .getByTestId('attendee-file')
+      .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
   }
 
   async paste(lines: string): Promise<void> {
@@ -88,7 +94,9 @@ export class EventPage {
   }
 
   async addPreviewed(): Promise<void> {
-    await this.preview().getByRole('button', { name: /^Add \d+ attendees?$/ }).click();
+    await this.preview()
+      .getByRole('button', { name: /^Add \d+ attendees?$/ })
+      .click();
   }
 
   outcome(): Locator {
@@ -96,7 +104,9 @@ export class EventPage {
   }
 
   async allocate(which: 'not-yet-allocated' | 'all' | 'failed'): Promise<void> {
-    const label = { 'not-yet-allocated': /^Allocate not-yet-allocated/, all: /^Allocate all/, failed: /^Retry failed/ }[which];
+    const label = { 'not-yet-allocated': /^Allocate not-yet-allocated/, all: /^Allocate all/, failed: /^Retry failed/ }[
+      which
+    ];
     await this.page.getByTestId('allocation-panel').getByRole('button', { name: label }).click();
   }
 

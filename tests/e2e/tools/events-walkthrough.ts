@@ -21,14 +21,26 @@ const waitClocks = process.argv.includes('--wait-clocks');
 const expect = baseExpect.configure({ timeout: 30_000 });
 
 const PEOPLE = [
-  ['Ada', 'Lovelace'], ['Alan', 'Turing'], ['Grace', 'Hopper'], ['Edsger', 'Dijkstra'], ['Barbara', 'Liskov'],
-  ['Donald', 'Knuth'], ['Frances', 'Allen'], ['Ken', 'Thompson'], ['Margaret', 'Hamilton'], ['Dennis', 'Ritchie'],
-  ['Radia', 'Perlman'], ['John', 'Backus'], ['Adele', 'Goldberg'], ['Niklaus', 'Wirth'],
+  ['Ada', 'Lovelace'],
+  ['Alan', 'Turing'],
+  ['Grace', 'Hopper'],
+  ['Edsger', 'Dijkstra'],
+  ['Barbara', 'Liskov'],
+  ['Donald', 'Knuth'],
+  ['Frances', 'Allen'],
+  ['Ken', 'Thompson'],
+  ['Margaret', 'Hamilton'],
+  ['Dennis', 'Ritchie'],
+  ['Radia', 'Perlman'],
+  ['John', 'Backus'],
+  ['Adele', 'Goldberg'],
+  ['Niklaus', 'Wirth'],
 ];
 
 function csv(): string {
   const rows = ['email,first_name,last_name'];
-  for (const [first, last] of PEOPLE) rows.push(`${first?.toLowerCase()}.${last?.toLowerCase().replace(/\W+/g, '')}@example.org,${first},${last}`);
+  for (const [first, last] of PEOPLE)
+    rows.push(`${first?.toLowerCase()}.${last?.toLowerCase().replace(/\W+/g, '')}@example.org,${first},${last}`);
   rows.splice(6, 0, 'not-an-email,Typo,Person');
   rows.push('ada.lovelace@example.org,Ada,Again');
   return `${rows.join('\n')}\n`;
@@ -36,10 +48,14 @@ function csv(): string {
 
 /** `portal-console web` as a user starts it; resolves with the URL it prints */
 function startConsole(dataDir: string): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli-entry.ts', 'web', '--port', '0', '--data', dataDir], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'electron/cli-entry.ts', 'web', '--port', '0', '--data', dataDir],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (b: Buffer) => {
@@ -73,17 +89,23 @@ async function main(): Promise<void> {
   try {
     await page.goto(consoleProcess.url);
     await page.locator('body[data-ready="true"]').waitFor();
-    const nav = (name: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name, exact: true }).click();
+    const nav = (name: string) =>
+      page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name, exact: true }).click();
 
     // 1. the event
     await nav('Events');
     await page.getByRole('link', { name: 'New event' }).first().click();
     const form = page.getByTestId('event-form');
     await form.getByRole('textbox', { name: 'Name', exact: true }).fill('GitOps day — Lisbon');
-    await form.getByTestId('event-environments').getByRole('checkbox', { name: /GitOps Workflow/ }).check();
+    await form
+      .getByTestId('event-environments')
+      .getByRole('checkbox', { name: /GitOps Workflow/ })
+      .check();
     const start = new Date();
     start.setMinutes(0, 0, 0);
-    const local = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}T${String(d.getHours()).padStart(2, '0')}:00`;
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const local = (d: Date) =>
+      `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:00`;
     await form.getByLabel('Starts', { exact: true }).fill(local(start));
     await form.getByLabel('Ends', { exact: true }).fill(local(new Date(start.getTime() + 4 * 3600_000)));
     await shot(page, 'new');
@@ -91,7 +113,9 @@ async function main(): Promise<void> {
 
     // 2. the attendee list from a CSV, with its rejected rows
     const panel = page.getByTestId('add-attendees');
-    await panel.getByTestId('attendee-file').setInputFiles({ name: 'lisbon-attendees.csv', mimeType: 'text/csv', buffer: Buffer.from(csv()) });
+    await panel
+      .getByTestId('attendee-file')
+      .setInputFiles({ name: 'lisbon-attendees.csv', mimeType: 'text/csv', buffer: Buffer.from(csv()) });
     await expect(page.getByTestId('attendee-preview')).toBeVisible();
     await page.getByTestId('attendee-preview').scrollIntoViewIfNeeded();
     await shot(page, 'csv');
@@ -113,7 +137,10 @@ async function main(): Promise<void> {
     await attendeeBrowser.close();
     await expect(page.getByTestId('count-running').locator('strong')).toHaveText('4');
     const runningRows = page.locator('[data-testid="attendee-row"][data-status="running"]');
-    await runningRows.nth(3).getByRole('button', { name: /^Terminate/ }).click();
+    await runningRows
+      .nth(3)
+      .getByRole('button', { name: /^Terminate/ })
+      .click();
     await page.getByTestId('terminate-dialog').getByRole('button', { name: 'Terminate' }).click();
     await expect(page.getByTestId('count-ended').locator('strong')).toHaveText('1');
     await page.mouse.move(0, 0);
@@ -149,7 +176,10 @@ async function main(): Promise<void> {
       // 8. the clocks: a 1-minute window, an unopened link expires, reissue brings it back
       await page.getByRole('link', { name: 'New event' }).first().click();
       await form.getByRole('textbox', { name: 'Name', exact: true }).fill('Clock check');
-      await form.getByTestId('event-environments').getByRole('checkbox', { name: /Building Container Images/ }).check();
+      await form
+        .getByTestId('event-environments')
+        .getByRole('checkbox', { name: /Building Container Images/ })
+        .check();
       await form.getByRole('combobox', { name: 'Activation window' }).selectOption({ label: 'Other…' });
       await form.getByLabel('Activation window in minutes (0 for none)').fill('1');
       await form.getByRole('button', { name: 'Create event' }).click();

@@ -30,7 +30,11 @@ interface Props {
 }
 
 /** The workshop new attendees get, when the event has more than one (otherwise the only one). */
-function EnvironmentChoice({ environments, value, onChange }: Pick<Props, 'environments'> & { value: string; onChange(v: string): void }) {
+function EnvironmentChoice({
+  environments,
+  value,
+  onChange,
+}: Pick<Props, 'environments'> & { value: string; onChange(v: string): void }) {
   if (environments.length < 2) return null;
   return (
     <label>
@@ -79,7 +83,10 @@ export function AddAttendees({ eventId, environments, onAdded }: Props) {
     await check(await file.text(), 'csv', file.name, 'csv');
   };
 
-  const add = async (rows: { email: string; firstName: string; lastName: string; user?: string }[], source: AttendeeSource) => {
+  const add = async (
+    rows: { email: string; firstName: string; lastName: string; user?: string }[],
+    source: AttendeeSource,
+  ) => {
     setError(null);
     setBusy(true);
     const r = await invoke('events.addAttendees', {
@@ -183,7 +190,13 @@ export function AddAttendees({ eventId, environments, onAdded }: Props) {
               One person per line: <code>Ada Lovelace &lt;ada@example.org&gt;</code> or just an email (a mail client’s
               To: line works too)
             </span>
-            <textarea value={paste} onChange={(e) => setPaste(e.target.value)} rows={6} maxLength={5_000_000} data-testid="attendee-paste" />
+            <textarea
+              value={paste}
+              onChange={(e) => setPaste(e.target.value)}
+              rows={6}
+              maxLength={5_000_000}
+              data-testid="attendee-paste"
+            />
           </label>
           <div className="form-actions">
             <button type="submit" disabled={busy || !paste.trim()}>
@@ -198,12 +211,34 @@ export function AddAttendees({ eventId, environments, onAdded }: Props) {
           aria-label="Add one person"
           onSubmit={(e) => {
             e.preventDefault();
-            void add([{ ...one, user: one.user.trim() }], 'manual').then((ok) => ok && setOne({ firstName: '', lastName: '', email: '', user: '' }));
+            void add([{ ...one, user: one.user.trim() }], 'manual').then(
+              (ok) => ok && setOne({ firstName: '', lastName: '', email: '', user: '' }),
+            );
           }}
         >
-          <InputField label="First name" value={one.firstName} onValue={(v) => setOne({ ...one, firstName: v })} maxLength={150} autoComplete="off" />
-          <InputField label="Last name" value={one.lastName} onValue={(v) => setOne({ ...one, lastName: v })} maxLength={150} autoComplete="off" />
-          <InputField label="Email" type="email" required value={one.email} onValue={(v) => setOne({ ...one, email: v })} maxLength={254} autoComplete="off" />
+          <InputField
+            label="First name"
+            value={one.firstName}
+            onValue={(v) => setOne({ ...one, firstName: v })}
+            maxLength={150}
+            autoComplete="off"
+          />
+          <InputField
+            label="Last name"
+            value={one.lastName}
+            onValue={(v) => setOne({ ...one, lastName: v })}
+            maxLength={150}
+            autoComplete="off"
+          />
+          <InputField
+            label="Email"
+            type="email"
+            required
+            value={one.email}
+            onValue={(v) => setOne({ ...one, email: v })}
+            maxLength={254}
+            autoComplete="off"
+          />
           <InputField
             label="User id (optional: made from the email)"
             value={one.user}
@@ -228,7 +263,13 @@ export function AddAttendees({ eventId, environments, onAdded }: Props) {
             {preview.parse.errors.length} rejected
           </h3>
           {preview.parse.errors.length > 0 && (
-            <DataTable caption="Rows that will not be added" showCaption columns={BAD_ROW_COLUMNS} className="bad-rows" testId="attendee-bad-rows">
+            <DataTable
+              caption="Rows that will not be added"
+              showCaption
+              columns={BAD_ROW_COLUMNS}
+              className="bad-rows"
+              testId="attendee-bad-rows"
+            >
               {preview.parse.errors.map((e, i) => (
                 <tr key={`${e.line}-${i}`}>
                   <td>{e.line}</td>
@@ -239,7 +280,12 @@ export function AddAttendees({ eventId, environments, onAdded }: Props) {
             </DataTable>
           )}
           <div className="form-actions">
-            <button type="button" className="primary" disabled={busy || preview.parse.rows.length === 0} onClick={() => void addPreview()}>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy || preview.parse.rows.length === 0}
+              onClick={() => void addPreview()}
+            >
               Add {preview.parse.rows.length} attendee{preview.parse.rows.length === 1 ? '' : 's'}
             </button>
             <button type="button" disabled={busy} onClick={() => setPreview(null)}>

@@ -12,6 +12,10 @@ interface Props {
   start(req: AllocateRequest): void;
 }
 
+const ALL_TITLE =
+  'Everyone who has no session or whose request failed gets one; waiting links get a fresh activation window; ' +
+  'nobody gets a second session';
+
 function runText(run: AllocationRun): string {
   const what = run.scope === 'reissue' ? 'Reissue' : 'Allocation';
   const counts = `${run.allocated} allocated, ${run.failed} failed`;
@@ -49,11 +53,15 @@ export function AllocationPanel({ event, expiredIds, busy, start }: Props) {
           type="button"
           disabled={disabled || everyone === 0}
           onClick={() => start({ kind: 'allocate', scope: 'all' })}
-          title="Everyone who has no session or whose request failed gets one; waiting links get a fresh activation window; nobody gets a second session"
+          title={ALL_TITLE}
         >
           Allocate all ({everyone})
         </button>
-        <button type="button" disabled={disabled || c.failed === 0} onClick={() => start({ kind: 'allocate', scope: 'failed' })}>
+        <button
+          type="button"
+          disabled={disabled || c.failed === 0}
+          onClick={() => start({ kind: 'allocate', scope: 'failed' })}
+        >
           Retry failed ({c.failed})
         </button>
         <button
@@ -78,7 +86,8 @@ export function AllocationPanel({ event, expiredIds, busy, start }: Props) {
               c.expired === 1 ? 'has' : 'have'
             } expired: reissue to give ${c.expired === 1 ? 'that attendee' : 'them'} a new one. `}
           {c.failed > 0 &&
-            `${c.failed} request${c.failed === 1 ? '' : 's'} failed (the reason is on the row): retry when the portal has room.`}
+            `${c.failed} request${c.failed === 1 ? '' : 's'} failed (the reason is on the row): ` +
+              'retry when the portal has room.'}
         </p>
       )}
       {run && (

@@ -100,7 +100,12 @@ const AttendeeRow = memo(function AttendeeRow({ a, index, offset, selected, busy
       style={{ transform: `translateY(${offset}px)` }}
     >
       <div role="cell" className="st-cell st-select">
-        <input type="checkbox" checked={selected} onChange={() => actions.onToggle(a.id)} aria-label={`Select ${who}`} />
+        <input
+          type="checkbox"
+          checked={selected}
+          onChange={() => actions.onToggle(a.id)}
+          aria-label={`Select ${who}`}
+        />
       </div>
       {/* names are shown as text, never interpreted: a "=HYPERLINK(…)" name is just characters here */}
       <div role="cell" className="st-cell att-who" title={name ? `${name} <${a.email}>` : a.email}>
@@ -132,7 +137,12 @@ const AttendeeRow = memo(function AttendeeRow({ a, index, offset, selected, busy
       <div role="cell" className="st-cell st-actions">
         {hasLink && (
           <>
-            <button type="button" className="small" onClick={() => actions.onCopy(a)} aria-label={`Copy link of ${who}`}>
+            <button
+              type="button"
+              className="small"
+              onClick={() => actions.onCopy(a)}
+              aria-label={`Copy link of ${who}`}
+            >
               Copy
             </button>
             <a
@@ -161,17 +171,35 @@ const AttendeeRow = memo(function AttendeeRow({ a, index, offset, selected, busy
           </button>
         )}
         {(a.status === 'running' || a.status === 'waiting') && (
-          <button type="button" className="small danger" disabled={busy} onClick={() => actions.onEnd(a)} aria-label={`Terminate session of ${who}`}>
+          <button
+            type="button"
+            className="small danger"
+            disabled={busy}
+            onClick={() => actions.onEnd(a)}
+            aria-label={`Terminate session of ${who}`}
+          >
             Terminate
           </button>
         )}
         {(a.status === 'ended' || a.status === 'expired') && (
-          <button type="button" className="small" disabled={busy} onClick={() => actions.onReissue(a)} aria-label={`Reissue a session for ${who}`}>
+          <button
+            type="button"
+            className="small"
+            disabled={busy}
+            onClick={() => actions.onReissue(a)}
+            aria-label={`Reissue a session for ${who}`}
+          >
             Reissue
           </button>
         )}
         {(a.status === 'not-allocated' || a.status === 'failed') && (
-          <button type="button" className="small" disabled={busy} onClick={() => actions.onAllocate(a)} aria-label={`Allocate a session for ${who}`}>
+          <button
+            type="button"
+            className="small"
+            disabled={busy}
+            onClick={() => actions.onAllocate(a)}
+            aria-label={`Allocate a session for ${who}`}
+          >
             Allocate
           </button>
         )}
@@ -200,7 +228,18 @@ interface TableProps {
  * The attendee list: like the session table, a div grid with ARIA table roles of which @tanstack/react-virtual
  * renders only the rows in view, so 2,000 attendees scroll as smoothly as 20.
  */
-export function AttendeeTable({ rows, selection, onSelectAll, sort, onSort, busy, envTitles, live, actions, label }: TableProps) {
+export function AttendeeTable({
+  rows,
+  selection,
+  onSelectAll,
+  sort,
+  onSort,
+  busy,
+  envTitles,
+  live,
+  actions,
+  label,
+}: TableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const getItemKey = useCallback((i: number) => rows[i]?.id ?? i, [rows]);
   const virtualizer = useVirtualizer({
@@ -214,7 +253,13 @@ export function AttendeeTable({ rows, selection, onSelectAll, sort, onSort, busy
   const allSelected = rows.length > 0 && selectedCount >= rows.length;
 
   return (
-    <div className="session-table attendee-table" role="table" aria-label={label} aria-rowcount={rows.length + 1} data-testid="attendee-table">
+    <div
+      className="session-table attendee-table"
+      role="table"
+      aria-label={label}
+      aria-rowcount={rows.length + 1}
+      data-testid="attendee-table"
+    >
       <div role="rowgroup" className="st-head">
         <div role="row" className="st-row st-header" aria-rowindex={1}>
           {ATTENDEE_COLUMNS.map((c) => {
@@ -233,7 +278,8 @@ export function AttendeeTable({ rows, selection, onSelectAll, sort, onSort, busy
                 </div>
               );
             }
-            const sorted = c.sort && sort?.key === c.sort ? (sort.desc ? 'descending' : 'ascending') : c.sort ? 'none' : undefined;
+            const sorted =
+              c.sort && sort?.key === c.sort ? (sort.desc ? 'descending' : 'ascending') : c.sort ? 'none' : undefined;
             return (
               <div role="columnheader" key={c.id} className="st-cell" aria-sort={sorted}>
                 {c.sort ? (
@@ -251,7 +297,14 @@ export function AttendeeTable({ rows, selection, onSelectAll, sort, onSort, busy
           })}
         </div>
       </div>
-      <div ref={scrollRef} className="st-scroll" data-testid="attendee-scroll" tabIndex={0} role="rowgroup" aria-label="Attendees">
+      <div
+        ref={scrollRef}
+        className="st-scroll"
+        data-testid="attendee-scroll"
+        tabIndex={0}
+        role="rowgroup"
+        aria-label="Attendees"
+      >
         <div className="st-spacer" style={{ height: `${virtualizer.getTotalSize()}px` }}>
           {virtualizer.getVirtualItems().map((v) => {
             const a = rows[v.index];

@@ -67,10 +67,14 @@ export function AttendeesTab({ event, environments }: { event: EventSummary; env
   const { busy, extend, terminate } = useSessionActions();
 
   const all = useMemo(
-    () => (detail ? detail.order.map((id) => detail.attendees[id]).filter((a): a is AttendeeView => a !== undefined) : []),
+    () =>
+      detail ? detail.order.map((id) => detail.attendees[id]).filter((a): a is AttendeeView => a !== undefined) : [],
     [detail?.order, detail?.attendees],
   );
-  const rows = useMemo(() => sortAttendees(filterAttendees(all, deferredQuery, statuses), sort), [all, deferredQuery, statuses, sort]);
+  const rows = useMemo(
+    () => sortAttendees(filterAttendees(all, deferredQuery, statuses), sort),
+    [all, deferredQuery, statuses, sort],
+  );
   const live = useMemo(() => liveSessions(snapshot), [snapshot]);
   const expiredIds = useMemo(() => all.filter((a) => a.status === 'expired').map((a) => a.id), [all]);
   const envTitles = useMemo(() => Object.fromEntries(environments.map((e) => [e.name, e.title])), [environments]);
@@ -98,7 +102,13 @@ export function AttendeesTab({ event, environments }: { event: EventSummary; env
         }),
       onCopy: (a) =>
         void copyText(a.activationUrl ?? '').then((ok) =>
-          appStore.getState().setNotice(ok ? `Link of ${attendeeName(a) || a.email} copied` : 'Copy failed: open the link and copy it from the address bar'),
+          appStore
+            .getState()
+            .setNotice(
+              ok
+                ? `Link of ${attendeeName(a) || a.email} copied`
+                : 'Copy failed: open the link and copy it from the address bar',
+            ),
         ),
       onExtend: (a) => a.session && void extend(event.portalId, a.session),
       onEnd: (a) => setTerminating(a),
@@ -143,7 +153,10 @@ export function AttendeesTab({ event, environments }: { event: EventSummary; env
     setSelection({});
     const ended = removal.endSessions ? `, ${r.data.ended} session${r.data.ended === 1 ? '' : 's'} ended` : '';
     appStore.getState().setNotice(`Removed ${r.data.removed} attendee${r.data.removed === 1 ? '' : 's'}${ended}`);
-    if (r.data.failures.length) setError(`Some sessions could not be ended: ${r.data.failures.map((f) => `${f.session} (${f.message})`).join(', ')}`);
+    if (r.data.failures.length)
+      setError(
+        `Some sessions could not be ended: ${r.data.failures.map((f) => `${f.session} (${f.message})`).join(', ')}`,
+      );
   };
 
   const exportLinks = async () => {
@@ -157,7 +170,9 @@ export function AttendeesTab({ event, environments }: { event: EventSummary; env
 
   const addOpen = showAdd === true;
   const editingAttendee = editing ? (detail.attendees[editing] ?? null) : null;
-  const liveRemoved = removal ? removal.attendees.filter((a) => a.status === 'waiting' || a.status === 'running').length : 0;
+  const liveRemoved = removal
+    ? removal.attendees.filter((a) => a.status === 'waiting' || a.status === 'running').length
+    : 0;
 
   return (
     <>
@@ -183,7 +198,9 @@ export function AttendeesTab({ event, environments }: { event: EventSummary; env
           Activated {event.activated} of {event.total}
         </span>
       </div>
-      {event.total > 0 && <AllocationPanel event={event} expiredIds={expiredIds} busy={allocator.busy} start={allocator.start} />}
+      {event.total > 0 && (
+        <AllocationPanel event={event} expiredIds={expiredIds} busy={allocator.busy} start={allocator.start} />
+      )}
       {allocator.error && (
         <ErrorBox testId="allocate-error">
           Could not allocate: {allocator.error.message}{' '}
@@ -243,7 +260,9 @@ export function AttendeesTab({ event, environments }: { event: EventSummary; env
           <button
             type="button"
             disabled={!allocatable.length || allocator.busy || event.run?.status === 'running'}
-            onClick={() => allocator.start({ kind: 'allocate', scope: 'selected', attendeeIds: allocatable.map((a) => a.id) })}
+            onClick={() =>
+              allocator.start({ kind: 'allocate', scope: 'selected', attendeeIds: allocatable.map((a) => a.id) })
+            }
           >
             Allocate selected ({allocatable.length})
           </button>
@@ -255,7 +274,12 @@ export function AttendeesTab({ event, environments }: { event: EventSummary; env
           >
             Reissue selected ({reissuable.length})
           </button>
-          <button type="button" className="danger" disabled={!selected.length} onClick={() => setRemoval({ attendees: selected, endSessions: false })}>
+          <button
+            type="button"
+            className="danger"
+            disabled={!selected.length}
+            onClick={() => setRemoval({ attendees: selected, endSessions: false })}
+          >
             Remove selected…
           </button>
         </div>
@@ -298,8 +322,9 @@ export function AttendeesTab({ event, environments }: { event: EventSummary; env
         {liveRemoved > 0 && (
           <>
             <p>
-              {liveRemoved} of them {liveRemoved === 1 ? 'has a session' : 'have sessions'} on the portal. Unless you tick
-              the box, {liveRemoved === 1 ? 'it keeps' : 'they keep'} running and {liveRemoved === 1 ? 'its link keeps' : 'their links keep'} working.
+              {liveRemoved} of them {liveRemoved === 1 ? 'has a session' : 'have sessions'} on the portal. Unless you
+              tick the box, {liveRemoved === 1 ? 'it keeps' : 'they keep'} running and{' '}
+              {liveRemoved === 1 ? 'its link keeps' : 'their links keep'} working.
             </p>
             <CheckField
               label="Also end their sessions"

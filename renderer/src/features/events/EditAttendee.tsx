@@ -85,8 +85,20 @@ export function EditAttendee({ eventId, attendee, environments, onClose, onRemov
           void save();
         }}
       >
-        <InputField label="First name" value={form.firstName} onValue={(v) => setForm({ ...form, firstName: v })} maxLength={150} autoComplete="off" />
-        <InputField label="Last name" value={form.lastName} onValue={(v) => setForm({ ...form, lastName: v })} maxLength={150} autoComplete="off" />
+        <InputField
+          label="First name"
+          value={form.firstName}
+          onValue={(v) => setForm({ ...form, firstName: v })}
+          maxLength={150}
+          autoComplete="off"
+        />
+        <InputField
+          label="Last name"
+          value={form.lastName}
+          onValue={(v) => setForm({ ...form, lastName: v })}
+          maxLength={150}
+          autoComplete="off"
+        />
         <InputField
           label="Email"
           type="email"
@@ -111,7 +123,11 @@ export function EditAttendee({ eventId, attendee, environments, onClose, onRemov
         {environments.length > 1 && (
           <label>
             Workshop
-            <select value={form.environment} disabled={holdsSession} onChange={(e) => setForm({ ...form, environment: e.target.value })}>
+            <select
+              value={form.environment}
+              disabled={holdsSession}
+              onChange={(e) => setForm({ ...form, environment: e.target.value })}
+            >
               {environments.map((x) => (
                 <option key={x.name} value={x.name}>
                   {x.title} ({x.name})
@@ -120,7 +136,9 @@ export function EditAttendee({ eventId, attendee, environments, onClose, onRemov
             </select>
           </label>
         )}
-        {holdsSession && <p className="muted">This attendee has a session: end it before changing the email, user id or workshop.</p>}
+        {holdsSession && (
+          <p className="muted">This attendee has a session: end it before changing the email, user id or workshop.</p>
+        )}
         {error && <ErrorBox>{error}</ErrorBox>}
         <div className="dialog-actions">
           <button type="button" className="danger" disabled={busy} onClick={() => attendee && onRemove(attendee)}>

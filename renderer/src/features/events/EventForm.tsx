@@ -102,7 +102,9 @@ export function EventForm({ event = null }: { event?: EventSummary | null }) {
     };
     setBusy(true);
     const requestedAt = performance.now();
-    const r = event ? await invoke('events.update', { eventId: event.id, ...fields }) : await invoke('events.create', fields);
+    const r = event
+      ? await invoke('events.update', { eventId: event.id, ...fields })
+      : await invoke('events.create', fields);
     setBusy(false);
     if (!r.ok) return setError(r.error.message);
     appStore.getState().applyEventSummary(r.data, requestedAt);
@@ -128,7 +130,15 @@ export function EventForm({ event = null }: { event?: EventSummary | null }) {
         void submit();
       }}
     >
-      <InputField label="Name" className="wide" required value={draft.name} onValue={(v) => set({ name: v })} maxLength={200} autoComplete="off" />
+      <InputField
+        label="Name"
+        className="wide"
+        required
+        value={draft.name}
+        onValue={(v) => set({ name: v })}
+        maxLength={200}
+        autoComplete="off"
+      />
       <label>
         Portal
         <PortalSelect
@@ -141,14 +151,20 @@ export function EventForm({ event = null }: { event?: EventSummary | null }) {
         />
       </label>
       <p className="form-hint">
-        {used > 0 ? 'The portal cannot change: attendees already had sessions on it.' : 'Sessions are allocated on this portal.'}
+        {used > 0
+          ? 'The portal cannot change: attendees already had sessions on it.'
+          : 'Sessions are allocated on this portal.'}
       </p>
       <fieldset className="wide env-choice" data-testid="event-environments">
         <legend>Workshops (the first ticked is the default for new attendees)</legend>
         {choices.length === 0 && <p className="muted">No workshops are running on this portal.</p>}
         {choices.map((c) => (
           <label className="check" key={c.name}>
-            <input type="checkbox" checked={draft.environments.includes(c.name)} onChange={(e) => toggleEnv(c.name, e.target.checked)} />
+            <input
+              type="checkbox"
+              checked={draft.environments.includes(c.name)}
+              onChange={(e) => toggleEnv(c.name, e.target.checked)}
+            />
             <span>
               {c.title} <span className="muted">({c.name})</span>
             </span>
@@ -158,8 +174,20 @@ export function EventForm({ event = null }: { event?: EventSummary | null }) {
           </label>
         ))}
       </fieldset>
-      <InputField label="Starts" type="datetime-local" required value={draft.startsAt} onValue={(v) => set({ startsAt: v })} />
-      <InputField label="Ends" type="datetime-local" required value={draft.endsAt} onValue={(v) => set({ endsAt: v })} />
+      <InputField
+        label="Starts"
+        type="datetime-local"
+        required
+        value={draft.startsAt}
+        onValue={(v) => set({ startsAt: v })}
+      />
+      <InputField
+        label="Ends"
+        type="datetime-local"
+        required
+        value={draft.endsAt}
+        onValue={(v) => set({ endsAt: v })}
+      />
       <label>
         Activation window
         <select value={draft.window} onChange={(e) => set({ window: e.target.value })} aria-describedby="window-hint">
@@ -184,7 +212,8 @@ export function EventForm({ event = null }: { event?: EventSummary | null }) {
       )}
       <p className="form-hint" id="window-hint" data-testid="window-hint">
         How long an allocated session waits for its attendee to open the link: after that the portal deletes it and the
-        link stops working{typeof windowS === 'number' && windowS > 0 ? ` (${formatSeconds(windowS)} after allocation)` : ''}. “None”
+        link stops working
+        {typeof windowS === 'number' && windowS > 0 ? ` (${formatSeconds(windowS)} after allocation)` : ''}. “None”
         keeps it waiting until it is opened or ended.
       </p>
       <InputField
@@ -196,7 +225,9 @@ export function EventForm({ event = null }: { event?: EventSummary | null }) {
         placeholder={portal?.defaultIndexUrl || 'the portal’s default'}
         maxLength={2048}
       />
-      <p className="form-hint">Leave it empty for the portal’s default{portal?.defaultIndexUrl ? ` (${portal.defaultIndexUrl})` : ''}.</p>
+      <p className="form-hint">
+        Leave it empty for the portal’s default{portal?.defaultIndexUrl ? ` (${portal.defaultIndexUrl})` : ''}.
+      </p>
       {error && (
         <div className="wide">
           <ErrorBox testId="event-form-error">{error}</ErrorBox>

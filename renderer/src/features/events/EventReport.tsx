@@ -1,5 +1,15 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { EventReport as Report, EventSummary } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
 import { downloadText } from '../../lib/download';
@@ -9,7 +19,17 @@ import { DataTable } from '../../ui/DataTable';
 import { Empty, ErrorBox, Loading } from '../../ui/States';
 import type { EnvironmentInfo } from './event-info';
 
-const COLUMNS = ['Name', 'Email', 'Workshop', 'Status', 'Allocated', 'First seen running', 'Ended', 'Extensions', 'Sessions'];
+const COLUMNS = [
+  'Name',
+  'Email',
+  'Workshop',
+  'Status',
+  'Allocated',
+  'First seen running',
+  'Ended',
+  'Extensions',
+  'Sessions',
+];
 const DAY_MS = 24 * 3600_000;
 /** the report is read again at most this often while the event changes */
 const REFRESH_MS = 2000;
@@ -66,23 +86,60 @@ function Chart({ r, event }: { r: Report; event: EventSummary }) {
   const fmt = axisFormatter(from, to);
   const ticks = timeTicks(from, to, 8);
   return (
-    <figure className="chart" data-testid="report-chart" aria-label="Allocated and running sessions of this event over time">
+    <figure
+      className="chart"
+      data-testid="report-chart"
+      aria-label="Allocated and running sessions of this event over time"
+    >
       <ResponsiveContainer width="100%" height={320}>
         <LineChart data={r.series} margin={{ top: 8, right: 24, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-          <XAxis dataKey="t" type="number" domain={[from, to]} ticks={ticks} tickFormatter={fmt} stroke="var(--muted)" />
+          <XAxis
+            dataKey="t"
+            type="number"
+            domain={[from, to]}
+            ticks={ticks}
+            tickFormatter={fmt}
+            stroke="var(--muted)"
+          />
           <YAxis allowDecimals={false} stroke="var(--muted)" />
           <Tooltip
             labelFormatter={(t) => (to - from > DAY_MS ? formatDateTime(Number(t)) : formatClockSeconds(Number(t)))}
             contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)' }}
           />
           <Legend />
-          <ReferenceLine x={event.startsAt} stroke="var(--muted)" strokeDasharray="2 4" label={{ value: 'start', fill: 'var(--muted)', position: 'insideTopLeft' }} />
+          <ReferenceLine
+            x={event.startsAt}
+            stroke="var(--muted)"
+            strokeDasharray="2 4"
+            label={{ value: 'start', fill: 'var(--muted)', position: 'insideTopLeft' }}
+          />
           {event.endsAt <= to && (
-            <ReferenceLine x={event.endsAt} stroke="var(--muted)" strokeDasharray="2 4" label={{ value: 'end', fill: 'var(--muted)', position: 'insideTopRight' }} />
+            <ReferenceLine
+              x={event.endsAt}
+              stroke="var(--muted)"
+              strokeDasharray="2 4"
+              label={{ value: 'end', fill: 'var(--muted)', position: 'insideTopRight' }}
+            />
           )}
-          <Line dataKey="allocated" name="Allocated (waiting or running)" type="stepAfter" dot={false} isAnimationActive={false} stroke="var(--chart-1)" strokeWidth={2} />
-          <Line dataKey="running" name="Running" type="stepAfter" dot={false} isAnimationActive={false} stroke="var(--chart-2)" strokeWidth={2} />
+          <Line
+            dataKey="allocated"
+            name="Allocated (waiting or running)"
+            type="stepAfter"
+            dot={false}
+            isAnimationActive={false}
+            stroke="var(--chart-1)"
+            strokeWidth={2}
+          />
+          <Line
+            dataKey="running"
+            name="Running"
+            type="stepAfter"
+            dot={false}
+            isAnimationActive={false}
+            stroke="var(--chart-2)"
+            strokeWidth={2}
+          />
         </LineChart>
       </ResponsiveContainer>
     </figure>
@@ -154,7 +211,11 @@ export function EventReport({ event, environments }: { event: EventSummary; envi
       </div>
       {error && <ErrorBox>{error}</ErrorBox>}
       <Totals r={report} />
-      {report.series.length === 0 ? <Empty>No sessions yet: the chart starts with the first allocation.</Empty> : <Chart r={report} event={event} />}
+      {report.series.length === 0 ? (
+        <Empty>No sessions yet: the chart starts with the first allocation.</Empty>
+      ) : (
+        <Chart r={report} event={event} />
+      )}
       <DataTable caption="Attendees" showCaption columns={COLUMNS} testId="report-attendees" className="report-table">
         {report.attendees.map((a) => (
           <tr key={a.attendeeId} data-testid="report-row" data-email={a.email} data-status={a.status}>

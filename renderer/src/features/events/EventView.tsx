@@ -23,7 +23,17 @@ const TABS: { tab: EventTab; label: string }[] = [
   { tab: 'edit', label: 'Edit event' },
 ];
 
-function EventHeader({ event, tab, portalLabel, titles }: { event: EventSummary; tab: EventTab; portalLabel: string; titles: string }) {
+function EventHeader({
+  event,
+  tab,
+  portalLabel,
+  titles,
+}: {
+  event: EventSummary;
+  tab: EventTab;
+  portalLabel: string;
+  titles: string;
+}) {
   return (
     <header className="event-head no-print">
       <div className="screen-head">
@@ -36,16 +46,16 @@ function EventHeader({ event, tab, portalLabel, titles }: { event: EventSummary;
         <span>{portalLabel}</span>
         <span>{titles}</span>
         <span>{formatRange(event.startsAt, event.endsAt)}</span>
-        <span>
-          activation window{' '}
-          {event.activationWindowS === 0 ? 'none' : formatSeconds(event.activationWindowS)}
-        </span>
+        <span>activation window {event.activationWindowS === 0 ? 'none' : formatSeconds(event.activationWindowS)}</span>
       </p>
       <nav aria-label="Event" className="tabs">
         <ul>
           {TABS.map((t) => (
             <li key={t.tab}>
-              <a href={routeHref({ name: 'event', eventId: event.id, tab: t.tab })} aria-current={t.tab === tab ? 'page' : undefined}>
+              <a
+                href={routeHref({ name: 'event', eventId: event.id, tab: t.tab })}
+                aria-current={t.tab === tab ? 'page' : undefined}
+              >
                 {t.label}
               </a>
             </li>
@@ -70,7 +80,10 @@ export function EventView({ eventId, tab }: { eventId: string; tab: EventTab }) 
     return () => appStore.getState().closeEventDetail();
   }, [eventId]);
 
-  const environments = useMemo(() => (event ? eventEnvironments(event, snapshot) : []), [event?.environments, snapshot]);
+  const environments = useMemo(
+    () => (event ? eventEnvironments(event, snapshot) : []),
+    [event?.environments, snapshot],
+  );
 
   if (!event) {
     if (!loaded) return <Loading what="the event" />;
@@ -89,7 +102,11 @@ export function EventView({ eventId, tab }: { eventId: string; tab: EventTab }) 
   const titles = environments.map((e) => e.title).join(', ');
   const wide = tab === 'attendees';
   return (
-    <section className={`screen event-screen${wide ? ' screen-fill' : ''}`} aria-labelledby="event-title" data-phase={eventPhase(event, Date.now())}>
+    <section
+      className={`screen event-screen${wide ? ' screen-fill' : ''}`}
+      aria-labelledby="event-title"
+      data-phase={eventPhase(event, Date.now())}
+    >
       <EventHeader event={event} tab={tab} portalLabel={portalLabel} titles={titles} />
       {tab === 'attendees' && <AttendeesTab event={event} environments={environments} />}
       {tab === 'report' && (

@@ -50,7 +50,10 @@ export function EventsView() {
     appStore.getState().applyEventRemoved(r.data.eventId);
     const ended = deleting.endSessions ? ` and ended ${r.data.ended} session${r.data.ended === 1 ? '' : 's'}` : '';
     appStore.getState().setNotice(`Deleted ${name}${ended}`);
-    if (r.data.failures.length) setError(`Some sessions could not be ended: ${r.data.failures.map((f) => `${f.session} (${f.message})`).join(', ')}`);
+    if (r.data.failures.length)
+      setError(
+        `Some sessions could not be ended: ${r.data.failures.map((f) => `${f.session} (${f.message})`).join(', ')}`,
+      );
   };
 
   const live = deleting ? liveCount(deleting.event.counts) : 0;
@@ -64,12 +67,16 @@ export function EventsView() {
         </a>
       </div>
       <p className="muted lead">
-        An event is a workshop run for a list of attendees: prepare the list, allocate their sessions ahead of time, hand
-        out the links, watch who started, and read the report afterwards.
+        An event is a workshop run for a list of attendees: prepare the list, allocate their sessions ahead of time,
+        hand out the links, watch who started, and read the report afterwards.
       </p>
       {archivedCount > 0 && (
         <div className="toolbar">
-          <CheckField label={`Show archived events (${archivedCount})`} checked={showArchived} onChecked={setShowArchived} />
+          <CheckField
+            label={`Show archived events (${archivedCount})`}
+            checked={showArchived}
+            onChecked={setShowArchived}
+          />
         </div>
       )}
       {error && <ErrorBox testId="events-error">{error}</ErrorBox>}
@@ -77,7 +84,8 @@ export function EventsView() {
       {loadError && !loaded && <ErrorBox>{loadError}</ErrorBox>}
       {loaded && shown.length === 0 && (
         <Empty>
-          {all.length ? 'Every event is archived.' : 'No events yet.'} <a href={routeHref({ name: 'event-new' })}>Create an event</a>.
+          {all.length ? 'Every event is archived.' : 'No events yet.'}{' '}
+          <a href={routeHref({ name: 'event-new' })}>Create an event</a>.
         </Empty>
       )}
       {shown.length > 0 && (
@@ -107,13 +115,27 @@ export function EventsView() {
               </td>
               <td>
                 <div className="actions">
-                  <a className="button small" href={routeHref({ name: 'event', eventId: e.id, tab: 'attendees' })} aria-label={`Open ${e.name}`}>
+                  <a
+                    className="button small"
+                    href={routeHref({ name: 'event', eventId: e.id, tab: 'attendees' })}
+                    aria-label={`Open ${e.name}`}
+                  >
                     Open
                   </a>
-                  <button type="button" className="small" onClick={() => void archive(e, !e.archived)} aria-label={`${e.archived ? 'Restore' : 'Archive'} ${e.name}`}>
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => void archive(e, !e.archived)}
+                    aria-label={`${e.archived ? 'Restore' : 'Archive'} ${e.name}`}
+                  >
                     {e.archived ? 'Restore' : 'Archive'}
                   </button>
-                  <button type="button" className="small danger" onClick={() => setDeleting({ event: e, endSessions: false })} aria-label={`Delete ${e.name}`}>
+                  <button
+                    type="button"
+                    className="small danger"
+                    onClick={() => setDeleting({ event: e, endSessions: false })}
+                    aria-label={`Delete ${e.name}`}
+                  >
                     Delete
                   </button>
                 </div>

@@ -28,13 +28,30 @@ const QrImage = memo(function QrImage({ url, who }: { url: string; who: string }
     };
   }, [url]);
   return src ? (
-    <img className="qr" src={src} alt={`QR code of the link for ${who}`} data-testid="handout-qr" width={160} height={160} />
+    <img
+      className="qr"
+      src={src}
+      alt={`QR code of the link for ${who}`}
+      data-testid="handout-qr"
+      width={160}
+      height={160}
+    />
   ) : (
     <span className="qr qr-pending" role="img" aria-label="QR code being drawn" />
   );
 });
 
-const Card = memo(function Card({ a, event, envTitle, portalLabel }: { a: AttendeeView; event: EventSummary; envTitle: string; portalLabel: string }) {
+const Card = memo(function Card({
+  a,
+  event,
+  envTitle,
+  portalLabel,
+}: {
+  a: AttendeeView;
+  event: EventSummary;
+  envTitle: string;
+  portalLabel: string;
+}) {
   const who = attendeeName(a) || a.email;
   const url = a.activationUrl as string;
   return (
@@ -66,12 +83,21 @@ const Card = memo(function Card({ a, event, envTitle, portalLabel }: { a: Attend
  * screen's header and controls are hidden in print (`.no-print`, and the app's own chrome), and each card stays in
  * one piece; "one per page" starts every card on a new page.
  */
-export function HandoutView({ event, environments, portalLabel }: { event: EventSummary; environments: EnvironmentInfo[]; portalLabel: string }) {
+export function HandoutView({
+  event,
+  environments,
+  portalLabel,
+}: {
+  event: EventSummary;
+  environments: EnvironmentInfo[];
+  portalLabel: string;
+}) {
   const detail = useApp((s) => (s.eventDetail?.eventId === event.id ? s.eventDetail : null));
   const [layout, setLayout] = useState<Layout>('page');
   const titles = useMemo(() => Object.fromEntries(environments.map((e) => [e.name, e.title])), [environments]);
   const all = useMemo(
-    () => (detail ? detail.order.map((id) => detail.attendees[id]).filter((a): a is AttendeeView => a !== undefined) : []),
+    () =>
+      detail ? detail.order.map((id) => detail.attendees[id]).filter((a): a is AttendeeView => a !== undefined) : [],
     [detail?.order, detail?.attendees],
   );
   const cards = useMemo(() => all.filter(printable), [all]);
@@ -97,8 +123,9 @@ export function HandoutView({ event, environments, portalLabel }: { event: Event
           {without > 0 && (
             <>
               {' '}
-              · {without} attendee{without === 1 ? ' has' : 's have'} no link to hand out (not allocated yet, ended, expired or
-              failed): <a href={routeHref({ name: 'event', eventId: event.id, tab: 'attendees' })}>see the attendees</a>
+              · {without} attendee{without === 1 ? ' has' : 's have'} no link to hand out (not allocated yet, ended,
+              expired or failed):{' '}
+              <a href={routeHref({ name: 'event', eventId: event.id, tab: 'attendees' })}>see the attendees</a>
             </>
           )}
         </span>
@@ -108,7 +135,13 @@ export function HandoutView({ event, environments, portalLabel }: { event: Event
       ) : (
         <div className="handout-cards">
           {cards.map((a) => (
-            <Card key={a.id} a={a} event={event} envTitle={titles[a.environment] ?? a.environment} portalLabel={portalLabel} />
+            <Card
+              key={a.id}
+              a={a}
+              event={event}
+              envTitle={titles[a.environment] ?? a.environment}
+              portalLabel={portalLabel}
+            />
           ))}
         </div>
       )}

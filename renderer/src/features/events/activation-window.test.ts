@@ -16,5 +16,6 @@ test('window choices: none and the 60-minute default are offered; custom minutes
   assert.ok(WINDOW_CHOICES.every((c) => c.seconds <= MAX_WINDOW_S));
   assert.equal(windowFromMinutes('90'), 5400);
   assert.equal(windowFromMinutes(' 0 '), 0);
-  for (const bad of ['', '-5', '1.5', 'ten', String(MAX_WINDOW_S / 60 + 1)]) assert.equal(typeof windowFromMinutes(bad), 'string', bad);
+  for (const bad of ['', '-5', '1.5', 'ten', String(MAX_WINDOW_S / 60 + 1)])
+    assert.equal(typeof windowFromMinutes(bad), 'string', bad);
 });

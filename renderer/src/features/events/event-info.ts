@@ -11,7 +11,10 @@ export interface EnvironmentInfo {
 }
 
 /** The event's environments with what the portal's latest snapshot says about them. */
-export function eventEnvironments(e: Pick<EventSummary, 'environments'>, snapshot: PortalSnapshot | undefined): EnvironmentInfo[] {
+export function eventEnvironments(
+  e: Pick<EventSummary, 'environments'>,
+  snapshot: PortalSnapshot | undefined,
+): EnvironmentInfo[] {
   return e.environments.map((name) => {
     const env = snapshot?.environments.find((x) => x.name === name);
     return {

@@ -65,7 +65,10 @@ export function useAllocate(eventId: string) {
       onConfirm={() => pending && void run(pending.req, true)}
     >
       <p>{pending?.message}</p>
-      <p>The event’s activation window cannot be used here. Allocate only when the attendees are ready to open their links.</p>
+      <p>
+        The event’s activation window cannot be used here. Allocate only when the attendees are ready to open their
+        links.
+      </p>
     </ConfirmDialog>
   );
 

@@ -27,7 +27,10 @@ test('a query narrows the list and always offers a person lookup last', () => {
 });
 
 test('every event that is not archived can be opened, reported and handed out from the palette', () => {
-  const events = [eventSummary({ id: 'e1', name: 'Spring workshop' }), eventSummary({ id: 'e2', name: 'Old one', archived: true })];
+  const events = [
+    eventSummary({ id: 'e1', name: 'Spring workshop' }),
+    eventSummary({ id: 'e2', name: 'Old one', archived: true }),
+  ];
   const found = buildCommands([portal], 'spring', events);
   assert.deepEqual(
     found.filter((c) => c.id !== 'find-person').map((c) => c.label),

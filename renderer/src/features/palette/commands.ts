@@ -28,7 +28,9 @@ export function buildCommands(
   out.push({ id: 'event-new', label: 'New event', hint: 'events', run: { route: { name: 'event-new' } } });
   for (const e of events) {
     if (e.archived) continue;
-    const route = (tab: 'attendees' | 'report' | 'handout') => ({ route: { name: 'event' as const, eventId: e.id, tab } });
+    const route = (tab: 'attendees' | 'report' | 'handout') => ({
+      route: { name: 'event' as const, eventId: e.id, tab },
+    });
     out.push(
       { id: `event-${e.id}`, label: `Event: ${e.name}`, hint: 'attendees', run: route('attendees') },
       { id: `event-${e.id}-report`, label: `Report of ${e.name}`, hint: 'event', run: route('report') },

@@ -85,7 +85,12 @@ export function PeopleView({ initialQuery }: { initialQuery: string }) {
         </ErrorBox>
       )}
       {result && result.attendees.length > 0 && (
-        <DataTable caption={<>Attendees of this console’s events matching “{result.query}”</>} showCaption columns={ATTENDEE_COLUMNS} testId="people-attendees">
+        <DataTable
+          caption={<>Attendees of this console’s events matching “{result.query}”</>}
+          showCaption
+          columns={ATTENDEE_COLUMNS}
+          testId="people-attendees"
+        >
           {result.attendees.map((a) => (
             <tr key={a.attendeeId} data-testid="person-attendee">
               <td>{`${a.firstName} ${a.lastName}`.trim() || '—'}</td>
@@ -103,7 +108,12 @@ export function PeopleView({ initialQuery }: { initialQuery: string }) {
       )}
       {result && !loading && result.sessions.length === 0 && <Empty>No sessions for “{result.query}” on any portal.</Empty>}
       {result && result.sessions.length > 0 && (
-        <DataTable caption={<>Sessions on the portals for “{result.query}”</>} showCaption={result.attendees.length > 0} columns={PEOPLE_COLUMNS} testId="people-results">
+        <DataTable
+          caption={<>Sessions on the portals for “{result.query}”</>}
+          showCaption={result.attendees.length > 0}
+          columns={PEOPLE_COLUMNS}
+          testId="people-results"
+        >
           {result.sessions.map((s) => (
             <tr key={`${s.portalId}/${s.name}`} data-testid="person-session">
               <td>{s.portalLabel}</td>

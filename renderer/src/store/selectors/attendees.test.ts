@@ -4,10 +4,41 @@ import type { AttendeeView } from '../../../../shared/contract';
 import { attendeeView, eventSummary } from '../test-data';
 import { activeEventsOn, eventPhase, filterAttendees, selectionActions, sortAttendees } from './attendees';
 
-const ada = attendeeView({ id: '1', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.org', user: 'ada-example-org', status: 'running', expiresAt: 5000, session: 'lab-w01-abc' });
-const alan = attendeeView({ id: '2', firstName: 'Alan', lastName: 'Turing', email: 'alan@example.org', user: 'at', status: 'waiting', activateBy: 9000 });
-const grace = attendeeView({ id: '3', firstName: 'Grace', lastName: 'Hopper', email: 'grace@navy.mil', user: 'grace', status: 'expired' });
-const eve = attendeeView({ id: '4', firstName: '', lastName: '', email: 'eve@example.org', user: 'eve', status: 'not-allocated' });
+const ada = attendeeView({
+  id: '1',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: 'ada@example.org',
+  user: 'ada-example-org',
+  status: 'running',
+  expiresAt: 5000,
+  session: 'lab-w01-abc',
+});
+const alan = attendeeView({
+  id: '2',
+  firstName: 'Alan',
+  lastName: 'Turing',
+  email: 'alan@example.org',
+  user: 'at',
+  status: 'waiting',
+  activateBy: 9000,
+});
+const grace = attendeeView({
+  id: '3',
+  firstName: 'Grace',
+  lastName: 'Hopper',
+  email: 'grace@navy.mil',
+  user: 'grace',
+  status: 'expired',
+});
+const eve = attendeeView({
+  id: '4',
+  firstName: '',
+  lastName: '',
+  email: 'eve@example.org',
+  user: 'eve',
+  status: 'not-allocated',
+});
 const all: AttendeeView[] = [ada, alan, grace, eve];
 
 const ids = (l: AttendeeView[]) => l.map((a) => a.id).join(',');
@@ -40,8 +71,17 @@ test('phases and the events a fleet card shows', () => {
   const archived = { ...e, id: 'arch', archived: true };
   const empty = { ...e, id: 'empty', total: 0 };
   const elsewhere = { ...e, id: 'else', portalId: 'q' };
-  assert.deepEqual(activeEventsOn([e, holding, archived, empty, elsewhere], 'p', 1500).map((x) => x.id).sort(), ['ev', 'holding']);
-  assert.deepEqual(activeEventsOn([e, holding], 'p', 500).map((x) => x.id), ['holding'], 'before the start only with sessions');
+  assert.deepEqual(
+    activeEventsOn([e, holding, archived, empty, elsewhere], 'p', 1500)
+      .map((x) => x.id)
+      .sort(),
+    ['ev', 'holding'],
+  );
+  assert.deepEqual(
+    activeEventsOn([e, holding], 'p', 500).map((x) => x.id),
+    ['holding'],
+    'before the start only with sessions',
+  );
 });
 
 test('a selection splits into who can be allocated and who can be reissued', () => {
