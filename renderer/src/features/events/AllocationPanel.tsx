@@ -1,5 +1,6 @@
 import type { AllocationRun, EventSummary } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
+import { appStore } from '../../store/app-store';
 import { formatClock } from '../../lib/time';
 import { ErrorBox } from '../../ui/States';
 import type { AllocateRequest } from './use-allocate';
@@ -10,6 +11,12 @@ interface Props {
   expiredIds: readonly string[];
   busy: boolean;
   start(req: AllocateRequest): void;
+}
+
+/** the run's end arrives as a push; only a refusal needs saying */
+async function cancel(eventId: string): Promise<void> {
+  const r = await invoke('events.cancel', { eventId });
+  if (!r.ok) appStore.getState().setNotice(`Could not cancel: ${r.error.message}`);
 }
 
 const ALL_TITLE =
@@ -73,7 +80,7 @@ export function AllocationPanel({ event, expiredIds, busy, start }: Props) {
           Reissue expired ({expiredIds.length})
         </button>
         {running && (
-          <button type="button" className="danger" onClick={() => void invoke('events.cancel', { eventId: event.id })}>
+          <button type="button" className="danger" onClick={() => void cancel(event.id)}>
             Cancel allocation
           </button>
         )}
