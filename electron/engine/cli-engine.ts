@@ -75,6 +75,24 @@ export async function runEngineCommand(argv: string[]): Promise<number> {
     else process.stderr.write(`portal-console engine: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
+  // the handlers come before "listening on": whoever waits for that line may signal at once
+  const running = engine;
+  const stopped = new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      running.close().then(
+        () => resolve(0),
+        (err: unknown) => {
+          process.stderr.write(`portal-console engine: error while stopping: ${err instanceof Error ? err.message : String(err)}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   process.stdout.write(`listening on ${engine.url}\n`);
   process.stdout.write(`robot credentials: ${engine.credentialsSource}\n`);
   const credFile = join(options.dataDir, 'credentials.json');
@@ -95,22 +113,7 @@ export async function runEngineCommand(argv: string[]): Promise<number> {
         `  curl -s -u "$CLIENT_ID:$CLIENT_SECRET" --data-urlencode grant_type=password --data-urlencode "username=$ROBOT_USER" --data-urlencode "password=$ROBOT_PASSWORD" ${engine.url}/oauth2/token/\n`,
     );
   }
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (): void => {
-      if (stopping) return;
-      stopping = true;
-      engine.close().then(
-        () => resolve(0),
-        (err: unknown) => {
-          process.stderr.write(`portal-console engine: error while stopping: ${err instanceof Error ? err.message : String(err)}\n`);
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  return stopped;
 }
 
 function parse(argv: string[]) {

@@ -47,12 +47,30 @@ CREATE TABLE IF NOT EXISTS events (
 );
 `;
 
+export const DATABASE_FILE = 'portal.db';
+
+/**
+ * Opens the database and takes SQLite's exclusive lock on it for as long as the connection lives: the operating
+ * system's guarantee (it ends with the process however the process ends) that no second engine writes to the
+ * same file. In exclusive locking mode WAL keeps its index in this process's memory, so there is no `-shm` file.
+ */
 export function openDatabase(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Database(join(dataDir, 'portal.db'));
-  db.pragma('journal_mode = WAL');
+  const file = join(dataDir, DATABASE_FILE);
+  const db = new Database(file);
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('busy_timeout = 0');
+    db.pragma('journal_mode = WAL');
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
+  } catch (err) {
+    db.close();
+    if ((err as { code?: unknown }).code === 'SQLITE_BUSY') {
+      throw new Error(`the database ${file} is locked by another process (another engine on the same data folder?)`);
+    }
+    throw err;
+  }
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -32000'); // 32 MB: the hot pages of a busy event stay in memory
   // Checkpoint less often: the same hot pages are rewritten by every commit, so a larger WAL between
   // checkpoints means far fewer page writes (and fsyncs) in total. Reads stay fast through the WAL index.

@@ -3,12 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { AnalyticsSender } from './analytics';
 import { loadPortalConfig, EngineConfigError } from './config-file';
 import { hashSecret, resolveCredentials, type EngineCredentials } from './credentials';
+import { lockDataFolder } from './data-folder';
 import { openDatabase } from './database';
 import { demoPortalConfig } from './demo-portal';
 import { createEngineServer } from './http-server';
 import { PortalState } from './portal-state';
 
 export { EngineConfigError } from './config-file';
+export { DataFolderBusyError } from './data-folder';
 export type { EngineCredentials } from './credentials';
 
 export interface EngineOptions {
@@ -28,6 +30,11 @@ export interface EngineOptions {
   analyticsWebhookUrl?: string;
   /** how long STOPPED session records are kept; default 36 h like the real portal */
   purgeAfterMs?: number;
+  /**
+   * Set by the console's engine process: the caller is the console that started this engine and holds
+   * `portal-console.lock` on `dataDir`; the engine then takes only its own lock there.
+   */
+  startedByConsole?: boolean;
   /** never receives secrets */
   log?: (line: string) => void;
 }
@@ -62,20 +69,24 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   if (webhookUrl !== null && !/^https?:\/\//i.test(webhookUrl)) {
     throw new EngineConfigError(`analytics webhook URL must be http(s), got "${webhookUrl.slice(0, 60)}"`);
   }
-  const resolved = resolveCredentials(options.dataDir, config.credentials, config.source, options.credentials);
-  const { credentials } = resolved;
-  const [robotHash, adminHash, secretHash] = await Promise.all([
-    hashSecret(credentials.robot.password),
-    hashSecret(credentials.admin.password),
-    hashSecret(credentials.robot.clientSecret),
-  ]);
-  if (credentials.robot.username === credentials.admin.username) {
-    throw new EngineConfigError(`${config.source}: the robot and admin usernames must differ`);
-  }
-  const db = openDatabase(options.dataDir);
+  // one engine per data folder: nothing is read or written there before this lock is held
+  const lock = lockDataFolder(options.dataDir, options.startedByConsole === true);
+  let db: ReturnType<typeof openDatabase> | null = null;
   const analytics = new AnalyticsSender(log);
   let created: PortalState | null = null;
+  let resolvedCredentials: ReturnType<typeof resolveCredentials> | null = null;
   try {
+    const resolved = resolveCredentials(options.dataDir, config.credentials, config.source, options.credentials);
+    const { credentials } = resolved;
+    const [robotHash, adminHash, secretHash] = await Promise.all([
+      hashSecret(credentials.robot.password),
+      hashSecret(credentials.admin.password),
+      hashSecret(credentials.robot.clientSecret),
+    ]);
+    if (credentials.robot.username === credentials.admin.username) {
+      throw new EngineConfigError(`${config.source}: the robot and admin usernames must differ`);
+    }
+    db = openDatabase(options.dataDir);
     const state = new PortalState(db, analytics, { startupDelayMs, purgeAfterMs, log });
     created = state;
     state.setWebhookUrl(webhookUrl);
@@ -87,13 +98,18 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       { clientId: credentials.robot.clientId, secretHash },
     );
     state.commitBatch();
+    resolvedCredentials = resolved;
   } catch (err) {
     created?.close();
     analytics.close();
-    db.close();
+    db?.close();
+    lock.release();
     throw err;
   }
   const state = created;
+  const database = db;
+  const resolved = resolvedCredentials;
+  const { credentials } = resolved;
   const server = createEngineServer({ state, log });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -106,7 +122,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   } catch (err) {
     state.close();
     analytics.close();
-    db.close();
+    database.close();
+    lock.release();
     throw err;
   }
   const actualPort = (server.address() as AddressInfo).port;
@@ -131,7 +148,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
           server.close(() => resolve());
           server.closeAllConnections();
         });
-        db.close();
+        database.close();
+        lock.release();
       })();
       return closing;
     },

@@ -1,0 +1,161 @@
+/**
+ * One engine per data folder (issue #8): a second engine on a folder in use (headless or the console's) is refused
+ * with a message naming the folder and the process holding it, and the first one's data is untouched.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DataFolderBusyError, startEngine } from '../../electron/engine/index';
+import { MemorySecretStore } from '../../electron/services/secret-store';
+import { startWebConsole } from '../../electron/web/start-web-console';
+import { getToken, makeTempDir, runEngineCli, spawnEngineCli, type EngineCliProcess } from '../support/engine-harness';
+import { qs, INDEX_URL } from './helpers';
+
+interface Stored {
+  robot: { clientId: string; clientSecret: string; username: string; password: string };
+}
+
+let tmp: ReturnType<typeof makeTempDir>;
+const running = new Set<EngineCliProcess>();
+before(() => {
+  tmp = makeTempDir('engine-folder-');
+});
+after(async () => {
+  for (const p of running) {
+    p.kill('SIGKILL');
+    await p.exited;
+  }
+  tmp?.cleanup();
+});
+
+async function spawn1(args: string[]): Promise<EngineCliProcess> {
+  const p = await spawnEngineCli(args);
+  running.add(p);
+  void p.exited.then(() => running.delete(p));
+  return p;
+}
+
+async function robotToken(url: string, dataDir: string): Promise<string> {
+  const stored = JSON.parse(fs.readFileSync(path.join(dataDir, 'credentials.json'), 'utf8')) as Stored;
+  return getToken(url, stored.robot);
+}
+
+async function userSessionNames(url: string, token: string, user: string): Promise<string[]> {
+  const res = await fetch(`${url}/workshops/user/${user}/sessions/`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { sessions: { name: string }[] }).sessions.map((s) => s.name);
+}
+
+describe('two engines on one data folder', () => {
+  test('the second CLI exits non-zero naming the folder and the first one’s pid; the first keeps its data', async () => {
+    const dataDir = path.join(tmp.dir, 'shared');
+    const first = await spawn1(['--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
+    const token = await robotToken(first.url, dataDir);
+    const res = await fetch(`${first.url}/workshops/environment/demo-portal-w01/request/${qs({ index_url: INDEX_URL, user: 'alice' })}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(res.status, 200);
+    const alice = ((await res.json()) as { name: string }).name;
+
+    const second = await runEngineCli(['--data', dataDir, '--host', '127.0.0.1', '--port', '0'], { timeoutMs: 20_000 });
+    assert.equal(second.code, 1, `the second engine is refused (stdout: ${second.stdout}, stderr: ${second.stderr})`);
+    assert.ok(!second.stdout.includes('listening on'), 'the second engine never listened');
+    assert.ok(second.stderr.includes(path.resolve(dataDir)), `names the folder:\n${second.stderr}`);
+    assert.ok(second.stderr.includes(`process ${String(first.child.pid)}`), `names the holder's pid:\n${second.stderr}`);
+
+    // the first engine still answers, with its data
+    assert.deepEqual(await userSessionNames(first.url, token, 'alice'), [alice]);
+    first.kill('SIGTERM');
+    assert.equal((await first.exited).code, 0);
+    assert.equal(fs.existsSync(path.join(dataDir, 'engine.lock')), false, 'the lock goes with a clean stop');
+
+    // and after it stopped the folder is free again, with alice's session in it
+    const again = await spawn1(['--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
+    assert.deepEqual(await userSessionNames(again.url, await robotToken(again.url, dataDir), 'alice'), [alice]);
+    again.kill('SIGTERM');
+    await again.exited;
+  });
+
+  test('without its lock file the database itself stays locked by the running engine', async () => {
+    const dataDir = path.join(tmp.dir, 'no-lock-file');
+    const first = await spawn1(['--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
+    fs.rmSync(path.join(dataDir, 'engine.lock'));
+    const second = await runEngineCli(['--data', dataDir, '--host', '127.0.0.1', '--port', '0'], { timeoutMs: 20_000 });
+    assert.equal(second.code, 1, second.stderr);
+    assert.match(second.stderr, /locked by another process/);
+    const token = await robotToken(first.url, dataDir);
+    assert.deepEqual(await userSessionNames(first.url, token, 'nobody'), []);
+    first.kill('SIGTERM');
+    assert.equal((await first.exited).code, 0);
+  });
+
+  test('a lock left by a killed engine is stale and taken over', async () => {
+    const dataDir = path.join(tmp.dir, 'stale');
+    const first = await spawn1(['--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
+    first.kill('SIGKILL');
+    await first.exited;
+    assert.equal(fs.existsSync(path.join(dataDir, 'engine.lock')), true, 'kill -9 leaves the file behind');
+    const again = await spawn1(['--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
+    again.kill('SIGTERM');
+    assert.equal((await again.exited).code, 0);
+  });
+
+  test('in one process the second startEngine on a folder is refused too', async () => {
+    const dataDir = path.join(tmp.dir, 'in-process');
+    const first = await startEngine({ dataDir, port: 0 });
+    try {
+      await assert.rejects(startEngine({ dataDir, port: 0 }), (err: unknown) => err instanceof DataFolderBusyError && err.pid === process.pid);
+    } finally {
+      await first.close();
+    }
+    const again = await startEngine({ dataDir, port: 0 });
+    await again.close();
+  });
+});
+
+describe('an engine folder held by a console', () => {
+  test('a headless engine refuses the folder of a running web console’s built-in engine', async () => {
+    const consoleDir = path.join(tmp.dir, 'console');
+    const staticRoot = path.join(tmp.dir, 'static');
+    fs.mkdirSync(staticRoot, { recursive: true });
+    fs.writeFileSync(path.join(staticRoot, 'index.html'), '<!doctype html><title>test</title>');
+    const engineDir = path.join(consoleDir, 'engine');
+    const web = await startWebConsole({
+      dataDir: consoleDir,
+      engineDataDir: engineDir,
+      port: 0,
+      staticRoot,
+      secretStore: new MemorySecretStore('tests use memory'),
+      log: () => undefined,
+    });
+    try {
+      assert.ok(web.engineUrl, 'the console’s own engine started although the console locked its folder');
+      const headless = await runEngineCli(['--data', engineDir, '--host', '127.0.0.1', '--port', '0'], { timeoutMs: 20_000 });
+      assert.equal(headless.code, 1, headless.stderr);
+      assert.ok(headless.stderr.includes(path.resolve(engineDir)), headless.stderr);
+      assert.ok(headless.stderr.includes(`process ${String(web.enginePid())}`), `names the console's engine:\n${headless.stderr}`);
+      const res = await fetch(`${web.engineUrl}/workshops/catalog/`);
+      await res.text();
+      assert.equal(res.status, 200, 'the console’s engine still serves');
+    } finally {
+      await web.close();
+    }
+  });
+
+  test('a headless engine refuses a folder whose console lock is held by a live process', async (t) => {
+    const dataDir = path.join(tmp.dir, 'console-locked');
+    fs.mkdirSync(dataDir, { recursive: true });
+    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    t.after(() => holder.kill('SIGKILL'));
+    await new Promise((resolve) => holder.once('spawn', resolve));
+    fs.writeFileSync(path.join(dataDir, 'portal-console.lock'), JSON.stringify({ pid: holder.pid, mode: 'electron' }));
+    const headless = await runEngineCli(['--data', dataDir, '--host', '127.0.0.1', '--port', '0'], { timeoutMs: 20_000 });
+    assert.equal(headless.code, 1, headless.stderr);
+    assert.ok(headless.stderr.includes(`electron, process ${String(holder.pid)}`), headless.stderr);
+    assert.ok(headless.stderr.includes(path.resolve(dataDir)), headless.stderr);
+    assert.equal(fs.existsSync(path.join(dataDir, 'portal.db')), false, 'nothing written');
+    assert.equal(fs.existsSync(path.join(dataDir, 'engine.lock')), false, 'its own lock released again');
+  });
+});
