@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EngineConfigError, startEngine, type EngineOptions } from './index';
 
@@ -59,7 +59,7 @@ export async function runEngineCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const options: EngineOptions = {
-    dataDir: values.data ?? defaultDataDir(),
+    dataDir: resolve(values.data ?? defaultDataDir()),
     host: values.host ?? '127.0.0.1',
     port,
     startupDelayMs: delay,

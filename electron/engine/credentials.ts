@@ -1,6 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { PartialCredentials } from './portal-config';
 
 export interface EngineCredentials {
@@ -42,8 +42,10 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 export interface ResolvedCredentials {
   credentials: EngineCredentials;
   source: string;
-  /** the file the robot secrets can be read from, if they are stored in one */
+  /** the file the generated values are kept in, when there are any to keep (see `persistCredentials`) */
   file: string | null;
+  /** the generated values, as the file holds them */
+  stored: Stored;
 }
 
 /**
@@ -104,23 +106,30 @@ export function resolveCredentials(
   };
   const credentials: EngineCredentials = { robot, admin };
   const written = generated && persist;
-  if (written) {
-    const text = `${JSON.stringify(toStore, null, 2)}\n`;
-    const current = existsSync(file) ? readFileSync(file, 'utf8') : null;
-    if (current !== text) {
-      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-      writeFileSync(tmp, text, { mode: 0o600 });
-      renameSync(tmp, file);
-    }
-    chmodSync(file, 0o600);
-  }
   let source: string;
   if (robotSources.size === 1 && robotSources.has('caller')) source = 'supplied by the caller';
   else if (robotSources.size === 1 && robotSources.has('config')) source = configSource;
   else if (robotSources.size === 1 && robotSources.has('file')) source = `generated once, stored in ${file} (mode 0600)`;
   else source = `partly from ${[...robotSources].map((s) => (s === 'file' ? (persist ? file : 'this run only') : s === 'config' ? configSource : 'the caller')).join(', ')}`;
-  return { credentials, source, file: written ? file : null };
+  return { credentials, source, file: written ? file : null, stored: toStore };
+}
+
+/**
+ * Writes the generated values of `resolveCredentials` to their file (mode 0600: secrets for this user only).
+ * Separate from resolving, so that nothing is written before the engine holds its folder and its port.
+ */
+export function persistCredentials(resolved: ResolvedCredentials): void {
+  const file = resolved.file;
+  if (file === null) return;
+  const text = `${JSON.stringify(resolved.stored, null, 2)}\n`;
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : null;
+  if (current !== text) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    writeFileSync(tmp, text, { mode: 0o600 });
+    renameSync(tmp, file);
+  }
+  chmodSync(file, 0o600);
 }
 
 const SCRYPT_PARAMS = { N: 16384, r: 8, p: 1 };

@@ -109,9 +109,19 @@ function holdUntilCommitted(res: ServerResponse, engine: EngineContext): void {
   }) as ServerResponse['end'];
 }
 
-export function createEngineServer(engine: EngineContext): Server {
+/** The server and its gate: requests wait until the engine is ready (`open`) and are dropped if it never is. */
+export interface EngineServer {
+  server: Server;
+  open(engine: EngineContext): void;
+  fail(): void;
+}
+
+/** requests held while the engine starts (it listens first, then loads its state); beyond this: 503 */
+const MAX_HELD = 1000;
+
+export function createEngineServer(log: (line: string) => void): EngineServer {
   const loggedFailures = new Set<string>();
-  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+  const serve = (engine: EngineContext, req: IncomingMessage, res: ServerResponse): void => {
     for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
     holdUntilCommitted(res, engine);
     const url = req.url ?? '/';
@@ -132,7 +142,7 @@ export function createEngineServer(engine: EngineContext): Server {
       const key = `${route} ${what}`;
       if (!loggedFailures.has(key)) {
         loggedFailures.add(key);
-        engine.log(`internal error on ${ctx.method} ${route}: ${what}`);
+        log(`internal error on ${ctx.method} ${route}: ${what}`);
       }
       sendText(res, 500, 'Internal error');
     };
@@ -143,10 +153,28 @@ export function createEngineServer(engine: EngineContext): Server {
       fail(err);
     }
   };
-  const server = createServer({ keepAliveTimeout: 5000 }, onRequest);
+  let engine: EngineContext | null = null;
+  let failed = false;
+  const held: [IncomingMessage, ServerResponse][] = [];
+  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+    if (engine !== null) serve(engine, req, res);
+    else if (failed) res.destroy();
+    else if (held.length >= MAX_HELD) sendText(res, 503, 'The portal is starting', { 'retry-after': '1' });
+    else held.push([req, res]);
+  });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
-  return server;
+  return {
+    server,
+    open(ready) {
+      engine = ready;
+      for (const [req, res] of held.splice(0)) serve(ready, req, res);
+    },
+    fail() {
+      failed = true;
+      for (const [, res] of held.splice(0)) res.destroy();
+    },
+  };
 }

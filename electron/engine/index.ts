@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { AnalyticsSender } from './analytics';
 import { loadPortalConfig, EngineConfigError } from './config-file';
-import { hashSecret, resolveCredentials, type EngineCredentials } from './credentials';
+import { hashSecret, persistCredentials, resolveCredentials, type EngineCredentials } from './credentials';
 import { lockDataFolder } from './data-folder';
-import { openDatabase } from './database';
+import { openDatabase, type Db } from './database';
 import { demoPortalConfig } from './demo-portal';
 import { createEngineServer } from './http-server';
 import { PortalState } from './portal-state';
@@ -69,48 +71,36 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   if (webhookUrl !== null && !/^https?:\/\//i.test(webhookUrl)) {
     throw new EngineConfigError(`analytics webhook URL must be http(s), got "${webhookUrl.slice(0, 60)}"`);
   }
-  // one engine per data folder: nothing is read or written there before this lock is held
-  const lock = lockDataFolder(options.dataDir, options.startedByConsole === true);
-  let db: ReturnType<typeof openDatabase> | null = null;
+  const dataDir = path.resolve(options.dataDir);
+  const folderExisted = fs.existsSync(dataDir);
+  // One engine per data folder, then the port: a start that cannot have both writes nothing (a second engine on
+  // a busy port once rewrote the running one's portal, environments and accounts before it failed to listen).
+  const lock = lockDataFolder(dataDir, options.startedByConsole === true);
+  const gate = createEngineServer(log);
+  const server = gate.server;
+  let db: Db | null = null;
   const analytics = new AnalyticsSender(log);
-  let created: PortalState | null = null;
-  let resolvedCredentials: ReturnType<typeof resolveCredentials> | null = null;
-  try {
-    const resolved = resolveCredentials(options.dataDir, config.credentials, config.source, options.credentials);
-    const { credentials } = resolved;
-    const [robotHash, adminHash, secretHash] = await Promise.all([
-      hashSecret(credentials.robot.password),
-      hashSecret(credentials.admin.password),
-      hashSecret(credentials.robot.clientSecret),
-    ]);
-    if (credentials.robot.username === credentials.admin.username) {
-      throw new EngineConfigError(`${config.source}: the robot and admin usernames must differ`);
-    }
-    db = openDatabase(options.dataDir);
-    const state = new PortalState(db, analytics, { startupDelayMs, purgeAfterMs, log });
-    created = state;
-    state.setWebhookUrl(webhookUrl);
-    const configHash = createHash('sha256').update(JSON.stringify(config)).digest('hex');
-    state.applyConfig(config, configHash);
-    state.applyAccounts(
-      { username: credentials.robot.username, passwordHash: robotHash },
-      { username: credentials.admin.username, passwordHash: adminHash },
-      { clientId: credentials.robot.clientId, secretHash },
-    );
-    state.commitBatch();
-    resolvedCredentials = resolved;
-  } catch (err) {
-    created?.close();
+  let state: PortalState | null = null;
+  const undo = async (): Promise<void> => {
+    gate.fail();
+    state?.close();
     analytics.close();
     db?.close();
+    await new Promise<void>((resolve) => {
+      if (!server.listening) resolve();
+      else server.close(() => resolve());
+      server.closeAllConnections();
+    });
     lock.release();
-    throw err;
-  }
-  const state = created;
-  const database = db;
-  const resolved = resolvedCredentials;
-  const { credentials } = resolved;
-  const server = createEngineServer({ state, log });
+    // a folder this start created and left empty goes again
+    if (!folderExisted) {
+      try {
+        fs.rmdirSync(dataDir);
+      } catch {
+        // not empty after all: keep it
+      }
+    }
+  };
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -119,39 +109,61 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
         resolve();
       });
     });
+    const resolved = resolveCredentials(dataDir, config.credentials, config.source, options.credentials);
+    const { credentials } = resolved;
+    if (credentials.robot.username === credentials.admin.username) {
+      throw new EngineConfigError(`${config.source}: the robot and admin usernames must differ`);
+    }
+    const [robotHash, adminHash, secretHash] = await Promise.all([
+      hashSecret(credentials.robot.password),
+      hashSecret(credentials.admin.password),
+      hashSecret(credentials.robot.clientSecret),
+    ]);
+    persistCredentials(resolved);
+    db = openDatabase(dataDir);
+    const live = new PortalState(db, analytics, { startupDelayMs, purgeAfterMs, log });
+    state = live;
+    live.setWebhookUrl(webhookUrl);
+    const configHash = createHash('sha256').update(JSON.stringify(config)).digest('hex');
+    live.applyConfig(config, configHash);
+    live.applyAccounts(
+      { username: credentials.robot.username, passwordHash: robotHash },
+      { username: credentials.admin.username, passwordHash: adminHash },
+      { clientId: credentials.robot.clientId, secretHash },
+    );
+    live.commitBatch();
+    const actualPort = (server.address() as AddressInfo).port;
+    const url = `http://${urlHost(host)}:${actualPort}`;
+    live.url = url;
+    live.portalJsonCache = null;
+    live.start();
+    live.commitBatch();
+    gate.open({ state: live, log });
+    log(`portal "${live.name}" listening on ${url} (${live.environments.size} environment(s); credentials ${resolved.source})`);
+    const database = db;
+    let closing: Promise<void> | null = null;
+    return {
+      url,
+      port: actualPort,
+      portalName: live.name,
+      credentials,
+      credentialsSource: resolved.source,
+      close() {
+        closing ??= (async () => {
+          live.close();
+          analytics.close();
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          });
+          database.close();
+          lock.release();
+        })();
+        return closing;
+      },
+    };
   } catch (err) {
-    state.close();
-    analytics.close();
-    database.close();
-    lock.release();
+    await undo();
     throw err;
   }
-  const actualPort = (server.address() as AddressInfo).port;
-  const url = `http://${urlHost(host)}:${actualPort}`;
-  state.url = url;
-  state.portalJsonCache = null;
-  state.start();
-  state.commitBatch();
-  log(`portal "${state.name}" listening on ${url} (${state.environments.size} environment(s); credentials ${resolved.source})`);
-  let closing: Promise<void> | null = null;
-  return {
-    url,
-    port: actualPort,
-    portalName: state.name,
-    credentials,
-    credentialsSource: resolved.source,
-    close() {
-      closing ??= (async () => {
-        state.close();
-        analytics.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
-        database.close();
-        lock.release();
-      })();
-      return closing;
-    },
-  };
 }

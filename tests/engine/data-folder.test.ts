@@ -4,14 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataFolderBusyError, startEngine } from '../../electron/engine/index';
 import { MemorySecretStore } from '../../electron/services/secret-store';
 import { startWebConsole } from '../../electron/web/start-web-console';
 import { getToken, makeTempDir, runEngineCli, spawnEngineCli, type EngineCliProcess } from '../support/engine-harness';
-import { qs, INDEX_URL } from './helpers';
+import { config, qs, INDEX_URL } from './helpers';
 
 interface Stored {
   robot: { clientId: string; clientSecret: string; username: string; password: string };
@@ -157,5 +159,65 @@ describe('an engine folder held by a console', () => {
     assert.ok(headless.stderr.includes(path.resolve(dataDir)), headless.stderr);
     assert.equal(fs.existsSync(path.join(dataDir, 'portal.db')), false, 'nothing written');
     assert.equal(fs.existsSync(path.join(dataDir, 'engine.lock')), false, 'its own lock released again');
+  });
+});
+
+describe('nothing is written before the engine listens', () => {
+  async function busyPort(t: { after(fn: () => Promise<void>): void }): Promise<number> {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+    return (blocker.address() as net.AddressInfo).port;
+  }
+
+  const fingerprint = (dir: string): Record<string, string> =>
+    Object.fromEntries(
+      fs
+        .readdirSync(dir)
+        .sort()
+        .map((f) => [f, createHash('sha256').update(fs.readFileSync(path.join(dir, f))).digest('hex')]),
+    );
+
+  test('a start on a busy port leaves a new folder uncreated', async (t) => {
+    const port = await busyPort(t);
+    const dataDir = path.join(tmp.dir, 'never-created');
+    const r = await runEngineCli(['--data', dataDir, '--host', '127.0.0.1', '--port', String(port)], { timeoutMs: 20_000 });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /EADDRINUSE/);
+    assert.equal(fs.existsSync(dataDir), false, 'no folder, database or credentials file');
+  });
+
+  test('a start with another config on a busy port leaves the folder’s portal, environments and accounts as they were', async (t) => {
+    const dataDir = path.join(tmp.dir, 'kept');
+    const first = await spawn1(['--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
+    const token = await robotToken(first.url, dataDir);
+    const res = await fetch(`${first.url}/workshops/environment/demo-portal-w02/request/${qs({ index_url: INDEX_URL, user: 'bob' })}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(res.status, 200);
+    await res.text();
+    first.kill('SIGTERM');
+    assert.equal((await first.exited).code, 0);
+    const before = fingerprint(dataDir);
+    assert.ok(before['portal.db'] && before['credentials.json'], JSON.stringify(before));
+
+    const other = path.join(tmp.dir, 'other.yaml');
+    fs.writeFileSync(
+      other,
+      config('other-portal', {
+        portal: { credentials: { robot: { username: 'other-bot', password: 'other-pw' } }, clients: { robot: { id: 'other', secret: 'other-s' } } },
+        workshops: [{ name: 'lab-other', capacity: 2 }],
+      }),
+    );
+    const port = await busyPort(t);
+    const r = await runEngineCli(['--data', dataDir, '--config', other, '--host', '127.0.0.1', '--port', String(port)], { timeoutMs: 20_000 });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /EADDRINUSE/);
+    assert.deepEqual(fingerprint(dataDir), before, 'not one byte of the folder changed');
+
+    const again = await spawn1(['--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
+    assert.equal((await userSessionNames(again.url, await robotToken(again.url, dataDir), 'bob')).length, 1);
+    again.kill('SIGTERM');
+    await again.exited;
   });
 });
