@@ -5,7 +5,7 @@ import path from 'node:path';
 import { AnalyticsSender } from './analytics';
 import { loadPortalConfig, EngineConfigError } from './config-file';
 import { hashSecret, persistCredentials, resolveCredentials, type EngineCredentials } from './credentials';
-import { lockDataFolder } from './data-folder';
+import { lockDataFolder, secureDataFolder } from './data-folder';
 import { openDatabase, type Db } from './database';
 import { demoPortalConfig } from './demo-portal';
 import { createEngineServer } from './http-server';
@@ -119,6 +119,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       hashSecret(credentials.admin.password),
       hashSecret(credentials.robot.clientSecret),
     ]);
+    secureDataFolder(dataDir, log);
     persistCredentials(resolved);
     db = openDatabase(dataDir);
     const live = new PortalState(db, analytics, { startupDelayMs, purgeAfterMs, log });

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { DataFolderBusyError, startEngine } from '../../electron/engine/index';
 import { MemorySecretStore } from '../../electron/services/secret-store';
 import { startWebConsole } from '../../electron/web/start-web-console';
-import { getToken, makeTempDir, runEngineCli, spawnEngineCli, type EngineCliProcess } from '../support/engine-harness';
+import { getToken, makeTempDir, runEngineCli, spawnEngineCli, startTestEngine, type EngineCliProcess } from '../support/engine-harness';
 import { config, qs, INDEX_URL } from './helpers';
 
 interface Stored {
@@ -219,5 +219,59 @@ describe('nothing is written before the engine listens', () => {
     assert.equal((await userSessionNames(again.url, await robotToken(again.url, dataDir), 'bob')).length, 1);
     again.kill('SIGTERM');
     await again.exited;
+  });
+});
+
+describe('file modes in the data folder', { skip: process.platform === 'win32' ? 'modes are POSIX' : false }, () => {
+  const mode = (file: string): string => (fs.statSync(file).mode & 0o777).toString(8);
+
+  test('with umask 0 and an open folder: the folder 0700, the database, its WAL and the credentials 0600', async (t) => {
+    const dataDir = path.join(tmp.dir, 'umask0');
+    fs.mkdirSync(dataDir, { mode: 0o777 });
+    fs.chmodSync(dataDir, 0o777);
+    const old = process.umask(0);
+    t.after(() => process.umask(old));
+    const te = await startTestEngine({ dataDir });
+    try {
+      const reply = await te.api(`/workshops/environment/demo-portal-w01/request/${qs({ index_url: INDEX_URL, user: 'carol' })}`);
+      assert.equal(reply.status, 200);
+      await reply.text();
+      assert.equal(mode(dataDir), '700');
+      for (const f of ['portal.db', 'portal.db-wal', 'credentials.json', 'engine.lock']) assert.equal(mode(path.join(dataDir, f)), '600', f);
+      assert.equal(fs.existsSync(path.join(dataDir, 'portal.db-shm')), false, 'exclusive locking keeps no shared-memory file');
+    } finally {
+      await te.close();
+    }
+  });
+
+  test('an existing folder and database from an earlier run are tightened at start', async () => {
+    const dataDir = path.join(tmp.dir, 'earlier');
+    const first = await startEngine({ dataDir, port: 0 });
+    await first.close();
+    fs.chmodSync(dataDir, 0o755);
+    for (const f of ['portal.db', 'credentials.json']) fs.chmodSync(path.join(dataDir, f), 0o644);
+    const again = await startEngine({ dataDir, port: 0 });
+    try {
+      assert.equal(mode(dataDir), '700');
+      for (const f of ['portal.db', 'portal.db-wal', 'credentials.json']) assert.equal(mode(path.join(dataDir, f)), '600', f);
+    } finally {
+      await again.close();
+    }
+  });
+
+  test('a folder that holds other files is left as it is, with a warning; the engine’s files are 0600', async () => {
+    const dataDir = path.join(tmp.dir, 'shared-with-other-things');
+    fs.mkdirSync(dataDir);
+    fs.chmodSync(dataDir, 0o755);
+    fs.writeFileSync(path.join(dataDir, 'notes.txt'), 'mine');
+    const logs: string[] = [];
+    const te = await startEngine({ dataDir, port: 0, log: (l) => logs.push(l) });
+    try {
+      assert.equal(mode(dataDir), '755');
+      assert.ok(logs.some((l) => l.includes(dataDir) && l.includes('open to other users')), logs.join('\n'));
+      for (const f of ['portal.db', 'portal.db-wal', 'credentials.json']) assert.equal(mode(path.join(dataDir, f)), '600', f);
+    } finally {
+      await te.close();
+    }
   });
 });
