@@ -4,11 +4,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { AnalyticsSender } from './analytics';
 import { loadPortalConfig, EngineConfigError } from './config-file';
-import { hashSecret, persistCredentials, resolveCredentials, type EngineCredentials } from './credentials';
+import { hashSecret, persistCredentials, randomAlphanumeric, resolveCredentials, verifySecret, type EngineCredentials } from './credentials';
 import { lockDataFolder, secureDataFolder } from './data-folder';
 import { openDatabase, type Db } from './database';
 import { demoPortalConfig } from './demo-portal';
 import { createEngineServer } from './http-server';
+import { LoginGuard } from './login-guard';
 import { PortalState } from './portal-state';
 
 export { EngineConfigError } from './config-file';
@@ -114,10 +115,11 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     if (credentials.robot.username === credentials.admin.username) {
       throw new EngineConfigError(`${config.source}: the robot and admin usernames must differ`);
     }
-    const [robotHash, adminHash, secretHash] = await Promise.all([
+    const [robotHash, adminHash, secretHash, decoyHash] = await Promise.all([
       hashSecret(credentials.robot.password),
       hashSecret(credentials.admin.password),
       hashSecret(credentials.robot.clientSecret),
+      hashSecret(randomAlphanumeric(32)),
     ]);
     secureDataFolder(dataDir, log);
     persistCredentials(resolved);
@@ -139,7 +141,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     live.portalJsonCache = null;
     live.start();
     live.commitBatch();
-    gate.open({ state: live, log });
+    gate.open({ state: live, log, logins: new LoginGuard(verifySecret, decoyHash, live.now) });
     log(`portal "${live.name}" listening on ${url} (${live.environments.size} environment(s); credentials ${resolved.source})`);
     const database = db;
     let closing: Promise<void> | null = null;

@@ -1,10 +1,13 @@
 import type { Context } from './http-util';
+import type { LoginGuard } from './login-guard';
 import type { UserRecord } from './model';
 import type { PortalState } from './portal-state';
 
 export interface EngineContext {
   state: PortalState;
   log: (line: string) => void;
+  /** the password grant's timing equalizer and failure throttle */
+  logins: LoginGuard;
 }
 
 /**

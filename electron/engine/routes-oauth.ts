@@ -73,9 +73,18 @@ async function tokenHandler(ctx: Context, _caller: unknown, engine: EngineContex
       }
     }
     const user = state.usersByName.get(first(form, 'username') ?? '');
-    const ok = user !== undefined && (await verifySecret(first(form, 'password') ?? '', user.passwordHash));
+    const key = `${engine.state.client?.clientId ?? ''}\u0000${ctx.req.socket.remoteAddress ?? ''}`;
+    const check = await engine.logins.check(key, user?.passwordHash ?? null, first(form, 'password') ?? '');
+    if (check.outcome === 'throttled') {
+      const body = {
+        error: 'slow_down',
+        error_description: `Too many failed sign-ins for this client from this address; try again in ${check.retryAfterS} s.`,
+      };
+      sendJson(ctx.res, 429, JSON.stringify(body), { ...NO_STORE, 'retry-after': String(check.retryAfterS) });
+      return;
+    }
     // the user may have been removed while scrypt ran: look it up again
-    if (!ok || user === undefined || state.usersByName.get(user.username) !== user) {
+    if (check.outcome !== 'ok' || user === undefined || state.usersByName.get(user.username) !== user) {
       oauthError(ctx, 400, 'invalid_grant', 'Invalid credentials given.');
       return;
     }
