@@ -340,6 +340,20 @@ export class PortalState {
     return user;
   }
 
+  /**
+   * Undoes `createUser` inside the transaction that created it, before anything was written or sent: a browser that
+   * got no session must leave no user behind (a flood of cookie-less requests would otherwise create one each).
+   */
+  discardNewUser(user: UserRecord): void {
+    if (!this.inTransaction || user.live.size > 0) throw new Error('only a user created in this transaction, with no session, can be discarded');
+    this.users.delete(user.id);
+    this.usersByName.delete(user.username);
+    this.changes.users.delete(user);
+    for (let i = this.pendingEvents.length - 1; i >= 0; i--) {
+      if (this.pendingEvents[i]?.user === user.username) this.pendingEvents.splice(i, 1);
+    }
+  }
+
   /** Re-applies the robot and admin accounts and the OAuth client from the effective credentials. */
   applyAccounts(robot: { username: string; passwordHash: string }, admin: { username: string; passwordHash: string }, client: { clientId: string; secretHash: string }): void {
     this.transaction(() => {

@@ -122,7 +122,7 @@ function deleteSession(ctx: Context, _caller: UserRecord | null, engine: EngineC
 function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineContext, autoLogin: boolean): void {
   const state = engine.state;
   const indexUrl = stripped(ctx.query(), 'index_url') || null;
-  let user = browserUser(ctx, engine);
+  const user = browserUser(ctx, engine);
   const env = state.environmentsByName.get(ctx.params['env'] ?? '');
   if (env === undefined) {
     sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, indexUrl, user), { notification: 'workshop-invalid' }));
@@ -137,14 +137,20 @@ function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineC
     sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, indexUrl, user), { notification: 'session-unavailable' }));
     return;
   }
-  const result = state.transaction(() => {
-    if (user === null) user = state.createUser(`anon@educates:${randomUUID()}`, { isAnonymous: true });
-    return allocate(state, env, user, { token: null, timeout: 0, reacquire: null, indexUrl, analyticsUrl: null, params: [] });
+  const signedIn = user;
+  const { result, owner } = state.transaction(() => {
+    const owner = signedIn ?? state.createUser(`anon@educates:${randomUUID()}`, { isAnonymous: true });
+    const result = allocate(state, env, owner, { token: null, timeout: 0, reacquire: null, indexUrl, analyticsUrl: null, params: [] });
+    // no session, no new user (and no login): cookie-less requests against a full environment leave nothing behind
+    if (!result.ok && signedIn === null) {
+      state.discardNewUser(owner);
+      return { result, owner: null };
+    }
+    return { result, owner };
   });
-  const loggedIn = user as UserRecord | null;
-  if (loggedIn !== null && browserUser(ctx, engine) !== loggedIn) headers['set-cookie'] = loginCookie(engine, loggedIn);
+  if (owner !== null && signedIn !== owner) headers['set-cookie'] = loginCookie(engine, owner);
   if (!result.ok) {
-    sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, indexUrl, loggedIn), { notification: 'session-unavailable' }), headers);
+    sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, indexUrl, owner), { notification: 'session-unavailable' }), headers);
     return;
   }
   sendRedirect(ctx.res, 302, `/workshops/session/${result.session.name}/`, headers);
