@@ -10,6 +10,7 @@ import {
   type Context,
 } from './http-util';
 import type { UserRecord } from './model';
+import { applyLimits, serverOptions, type HttpLimits } from './http-limits';
 import type { EngineContext, Route } from './route-types';
 import { apiRoutes } from './routes-api';
 import { oauthRoutes } from './routes-oauth';
@@ -77,7 +78,9 @@ async function dispatch(ctx: Context, engine: EngineContext): Promise<void> {
       return;
     }
   }
-  if (!route.methods.includes(ctx.method)) {
+  // HEAD is answered as GET without a body (Node leaves the body out of replies to HEAD)
+  const method = ctx.method === 'HEAD' && route.methods.includes('GET') ? 'GET' : ctx.method;
+  if (!route.methods.includes(method)) {
     ctx.res.writeHead(405, { allow: route.methods.join(', '), 'content-type': 'text/html; charset=utf-8', 'content-length': 0 });
     ctx.res.end();
     return;
@@ -119,14 +122,14 @@ export interface EngineServer {
 /** requests held while the engine starts (it listens first, then loads its state); beyond this: 503 */
 const MAX_HELD = 1000;
 
-export function createEngineServer(log: (line: string) => void): EngineServer {
+export function createEngineServer(log: (line: string) => void, limits: HttpLimits): EngineServer {
   const loggedFailures = new Set<string>();
   const serve = (engine: EngineContext, req: IncomingMessage, res: ServerResponse): void => {
     for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
     holdUntilCommitted(res, engine);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    const ctx = makeContext(req, res, q < 0 ? url : url.slice(0, q), q < 0 ? '' : url.slice(q + 1));
+    const ctx = makeContext(req, res, q < 0 ? url : url.slice(0, q), q < 0 ? '' : url.slice(q + 1), limits.maxBodyBytes);
     const fail = (err: unknown): void => {
       if (res.headersSent) {
         res.destroy();
@@ -156,16 +159,13 @@ export function createEngineServer(log: (line: string) => void): EngineServer {
   let engine: EngineContext | null = null;
   let failed = false;
   const held: [IncomingMessage, ServerResponse][] = [];
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+  const server = createServer(serverOptions(limits), (req, res) => {
     if (engine !== null) serve(engine, req, res);
     else if (failed) res.destroy();
     else if (held.length >= MAX_HELD) sendText(res, 503, 'The portal is starting', { 'retry-after': '1' });
     else held.push([req, res]);
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  applyLimits(server, limits, log);
   return {
     server,
     open(ready) {

@@ -4,7 +4,6 @@ import { parseFormQuery } from './query-string';
 
 /** Replies the real portal sends as plain text use Django's default content type. */
 const TEXT = 'text/html; charset=utf-8';
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Django's stock 404 page when DEBUG is off. */
 const NOT_FOUND_PAGE =
@@ -32,7 +31,7 @@ export interface Context {
   body(): Promise<Buffer>;
 }
 
-export function makeContext(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string): Context {
+export function makeContext(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string, maxBodyBytes: number): Context {
   let query: QueryParams | null = null;
   let body: Promise<Buffer> | null = null;
   return {
@@ -47,7 +46,7 @@ export function makeContext(req: IncomingMessage, res: ServerResponse, path: str
       return query;
     },
     body() {
-      body ??= readBody(req);
+      body ??= readBody(req, maxBodyBytes);
       return body;
     },
   };
@@ -55,13 +54,13 @@ export function makeContext(req: IncomingMessage, res: ServerResponse, path: str
 
 const EMPTY = Buffer.alloc(0);
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<Buffer> {
   // most API calls are GETs without a body: do not wait a turn of the event loop for an 'end' event
   if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(EMPTY);
   if (req.headers['content-length'] === '0') return Promise.resolve(EMPTY);
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > MAX_BODY_BYTES) {
+    if (declared > maxBodyBytes) {
       reject(new HttpError(413, 'Request body too large'));
       req.resume();
       return;
@@ -70,7 +69,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBodyBytes) {
         reject(new HttpError(413, 'Request body too large'));
         req.removeAllListeners('data');
         req.resume();

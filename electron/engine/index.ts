@@ -8,6 +8,7 @@ import { hashSecret, persistCredentials, randomAlphanumeric, resolveCredentials,
 import { lockDataFolder, secureDataFolder } from './data-folder';
 import { openDatabase, type Db } from './database';
 import { demoPortalConfig } from './demo-portal';
+import { httpLimits, type HttpLimits } from './http-limits';
 import { createEngineServer } from './http-server';
 import { LoginGuard } from './login-guard';
 import { PortalState } from './portal-state';
@@ -15,6 +16,7 @@ import { PortalState } from './portal-state';
 export { EngineConfigError } from './config-file';
 export { DataFolderBusyError } from './data-folder';
 export type { EngineCredentials } from './credentials';
+export { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits';
 
 export interface EngineOptions {
   /** folder for portal.db (created if missing) */
@@ -38,6 +40,8 @@ export interface EngineOptions {
    * `portal-console.lock` on `dataDir`; the engine then takes only its own lock there.
    */
   startedByConsole?: boolean;
+  /** request timeouts, size and connection limits (production defaults in DEFAULT_HTTP_LIMITS) */
+  limits?: Partial<HttpLimits>;
   /** never receives secrets */
   log?: (line: string) => void;
 }
@@ -72,12 +76,13 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   if (webhookUrl !== null && !/^https?:\/\//i.test(webhookUrl)) {
     throw new EngineConfigError(`analytics webhook URL must be http(s), got "${webhookUrl.slice(0, 60)}"`);
   }
+  const limits = httpLimits(options.limits);
   const dataDir = path.resolve(options.dataDir);
   const folderExisted = fs.existsSync(dataDir);
   // One engine per data folder, then the port: a start that cannot have both writes nothing (a second engine on
   // a busy port once rewrote the running one's portal, environments and accounts before it failed to listen).
   const lock = lockDataFolder(dataDir, options.startedByConsole === true);
-  const gate = createEngineServer(log);
+  const gate = createEngineServer(log, limits);
   const server = gate.server;
   let db: Db | null = null;
   const analytics = new AnalyticsSender(log);
