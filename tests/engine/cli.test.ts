@@ -41,6 +41,15 @@ test('--help documents every option and exits 0', async () => {
   }
 });
 
+test('docs/engine.md lists exactly the options --help prints', async () => {
+  const { stdout } = await runEngineCli(['--help']);
+  const fromHelp = new Set(stdout.match(/--[a-z][a-z-]*/g) ?? []);
+  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'engine.md'), 'utf8');
+  const table = doc.slice(doc.indexOf('| option | meaning |'), doc.indexOf('\n\n', doc.indexOf('| option | meaning |')));
+  const fromDoc = new Set(table.match(/--[a-z][a-z-]*/g) ?? []);
+  assert.deepEqual([...fromDoc].sort(), [...fromHelp].sort());
+});
+
 test('a bad config prints an error naming file and field, and exits 1 without listening', async () => {
   const file = path.join(tmp.dir, 'broken.yaml');
   fs.writeFileSync(file, config('broken-portal', { workshops: [{ name: 'lab-b', capacity: 1, expires: '10x' }] }));
