@@ -2,21 +2,21 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { AnalyticsSender } from './analytics';
-import { loadPortalConfig, EngineConfigError } from './config-file';
-import { hashSecret, persistCredentials, randomAlphanumeric, resolveCredentials, verifySecret, type EngineCredentials } from './credentials';
-import { lockDataFolder, secureDataFolder } from './data-folder';
-import { openDatabase, type Db } from './database';
-import { demoPortalConfig } from './demo-portal';
-import { httpLimits, type HttpLimits } from './http-limits';
-import { createEngineServer } from './http-server';
-import { LoginGuard } from './login-guard';
-import { PortalState } from './portal-state';
+import { AnalyticsSender } from './state/analytics';
+import { loadPortalConfig, EngineConfigError } from './config/config-file';
+import { hashSecret, persistCredentials, randomAlphanumeric, resolveCredentials, verifySecret, type EngineCredentials } from './config/credentials';
+import { lockDataFolder, secureDataFolder } from './persistence/data-folder';
+import { openDatabase, type Db } from './persistence/database';
+import { demoPortalConfig } from './config/demo-portal';
+import { httpLimits, type HttpLimits } from './http/limits';
+import { createEngineServer } from './http/server';
+import { LoginGuard } from './routes/login-guard';
+import { PortalState } from './state/portal-state';
 
-export { EngineConfigError } from './config-file';
-export { DataFolderBusyError } from './data-folder';
-export type { EngineCredentials } from './credentials';
-export { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits';
+export { EngineConfigError } from './config/config-file';
+export { DataFolderBusyError } from './persistence/data-folder';
+export type { EngineCredentials } from './config/credentials';
+export { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits';
 
 export interface EngineOptions {
   /** folder for portal.db (created if missing) */

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { formatIsoTimestamp } from '../../electron/engine/datetime';
-import { countdown, extensionThreshold, isExpiring } from '../../electron/engine/extension';
+import { formatIsoTimestamp } from '../../electron/engine/domain/datetime';
+import { countdown, extensionThreshold, isExpiring } from '../../electron/engine/domain/extension';
 import { startTestEngine, waitFor, type TestEngine, type TestEngineOptions } from '../support/engine-harness';
 import { analyticsMessageSchema } from '../support/portal-schemas';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from './durations';
-import type { PortalConfig, RequestParameter, WorkshopDefinition, WorkshopEntry } from './portal-config';
+import type { PortalConfig, RequestParameter, WorkshopDefinition, WorkshopEntry } from '../domain/portal-config';
 
 /** A bad config file. The message names the file, the document (index, kind, name) and the field path. */
 export class EngineConfigError extends Error {

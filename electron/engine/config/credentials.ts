@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { PartialCredentials } from './portal-config';
+import type { PartialCredentials } from '../domain/portal-config';
 
 export interface EngineCredentials {
   robot: { clientId: string; clientSecret: string; username: string; password: string };

@@ -1,4 +1,4 @@
-import type { PortalConfig, WorkshopDefinition, WorkshopEntry } from './portal-config';
+import type { PortalConfig, WorkshopDefinition, WorkshopEntry } from '../domain/portal-config';
 
 /** The portal the engine runs when no config file is given: a few sample workshops for demos and tests. */
 

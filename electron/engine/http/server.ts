@@ -9,12 +9,12 @@ import {
   sendText,
   type Context,
 } from './http-util';
-import type { UserRecord } from './model';
-import { applyLimits, serverOptions, type HttpLimits } from './http-limits';
-import type { EngineContext, Route } from './route-types';
-import { apiRoutes } from './routes-api';
-import { oauthRoutes } from './routes-oauth';
-import { webRoutes } from './routes-web';
+import type { UserRecord } from '../domain/model';
+import { applyLimits, serverOptions, type HttpLimits } from './limits';
+import type { EngineContext, Route } from '../routes/types';
+import { apiRoutes } from '../routes/api';
+import { oauthRoutes } from '../routes/oauth';
+import { webRoutes } from '../routes/web';
 
 const ROUTES: Route[] = [...oauthRoutes, ...apiRoutes, ...webRoutes];
 

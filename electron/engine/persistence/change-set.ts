@@ -1,5 +1,5 @@
 import type { Statements } from './database';
-import type { EnvironmentRecord, SessionRecord, UserRecord } from './model';
+import type { EnvironmentRecord, SessionRecord, UserRecord } from '../domain/model';
 
 /** The records one transaction of the portal state changed, and how they are written (UPSERTs, then deletions). */
 export class ChangeSet {

@@ -8,9 +8,9 @@ import {
   readLock,
   type DataLock,
   type LockHolder,
-} from '../common/data-lock';
+} from '../../common/data-lock';
 
-export { DataFolderBusyError } from '../common/data-lock';
+export { DataFolderBusyError } from '../../common/data-lock';
 
 /** The engine's own lock file in its data folder (the console's is `portal-console.lock`). */
 export const ENGINE_LOCK_FILE = 'engine.lock';

@@ -1,5 +1,5 @@
-import type { EnvironmentRecord, EnvironmentStateValue, SessionRecord, SessionStateValue, UserRecord } from './model';
-import type { WorkshopDefinition, WorkshopEntry, WorkshopSettings } from './portal-config';
+import type { EnvironmentRecord, EnvironmentStateValue, SessionRecord, SessionStateValue, UserRecord } from '../domain/model';
+import type { WorkshopDefinition, WorkshopEntry, WorkshopSettings } from '../domain/portal-config';
 
 /** Building the in-memory records: from database rows at load, and new ones (with empty indexes) at creation. */
 

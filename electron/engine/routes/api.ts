@@ -9,15 +9,15 @@ import {
   scheduleJson,
   userSessionJson,
   workshopJson,
-} from './api-views';
-import { HttpError, sendJson, sendNotFound, type Context } from './http-util';
-import { EnvironmentState, SessionState, type SessionRecord, type UserRecord } from './model';
-import { allocate } from './allocation';
+} from './views';
+import { HttpError, sendJson, sendNotFound, type Context } from '../http/http-util';
+import { EnvironmentState, SessionState, type SessionRecord, type UserRecord } from '../domain/model';
+import { allocate } from '../state/allocation';
 import { resolveParameters } from './request-parameters';
-import { last, parseCatalogQuery, QueryStringError, quotePlus, stripped } from './query-string';
-import type { EngineContext, Route } from './route-types';
-import { formatDateTime as fmt } from './datetime';
-import { isExtendable } from './extension';
+import { last, parseCatalogQuery, QueryStringError, quotePlus, stripped } from '../http/query-string';
+import type { EngineContext, Route } from './types';
+import { formatDateTime as fmt } from '../domain/datetime';
+import { isExtendable } from '../domain/extension';
 
 /** The REST API of reference §3–§7. Error texts are the real portal's, word for word. */
 

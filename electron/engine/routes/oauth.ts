@@ -1,8 +1,8 @@
-import { parseFormQuery, first } from './query-string';
-import { sendJson, sendText, type Context } from './http-util';
-import { verifySecret } from './credentials';
-import { ACCESS_TOKEN_SECONDS } from './auth-store';
-import type { EngineContext, Route } from './route-types';
+import { parseFormQuery, first } from '../http/query-string';
+import { sendJson, sendText, type Context } from '../http/http-util';
+import { verifySecret } from '../config/credentials';
+import { ACCESS_TOKEN_SECONDS } from '../state/auth-store';
+import type { EngineContext, Route } from './types';
 
 /** OAuth2 as django-oauth-toolkit 2.3.0 / oauthlib answer it (reference §2). */
 

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { randomAlphanumeric } from './credentials';
-import type { RequestParameter } from './portal-config';
+import { randomAlphanumeric } from '../config/credentials';
+import type { RequestParameter } from '../domain/portal-config';
 
 /** Resolves request parameters against the Workshop's declared ones (reference §4.1). */
 export function resolveParameters(declared: RequestParameter[], supplied: { name: string; value: string }[]): { name: string; value: string }[] {

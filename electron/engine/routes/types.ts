@@ -1,7 +1,7 @@
-import type { Context } from './http-util';
+import type { Context } from '../http/http-util';
 import type { LoginGuard } from './login-guard';
-import type { UserRecord } from './model';
-import type { PortalState } from './portal-state';
+import type { UserRecord } from '../domain/model';
+import type { PortalState } from '../state/portal-state';
 
 export interface EngineContext {
   state: PortalState;

@@ -1,13 +1,13 @@
-import { formatDateTime } from './datetime';
-import { countdown, extendedExpiry, isExpiring, isExtendable, type ExpiryInputs } from './extension';
+import { formatDateTime } from '../domain/datetime';
+import { countdown, extendedExpiry, isExpiring, isExtendable, type ExpiryInputs } from '../domain/extension';
 import {
   ENVIRONMENT_STATE_NAMES,
   SESSION_STATE_NAMES,
   SessionState,
   type EnvironmentRecord,
   type SessionRecord,
-} from './model';
-import type { PortalState } from './portal-state';
+} from '../domain/model';
+import type { PortalState } from '../state/portal-state';
 
 /**
  * JSON bodies of the REST API, built as strings: the catalog with `sessions=true` over 10,000 sessions must

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { escapeHtml } from './http-util';
+import { escapeHtml } from '../http/http-util';
 
 /**
  * Self-contained HTML pages (no external assets). Each carries a strict CSP: nothing loads from anywhere,

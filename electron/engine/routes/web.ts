@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { HttpError, readCookie, sendHtml, sendRedirect, type Context } from './http-util';
-import { EnvironmentState, SESSION_STATE_NAMES, SessionState, type SessionRecord, type UserRecord } from './model';
-import { last, stripped, updateQueryParams } from './query-string';
-import type { EngineContext, Route } from './route-types';
-import { allocate } from './allocation';
-import { constantTimeEqual } from './routes-api';
+import { HttpError, readCookie, sendHtml, sendRedirect, type Context } from '../http/http-util';
+import { EnvironmentState, SESSION_STATE_NAMES, SessionState, type SessionRecord, type UserRecord } from '../domain/model';
+import { last, stripped, updateQueryParams } from '../http/query-string';
+import type { EngineContext, Route } from './types';
+import { allocate } from '../state/allocation';
+import { constantTimeEqual } from './api';
 import { catalogPage, sessionPage, type Page } from './web-pages';
-import { formatDateTime } from './datetime';
+import { formatDateTime } from '../domain/datetime';
 
 /**
  * The browser side: activation, the session page, the web create flow and a small catalog, so redirects

@@ -1,4 +1,4 @@
-import { EnvironmentState, SessionState, type EnvironmentRecord, type SessionRecord, type UserRecord } from './model';
+import { EnvironmentState, SessionState, type EnvironmentRecord, type SessionRecord, type UserRecord } from '../domain/model';
 import type { PortalState } from './portal-state';
 import { oldestUnownedReserved, replaceReservedSession } from './reserved-pool';
 

@@ -1,4 +1,4 @@
-import { formatIsoTimestamp } from './datetime';
+import { formatIsoTimestamp } from '../domain/datetime';
 
 /**
  * Analytics webhooks (reference §9.7): JSON POSTs with a 2.5 s timeout, sent in the background from a bounded

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { randomAlphanumeric } from './credentials';
-import type { Db, Statements } from './database';
-import type { UserRecord } from './model';
+import { randomAlphanumeric } from '../config/credentials';
+import type { Db, Statements } from '../persistence/database';
+import type { UserRecord } from '../domain/model';
 
 export const ACCESS_TOKEN_SECONDS = 36000;
 const REFRESH_TOKEN_MS = 30 * 24 * 3600 * 1000;

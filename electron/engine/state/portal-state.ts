@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { analyticsMessage, type AnalyticsEvent, type AnalyticsSender } from './analytics';
 import { AuthStore } from './auth-store';
-import { randomAlphanumeric } from './credentials';
-import type { Db, Statements } from './database';
-import { prepareStatements } from './database';
-import { ChangeSet } from './change-set';
+import { randomAlphanumeric } from '../config/credentials';
+import type { Db, Statements } from '../persistence/database';
+import { prepareStatements } from '../persistence/database';
+import { ChangeSet } from '../persistence/change-set';
 import { DeadlineTimer } from './deadline-timer';
-import { EnvironmentState, SessionState, type EnvironmentRecord, type SessionRecord, type UserRecord } from './model';
-import type { PortalConfig, WorkshopDefinition, WorkshopEntry } from './portal-config';
+import { EnvironmentState, SessionState, type EnvironmentRecord, type SessionRecord, type UserRecord } from '../domain/model';
+import type { PortalConfig, WorkshopDefinition, WorkshopEntry } from '../domain/portal-config';
 import { initialSessionCount, replaceReservedSession, topUpReserved, trimReserved } from './reserved-pool';
-import { emptyWorkshop, entrySettings, environmentFromRow, environmentRecord, parseJson, sessionFromRow, userFromRow } from './state-records';
+import { emptyWorkshop, entrySettings, environmentFromRow, environmentRecord, parseJson, sessionFromRow, userFromRow } from '../persistence/state-records';
 
 const RECONCILE_MS = 15000;
 

@@ -1,4 +1,4 @@
-import { EnvironmentState, type EnvironmentRecord, type SessionRecord } from './model';
+import { EnvironmentState, type EnvironmentRecord, type SessionRecord } from '../domain/model';
 import type { PortalState } from './portal-state';
 
 /**
