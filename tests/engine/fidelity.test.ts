@@ -16,7 +16,7 @@ const location = (res: Response, base: string): URL => new URL(res.headers.get('
 describe('expiry fields (reference §7, §9.6)', () => {
   test('expiring compares the whole-second countdown with the threshold', () => {
     // duration 1801 s: threshold 450.25 s; 450.5 s left is a countdown of 450, which is below it
-    const inputs = { duration: 1801, overtime: 0, deadline: 1801 };
+    const inputs = { durationS: 1801, overtimeS: 0, deadlineS: 1801 };
     assert.equal(extensionThreshold(1801), 450.25);
     assert.equal(countdown(450_500, 0), 450);
     assert.equal(isExpiring(inputs, 450_500, 0), true);

@@ -34,10 +34,10 @@ test('defaults and clamping (reference §9.1)', () => {
   );
   const [w1, w2, w3, w4] = cfg.workshops;
   assert.equal(cfg.anonymous, 2, 'anonymous defaults to registered');
-  assert.deepEqual([w1?.capacity, w1?.reserved, w1?.initial, w1?.expires, w1?.deadline], [8, 1, 1, 1800, 1800]);
+  assert.deepEqual([w1?.capacity, w1?.reserved, w1?.initial, w1?.durationS, w1?.deadlineS], [8, 1, 1, 1800, 1800]);
   assert.deepEqual(w1?.labels, { a: 'workshop', b: 'default' });
   assert.deepEqual([w2?.capacity, w2?.reserved, w2?.initial], [3, 3, 3], 'reserved clamped to capacity');
-  assert.deepEqual([w3?.reserved, w3?.initial, w3?.deadline], [2, 2, 1800], 'initial raised to reserved; deadline raised to expires');
+  assert.deepEqual([w3?.reserved, w3?.initial, w3?.deadlineS], [2, 2, 1800], 'initial raised to reserved; deadline raised to expires');
   assert.equal(w4?.initial, 0, 'initial: 0 stays 0');
   assert.deepEqual(w4?.labels, { a: 'default', b: 'entry' });
 });

@@ -21,7 +21,7 @@ function definition(name: string, title: string, description: string, extra: Par
 }
 
 function entry(position: number, workshop: WorkshopDefinition, settings: Partial<WorkshopEntry>): WorkshopEntry {
-  const expires = settings.expires ?? 0;
+  const durationS = settings.durationS ?? 0;
   return {
     name: workshop.name,
     alias: null,
@@ -29,11 +29,11 @@ function entry(position: number, workshop: WorkshopDefinition, settings: Partial
     capacity: 10,
     reserved: 1,
     initial: 1,
-    expires,
-    overtime: 0,
-    deadline: expires,
-    orphaned: 0,
-    overdue: 0,
+    durationS,
+    overtimeS: 0,
+    deadlineS: durationS,
+    orphanedS: 0,
+    overdueS: 0,
     labels: { ...workshop.labels },
     workshop,
     ...settings,
@@ -49,7 +49,7 @@ export function demoPortalConfig(): PortalConfig {
         tags: ['kubernetes', 'beginner'],
         labels: { track: 'platform' },
       }),
-      { capacity: 20, reserved: 2, initial: 2, expires: 45 * 60, labels: { track: 'platform' } },
+      { capacity: 20, reserved: 2, initial: 2, durationS: 45 * 60, labels: { track: 'platform' } },
     ),
     entry(
       1,
@@ -58,7 +58,7 @@ export function demoPortalConfig(): PortalConfig {
         tags: ['containers', 'docker'],
         labels: { track: 'developer' },
       }),
-      { capacity: 10, reserved: 1, initial: 1, expires: 30 * 60, labels: { track: 'developer' } },
+      { capacity: 10, reserved: 1, initial: 1, durationS: 30 * 60, labels: { track: 'developer' } },
     ),
     entry(
       2,
@@ -68,7 +68,7 @@ export function demoPortalConfig(): PortalConfig {
         tags: ['gitops', 'ci-cd'],
         labels: { track: 'platform' },
       }),
-      { capacity: 15, reserved: 1, initial: 1, expires: 60 * 60, overtime: 15 * 60, deadline: 90 * 60, labels: { track: 'platform' } },
+      { capacity: 15, reserved: 1, initial: 1, durationS: 60 * 60, overtimeS: 15 * 60, deadlineS: 90 * 60, labels: { track: 'platform' } },
     ),
     entry(
       3,
@@ -77,7 +77,7 @@ export function demoPortalConfig(): PortalConfig {
         tags: ['observability'],
         labels: { track: 'operations' },
       }),
-      { capacity: 10, reserved: 1, initial: 0, expires: 40 * 60, labels: { track: 'operations' } },
+      { capacity: 10, reserved: 1, initial: 0, durationS: 40 * 60, labels: { track: 'operations' } },
     ),
   ];
   return {

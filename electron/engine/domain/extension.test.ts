@@ -13,13 +13,13 @@ test('threshold = max(300, min(duration, 4h)/4)', () => {
 });
 
 test('extension = max(300, overtime) when overtime is set, else the threshold', () => {
-  assert.equal(extensionAmount({ duration: 60 * MIN, overtime: 0, deadline: 60 * MIN }), 900);
-  assert.equal(extensionAmount({ duration: 60 * MIN, overtime: 60, deadline: 90 * MIN }), 300);
-  assert.equal(extensionAmount({ duration: 60 * MIN, overtime: 15 * MIN, deadline: 90 * MIN }), 900);
+  assert.equal(extensionAmount({ durationS: 60 * MIN, overtimeS: 0, deadlineS: 60 * MIN }), 900);
+  assert.equal(extensionAmount({ durationS: 60 * MIN, overtimeS: 60, deadlineS: 90 * MIN }), 300);
+  assert.equal(extensionAmount({ durationS: 60 * MIN, overtimeS: 15 * MIN, deadlineS: 90 * MIN }), 900);
 });
 
 test('extendable needs RUNNING, an expiry before started+deadline, and remaining < extension', () => {
-  const inputs = { duration: 60 * MIN, overtime: 15 * MIN, deadline: 90 * MIN };
+  const inputs = { durationS: 60 * MIN, overtimeS: 15 * MIN, deadlineS: 90 * MIN };
   const started = 1_000_000_000_000;
   const expires = started + 60 * MIN * 1000;
   const nearEnd = expires - 10 * MIN * 1000; // 10 minutes left < 15 minute extension
@@ -29,21 +29,21 @@ test('extendable needs RUNNING, an expiry before started+deadline, and remaining
   assert.equal(isExtendable(inputs, false, started, expires, nearEnd), false);
   assert.equal(isExtendable(inputs, true, started, null, nearEnd), false);
   // default deadline (= expires): never extendable
-  assert.equal(isExtendable({ duration: 60 * MIN, overtime: 0, deadline: 60 * MIN }, true, started, expires, nearEnd), false);
+  assert.equal(isExtendable({ durationS: 60 * MIN, overtimeS: 0, deadlineS: 60 * MIN }, true, started, expires, nearEnd), false);
   // at the deadline: not extendable any more
   assert.equal(isExtendable(inputs, true, started, started + 90 * MIN * 1000, started + 85 * MIN * 1000), false);
 });
 
 test('one extension: min(expires + extension, started + deadline)', () => {
-  const inputs = { duration: 60 * MIN, overtime: 15 * MIN, deadline: 70 * MIN };
+  const inputs = { durationS: 60 * MIN, overtimeS: 15 * MIN, deadlineS: 70 * MIN };
   const started = 0;
   assert.equal(extendedExpiry(inputs, started, 60 * MIN * 1000), 70 * MIN * 1000);
-  const wide = { ...inputs, deadline: 120 * MIN };
+  const wide = { ...inputs, deadlineS: 120 * MIN };
   assert.equal(extendedExpiry(wide, started, 60 * MIN * 1000), 75 * MIN * 1000);
 });
 
 test('expiring and countdown', () => {
-  const inputs = { duration: 60 * MIN, overtime: 0, deadline: 60 * MIN };
+  const inputs = { durationS: 60 * MIN, overtimeS: 0, deadlineS: 60 * MIN };
   assert.equal(isExpiring(inputs, null, 0), false);
   assert.equal(isExpiring(inputs, 899_000, 0), true);
   assert.equal(isExpiring(inputs, 900_000, 0), false);

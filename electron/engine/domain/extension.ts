@@ -1,14 +1,9 @@
+import type { WorkshopSettings } from './portal-config';
+
 /**
  * Expiry and extension rules of the portal's Session model (reference §9.6). All durations in seconds, times in ms.
  */
-export interface ExpiryInputs {
-  /** workshop duration (`expires`) in seconds; 0 = no expiry */
-  duration: number;
-  /** `overtime` in seconds; 0 = not set */
-  overtime: number;
-  /** `deadline` in seconds, already raised to at least `duration` */
-  deadline: number;
-}
+export type ExpiryInputs = Pick<WorkshopSettings, 'durationS' | 'overtimeS' | 'deadlineS'>;
 
 const FOUR_HOURS = 4 * 3600;
 
@@ -17,7 +12,7 @@ export function extensionThreshold(duration: number): number {
 }
 
 export function extensionAmount(inputs: ExpiryInputs): number {
-  return inputs.overtime > 0 ? Math.max(300, inputs.overtime) : extensionThreshold(inputs.duration);
+  return inputs.overtimeS > 0 ? Math.max(300, inputs.overtimeS) : extensionThreshold(inputs.durationS);
 }
 
 /** Whole seconds left, never negative (Python `int()` of a positive timedelta truncates like floor). */
@@ -28,7 +23,7 @@ export function countdown(expiresMs: number, nowMs: number): number {
 /** `expiring`: the whole-second countdown (`time_remaining()`, an int) is below the threshold (reference §7). */
 export function isExpiring(inputs: ExpiryInputs, expiresMs: number | null, nowMs: number): boolean {
   if (expiresMs === null) return false;
-  return countdown(expiresMs, nowMs) < extensionThreshold(inputs.duration);
+  return countdown(expiresMs, nowMs) < extensionThreshold(inputs.durationS);
 }
 
 export function isExtendable(
@@ -39,12 +34,12 @@ export function isExtendable(
   nowMs: number,
 ): boolean {
   if (!running || expiresMs === null || startedMs === null) return false;
-  if (!(expiresMs < startedMs + inputs.deadline * 1000)) return false;
+  if (!(expiresMs < startedMs + inputs.deadlineS * 1000)) return false;
   // `remaining_time()` here is the fractional `total_seconds()` (0 once past), unlike `expiring`'s whole seconds
   return Math.max(0, (expiresMs - nowMs) / 1000) < extensionAmount(inputs);
 }
 
 /** New expiry after one extension: `min(expires + extension, started + deadline)`. */
 export function extendedExpiry(inputs: ExpiryInputs, startedMs: number, expiresMs: number): number {
-  return Math.min(expiresMs + extensionAmount(inputs) * 1000, startedMs + inputs.deadline * 1000);
+  return Math.min(expiresMs + extensionAmount(inputs) * 1000, startedMs + inputs.deadlineS * 1000);
 }

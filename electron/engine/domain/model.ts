@@ -60,8 +60,10 @@ export interface SessionRecord {
   owner: UserRecord | null;
   /** activation token (REST allocations only) */
   token: string | null;
-  started: number | null;
-  expires: number | null;
+  /** epoch ms: when the session was allocated (pending) or went RUNNING */
+  startedAt: number | null;
+  /** epoch ms: the activation deadline while pending, the end of the session once running; null = none */
+  expiresAt: number | null;
   createdAt: number;
   indexUrl: string | null;
   analyticsUrl: string | null;

@@ -29,13 +29,16 @@ export interface WorkshopSettings {
   capacity: number;
   reserved: number;
   initial: number;
-  /** seconds; 0 = none */
-  expires: number;
-  overtime: number;
-  /** already raised to at least `expires` */
-  deadline: number;
-  orphaned: number;
-  overdue: number;
+  /** how long a session lasts once running (`expires` in the resource), seconds; 0 = no expiry */
+  durationS: number;
+  /** one extension (`overtime`), seconds; 0 = not set */
+  overtimeS: number;
+  /** the longest a session may run with extensions (`deadline`), seconds; already raised to at least `durationS` */
+  deadlineS: number;
+  /** idle time after which a running session is ended (`orphaned`), seconds; 0 = never */
+  orphanedS: number;
+  /** start-up time after which the session page gives up (`overdue`), seconds; 0 = never */
+  overdueS: number;
   /** workshop.defaults.labels < Workshop spec.labels < entry labels */
   labels: Record<string, string>;
 }

@@ -45,8 +45,8 @@ export function environmentRecord(stored: StoredEnvironment): EnvironmentRecord 
 
 /** The per-workshop settings of a config entry, as an environment holds them. */
 export function entrySettings(entry: WorkshopEntry): WorkshopSettings & Pick<WorkshopEntry, 'workshop'> {
-  const { position, capacity, reserved, initial, expires, overtime, deadline, orphaned, overdue, labels, workshop } = entry;
-  return { position, capacity, reserved, initial, expires, overtime, deadline, orphaned, overdue, labels, workshop };
+  const { position, capacity, reserved, initial, durationS, overtimeS, deadlineS, orphanedS, overdueS, labels, workshop } = entry;
+  return { position, capacity, reserved, initial, durationS, overtimeS, deadlineS, orphanedS, overdueS, labels, workshop };
 }
 
 export function environmentFromRow(r: Row, workshops: Map<string, WorkshopDefinition>): EnvironmentRecord {
@@ -61,11 +61,11 @@ export function environmentFromRow(r: Row, workshops: Map<string, WorkshopDefini
     capacity: Number(r['capacity']),
     reserved: Number(r['reserved']),
     initial: Number(r['initial']),
-    expires: Number(r['expires']),
-    overtime: Number(r['overtime']),
-    deadline: Number(r['deadline']),
-    orphaned: Number(r['orphaned']),
-    overdue: Number(r['overdue']),
+    durationS: Number(r['expires']),
+    overtimeS: Number(r['overtime']),
+    deadlineS: Number(r['deadline']),
+    orphanedS: Number(r['orphaned']),
+    overdueS: Number(r['overdue']),
     labels: parseJson<Record<string, string>>(r['labels'] as string, {}),
     tally: Number(r['tally']),
     createdAt: Number(r['created_at']),
@@ -83,8 +83,8 @@ export function sessionFromRow(r: Row, env: EnvironmentRecord, users: Map<number
     state: Number(r['state']) as SessionStateValue,
     owner: ownerId === null ? null : (users.get(ownerId) ?? null),
     token: nullableString(r['token']),
-    started: nullableNumber(r['started']),
-    expires: nullableNumber(r['expires']),
+    startedAt: nullableNumber(r['started']),
+    expiresAt: nullableNumber(r['expires']),
     createdAt: Number(r['created_at']),
     indexUrl: nullableString(r['index_url']),
     analyticsUrl: nullableString(r['analytics_url']),

@@ -2,7 +2,6 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
   environmentJson,
   pushEnvironmentJson,
-  expiryInputs,
   environmentSummaryJson,
   nextExpiry,
   portalJson,
@@ -144,11 +143,11 @@ async function requestSession(ctx: Context, caller: UserRecord | null, engine: E
   const email = stripped(q, 'email');
   if (email !== '' && !EMAIL.test(email)) throw new HttpError(400, 'Invalid email address provided');
   const timeoutText = last(q, 'timeout');
-  let timeout = 60;
+  let timeoutS = 60;
   if (timeoutText !== undefined) {
     // the real portal's int() raises and answers 500; a client's mistake gets a 400 here
     if (!/^\s*\+?\d{1,9}\s*$/.test(timeoutText)) throw new HttpError(400, 'Invalid timeout: expected a whole number of seconds (0 disables the activation deadline)');
-    timeout = Number(timeoutText.trim());
+    timeoutS = Number(timeoutText.trim());
   }
   const supplied = parseParameters(await ctx.body());
   if (env.state === EnvironmentState.STARTING) {
@@ -173,7 +172,7 @@ async function requestSession(ctx: Context, caller: UserRecord | null, engine: E
       });
     }
     if (user.isStaff || user.isRobot) return { error: 'forbidden-user' as const };
-    return { user, allocation: allocate(state, env, user, { token, timeout, reacquire, indexUrl, analyticsUrl, params }) };
+    return { user, allocation: allocate(state, env, user, { token, timeoutS, reacquire, indexUrl, analyticsUrl, params }) };
   });
   if ('error' in result) throw new HttpError(400, 'Session requests not permitted for user');
   const { allocation, user } = result;
@@ -235,7 +234,7 @@ function extend(ctx: Context, caller: UserRecord | null, engine: EngineContext):
   if (s === null) return;
   const now = engine.state.now();
   let extended = false;
-  if (isExtendable(expiryInputs(s.env), s.state === SessionState.RUNNING, s.started, s.expires, now)) {
+  if (isExtendable(s.env, s.state === SessionState.RUNNING, s.startedAt, s.expiresAt, now)) {
     const expires = nextExpiry(s);
     if (expires !== null) {
       engine.state.extend(s, expires);
@@ -250,7 +249,7 @@ function terminate(ctx: Context, caller: UserRecord | null, engine: EngineContex
   if (s === null) return;
   // like `mark_as_stopping()`: a session already STOPPING is marked again (expires = now, Session/Stopping again)
   engine.state.terminate(s);
-  sendJson(ctx.res, 200, JSON.stringify({ started: s.started === null ? null : fmt(s.started), expires: s.expires === null ? null : fmt(s.expires) }));
+  sendJson(ctx.res, 200, JSON.stringify({ started: s.startedAt === null ? null : fmt(s.startedAt), expires: s.expiresAt === null ? null : fmt(s.expiresAt) }));
 }
 
 function sessionConfig(ctx: Context, caller: UserRecord | null, engine: EngineContext): void {

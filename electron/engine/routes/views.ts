@@ -1,5 +1,5 @@
 import { formatDateTime } from '../domain/datetime';
-import { countdown, extendedExpiry, isExpiring, isExtendable, type ExpiryInputs } from '../domain/extension';
+import { countdown, extendedExpiry, isExpiring, isExtendable } from '../domain/extension';
 import {
   ENVIRONMENT_STATE_NAMES,
   SESSION_STATE_NAMES,
@@ -14,10 +14,6 @@ import type { PortalState } from '../state/portal-state';
  * stay fast, so the fixed parts are cached and only the time-dependent fields are computed per request.
  * Key order follows the real portal.
  */
-
-export function expiryInputs(env: EnvironmentRecord): ExpiryInputs {
-  return { duration: env.expires, overtime: env.overtime, deadline: env.deadline };
-}
 
 export function portalJson(state: PortalState): string {
   if (state.portalJsonCache !== null) return state.portalJsonCache;
@@ -50,9 +46,9 @@ export function workshopJson(env: EnvironmentRecord, form: 'catalog' | 'status')
 
 /** `"expires":…,"countdown":…,"extendable":…` or "" when the session has no expiry. */
 function expiryFields(s: SessionRecord, now: number): string {
-  if (s.expires === null) return '';
-  const extendable = isExtendable(expiryInputs(s.env), s.state === SessionState.RUNNING, s.started, s.expires, now);
-  return `,"expires":"${formatDateTime(s.expires)}","countdown":${countdown(s.expires, now)},"extendable":${extendable}`;
+  if (s.expiresAt === null) return '';
+  const extendable = isExtendable(s.env, s.state === SessionState.RUNNING, s.startedAt, s.expiresAt, now);
+  return `,"expires":"${formatDateTime(s.expiresAt)}","countdown":${countdown(s.expiresAt, now)},"extendable":${extendable}`;
 }
 
 const dt = (ms: number | null): string => (ms === null ? 'null' : `"${formatDateTime(ms)}"`);
@@ -63,20 +59,20 @@ export function catalogSessionJson(s: SessionRecord, now: number): string {
     const name = JSON.stringify(s.name);
     head =
       `{"name":${name},"state":"${SESSION_STATE_NAMES[s.state]}","namespace":${name},"user":${JSON.stringify(s.owner?.username ?? '')},` +
-      `"started":${dt(s.started)}` +
-      (s.expires === null ? '}' : `,"expires":"${formatDateTime(s.expires)}","countdown":`);
+      `"started":${dt(s.startedAt)}` +
+      (s.expiresAt === null ? '}' : `,"expires":"${formatDateTime(s.expiresAt)}","countdown":`);
     s.catalogJson = head;
   }
-  if (s.expires === null) return head;
-  const extendable = s.state === SessionState.RUNNING && isExtendable(expiryInputs(s.env), true, s.started, s.expires, now);
-  return `${head}${countdown(s.expires, now)},"extendable":${extendable}}`;
+  if (s.expiresAt === null) return head;
+  const extendable = s.state === SessionState.RUNNING && isExtendable(s.env, true, s.startedAt, s.expiresAt, now);
+  return `${head}${countdown(s.expiresAt, now)},"extendable":${extendable}}`;
 }
 
 /** Appends one environment's JSON to `out` (chunks are joined once per reply: cheaper than growing a string). */
 export function pushEnvironmentJson(out: string[], env: EnvironmentRecord, form: 'catalog' | 'status', withSessions: boolean, now: number): void {
   out.push(
     `{"name":${JSON.stringify(env.name)},"state":"${ENVIRONMENT_STATE_NAMES[env.state]}","workshop":${workshopJson(env, form)},` +
-      `"duration":${env.expires},"capacity":${env.capacity},"reserved":${env.reserved},"allocated":${env.allocated.size},"available":${env.available.size}`,
+      `"duration":${env.durationS},"capacity":${env.capacity},"reserved":${env.reserved},"allocated":${env.allocated.size},"available":${env.available.size}`,
   );
   if (withSessions) {
     out.push(',"sessions":[');
@@ -99,7 +95,7 @@ export function environmentJson(env: EnvironmentRecord, form: 'catalog' | 'statu
 
 export function environmentSummaryJson(env: EnvironmentRecord): string {
   return (
-    `{"name":${JSON.stringify(env.name)},"state":"${ENVIRONMENT_STATE_NAMES[env.state]}","duration":${env.expires},` +
+    `{"name":${JSON.stringify(env.name)},"state":"${ENVIRONMENT_STATE_NAMES[env.state]}","duration":${env.durationS},` +
     `"capacity":${env.capacity},"reserved":${env.reserved},"allocated":${env.allocated.size},"available":${env.available.size}}`
   );
 }
@@ -108,24 +104,24 @@ export function userSessionJson(s: SessionRecord, now: number): string {
   const name = JSON.stringify(s.name);
   return (
     `{"name":${name},"namespace":${name},"workshop":${JSON.stringify(s.env.workshopName)},"environment":${JSON.stringify(s.env.name)},` +
-    `"started":${dt(s.started)}${expiryFields(s, now)}}`
+    `"started":${dt(s.startedAt)}${expiryFields(s, now)}}`
   );
 }
 
 /** Body of `/schedule/` and `/extend/` (reference §7). */
 export function scheduleJson(s: SessionRecord, now: number, extended: boolean | null): string {
-  const inputs = expiryInputs(s.env);
-  let out = `{"status":"${SESSION_STATE_NAMES[s.state]}","started":${dt(s.started)},"expires":${dt(s.expires)}`;
+  const inputs = s.env;
+  let out = `{"status":"${SESSION_STATE_NAMES[s.state]}","started":${dt(s.startedAt)},"expires":${dt(s.expiresAt)}`;
   if (extended !== null) out += `,"extended":${extended}`;
-  out += `,"expiring":${isExpiring(inputs, s.expires, now)}`;
-  if (s.expires !== null) {
-    const extendable = isExtendable(inputs, s.state === SessionState.RUNNING, s.started, s.expires, now);
-    out += `,"countdown":${countdown(s.expires, now)},"extendable":${extendable}`;
+  out += `,"expiring":${isExpiring(inputs, s.expiresAt, now)}`;
+  if (s.expiresAt !== null) {
+    const extendable = isExtendable(inputs, s.state === SessionState.RUNNING, s.startedAt, s.expiresAt, now);
+    out += `,"countdown":${countdown(s.expiresAt, now)},"extendable":${extendable}`;
   }
   return `${out}}`;
 }
 
 export function nextExpiry(s: SessionRecord): number | null {
-  if (s.started === null || s.expires === null) return null;
-  return extendedExpiry(expiryInputs(s.env), s.started, s.expires);
+  if (s.startedAt === null || s.expiresAt === null) return null;
+  return extendedExpiry(s.env, s.startedAt, s.expiresAt);
 }

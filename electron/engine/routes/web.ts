@@ -105,7 +105,7 @@ function sessionView(ctx: Context, _caller: UserRecord | null, engine: EngineCon
     title: s.env.workshop.title || s.env.workshopName,
     session: s.name,
     state: SESSION_STATE_NAMES[s.state],
-    expires: s.expires === null ? null : formatDateTime(s.expires),
+    expires: s.expiresAt === null ? null : formatDateTime(s.expiresAt),
   });
   sendPage(ctx, p);
 }
@@ -140,7 +140,7 @@ function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineC
   const signedIn = user;
   const { result, owner } = state.transaction(() => {
     const owner = signedIn ?? state.createUser(`anon@educates:${randomUUID()}`, { isAnonymous: true });
-    const result = allocate(state, env, owner, { token: null, timeout: 0, reacquire: null, indexUrl, analyticsUrl: null, params: [] });
+    const result = allocate(state, env, owner, { token: null, timeoutS: 0, reacquire: null, indexUrl, analyticsUrl: null, params: [] });
     // no session, no new user (and no login): cookie-less requests against a full environment leave nothing behind
     if (!result.ok && signedIn === null) {
       state.discardNewUser(owner);
@@ -168,7 +168,7 @@ function catalogHtml(ctx: Context, _caller: UserRecord | null, engine: EngineCon
       capacity: e.capacity,
       allocated: e.allocated.size,
       available: e.available.size,
-      duration: e.expires,
+      duration: e.durationS,
     }));
   const canStart = state.settings.registrationType === 'anonymous' && state.settings.registrationEnabled;
   sendPage(ctx, catalogPage(state.name, items, last(ctx.query(), 'notification'), canStart));

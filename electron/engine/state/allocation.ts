@@ -10,7 +10,7 @@ export interface AllocationRequest {
   /** activation token (REST); null for the web flow */
   token: string | null;
   /** activation timeout in seconds (REST); 0 disables it */
-  timeout: number;
+  timeoutS: number;
   reacquire: string | null;
   indexUrl: string | null;
   analyticsUrl: string | null;
@@ -26,7 +26,7 @@ export function allocate(state: PortalState, env: EnvironmentRecord, user: UserR
       // a pending session's activation window restarts first (even when the reacquire name then differs); it
       // keeps its token, or takes the new one if it had none (a web-flow session still starting)
       if (req.token !== null && (s.state === SessionState.STARTING || s.state === SessionState.WAITING)) {
-        state.updateSession(s, pendingFields(s, req.token, req.timeout, now));
+        state.updateSession(s, pendingFields(s, req.token, req.timeoutS, now));
       }
       if (req.reacquire !== null && s.name !== req.reacquire) return { ok: false, reason: 'unavailable' };
       if (req.token !== null && s.token === null) return { ok: false, reason: 'cannot-reacquire' };
@@ -68,23 +68,23 @@ export function allocate(state: PortalState, env: EnvironmentRecord, user: UserR
  * `Session.mark_as_pending(user, token, timeout)`: started = now, an existing token is kept, and expires = now +
  * timeout, or now + duration when the timeout is 0, or left as it was when there is no duration either.
  */
-function pendingFields(s: SessionRecord, token: string, timeout: number, now: number): Pick<SessionRecord, 'started' | 'token' | 'expires'> {
-  let expires = s.expires;
-  if (timeout > 0) expires = now + timeout * 1000;
-  else if (s.env.expires > 0) expires = now + s.env.expires * 1000;
-  return { started: now, token: s.token ?? token, expires };
+function pendingFields(s: SessionRecord, token: string, timeoutS: number, now: number): Pick<SessionRecord, 'startedAt' | 'token' | 'expiresAt'> {
+  let expiresAt = s.expiresAt;
+  if (timeoutS > 0) expiresAt = now + timeoutS * 1000;
+  else if (s.env.durationS > 0) expiresAt = now + s.env.durationS * 1000;
+  return { startedAt: now, token: s.token ?? token, expiresAt };
 }
 
 /** Gives a reserved or new session to the user: pending with a token (REST), else RUNNING (web flow). */
 function assign(state: PortalState, s: SessionRecord, user: UserRecord, req: AllocationRequest, now: number): void {
   const common = { owner: user, indexUrl: req.indexUrl, analyticsUrl: req.analyticsUrl, params: req.params };
   if (req.token !== null) {
-    state.updateSession(s, { ...common, ...pendingFields(s, req.token, req.timeout, now) });
+    state.updateSession(s, { ...common, ...pendingFields(s, req.token, req.timeoutS, now) });
     state.emit('Session/Pending', { session: s });
   } else if (s.state === SessionState.WAITING) {
     state.updateSession(s, common);
     state.markRunning(s);
   } else {
-    state.updateSession(s, { ...common, started: now, activateWhenReady: true });
+    state.updateSession(s, { ...common, startedAt: now, activateWhenReady: true });
   }
 }

@@ -509,8 +509,8 @@ export class PortalState {
       state: delay > 0 ? SessionState.STARTING : SessionState.WAITING,
       owner,
       token: null,
-      started: null,
-      expires: null,
+      startedAt: null,
+      expiresAt: null,
       createdAt: now,
       indexUrl: null,
       analyticsUrl: null,
@@ -539,7 +539,7 @@ export class PortalState {
     const stopping = s.state === SessionState.STOPPING && s.transitionAt !== null;
     this.updateSession(s, {
       state: SessionState.STOPPING,
-      expires: now,
+      expiresAt: now,
       transitionAt: stopping ? s.transitionAt : now + this.options.startupDelayMs,
       activateWhenReady: false,
     });
@@ -551,8 +551,8 @@ export class PortalState {
     const now = this.now();
     this.updateSession(s, {
       state: SessionState.RUNNING,
-      started: now,
-      expires: s.env.expires > 0 ? now + s.env.expires * 1000 : null,
+      startedAt: now,
+      expiresAt: s.env.durationS > 0 ? now + s.env.durationS * 1000 : null,
       transitionAt: null,
       activateWhenReady: false,
     });
@@ -566,9 +566,9 @@ export class PortalState {
     });
   }
 
-  extend(s: SessionRecord, expires: number): void {
+  extend(s: SessionRecord, expiresAt: number): void {
     this.transaction(() => {
-      this.updateSession(s, { expires });
+      this.updateSession(s, { expiresAt });
       this.emit('Session/Extended', { session: s });
     });
   }
@@ -587,12 +587,12 @@ export class PortalState {
   private sessionDeadline(s: SessionRecord): number {
     switch (s.state) {
       case SessionState.STARTING: {
-        const owned = s.owner !== null && s.expires !== null ? s.expires : Number.POSITIVE_INFINITY;
+        const owned = s.owner !== null && s.expiresAt !== null ? s.expiresAt : Number.POSITIVE_INFINITY;
         return Math.min(s.transitionAt ?? Number.POSITIVE_INFINITY, owned);
       }
       case SessionState.WAITING:
       case SessionState.RUNNING:
-        return s.owner !== null && s.expires !== null ? s.expires : Number.POSITIVE_INFINITY;
+        return s.owner !== null && s.expiresAt !== null ? s.expiresAt : Number.POSITIVE_INFINITY;
       case SessionState.STOPPING:
         return s.transitionAt ?? this.now();
       case SessionState.STOPPED:
