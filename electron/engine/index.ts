@@ -11,12 +11,15 @@ import { demoPortalConfig } from './config/demo-portal';
 import { httpLimits, type HttpLimits } from './http/limits';
 import { createEngineServer } from './http/server';
 import { LoginGuard } from './routes/login-guard';
-import { PortalState } from './state/portal-state';
+import { systemClock, type Clock } from './state/clock';
+import { Portal } from './state/portal';
+import { ViewCache } from './routes/views';
 
 export { EngineConfigError } from './config/config-file';
 export { DataFolderBusyError } from './persistence/data-folder';
 export type { EngineCredentials } from './config/credentials';
 export { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits';
+export type { Clock } from './state/clock';
 
 export interface EngineOptions {
   /** folder for portal.db (created if missing) */
@@ -42,6 +45,8 @@ export interface EngineOptions {
   startedByConsole?: boolean;
   /** request timeouts, size and connection limits (production defaults in DEFAULT_HTTP_LIMITS) */
   limits?: Partial<HttpLimits>;
+  /** the engine's time (tests move it forward instead of sleeping); default: the system clock */
+  clock?: Clock;
   /** never receives secrets */
   log?: (line: string) => void;
 }
@@ -69,6 +74,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const port = options.port ?? 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer 0–65535, got ${port}`);
   const startupDelayMs = Math.max(0, options.startupDelayMs ?? 0);
+  const clock = options.clock ?? systemClock;
   const purgeAfterMs = Math.max(0, options.purgeAfterMs ?? DEFAULT_PURGE_MS);
   // validate everything before anything is written: a bad config starts nothing and changes nothing
   const config = options.configPath === undefined ? demoPortalConfig() : loadPortalConfig(options.configPath, log);
@@ -86,10 +92,10 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const server = gate.server;
   let db: Db | null = null;
   const analytics = new AnalyticsSender(log);
-  let state: PortalState | null = null;
+  let portal: Portal | null = null;
   const undo = async (): Promise<void> => {
     gate.fail();
-    state?.close();
+    portal?.close();
     analytics.close();
     db?.close();
     await new Promise<void>((resolve) => {
@@ -129,31 +135,30 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     secureDataFolder(dataDir, log);
     persistCredentials(resolved);
     db = openDatabase(dataDir);
-    const live = new PortalState(db, analytics, { startupDelayMs, purgeAfterMs, log });
-    state = live;
-    live.setWebhookUrl(webhookUrl);
+    const live = new Portal(db, analytics, { startupDelayMs, purgeAfterMs, clock, log });
+    portal = live;
+    const store = live.store;
+    store.setWebhookUrl(webhookUrl);
     const configHash = createHash('sha256').update(JSON.stringify(config)).digest('hex');
-    live.applyConfig(config, configHash);
-    live.applyAccounts(
+    live.environments.applyConfig(config, configHash);
+    live.environments.applyAccounts(
       { username: credentials.robot.username, passwordHash: robotHash },
       { username: credentials.admin.username, passwordHash: adminHash },
       { clientId: credentials.robot.clientId, secretHash },
     );
-    live.commitBatch();
+    store.commitBatch();
     const actualPort = (server.address() as AddressInfo).port;
     const url = `http://${urlHost(host)}:${actualPort}`;
-    live.url = url;
-    live.portalJsonCache = null;
-    live.start();
-    live.commitBatch();
-    gate.open({ state: live, log, logins: new LoginGuard(verifySecret, decoyHash, live.now) });
-    log(`portal "${live.name}" listening on ${url} (${live.environments.size} environment(s); credentials ${resolved.source})`);
+    live.start(url);
+    gate.open({ portal: live, views: new ViewCache(), log, logins: new LoginGuard(verifySecret, decoyHash, () => clock.now()) });
+    const environments = [...store.environments()].length;
+    log(`portal "${store.name}" listening on ${url} (${environments} environment(s); credentials ${resolved.source})`);
     const database = db;
     let closing: Promise<void> | null = null;
     return {
       url,
       port: actualPort,
-      portalName: live.name,
+      portalName: store.name,
       credentials,
       credentialsSource: resolved.source,
       close() {

@@ -38,7 +38,9 @@ export interface EnvironmentRecord extends WorkshopSettings {
   /** when a STARTING environment becomes RUNNING */
   readyAt: number | null;
   workshop: WorkshopDefinition;
-  // in-memory indexes, maintained by PortalState.account()
+  /** bumped by the store on every change (views cache their JSON by it) */
+  revision: number;
+  // in-memory indexes, maintained by the store
   active: number;
   /** owned, not STOPPED, in creation order */
   allocated: Set<SessionRecord>;
@@ -48,8 +50,6 @@ export interface EnvironmentRecord extends WorkshopSettings {
   reservedLive: number;
   /** session records of any state (for the `initial: 0` rule) */
   records: number;
-  /** cached JSON fragment of the workshop metadata */
-  workshopJson: string | null;
 }
 
 export interface SessionRecord {
@@ -74,6 +74,6 @@ export interface SessionRecord {
   stoppedAt: number | null;
   /** allocated through the web flow while still STARTING: goes RUNNING (not WAITING) when ready */
   activateWhenReady: boolean;
-  /** cached catalog JSON up to `"countdown":` (or the whole object when there is no expiry); reset on change */
-  catalogJson: string | null;
+  /** bumped by the store on every change (views cache their JSON by it) */
+  revision: number;
 }

@@ -74,3 +74,26 @@ export interface PortalConfig {
   credentials: PartialCredentials;
   workshops: WorkshopEntry[];
 }
+
+/** The portal-level settings of the config the store keeps (and persists); the webhook comes from the options. */
+export type PortalSettings = Pick<
+  PortalConfig,
+  'maximum' | 'registered' | 'anonymous' | 'registrationType' | 'registrationEnabled' | 'index' | 'catalogVisibility' | 'labels' | 'webhookUrl'
+>;
+
+export interface OAuthClient {
+  clientId: string;
+  secretHash: string;
+}
+
+export const DEFAULT_SETTINGS: PortalSettings = {
+  maximum: 0,
+  registered: 0,
+  anonymous: 0,
+  registrationType: 'one-step',
+  registrationEnabled: true,
+  index: null,
+  catalogVisibility: 'private',
+  labels: {},
+  webhookUrl: null,
+};

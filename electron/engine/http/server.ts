@@ -35,7 +35,7 @@ function match(path: string): { route: Route; params: Record<string, string> } |
 
 function callerFor(ctx: Context, engine: EngineContext): UserRecord | null {
   const token = bearerToken(ctx.req);
-  return token === null ? null : engine.state.auth.userForAccessToken(token);
+  return token === null ? null : engine.portal.store.auth.userForAccessToken(token);
 }
 
 async function dispatch(ctx: Context, engine: EngineContext): Promise<void> {
@@ -72,7 +72,7 @@ async function dispatch(ctx: Context, engine: EngineContext): Promise<void> {
   let caller: UserRecord | null = null;
   if (route.auth === 'bearer' || route.auth === 'catalog') {
     caller = callerFor(ctx, engine);
-    const open = route.auth === 'catalog' && engine.state.settings.catalogVisibility === 'public';
+    const open = route.auth === 'catalog' && engine.portal.store.settings.catalogVisibility === 'public';
     if (caller === null && !open) {
       sendForbiddenEmpty(ctx.res);
       return;
@@ -102,7 +102,7 @@ async function dispatch(ctx: Context, engine: EngineContext): Promise<void> {
 function holdUntilCommitted(res: ServerResponse, engine: EngineContext): void {
   const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
   res.end = ((...args: unknown[]) => {
-    const pending = engine.state.whenCommitted();
+    const pending = engine.portal.store.whenCommitted();
     if (pending === null) return end(...args);
     pending.then(
       () => end(...args),

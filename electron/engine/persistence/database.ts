@@ -80,6 +80,16 @@ export function openDatabase(dataDir: string): Db {
 }
 
 export interface Statements {
+  selectPortal: Database.Statement;
+  selectClient: Database.Statement;
+  selectWorkshops: Database.Statement;
+  selectUsers: Database.Statement;
+  selectEnvironments: Database.Statement;
+  selectSessions: Database.Statement;
+  upsertPortal: Database.Statement;
+  deleteClients: Database.Statement;
+  insertClient: Database.Statement;
+  upsertWorkshop: Database.Statement;
   begin: Database.Statement;
   commit: Database.Statement;
   rollback: Database.Statement;
@@ -100,6 +110,16 @@ export interface Statements {
 
 export function prepareStatements(db: Db): Statements {
   return {
+    selectPortal: db.prepare('SELECT name, uid, generation, config_hash, settings FROM portal WHERE id = 1'),
+    selectClient: db.prepare('SELECT client_id, secret_hash FROM oauth_clients LIMIT 1'),
+    selectWorkshops: db.prepare('SELECT name, definition FROM workshops'),
+    selectUsers: db.prepare('SELECT * FROM users'),
+    selectEnvironments: db.prepare('SELECT * FROM environments ORDER BY id'),
+    selectSessions: db.prepare('SELECT * FROM sessions ORDER BY id'),
+    upsertPortal: db.prepare('INSERT OR REPLACE INTO portal (id, name, uid, generation, config_hash, settings) VALUES (1, ?, ?, ?, ?, ?)'),
+    deleteClients: db.prepare('DELETE FROM oauth_clients'),
+    insertClient: db.prepare('INSERT INTO oauth_clients (client_id, secret_hash, user_id) VALUES (?, ?, ?)'),
+    upsertWorkshop: db.prepare('INSERT OR REPLACE INTO workshops (name, definition) VALUES (?, ?)'),
     begin: db.prepare('BEGIN'),
     commit: db.prepare('COMMIT'),
     rollback: db.prepare('ROLLBACK'),

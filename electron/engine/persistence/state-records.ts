@@ -1,5 +1,6 @@
 import type { EnvironmentRecord, EnvironmentStateValue, SessionRecord, SessionStateValue, UserRecord } from '../domain/model';
-import type { WorkshopDefinition, WorkshopEntry, WorkshopSettings } from '../domain/portal-config';
+import type { OAuthClient, PortalSettings, WorkshopDefinition, WorkshopEntry, WorkshopSettings } from '../domain/portal-config';
+import type { Statements } from './database';
 
 /** Building the in-memory records: from database rows at load, and new ones (with empty indexes) at creation. */
 
@@ -36,11 +37,29 @@ export function userFromRow(r: Row): UserRecord {
   };
 }
 
+export type UserFields = Partial<Pick<UserRecord, 'email' | 'firstName' | 'lastName' | 'isAnonymous' | 'isStaff' | 'isRobot' | 'passwordHash'>>;
+
+export function newUser(id: number, username: string, fields: UserFields, now: number): UserRecord {
+  return {
+    id,
+    username,
+    passwordHash: fields.passwordHash ?? null,
+    isStaff: fields.isStaff ?? false,
+    isRobot: fields.isRobot ?? false,
+    isAnonymous: fields.isAnonymous ?? false,
+    email: fields.email ?? '',
+    firstName: fields.firstName ?? '',
+    lastName: fields.lastName ?? '',
+    createdAt: now,
+    live: new Set(),
+  };
+}
+
 /** The stored part of an environment; `environmentRecord` adds the in-memory indexes. */
-export type StoredEnvironment = Omit<EnvironmentRecord, 'active' | 'allocated' | 'available' | 'reservedLive' | 'records' | 'workshopJson'>;
+export type StoredEnvironment = Omit<EnvironmentRecord, 'active' | 'allocated' | 'available' | 'reservedLive' | 'records' | 'revision'>;
 
 export function environmentRecord(stored: StoredEnvironment): EnvironmentRecord {
-  return { ...stored, active: 0, allocated: new Set(), available: new Set(), reservedLive: 0, records: 0, workshopJson: null };
+  return { ...stored, active: 0, allocated: new Set(), available: new Set(), reservedLive: 0, records: 0, revision: 0 };
 }
 
 /** The per-workshop settings of a config entry, as an environment holds them. */
@@ -93,6 +112,51 @@ export function sessionFromRow(r: Row, env: EnvironmentRecord, users: Map<number
     transitionAt: nullableNumber(r['transition_at']),
     stoppedAt: nullableNumber(r['stopped_at']),
     activateWhenReady: r['activate_when_ready'] === 1,
-    catalogJson: null,
+    revision: 0,
+  };
+}
+
+/** Everything the database holds about the portal, as records (sessions linked to their environment and owner). */
+export interface Snapshot {
+  portal: { name: string; uid: string; generation: number; configHash: string; settings: Partial<PortalSettings> } | null;
+  client: OAuthClient | null;
+  workshops: Map<string, WorkshopDefinition>;
+  users: UserRecord[];
+  environments: EnvironmentRecord[];
+  sessions: SessionRecord[];
+}
+
+export function readSnapshot(st: Statements): Snapshot {
+  const portalRow = st.selectPortal.get() as { name: string; uid: string; generation: number; config_hash: string; settings: string } | undefined;
+  const clientRow = st.selectClient.get() as { client_id: string; secret_hash: string } | undefined;
+  const workshops = new Map<string, WorkshopDefinition>();
+  for (const row of st.selectWorkshops.all() as { name: string; definition: string }[]) {
+    workshops.set(row.name, parseJson<WorkshopDefinition>(row.definition, emptyWorkshop(row.name)));
+  }
+  const users = (st.selectUsers.all() as Row[]).map(userFromRow);
+  const usersById = new Map(users.map((u) => [u.id, u]));
+  const environments = (st.selectEnvironments.all() as Row[]).map((r) => environmentFromRow(r, workshops));
+  const environmentsById = new Map(environments.map((e) => [e.id, e]));
+  const sessions: SessionRecord[] = [];
+  for (const r of st.selectSessions.all() as Row[]) {
+    const env = environmentsById.get(Number(r['environment_id']));
+    if (env !== undefined) sessions.push(sessionFromRow(r, env, usersById));
+  }
+  return {
+    portal:
+      portalRow === undefined
+        ? null
+        : {
+            name: portalRow.name,
+            uid: portalRow.uid,
+            generation: portalRow.generation,
+            configHash: portalRow.config_hash,
+            settings: parseJson<Partial<PortalSettings>>(portalRow.settings, {}),
+          },
+    client: clientRow === undefined ? null : { clientId: clientRow.client_id, secretHash: clientRow.secret_hash },
+    workshops,
+    users,
+    environments,
+    sessions,
   };
 }

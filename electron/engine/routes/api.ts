@@ -1,17 +1,12 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
-  environmentJson,
-  pushEnvironmentJson,
   environmentSummaryJson,
   nextExpiry,
-  portalJson,
   scheduleJson,
   userSessionJson,
-  workshopJson,
 } from './views';
 import { HttpError, sendJson, sendNotFound, type Context } from '../http/http-util';
 import { EnvironmentState, SessionState, type SessionRecord, type UserRecord } from '../domain/model';
-import { allocate } from '../state/allocation';
 import { resolveParameters } from './request-parameters';
 import { last, parseCatalogQuery, QueryStringError, quotePlus, stripped } from '../http/query-string';
 import type { EngineContext, Route } from './types';
@@ -34,7 +29,7 @@ const LABEL_KEY = /^([\p{L}\p{N}_]+)\[([\p{L}\p{N}_]+)\]/u;
 const isTrue = (v: string | undefined): boolean => v !== undefined && ['true', '1'].includes(v.toLowerCase());
 
 function catalogEnvironments(ctx: Context, caller: UserRecord | null, engine: EngineContext): void {
-  const state = engine.state;
+  const store = engine.portal.store;
   let query: Map<string, string[]>;
   try {
     query = parseCatalogQuery(ctx.rawQuery);
@@ -58,10 +53,10 @@ function catalogEnvironments(ctx: Context, caller: UserRecord | null, engine: En
     const m = LABEL_KEY.exec(key);
     if (m !== null && m[1] === 'labels') labels.set(m[2] ?? '', values[values.length - 1] ?? '');
   }
-  const now = state.now();
-  const out: string[] = [`{"portal":${portalJson(state)},"environments":[`];
+  const now = store.now();
+  const out: string[] = [`{"portal":${engine.views.portalJson(store)},"environments":[`];
   let firstEnv = true;
-  for (const env of state.environments.values()) {
+  for (const env of store.environments()) {
     if (!states.has(env.state)) continue;
     if (names.length > 0 && !names.includes(env.workshopName)) continue;
     let ok = true;
@@ -69,25 +64,25 @@ function catalogEnvironments(ctx: Context, caller: UserRecord | null, engine: En
     if (!ok) continue;
     if (!firstEnv) out.push(',');
     firstEnv = false;
-    pushEnvironmentJson(out, env, 'catalog', withSessions, now);
+    engine.views.pushEnvironmentJson(out, env, 'catalog', withSessions, now);
   }
   out.push(']}');
   sendJson(ctx.res, 200, out.join(''));
 }
 
 function catalogWorkshops(ctx: Context, _caller: UserRecord | null, engine: EngineContext): void {
-  const state = engine.state;
-  const envs = [...state.environments.values()].filter((e) => e.state === EnvironmentState.RUNNING).sort((a, b) => a.position - b.position);
-  const parts = envs.map((env) => `${workshopJson(env, 'catalog').slice(0, -1)},"environment":${environmentSummaryJson(env)}}`);
-  sendJson(ctx.res, 200, `{"portal":${portalJson(state)},"workshops":[${parts.join(',')}]}`);
+  const store = engine.portal.store;
+  const envs = [...store.environments()].filter((e) => e.state === EnvironmentState.RUNNING).sort((a, b) => a.position - b.position);
+  const parts = envs.map((env) => `${engine.views.catalogWorkshopJson(env).slice(0, -1)},"environment":${environmentSummaryJson(env)}}`);
+  sendJson(ctx.res, 200, `{"portal":${engine.views.portalJson(store)},"workshops":[${parts.join(',')}]}`);
 }
 
 function environmentStatus(ctx: Context, caller: UserRecord | null, engine: EngineContext): void {
   if (caller?.isRobot !== true) throw new HttpError(403, 'Status requests not permitted');
-  const env = engine.state.environmentsByName.get(ctx.params['env'] ?? '');
+  const env = engine.portal.store.environmentNamed(ctx.params['env'] ?? '');
   if (env === undefined) throw new HttpError(403, 'Environment does not exist');
   const withSessions = isTrue(last(ctx.query(), 'sessions'));
-  sendJson(ctx.res, 200, environmentJson(env, 'status', withSessions, engine.state.now()));
+  sendJson(ctx.res, 200, engine.views.environmentJson(env, 'status', withSessions, engine.portal.store.now()));
 }
 
 // Django's EmailValidator, simplified: a non-empty local part, a dotted domain of letters, digits and hyphens.
@@ -132,9 +127,9 @@ function parseParameters(body: Buffer): { name: string; value: string }[] {
 }
 
 async function requestSession(ctx: Context, caller: UserRecord | null, engine: EngineContext): Promise<void> {
-  const state = engine.state;
+  const store = engine.portal.store;
   if (caller?.isRobot !== true) throw new HttpError(403, 'Session requests not permitted');
-  const env = state.environmentsByName.get(ctx.params['env'] ?? '');
+  const env = store.environmentNamed(ctx.params['env'] ?? '');
   if (env === undefined) throw new HttpError(403, 'Environment does not exist');
   // like the portal's view: the last value of a repeated parameter, with surrounding whitespace stripped
   const q = ctx.query();
@@ -161,18 +156,17 @@ async function requestSession(ctx: Context, caller: UserRecord | null, engine: E
   const reacquire = last(q, 'session') || null;
   const params = resolveParameters(env.workshop.parameters, supplied);
   const token = activationToken();
-  const result = state.transaction(() => {
-    let user = state.usersByName.get(username);
+  const result = store.transaction(() => {
+    let user = store.userNamed(username);
     if (user === undefined) {
-      user = state.createUser(username, {
+      user = engine.portal.createAnonymousUser(username, {
         email,
         firstName: stripped(q, 'first_name') || stripped(q, 'firstname'),
         lastName: stripped(q, 'last_name') || stripped(q, 'lastname'),
-        isAnonymous: true,
       });
     }
     if (user.isStaff || user.isRobot) return { error: 'forbidden-user' as const };
-    return { user, allocation: allocate(state, env, user, { token, timeoutS, reacquire, indexUrl, analyticsUrl, params }) };
+    return { user, allocation: engine.portal.allocate(env, user, { token, timeoutS, reacquire, indexUrl, analyticsUrl, params }) };
   });
   if ('error' in result) throw new HttpError(400, 'Session requests not permitted for user');
   const { allocation, user } = result;
@@ -195,8 +189,8 @@ async function requestSession(ctx: Context, caller: UserRecord | null, engine: E
 function userSessions(ctx: Context, caller: UserRecord | null, engine: EngineContext): void {
   if (caller?.isRobot !== true) throw new HttpError(403, 'Session requests not permitted');
   const username = ctx.params['user'] ?? '';
-  const user = engine.state.usersByName.get(username);
-  const now = engine.state.now();
+  const user = engine.portal.store.userNamed(username);
+  const now = engine.portal.store.now();
   const parts: string[] = [];
   if (user !== undefined) {
     const live = [...user.live].filter((s) => s.state !== SessionState.STOPPING).sort((a, b) => a.env.id - b.env.id || a.id - b.id);
@@ -211,7 +205,7 @@ function userSessions(ctx: Context, caller: UserRecord | null, engine: EngineCon
  * real views run the "not in use" check before the permission check (reference §7).
  */
 function sessionFor(ctx: Context, caller: UserRecord | null, engine: EngineContext, unowned: string | null = null): SessionRecord | null {
-  const s = engine.state.sessionsByName.get(ctx.params['session'] ?? '');
+  const s = engine.portal.store.sessionNamed(ctx.params['session'] ?? '');
   if (s === undefined || s.state === SessionState.STOPPED) {
     sendNotFound(ctx.res);
     return null;
@@ -226,29 +220,29 @@ const NOT_IN_USE = 'Session is not currently in use';
 function schedule(ctx: Context, caller: UserRecord | null, engine: EngineContext): void {
   const s = sessionFor(ctx, caller, engine);
   if (s === null) return;
-  sendJson(ctx.res, 200, scheduleJson(s, engine.state.now(), null));
+  sendJson(ctx.res, 200, scheduleJson(s, engine.portal.store.now(), null));
 }
 
 function extend(ctx: Context, caller: UserRecord | null, engine: EngineContext): void {
   const s = sessionFor(ctx, caller, engine, NOT_IN_USE);
   if (s === null) return;
-  const now = engine.state.now();
+  const now = engine.portal.store.now();
   let extended = false;
   if (isExtendable(s.env, s.state === SessionState.RUNNING, s.startedAt, s.expiresAt, now)) {
     const expires = nextExpiry(s);
     if (expires !== null) {
-      engine.state.extend(s, expires);
+      engine.portal.sessions.extend(s, expires);
       extended = true;
     }
   }
-  sendJson(ctx.res, 200, scheduleJson(s, engine.state.now(), extended));
+  sendJson(ctx.res, 200, scheduleJson(s, engine.portal.store.now(), extended));
 }
 
 function terminate(ctx: Context, caller: UserRecord | null, engine: EngineContext): void {
   const s = sessionFor(ctx, caller, engine, NOT_IN_USE);
   if (s === null) return;
   // like `mark_as_stopping()`: a session already STOPPING is marked again (expires = now, Session/Stopping again)
-  engine.state.terminate(s);
+  engine.portal.sessions.terminate(s);
   sendJson(ctx.res, 200, JSON.stringify({ started: s.startedAt === null ? null : fmt(s.startedAt), expires: s.expiresAt === null ? null : fmt(s.expiresAt) }));
 }
 
@@ -256,7 +250,7 @@ function sessionConfig(ctx: Context, caller: UserRecord | null, engine: EngineCo
   const s = sessionFor(ctx, caller, engine);
   if (s === null) return;
   // there is no workshop dashboard here: the URL is the engine's own session page
-  const url = s.state === SessionState.STARTING ? null : `${engine.state.url}/workshops/session/${s.name}/`;
+  const url = s.state === SessionState.STARTING ? null : `${engine.portal.store.url}/workshops/session/${s.name}/`;
   sendJson(ctx.res, 200, JSON.stringify({ url, password: s.configPassword }));
 }
 
@@ -284,11 +278,11 @@ async function sessionEvent(ctx: Context, caller: UserRecord | null, engine: Eng
   const payload = typeof eventData === 'object' && eventData !== null && !Array.isArray(eventData) ? (eventData as Record<string, unknown>) : {};
   if (name.length > 200) throw new HttpError(400, 'Event name too long');
   // the session may have stopped while the body was read
-  if (engine.state.sessionsByName.get(s.name) !== s) {
+  if (engine.portal.store.sessionNamed(s.name) !== s) {
     sendNotFound(ctx.res);
     return;
   }
-  engine.state.recordEvent(s, caller, name, payload);
+  engine.portal.sessions.recordEvent(s, caller, name, payload);
   sendJson(ctx.res, 200, '{}');
 }
 

@@ -2,6 +2,7 @@ import { parseFormQuery, first } from '../http/query-string';
 import { sendJson, sendText, type Context } from '../http/http-util';
 import { verifySecret } from '../config/credentials';
 import { ACCESS_TOKEN_SECONDS } from '../state/auth-store';
+import type { UserRecord } from '../domain/model';
 import type { EngineContext, Route } from './types';
 
 /** OAuth2 as django-oauth-toolkit 2.3.0 / oauthlib answer it (reference §2). */
@@ -40,7 +41,7 @@ function clientCredentials(ctx: Context, form: Map<string, string[]>): ClientCre
 
 /** The robot application is a public client: the secret is optional, but when one is sent it must be right. */
 async function authenticateClient(engine: EngineContext, creds: ClientCredentials | 'malformed'): Promise<boolean> {
-  const client = engine.state.client;
+  const client = engine.portal.store.client;
   if (creds === 'malformed' || client === null || creds.clientId === null || creds.clientId !== client.clientId) return false;
   if (creds.clientSecret === null || (creds.clientSecret === '' && !creds.viaBasic)) return true;
   return verifySecret(creds.clientSecret, client.secretHash);
@@ -57,7 +58,7 @@ async function tokenHandler(ctx: Context, _caller: unknown, engine: EngineContex
     oauthError(ctx, 401, 'invalid_client');
     return;
   }
-  const state = engine.state;
+  const store = engine.portal.store;
   if (grantType === 'password') {
     // oauthlib checks every required parameter first, then duplicates (scope included)
     for (const param of ['username', 'password']) {
@@ -72,8 +73,8 @@ async function tokenHandler(ctx: Context, _caller: unknown, engine: EngineContex
         return;
       }
     }
-    const user = state.usersByName.get(first(form, 'username') ?? '');
-    const key = `${engine.state.client?.clientId ?? ''}\u0000${ctx.req.socket.remoteAddress ?? ''}`;
+    const user = store.userNamed(first(form, 'username') ?? '');
+    const key = `${engine.portal.store.client?.clientId ?? ''}\u0000${ctx.req.socket.remoteAddress ?? ''}`;
     const check = await engine.logins.check(key, user?.passwordHash ?? null, first(form, 'password') ?? '');
     if (check.outcome === 'throttled') {
       const body = {
@@ -84,7 +85,7 @@ async function tokenHandler(ctx: Context, _caller: unknown, engine: EngineContex
       return;
     }
     // the user may have been removed while scrypt ran: look it up again
-    if (check.outcome !== 'ok' || user === undefined || state.usersByName.get(user.username) !== user) {
+    if (check.outcome !== 'ok' || user === undefined || store.userNamed(user.username) !== user) {
       oauthError(ctx, 400, 'invalid_grant', 'Invalid credentials given.');
       return;
     }
@@ -97,20 +98,20 @@ async function tokenHandler(ctx: Context, _caller: unknown, engine: EngineContex
       oauthError(ctx, 400, 'invalid_request', 'Missing refresh token parameter.');
       return;
     }
-    const user = state.auth.userForRefreshToken(refresh);
+    const user = store.auth.userForRefreshToken(refresh);
     if (user === null) {
       oauthError(ctx, 400, 'invalid_grant');
       return;
     }
-    state.auth.revokeToken(refresh); // rotation: the old refresh token (and its access token) stop working now
+    store.auth.revokeToken(refresh); // rotation: the old refresh token (and its access token) stop working now
     sendTokens(ctx, engine, user);
     return;
   }
   oauthError(ctx, 400, 'unauthorized_client');
 }
 
-function sendTokens(ctx: Context, engine: EngineContext, user: Parameters<EngineContext['state']['auth']['issueTokens']>[0]): void {
-  const { access, refresh } = engine.state.auth.issueTokens(user);
+function sendTokens(ctx: Context, engine: EngineContext, user: UserRecord): void {
+  const { access, refresh } = engine.portal.store.auth.issueTokens(user);
   const body = `{"access_token":"${access}","expires_in":${ACCESS_TOKEN_SECONDS},"token_type":"Bearer","scope":"user:info","refresh_token":"${refresh}"}`;
   sendJson(ctx.res, 200, body, NO_STORE);
 }
@@ -126,7 +127,7 @@ async function revokeHandler(ctx: Context, _caller: unknown, engine: EngineConte
     oauthError(ctx, 400, 'invalid_request', 'Missing token parameter.');
     return;
   }
-  engine.state.auth.revokeToken(token);
+  engine.portal.store.auth.revokeToken(token);
   sendText(ctx.res, 200, ''); // RFC 7009: 200 even for an unknown token
 }
 

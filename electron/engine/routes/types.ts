@@ -1,10 +1,13 @@
 import type { Context } from '../http/http-util';
 import type { LoginGuard } from './login-guard';
 import type { UserRecord } from '../domain/model';
-import type { PortalState } from '../state/portal-state';
+import type { Portal } from '../state/portal';
+import type { ViewCache } from './views';
 
 export interface EngineContext {
-  state: PortalState;
+  portal: Portal;
+  /** cached JSON fragments of the REST replies */
+  views: ViewCache;
   log: (line: string) => void;
   /** the password grant's timing equalizer and failure throttle */
   logins: LoginGuard;

@@ -7,23 +7,90 @@ import {
   type EnvironmentRecord,
   type SessionRecord,
 } from '../domain/model';
-import type { PortalState } from '../state/portal-state';
+import type { PortalStore } from '../state/store';
 
 /**
  * JSON bodies of the REST API, built as strings: the catalog with `sessions=true` over 10,000 sessions must
- * stay fast, so the fixed parts are cached and only the time-dependent fields are computed per request.
- * Key order follows the real portal.
+ * stay fast, so the fixed parts are cached (by the revision the store bumps on every change of a record) and only
+ * the time-dependent fields are computed per request. Key order follows the real portal.
  */
 
-export function portalJson(state: PortalState): string {
-  if (state.portalJsonCache !== null) return state.portalJsonCache;
-  const s = state.settings;
-  const json =
-    `{"name":${JSON.stringify(state.name)},"labels":${JSON.stringify(s.labels)},"uid":${JSON.stringify(state.uid)},` +
-    `"generation":${state.generation},"url":${JSON.stringify(state.url)},"sessions":{"maximum":${s.maximum},` +
-    `"registered":${s.registered},"anonymous":${s.anonymous},"allocated":${state.portalAllocated}}}`;
-  state.portalJsonCache = json;
-  return json;
+interface Cached {
+  revision: number;
+  json: string;
+}
+
+/** The cached JSON fragments of one engine; entries go with their records. */
+export class ViewCache {
+  private portal: Cached = { revision: -1, json: '' };
+  private readonly workshops = new WeakMap<EnvironmentRecord, Cached>();
+  private readonly sessionHeads = new WeakMap<SessionRecord, Cached>();
+
+  portalJson(store: PortalStore): string {
+    if (this.portal.revision === store.revision) return this.portal.json;
+    const s = store.settings;
+    const json =
+      `{"name":${JSON.stringify(store.name)},"labels":${JSON.stringify(s.labels)},"uid":${JSON.stringify(store.uid)},` +
+      `"generation":${store.generation},"url":${JSON.stringify(store.url)},"sessions":{"maximum":${s.maximum},` +
+      `"registered":${s.registered},"anonymous":${s.anonymous},"allocated":${store.portalAllocated}}}`;
+    this.portal = { revision: store.revision, json };
+    return json;
+  }
+
+  /** `workshop` object in the catalog form (`name` = alias or resource name, plus `resource`). */
+  catalogWorkshopJson(env: EnvironmentRecord): string {
+    const cached = this.workshops.get(env);
+    if (cached !== undefined && cached.revision === env.revision) return cached.json;
+    const json = `{"name":${JSON.stringify(env.alias ?? env.workshopName)},"resource":${JSON.stringify(env.workshopName)},${workshopFields(env)}}`;
+    this.workshops.set(env, { revision: env.revision, json });
+    return json;
+  }
+
+  /** Catalog JSON of a session up to `"countdown":` (or the whole object when it has no expiry). */
+  sessionHead(s: SessionRecord): string {
+    const cached = this.sessionHeads.get(s);
+    if (cached !== undefined && cached.revision === s.revision) return cached.json;
+    const name = JSON.stringify(s.name);
+    const json =
+      `{"name":${name},"state":"${SESSION_STATE_NAMES[s.state]}","namespace":${name},"user":${JSON.stringify(s.owner?.username ?? '')},` +
+      `"started":${dt(s.startedAt)}` +
+      (s.expiresAt === null ? '}' : `,"expires":"${formatDateTime(s.expiresAt)}","countdown":`);
+    this.sessionHeads.set(s, { revision: s.revision, json });
+    return json;
+  }
+
+  catalogSessionJson(s: SessionRecord, now: number): string {
+    const head = this.sessionHead(s);
+    if (s.expiresAt === null) return head;
+    const extendable = s.state === SessionState.RUNNING && isExtendable(s.env, true, s.startedAt, s.expiresAt, now);
+    return `${head}${countdown(s.expiresAt, now)},"extendable":${extendable}}`;
+  }
+
+  /** Appends one environment's JSON to `out` (chunks are joined once per reply: cheaper than growing a string). */
+  pushEnvironmentJson(out: string[], env: EnvironmentRecord, form: 'catalog' | 'status', withSessions: boolean, now: number): void {
+    const workshop = form === 'catalog' ? this.catalogWorkshopJson(env) : statusWorkshopJson(env);
+    out.push(
+      `{"name":${JSON.stringify(env.name)},"state":"${ENVIRONMENT_STATE_NAMES[env.state]}","workshop":${workshop},` +
+        `"duration":${env.durationS},"capacity":${env.capacity},"reserved":${env.reserved},"allocated":${env.allocated.size},"available":${env.available.size}`,
+    );
+    if (withSessions) {
+      out.push(',"sessions":[');
+      let firstSession = true;
+      for (const s of env.allocated) {
+        if (!firstSession) out.push(',');
+        firstSession = false;
+        out.push(this.catalogSessionJson(s, now));
+      }
+      out.push(']');
+    }
+    out.push('}');
+  }
+
+  environmentJson(env: EnvironmentRecord, form: 'catalog' | 'status', withSessions: boolean, now: number): string {
+    const out: string[] = [];
+    this.pushEnvironmentJson(out, env, form, withSessions, now);
+    return out.join('');
+  }
 }
 
 function workshopFields(env: EnvironmentRecord): string {
@@ -35,12 +102,8 @@ function workshopFields(env: EnvironmentRecord): string {
   );
 }
 
-/** `workshop` object: catalog form (`name` = alias or resource name, plus `resource`) or status form. */
-export function workshopJson(env: EnvironmentRecord, form: 'catalog' | 'status'): string {
-  if (form === 'catalog') {
-    env.workshopJson ??= `{"name":${JSON.stringify(env.alias ?? env.workshopName)},"resource":${JSON.stringify(env.workshopName)},${workshopFields(env)}}`;
-    return env.workshopJson;
-  }
+/** `workshop` object in the status form: `name` is the Workshop resource name, and there is no `resource`. */
+function statusWorkshopJson(env: EnvironmentRecord): string {
   return `{"name":${JSON.stringify(env.workshopName)},${workshopFields(env)}}`;
 }
 
@@ -52,46 +115,6 @@ function expiryFields(s: SessionRecord, now: number): string {
 }
 
 const dt = (ms: number | null): string => (ms === null ? 'null' : `"${formatDateTime(ms)}"`);
-
-export function catalogSessionJson(s: SessionRecord, now: number): string {
-  let head = s.catalogJson;
-  if (head === null) {
-    const name = JSON.stringify(s.name);
-    head =
-      `{"name":${name},"state":"${SESSION_STATE_NAMES[s.state]}","namespace":${name},"user":${JSON.stringify(s.owner?.username ?? '')},` +
-      `"started":${dt(s.startedAt)}` +
-      (s.expiresAt === null ? '}' : `,"expires":"${formatDateTime(s.expiresAt)}","countdown":`);
-    s.catalogJson = head;
-  }
-  if (s.expiresAt === null) return head;
-  const extendable = s.state === SessionState.RUNNING && isExtendable(s.env, true, s.startedAt, s.expiresAt, now);
-  return `${head}${countdown(s.expiresAt, now)},"extendable":${extendable}}`;
-}
-
-/** Appends one environment's JSON to `out` (chunks are joined once per reply: cheaper than growing a string). */
-export function pushEnvironmentJson(out: string[], env: EnvironmentRecord, form: 'catalog' | 'status', withSessions: boolean, now: number): void {
-  out.push(
-    `{"name":${JSON.stringify(env.name)},"state":"${ENVIRONMENT_STATE_NAMES[env.state]}","workshop":${workshopJson(env, form)},` +
-      `"duration":${env.durationS},"capacity":${env.capacity},"reserved":${env.reserved},"allocated":${env.allocated.size},"available":${env.available.size}`,
-  );
-  if (withSessions) {
-    out.push(',"sessions":[');
-    let firstSession = true;
-    for (const s of env.allocated) {
-      if (!firstSession) out.push(',');
-      firstSession = false;
-      out.push(catalogSessionJson(s, now));
-    }
-    out.push(']');
-  }
-  out.push('}');
-}
-
-export function environmentJson(env: EnvironmentRecord, form: 'catalog' | 'status', withSessions: boolean, now: number): string {
-  const out: string[] = [];
-  pushEnvironmentJson(out, env, form, withSessions, now);
-  return out.join('');
-}
 
 export function environmentSummaryJson(env: EnvironmentRecord): string {
   return (

@@ -3,7 +3,6 @@ import { HttpError, readCookie, sendHtml, sendRedirect, type Context } from '../
 import { EnvironmentState, SESSION_STATE_NAMES, SessionState, type SessionRecord, type UserRecord } from '../domain/model';
 import { last, stripped, updateQueryParams } from '../http/query-string';
 import type { EngineContext, Route } from './types';
-import { allocate } from '../state/allocation';
 import { constantTimeEqual } from './api';
 import { catalogPage, sessionPage, type Page } from './web-pages';
 import { formatDateTime } from '../domain/datetime';
@@ -19,18 +18,18 @@ const SLUG = '[-a-zA-Z0-9_]+';
 
 function browserUser(ctx: Context, engine: EngineContext): UserRecord | null {
   const id = readCookie(ctx.req, COOKIE);
-  return id === null || id === '' ? null : engine.state.auth.userForBrowserSession(id);
+  return id === null || id === '' ? null : engine.portal.store.auth.userForBrowserSession(id);
 }
 
 function loginCookie(engine: EngineContext, user: UserRecord): string {
-  const id = engine.state.auth.createBrowserSession(user);
+  const id = engine.portal.store.auth.createBrowserSession(user);
   return `${COOKIE}=${id}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${COOKIE_MAX_AGE}`;
 }
 
 /** Where redirects go (reference §10): the stored/given index_url, PORTAL_INDEX for non-staff, the catalog. */
 function indexFor(engine: EngineContext, indexUrl: string | null, user: UserRecord | null): string {
   if (indexUrl !== null && indexUrl !== '') return indexUrl;
-  const portalIndex = engine.state.settings.index;
+  const portalIndex = engine.portal.store.settings.index;
   if (portalIndex !== null && user?.isStaff !== true) return portalIndex;
   return '/workshops/catalog/';
 }
@@ -40,11 +39,11 @@ function sendPage(ctx: Context, p: Page, headers: Record<string, string> = {}): 
 }
 
 function activate(ctx: Context, _caller: UserRecord | null, engine: EngineContext): void {
-  const state = engine.state;
+  const store = engine.portal.store;
   const q = ctx.query();
   const token = last(q, 'token') ?? '';
   if (token === '') throw new HttpError(400, 'No access token supplied');
-  const s = state.sessionsByName.get(ctx.params['session'] ?? '');
+  const s = store.sessionNamed(ctx.params['session'] ?? '');
   if (s !== undefined && s.state === SessionState.STOPPED) {
     const user = browserUser(ctx, engine);
     if (user !== null && s.owner === user && s.indexUrl !== null && s.indexUrl !== '') {
@@ -56,7 +55,7 @@ function activate(ctx: Context, _caller: UserRecord | null, engine: EngineContex
   if (s.token === null || !constantTimeEqual(s.token, token)) throw new HttpError(400, 'Invalid access token for session');
   const owner = s.owner;
   if (owner === null) throw new HttpError(400, 'No owner defined for session');
-  state.activate(s);
+  engine.portal.sessions.activate(s);
   sendRedirect(ctx.res, 302, `/workshops/session/${s.name}/`, { 'set-cookie': loginCookie(engine, owner), 'cache-control': 'no-store' });
 }
 
@@ -84,7 +83,7 @@ function ownSession(ctx: Context, engine: EngineContext): { s: SessionRecord; us
     sendRedirect(ctx.res, 302, `/?next=${quoteKeepSlash(full)}`);
     return null;
   }
-  const s = engine.state.sessionsByName.get(ctx.params['session'] ?? '');
+  const s = engine.portal.store.sessionNamed(ctx.params['session'] ?? '');
   if (s !== undefined && s.owner === user && s.state === SessionState.STOPPED && s.indexUrl !== null && s.indexUrl !== '') {
     sendRedirect(ctx.res, 302, updateQueryParams(s.indexUrl, { notification: 'session-deleted' }));
     return null;
@@ -101,7 +100,7 @@ function sessionView(ctx: Context, _caller: UserRecord | null, engine: EngineCon
   if (found === null) return;
   const { s } = found;
   const p = sessionPage({
-    portalName: engine.state.name,
+    portalName: engine.portal.store.name,
     title: s.env.workshop.title || s.env.workshopName,
     session: s.name,
     state: SESSION_STATE_NAMES[s.state],
@@ -114,23 +113,23 @@ function deleteSession(ctx: Context, _caller: UserRecord | null, engine: EngineC
   const found = ownSession(ctx, engine);
   if (found === null) return;
   const { s, user } = found;
-  engine.state.terminate(s);
+  engine.portal.sessions.terminate(s);
   const notification = last(ctx.query(), 'notification') || 'session-deleted';
   sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, s.indexUrl, user), { notification }));
 }
 
 function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineContext, autoLogin: boolean): void {
-  const state = engine.state;
+  const store = engine.portal.store;
   const indexUrl = stripped(ctx.query(), 'index_url') || null;
   const user = browserUser(ctx, engine);
-  const env = state.environmentsByName.get(ctx.params['env'] ?? '');
+  const env = store.environmentNamed(ctx.params['env'] ?? '');
   if (env === undefined) {
     sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, indexUrl, user), { notification: 'workshop-invalid' }));
     return;
   }
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
   if (user === null) {
-    const anonymous = state.settings.registrationType === 'anonymous' && state.settings.registrationEnabled;
+    const anonymous = store.settings.registrationType === 'anonymous' && store.settings.registrationEnabled;
     if (!autoLogin || !anonymous) throw new HttpError(403, 'Login required: this portal does not allow anonymous access');
   }
   if (env.state !== EnvironmentState.RUNNING) {
@@ -138,12 +137,12 @@ function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineC
     return;
   }
   const signedIn = user;
-  const { result, owner } = state.transaction(() => {
-    const owner = signedIn ?? state.createUser(`anon@educates:${randomUUID()}`, { isAnonymous: true });
-    const result = allocate(state, env, owner, { token: null, timeoutS: 0, reacquire: null, indexUrl, analyticsUrl: null, params: [] });
+  const { result, owner } = store.transaction(() => {
+    const owner = signedIn ?? engine.portal.createAnonymousUser(`anon@educates:${randomUUID()}`, {});
+    const result = engine.portal.allocate(env, owner, { token: null, timeoutS: 0, reacquire: null, indexUrl, analyticsUrl: null, params: [] });
     // no session, no new user (and no login): cookie-less requests against a full environment leave nothing behind
     if (!result.ok && signedIn === null) {
-      state.discardNewUser(owner);
+      store.discardNewUser(owner);
       return { result, owner: null };
     }
     return { result, owner };
@@ -157,8 +156,8 @@ function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineC
 }
 
 function catalogHtml(ctx: Context, _caller: UserRecord | null, engine: EngineContext): void {
-  const state = engine.state;
-  const items = [...state.environments.values()]
+  const store = engine.portal.store;
+  const items = [...store.environments()]
     .filter((e) => e.state === EnvironmentState.RUNNING)
     .sort((a, b) => a.position - b.position)
     .map((e) => ({
@@ -170,8 +169,8 @@ function catalogHtml(ctx: Context, _caller: UserRecord | null, engine: EngineCon
       available: e.available.size,
       duration: e.durationS,
     }));
-  const canStart = state.settings.registrationType === 'anonymous' && state.settings.registrationEnabled;
-  sendPage(ctx, catalogPage(state.name, items, last(ctx.query(), 'notification'), canStart));
+  const canStart = store.settings.registrationType === 'anonymous' && store.settings.registrationEnabled;
+  sendPage(ctx, catalogPage(store.name, items, last(ctx.query(), 'notification'), canStart));
 }
 
 export const webRoutes: Route[] = [

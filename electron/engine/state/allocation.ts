@@ -1,6 +1,14 @@
 import { EnvironmentState, SessionState, type EnvironmentRecord, type SessionRecord, type UserRecord } from '../domain/model';
-import type { PortalState } from './portal-state';
 import { oldestUnownedReserved, replaceReservedSession } from './reserved-pool';
+import type { SessionLifecycle } from './sessions';
+import type { PortalStore } from './store';
+
+/** What allocation reads and changes in the store, and what it does to sessions. */
+export type AllocationStore = Pick<
+  PortalStore,
+  'now' | 'transaction' | 'settings' | 'portalActive' | 'portalAllocated' | 'environments' | 'unownedReserved' | 'updateSession' | 'emit'
+>;
+export type AllocationSessions = Pick<SessionLifecycle, 'create' | 'stop' | 'markRunning'>;
 
 export type AllocationResult =
   | { ok: true; session: SessionRecord }
@@ -18,7 +26,13 @@ export interface AllocationRequest {
 }
 
 /** `retrieve_session_for_user` (reference §9.4), in one transaction of the portal state. */
-export function allocate(state: PortalState, env: EnvironmentRecord, user: UserRecord, req: AllocationRequest): AllocationResult {
+export function allocate(
+  state: AllocationStore,
+  sessions: AllocationSessions,
+  env: EnvironmentRecord,
+  user: UserRecord,
+  req: AllocationRequest,
+): AllocationResult {
   return state.transaction((): AllocationResult => {
     const now = state.now();
     for (const s of user.live) {
@@ -44,8 +58,8 @@ export function allocate(state: PortalState, env: EnvironmentRecord, user: UserR
     const reserved = env.available.values().next();
     if (!reserved.done) {
       const s = reserved.value;
-      assign(state, s, user, req, now);
-      replaceReservedSession(state, env);
+      assign(state, sessions, s, user, req, now);
+      replaceReservedSession(state, sessions, env);
       return { ok: true, session: s };
     }
     if (env.active >= env.capacity) return { ok: false, reason: 'unavailable' };
@@ -55,11 +69,11 @@ export function allocate(state: PortalState, env: EnvironmentRecord, user: UserR
       if (state.portalActive >= maximum) {
         // reclaim the oldest reserved session of any environment if there is one; the new session is created
         // either way (the active count may include sessions that are still STOPPING)
-        for (const x of oldestUnownedReserved(state, 1)) state.stopSession(x, 'Session/Terminate');
+        for (const x of oldestUnownedReserved(state, 1)) sessions.stop(x, 'Session/Terminate');
       }
     }
-    const s = state.createSession(env, null);
-    assign(state, s, user, req, now);
+    const s = sessions.create(env, null);
+    assign(state, sessions, s, user, req, now);
     return { ok: true, session: s };
   });
 }
@@ -76,14 +90,14 @@ function pendingFields(s: SessionRecord, token: string, timeoutS: number, now: n
 }
 
 /** Gives a reserved or new session to the user: pending with a token (REST), else RUNNING (web flow). */
-function assign(state: PortalState, s: SessionRecord, user: UserRecord, req: AllocationRequest, now: number): void {
+function assign(state: AllocationStore, sessions: AllocationSessions, s: SessionRecord, user: UserRecord, req: AllocationRequest, now: number): void {
   const common = { owner: user, indexUrl: req.indexUrl, analyticsUrl: req.analyticsUrl, params: req.params };
   if (req.token !== null) {
     state.updateSession(s, { ...common, ...pendingFields(s, req.token, req.timeoutS, now) });
     state.emit('Session/Pending', { session: s });
   } else if (s.state === SessionState.WAITING) {
     state.updateSession(s, common);
-    state.markRunning(s);
+    sessions.markRunning(s);
   } else {
     state.updateSession(s, { ...common, startedAt: now, activateWhenReady: true });
   }

@@ -1,20 +1,21 @@
+import type { Clock } from './clock';
+
 /** the timer never fires more often than this, so a burst of deadlines costs one sweep */
 const MIN_TICK_GAP_MS = 100;
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * One timer for the earliest pending deadline (instead of the portal's 15 s sweep). Changes report their
  * deadlines with `note()`; `arm()` (re)schedules `fire` for the earliest one, at most every MIN_TICK_GAP_MS.
  */
 export class DeadlineTimer {
-  private timer: NodeJS.Timeout | null = null;
+  private cancel: (() => void) | null = null;
   private earliest = Number.POSITIVE_INFINITY;
   private armedFor = Number.POSITIVE_INFINITY;
   private lastTick = 0;
   private closed = false;
 
   constructor(
-    private readonly now: () => number,
+    private readonly clock: Clock,
     private readonly fire: () => void,
   ) {}
 
@@ -25,10 +26,13 @@ export class DeadlineTimer {
   arm(): void {
     if (this.closed || this.earliest === Number.POSITIVE_INFINITY) return;
     const target = Math.max(this.earliest, this.lastTick + MIN_TICK_GAP_MS);
-    if (this.timer !== null && this.armedFor <= target) return;
-    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.cancel !== null && this.armedFor <= target) return;
+    this.cancel?.();
     this.armedFor = target;
-    this.timer = setTimeout(() => this.fire(), Math.min(MAX_TIMER_MS, Math.max(0, target - this.now())));
+    this.cancel = this.clock.after(target - this.clock.now(), () => {
+      this.cancel = null;
+      this.fire();
+    });
   }
 
   /**
@@ -37,18 +41,18 @@ export class DeadlineTimer {
    * Returns false once closed.
    */
   beginSweep(): boolean {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancel?.();
+    this.cancel = null;
     this.armedFor = Number.POSITIVE_INFINITY;
     if (this.closed) return false;
-    this.lastTick = this.now();
+    this.lastTick = this.clock.now();
     this.earliest = Number.POSITIVE_INFINITY;
     return true;
   }
 
   close(): void {
     this.closed = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancel?.();
+    this.cancel = null;
   }
 }
