@@ -13,6 +13,8 @@ import { createEngineServer } from './http/server';
 import { LoginGuard } from './routes/login-guard';
 import { systemClock, type Clock } from './state/clock';
 import { Portal } from './state/portal';
+import { respond } from './routes/dispatch';
+import type { EngineContext } from './routes/types';
 import { ViewCache } from './routes/views';
 
 export { EngineConfigError } from './config/config-file';
@@ -63,6 +65,19 @@ export interface RunningEngine {
 }
 
 const DEFAULT_PURGE_MS = 36 * 3600 * 1000;
+
+/** Logs an unexpected error once per route and kind; never the URL or body, which can carry tokens. */
+function internalErrorLog(log: (line: string) => void): (route: string, err: unknown) => void {
+  const logged = new Set<string>();
+  return (route, err) => {
+    const what = `${err instanceof Error ? err.name : 'Error'}: ${err instanceof Error ? err.message : String(err)}`;
+    const key = `${route} ${what}`;
+    if (logged.size < 1000 && !logged.has(key)) {
+      logged.add(key);
+      log(`internal error on ${route}: ${what}`);
+    }
+  };
+}
 
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -150,7 +165,9 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     const actualPort = (server.address() as AddressInfo).port;
     const url = `http://${urlHost(host)}:${actualPort}`;
     live.start(url);
-    gate.open({ portal: live, views: new ViewCache(), log, logins: new LoginGuard(verifySecret, decoyHash, () => clock.now()) });
+    const engine: EngineContext = { portal: live, views: new ViewCache(), log, logins: new LoginGuard(verifySecret, decoyHash, () => clock.now()) };
+    const onInternalError = internalErrorLog(log);
+    gate.open((req) => respond(req, engine, onInternalError));
     const environments = [...store.environments()].length;
     log(`portal "${store.name}" listening on ${url} (${environments} environment(s); credentials ${resolved.source})`);
     const database = db;

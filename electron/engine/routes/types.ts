@@ -1,4 +1,5 @@
-import type { Context } from '../http/http-util';
+import type { EngineRequest } from '../http/request';
+import type { Reply } from '../http/reply';
 import type { LoginGuard } from './login-guard';
 import type { UserRecord } from '../domain/model';
 import type { Portal } from '../state/portal';
@@ -13,6 +14,11 @@ export interface EngineContext {
   logins: LoginGuard;
 }
 
+/** A request matched to a route: the path's named parts in `params`. */
+export interface Context extends EngineRequest {
+  params: Record<string, string>;
+}
+
 /**
  * `bearer`: a valid token is required (403 with an empty body otherwise) and checked before the method;
  * `catalog`: like bearer unless the catalog is public; `none`: no token (OAuth endpoints and browser pages).
@@ -23,5 +29,5 @@ export interface Route {
   pattern: RegExp;
   methods: string[];
   auth: AuthMode;
-  handler: (ctx: Context, caller: UserRecord | null, engine: EngineContext) => void | Promise<void>;
+  handler: (ctx: Context, caller: UserRecord | null, engine: EngineContext) => Reply | Promise<Reply>;
 }

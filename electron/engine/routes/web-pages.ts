@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { escapeHtml } from '../http/http-util';
 
 /**
  * Self-contained HTML pages (no external assets). Each carries a strict CSP: nothing loads from anywhere,
@@ -111,4 +110,8 @@ function pad(n){return n<10?'0'+n:''+n}
 function tick(){var left=Math.max(0,Math.floor((end-Date.now())/1000));el.textContent=Math.floor(left/3600)+':'+pad(Math.floor(left%3600/60))+':'+pad(left%60);if(left===0){clearInterval(t);setTimeout(function(){location.reload()},2500)}}
 var t=setInterval(tick,1000);tick();})();`;
   return page(`${d.portalName}: ${d.title}`, body, script);
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

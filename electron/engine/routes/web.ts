@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { HttpError, readCookie, sendHtml, sendRedirect, type Context } from '../http/http-util';
+import { HttpError, html, redirect, ReplyError, type Reply } from '../http/reply';
+import { readCookie } from '../http/request';
 import { EnvironmentState, SESSION_STATE_NAMES, SessionState, type SessionRecord, type UserRecord } from '../domain/model';
 import { last, stripped, updateQueryParams } from '../http/query-string';
-import type { EngineContext, Route } from './types';
-import { constantTimeEqual } from './api';
+import type { Context, EngineContext, Route } from './types';
+import { constantTimeEqual } from './session-api';
 import { catalogPage, sessionPage, type Page } from './web-pages';
 import { formatDateTime } from '../domain/datetime';
 
@@ -17,7 +18,7 @@ const COOKIE_MAX_AGE = 14 * 24 * 3600;
 const SLUG = '[-a-zA-Z0-9_]+';
 
 function browserUser(ctx: Context, engine: EngineContext): UserRecord | null {
-  const id = readCookie(ctx.req, COOKIE);
+  const id = readCookie(ctx.headers, COOKIE);
   return id === null || id === '' ? null : engine.portal.store.auth.userForBrowserSession(id);
 }
 
@@ -34,11 +35,11 @@ function indexFor(engine: EngineContext, indexUrl: string | null, user: UserReco
   return '/workshops/catalog/';
 }
 
-function sendPage(ctx: Context, p: Page, headers: Record<string, string> = {}): void {
-  sendHtml(ctx.res, 200, p.html, { 'content-security-policy': p.csp, ...headers });
+function pageReply(p: Page): Reply {
+  return html(200, p.html, { 'content-security-policy': p.csp });
 }
 
-function activate(ctx: Context, _caller: UserRecord | null, engine: EngineContext): void {
+function activate(ctx: Context, _caller: UserRecord | null, engine: EngineContext): Reply {
   const store = engine.portal.store;
   const q = ctx.query();
   const token = last(q, 'token') ?? '';
@@ -47,8 +48,7 @@ function activate(ctx: Context, _caller: UserRecord | null, engine: EngineContex
   if (s !== undefined && s.state === SessionState.STOPPED) {
     const user = browserUser(ctx, engine);
     if (user !== null && s.owner === user && s.indexUrl !== null && s.indexUrl !== '') {
-      sendRedirect(ctx.res, 302, updateQueryParams(s.indexUrl, { notification: 'session-deleted' }));
-      return;
+      return redirect(302, updateQueryParams(s.indexUrl, { notification: 'session-deleted' }));
     }
   }
   if (s === undefined || s.state === SessionState.STOPPED) throw new HttpError(400, 'Invalid session name supplied');
@@ -56,7 +56,7 @@ function activate(ctx: Context, _caller: UserRecord | null, engine: EngineContex
   const owner = s.owner;
   if (owner === null) throw new HttpError(400, 'No owner defined for session');
   engine.portal.sessions.activate(s);
-  sendRedirect(ctx.res, 302, `/workshops/session/${s.name}/`, { 'set-cookie': loginCookie(engine, owner), 'cache-control': 'no-store' });
+  return redirect(302, `/workshops/session/${s.name}/`, { 'set-cookie': loginCookie(engine, owner), 'cache-control': 'no-store' });
 }
 
 /** the longest query kept in `next` (it is percent-encoded again, so it can triple in size) */
@@ -71,34 +71,29 @@ function quoteKeepSlash(text: string): string {
  * The session page and /delete/ (reference §5, §10): `login_required(login_url="/")` sends a browser that is not
  * logged in to `/?next=<path>`; the owner's own STOPPED session with an index_url goes there with session-deleted;
  * anything else that is not the user's own live session (staff included) is session-invalid, which never goes to
- * index_url. Returns the session, or null when a redirect was sent.
+ * index_url. Returns the session, or ends the request with that redirect.
  */
-function ownSession(ctx: Context, engine: EngineContext): { s: SessionRecord; user: UserRecord } | null {
+function ownSession(ctx: Context, engine: EngineContext): { s: SessionRecord; user: UserRecord } {
   const user = browserUser(ctx, engine);
   if (user === null) {
     // A query too long to carry back in a Location header (clients refuse headers past ~16 KB) is dropped:
     // the login page only needs to know which page to return to.
     const query = ctx.rawQuery === '' || ctx.rawQuery.length > MAX_NEXT_QUERY ? '' : `?${ctx.rawQuery}`;
     const full = `${ctx.path}${query}`;
-    sendRedirect(ctx.res, 302, `/?next=${quoteKeepSlash(full)}`);
-    return null;
+    throw new ReplyError(redirect(302, `/?next=${quoteKeepSlash(full)}`));
   }
   const s = engine.portal.store.sessionNamed(ctx.params['session'] ?? '');
   if (s !== undefined && s.owner === user && s.state === SessionState.STOPPED && s.indexUrl !== null && s.indexUrl !== '') {
-    sendRedirect(ctx.res, 302, updateQueryParams(s.indexUrl, { notification: 'session-deleted' }));
-    return null;
+    throw new ReplyError(redirect(302, updateQueryParams(s.indexUrl, { notification: 'session-deleted' })));
   }
   if (s === undefined || s.owner !== user || s.state === SessionState.STOPPED) {
-    sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, null, user), { notification: 'session-invalid' }));
-    return null;
+    throw new ReplyError(redirect(302, updateQueryParams(indexFor(engine, null, user), { notification: 'session-invalid' })));
   }
   return { s, user };
 }
 
-function sessionView(ctx: Context, _caller: UserRecord | null, engine: EngineContext): void {
-  const found = ownSession(ctx, engine);
-  if (found === null) return;
-  const { s } = found;
+function sessionView(ctx: Context, _caller: UserRecord | null, engine: EngineContext): Reply {
+  const { s } = ownSession(ctx, engine);
   const p = sessionPage({
     portalName: engine.portal.store.name,
     title: s.env.workshop.title || s.env.workshopName,
@@ -106,26 +101,23 @@ function sessionView(ctx: Context, _caller: UserRecord | null, engine: EngineCon
     state: SESSION_STATE_NAMES[s.state],
     expires: s.expiresAt === null ? null : formatDateTime(s.expiresAt),
   });
-  sendPage(ctx, p);
+  return pageReply(p);
 }
 
-function deleteSession(ctx: Context, _caller: UserRecord | null, engine: EngineContext): void {
-  const found = ownSession(ctx, engine);
-  if (found === null) return;
-  const { s, user } = found;
+function deleteSession(ctx: Context, _caller: UserRecord | null, engine: EngineContext): Reply {
+  const { s, user } = ownSession(ctx, engine);
   engine.portal.sessions.terminate(s);
   const notification = last(ctx.query(), 'notification') || 'session-deleted';
-  sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, s.indexUrl, user), { notification }));
+  return redirect(302, updateQueryParams(indexFor(engine, s.indexUrl, user), { notification }));
 }
 
-function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineContext, autoLogin: boolean): void {
+function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineContext, autoLogin: boolean): Reply {
   const store = engine.portal.store;
   const indexUrl = stripped(ctx.query(), 'index_url') || null;
   const user = browserUser(ctx, engine);
   const env = store.environmentNamed(ctx.params['env'] ?? '');
   if (env === undefined) {
-    sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, indexUrl, user), { notification: 'workshop-invalid' }));
-    return;
+    return redirect(302, updateQueryParams(indexFor(engine, indexUrl, user), { notification: 'workshop-invalid' }));
   }
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
   if (user === null) {
@@ -133,8 +125,7 @@ function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineC
     if (!autoLogin || !anonymous) throw new HttpError(403, 'Login required: this portal does not allow anonymous access');
   }
   if (env.state !== EnvironmentState.RUNNING) {
-    sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, indexUrl, user), { notification: 'session-unavailable' }));
-    return;
+    return redirect(302, updateQueryParams(indexFor(engine, indexUrl, user), { notification: 'session-unavailable' }));
   }
   const signedIn = user;
   const { result, owner } = store.transaction(() => {
@@ -149,13 +140,12 @@ function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineC
   });
   if (owner !== null && signedIn !== owner) headers['set-cookie'] = loginCookie(engine, owner);
   if (!result.ok) {
-    sendRedirect(ctx.res, 302, updateQueryParams(indexFor(engine, indexUrl, owner), { notification: 'session-unavailable' }), headers);
-    return;
+    return redirect(302, updateQueryParams(indexFor(engine, indexUrl, owner), { notification: 'session-unavailable' }), headers);
   }
-  sendRedirect(ctx.res, 302, `/workshops/session/${result.session.name}/`, headers);
+  return redirect(302, `/workshops/session/${result.session.name}/`, headers);
 }
 
-function catalogHtml(ctx: Context, _caller: UserRecord | null, engine: EngineContext): void {
+function catalogHtml(ctx: Context, _caller: UserRecord | null, engine: EngineContext): Reply {
   const store = engine.portal.store;
   const items = [...store.environments()]
     .filter((e) => e.state === EnvironmentState.RUNNING)
@@ -170,11 +160,11 @@ function catalogHtml(ctx: Context, _caller: UserRecord | null, engine: EngineCon
       duration: e.durationS,
     }));
   const canStart = store.settings.registrationType === 'anonymous' && store.settings.registrationEnabled;
-  sendPage(ctx, catalogPage(store.name, items, last(ctx.query(), 'notification'), canStart));
+  return pageReply(catalogPage(store.name, items, last(ctx.query(), 'notification'), canStart));
 }
 
 export const webRoutes: Route[] = [
-  { pattern: /^\/$/, methods: ['GET'], auth: 'none', handler: (ctx) => sendRedirect(ctx.res, 302, '/workshops/catalog/') },
+  { pattern: /^\/$/, methods: ['GET'], auth: 'none', handler: () => redirect(302, '/workshops/catalog/') },
   { pattern: /^\/workshops\/catalog\/$/, methods: ['GET'], auth: 'none', handler: catalogHtml },
   { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/activate/$`), methods: ['GET'], auth: 'none', handler: activate },
   { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/$`), methods: ['GET'], auth: 'none', handler: sessionView },
