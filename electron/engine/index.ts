@@ -131,7 +131,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, () => {
+      // a burst of new connections (a room of attendees clicking at once) queues in the kernel, not refused
+      server.listen({ port, host, backlog: limits.maxConnections }, () => {
         server.off('error', reject);
         resolve();
       });
