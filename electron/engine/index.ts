@@ -12,16 +12,18 @@ import { httpLimits, type HttpLimits } from './http/limits';
 import { createEngineServer } from './http/server';
 import { LoginGuard } from './routes/login-guard';
 import { systemClock, type Clock } from './state/clock';
+import { dialectNamed, DIALECT_NAMES, type DialectName } from './domain/dialect';
 import { Portal } from './state/portal';
 import { respond } from './routes/dispatch';
 import type { EngineContext } from './routes/types';
-import { ViewCache } from './routes/views';
+import { Views } from './routes/views';
 
 export { EngineConfigError } from './config/config-file';
 export { DataFolderBusyError } from './persistence/data-folder';
 export type { EngineCredentials } from './config/credentials';
 export { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits';
 export type { Clock } from './state/clock';
+export { DIALECT_NAMES, type DialectName } from './domain/dialect';
 
 export interface EngineOptions {
   /** folder for portal.db (created if missing) */
@@ -49,6 +51,11 @@ export interface EngineOptions {
   limits?: Partial<HttpLimits>;
   /** the engine's time (tests move it forward instead of sleeping); default: the system clock */
   clock?: Clock;
+  /**
+   * the API dialect to speak; default: the config's (its TrainingPortal's API group), Educates for the demo portal
+   * (`learningcenter` without a config serves the Learning Center demo portal)
+   */
+  dialect?: DialectName;
   /** never receives secrets */
   log?: (line: string) => void;
 }
@@ -58,6 +65,8 @@ export interface RunningEngine {
   url: string;
   port: number;
   portalName: string;
+  /** the API dialect it speaks */
+  dialect: DialectName;
   credentials: EngineCredentials;
   credentialsSource: string;
   /** stops HTTP, timers, pending webhooks; closes the DB; idempotent */
@@ -92,7 +101,11 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const clock = options.clock ?? systemClock;
   const purgeAfterMs = Math.max(0, options.purgeAfterMs ?? DEFAULT_PURGE_MS);
   // validate everything before anything is written: a bad config starts nothing and changes nothing
-  const config = options.configPath === undefined ? demoPortalConfig() : loadPortalConfig(options.configPath, log);
+  if (options.dialect !== undefined && !DIALECT_NAMES.includes(options.dialect)) {
+    throw new EngineConfigError(`dialect must be one of ${DIALECT_NAMES.join(', ')}, got "${String(options.dialect)}"`);
+  }
+  const config = options.configPath === undefined ? demoPortalConfig(options.dialect) : loadPortalConfig(options.configPath, log);
+  const dialect = dialectNamed(options.dialect ?? config.dialect);
   const webhookUrl = options.analyticsWebhookUrl ?? config.webhookUrl;
   if (webhookUrl !== null && !/^https?:\/\//i.test(webhookUrl)) {
     throw new EngineConfigError(`analytics webhook URL must be http(s), got "${webhookUrl.slice(0, 60)}"`);
@@ -137,7 +150,10 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
         resolve();
       });
     });
-    const resolved = resolveCredentials(dataDir, config.credentials, config.source, options.credentials);
+    const resolved = resolveCredentials(dataDir, config.credentials, config.source, options.credentials, {
+      robot: dialect.defaultRobot,
+      admin: dialect.defaultAdmin,
+    });
     const { credentials } = resolved;
     if (credentials.robot.username === credentials.admin.username) {
       throw new EngineConfigError(`${config.source}: the robot and admin usernames must differ`);
@@ -151,7 +167,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     secureDataFolder(dataDir, log);
     persistCredentials(resolved);
     db = openDatabase(dataDir);
-    const live = new Portal(db, analytics, { startupDelayMs, purgeAfterMs, clock, log });
+    const live = new Portal(db, analytics, { dialect, startupDelayMs, purgeAfterMs, clock, log });
     portal = live;
     const store = live.store;
     store.setWebhookUrl(webhookUrl);
@@ -166,17 +182,19 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     const actualPort = (server.address() as AddressInfo).port;
     const url = `http://${urlHost(host)}:${actualPort}`;
     live.start(url);
-    const engine: EngineContext = { portal: live, views: new ViewCache(), log, logins: new LoginGuard(verifySecret, decoyHash, () => clock.now()) };
+    const logins = new LoginGuard(verifySecret, decoyHash, () => clock.now());
+    const engine: EngineContext = { portal: live, dialect, views: new Views(dialect), log, logins };
     const onInternalError = internalErrorLog(log);
     gate.open((req) => respond(req, engine, onInternalError));
     const environments = [...store.environments()].length;
-    log(`portal "${store.name}" listening on ${url} (${environments} environment(s); credentials ${resolved.source})`);
+    log(`portal "${store.name}" (${dialect.name}) listening on ${url} (${environments} environment(s); credentials ${resolved.source})`);
     const database = db;
     let closing: Promise<void> | null = null;
     return {
       url,
       port: actualPort,
       portalName: store.name,
+      dialect: dialect.name,
       credentials,
       credentialsSource: resolved.source,
       close() {

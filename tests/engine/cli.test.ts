@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { getToken, makeTempDir, runEngineCli, spawnEngineCli, type EngineCliProcess } from '../support/engine-harness';
+import { getToken, makeTempDir, REPO_ROOT, runEngineCli, spawnEngineCli, startTestEngine, waitFor, type EngineCliProcess } from '../support/engine-harness';
 import { catalogEnvironmentsSchema } from '../support/portal-schemas';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 import { config, qs, INDEX_URL } from './helpers';
@@ -141,5 +141,48 @@ test('--webhook and --startup-delay are honoured', async () => {
     assert.equal((await p.exited).code, 0);
   } finally {
     await receiver.close();
+  }
+});
+
+describe('dialects from the command line', () => {
+  test('--dialect learningcenter without --config serves the Learning Center demo portal', async () => {
+    const dataDir = path.join(tmp.dir, 'lc-demo');
+    const p = await spawn(['--dialect', 'learningcenter', '--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
+    await waitFor(() => /dialect: learningcenter \(.*status\.learningcenter\)/.test(p.stdout()), { message: `dialect line in:\n${p.stdout()}` });
+    const creds = JSON.parse(fs.readFileSync(path.join(dataDir, 'credentials.json'), 'utf8')) as StoredCredentials;
+    assert.equal(creds.robot.username, 'robot@learningcenter');
+    assert.equal(creds.admin.username, 'learningcenter');
+    const token = await getToken(p.url, { ...creds.robot });
+    const body = (await (await fetch(`${p.url}/workshops/catalog/environments/`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      portal: Record<string, unknown>;
+      environments: { workshop: Record<string, unknown> }[];
+    };
+    assert.equal(body.portal['name'], 'lc-demo-portal');
+    assert.equal('labels' in body.portal, false);
+    assert.match(String(body.environments[0]?.workshop['id']), /^[0-9a-f]{32}$/);
+    p.kill('SIGTERM');
+    assert.equal((await p.exited).code, 0);
+  });
+
+  test('an unknown --dialect is refused with exit 2', async () => {
+    const { code, stderr } = await runEngineCli(['--dialect', 'eduk8s']);
+    assert.equal(code, 2);
+    assert.match(stderr, /--dialect must be educates or learningcenter/);
+  });
+
+  for (const [file, dialect] of [
+    ['educates-portal.yaml', 'educates'],
+    ['learningcenter-portal.yaml', 'learningcenter'],
+  ] as const) {
+    test(`docs/examples/${file} starts an engine speaking ${dialect}`, async () => {
+      const te = await startTestEngine({ configPath: path.join(REPO_ROOT, 'docs', 'examples', file) });
+      try {
+        assert.equal(te.engine.dialect, dialect);
+        const body = await te.apiJson<{ environments: unknown[] }>('/workshops/catalog/environments/');
+        assert.equal(body.environments.length, 1);
+      } finally {
+        await te.close();
+      }
+    });
   }
 });

@@ -19,7 +19,8 @@ import { openDatabase, type Db } from '../../electron/engine/persistence/databas
 import { NOT_SAVED, respond } from '../../electron/engine/routes/dispatch';
 import { LoginGuard } from '../../electron/engine/routes/login-guard';
 import type { EngineContext } from '../../electron/engine/routes/types';
-import { ViewCache } from '../../electron/engine/routes/views';
+import { Views } from '../../electron/engine/routes/views';
+import { EDUCATES } from '../../electron/engine/domain/dialect';
 import { AnalyticsSender } from '../../electron/engine/state/analytics';
 import { systemClock } from '../../electron/engine/state/clock';
 import { Portal } from '../../electron/engine/state/portal';
@@ -42,7 +43,7 @@ async function startCore(dir: string): Promise<Core> {
   const logs: string[] = [];
   const log = (line: string): void => void logs.push(line);
   const db = openDatabase(dir);
-  const portal = new Portal(db, new AnalyticsSender(log), { startupDelayMs: 0, purgeAfterMs: 36 * 3600_000, clock: systemClock, log });
+  const portal = new Portal(db, new AnalyticsSender(log), { dialect: EDUCATES, startupDelayMs: 0, purgeAfterMs: 36 * 3600_000, clock: systemClock, log });
   const cfg = parsePortalConfig('memory.yaml', config('core-portal', { workshops: [{ name: 'lab-core', capacity: 3, reserved: 0, expires: '30m' }] }), log);
   portal.environments.applyConfig(cfg, 'hash-1');
   const robotHash = await hashSecret('robot-pw');
@@ -56,7 +57,7 @@ async function startCore(dir: string): Promise<Core> {
   assert.ok(robot);
   const token = portal.store.auth.issueTokens(robot).access;
   portal.store.commitBatch();
-  const engine: EngineContext = { portal, views: new ViewCache(), log, logins: new LoginGuard(verifySecret, robotHash, () => Date.now()) };
+  const engine: EngineContext = { portal, dialect: EDUCATES, views: new Views(EDUCATES), log, logins: new LoginGuard(verifySecret, robotHash, () => Date.now()) };
   return {
     engine,
     db,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from './durations';
+import { dialectOfGroup, EDUCATES, LEARNING_CENTER } from '../domain/dialect';
 import type { PortalConfig, RequestParameter, WorkshopDefinition, WorkshopEntry } from '../domain/portal-config';
 
 /** A bad config file. The message names the file, the document (index, kind, name) and the field path. */
@@ -9,7 +10,7 @@ export class EngineConfigError extends Error {
   override name = 'EngineConfigError';
 }
 
-const GROUPS = ['training.educates.dev', 'learningcenter.tanzu.vmware.com'];
+const GROUPS = [EDUCATES.apiGroup, LEARNING_CENTER.apiGroup];
 const VERSIONS = ['v1beta1', 'v1alpha1', 'v1alpha2'];
 
 type Obj = <S extends z.ZodRawShape>(shape: S) => z.ZodObject<S>;
@@ -165,13 +166,15 @@ function validate<T extends z.ZodType>(
   return parsed.data;
 }
 
-function checkApiVersion(file: string, doc: Located, apiVersion: unknown): void {
+/** Checks the document's apiVersion and returns its API group. */
+function checkApiVersion(file: string, doc: Located, apiVersion: unknown): string {
   const [group, version] = typeof apiVersion === 'string' ? apiVersion.split('/') : [];
   if (group === undefined || version === undefined || !GROUPS.includes(group) || !VERSIONS.includes(version)) {
     throw new EngineConfigError(
       `${where(file, doc)}: apiVersion: expected one of ${GROUPS.map((g) => `${g}/v1beta1`).join(', ')} (or v1alpha1/v1alpha2), got ${JSON.stringify(apiVersion)}`,
     );
   }
+  return group;
 }
 
 function workshopDefinition(doc: WorkshopDoc): WorkshopDefinition {
@@ -200,7 +203,13 @@ function workshopDefinition(doc: WorkshopDoc): WorkshopDefinition {
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
 
-function buildConfig(file: string, portalDoc: Located, portal: PortalDoc, workshops: Map<string, WorkshopDefinition>, warn: (line: string) => void): PortalConfig {
+function buildConfig(
+  file: string,
+  portalDoc: Located,
+  portal: PortalDoc,
+  workshops: Map<string, WorkshopDefinition>,
+  warn: (line: string) => void,
+): Omit<PortalConfig, 'dialect'> {
   const spec = portal.spec ?? {};
   const p = spec.portal ?? {};
   const maximum = p.sessions?.maximum ?? 0;
@@ -275,7 +284,7 @@ export function parsePortalConfig(file: string, text: string, warn: (line: strin
   if (!Array.isArray(docs)) {
     throw new EngineConfigError(`${file}: not a YAML stream`);
   }
-  let portal: { doc: Located; data: PortalDoc } | null = null;
+  let portal: { doc: Located; data: PortalDoc; group: string } | null = null;
   const workshops = new Map<string, WorkshopDefinition>();
   docs.forEach((document, index) => {
     const yamlError = document.errors[0];
@@ -295,12 +304,12 @@ export function parsePortalConfig(file: string, text: string, warn: (line: strin
     const kind = typeof record['kind'] === 'string' ? record['kind'] : '';
     const located: Located = { index, kind: kind === '' ? 'no kind' : kind, name };
     if (kind === 'TrainingPortal') {
-      checkApiVersion(file, located, record['apiVersion']);
+      const group = checkApiVersion(file, located, record['apiVersion']);
       const data = validate(file, located, value, strict.trainingPortal, loose.trainingPortal, warn);
       if (portal !== null) {
         throw new EngineConfigError(`${where(file, located)}: kind: a config holds exactly one TrainingPortal (the first is document ${portal.doc.index + 1})`);
       }
-      portal = { doc: located, data };
+      portal = { doc: located, data, group };
     } else if (kind === 'Workshop') {
       checkApiVersion(file, located, record['apiVersion']);
       const data = validate(file, located, value, strict.workshop, loose.workshop, warn);
@@ -312,9 +321,10 @@ export function parsePortalConfig(file: string, text: string, warn: (line: strin
       warn(`${where(file, located)}: ignoring a document of kind "${kind}" (only TrainingPortal and Workshop are used)`);
     }
   });
-  const found = portal as { doc: Located; data: PortalDoc } | null;
+  const found = portal as { doc: Located; data: PortalDoc; group: string } | null;
   if (found === null) throw new EngineConfigError(`${file}: no TrainingPortal document (a config holds exactly one)`);
-  return buildConfig(file, found.doc, found.data, workshops, warn);
+  // the TrainingPortal's API group says which portal this config was written for, and so which dialect to speak
+  return { ...buildConfig(file, found.doc, found.data, workshops, warn), dialect: dialectOfGroup(found.group) };
 }
 
 export function loadPortalConfig(file: string, warn: (line: string) => void): PortalConfig {

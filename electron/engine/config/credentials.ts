@@ -59,6 +59,8 @@ export function resolveCredentials(
   config: PartialCredentials,
   configSource: string,
   caller: Partial<{ robot: Partial<EngineCredentials['robot']>; admin: Partial<EngineCredentials['admin']> }> | undefined,
+  /** usernames of generated accounts (`robot@educates`/`educates`, or the Learning Center ones) */
+  defaults: { robot: string; admin: string } = { robot: 'robot@educates', admin: 'educates' },
 ): ResolvedCredentials {
   const file = join(dataDir, CREDENTIALS_FILE);
   // A caller that supplies credentials (the console, which keeps its own in the OS keychain) gets no file:
@@ -96,12 +98,12 @@ export function resolveCredentials(
   const robot = {
     clientId: pick(caller?.robot?.clientId, config.robot.clientId, stored.robot?.clientId, () => randomAlphanumeric(32), keepRobot('clientId')),
     clientSecret: pick(caller?.robot?.clientSecret, config.robot.clientSecret, stored.robot?.clientSecret, () => randomAlphanumeric(32), keepRobot('clientSecret')),
-    username: pick(caller?.robot?.username, config.robot.username, stored.robot?.username, () => 'robot@educates', keepRobot('username')),
+    username: pick(caller?.robot?.username, config.robot.username, stored.robot?.username, () => defaults.robot, keepRobot('username')),
     password: pick(caller?.robot?.password, config.robot.password, stored.robot?.password, () => randomAlphanumeric(32), keepRobot('password')),
   };
   const robotSources = new Set(sources);
   const admin = {
-    username: pick(caller?.admin?.username, config.admin.username, stored.admin?.username, () => 'educates', keepAdmin('username')),
+    username: pick(caller?.admin?.username, config.admin.username, stored.admin?.username, () => defaults.admin, keepAdmin('username')),
     password: pick(caller?.admin?.password, config.admin.password, stored.admin?.password, () => randomAlphanumeric(32), keepAdmin('password')),
   };
   const credentials: EngineCredentials = { robot, admin };

@@ -1,3 +1,4 @@
+import type { DialectName } from '../domain/dialect';
 import type { PortalConfig, WorkshopDefinition, WorkshopEntry } from '../domain/portal-config';
 
 /** The portal the engine runs when no config file is given: a few sample workshops for demos and tests. */
@@ -40,7 +41,8 @@ function entry(position: number, workshop: WorkshopDefinition, settings: Partial
   };
 }
 
-export function demoPortalConfig(): PortalConfig {
+/** The demo portal in the given dialect: `demo-portal` (Educates) or `lc-demo-portal` (Learning Center). */
+export function demoPortalConfig(dialect: DialectName = 'educates'): PortalConfig {
   const workshops = [
     entry(
       0,
@@ -81,8 +83,9 @@ export function demoPortalConfig(): PortalConfig {
     ),
   ];
   return {
-    name: 'demo-portal',
-    source: 'built-in demo portal',
+    name: dialect === 'learningcenter' ? 'lc-demo-portal' : 'demo-portal',
+    dialect,
+    source: dialect === 'learningcenter' ? 'built-in Learning Center demo portal' : 'built-in demo portal',
     fromFile: false,
     maximum: 40,
     registered: 2,

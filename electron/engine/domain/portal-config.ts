@@ -1,3 +1,5 @@
+import type { DialectName } from './dialect';
+
 /** The normalized portal configuration the engine runs from (whether it came from YAML or the built-in demo). */
 
 export interface RequestParameter {
@@ -59,6 +61,8 @@ export interface PartialCredentials {
 
 export interface PortalConfig {
   name: string;
+  /** the API dialect the config was written for (its TrainingPortal's API group) */
+  dialect: DialectName;
   /** where it came from, for messages: a file path or "built-in demo portal" */
   source: string;
   fromFile: boolean;

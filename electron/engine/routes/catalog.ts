@@ -34,13 +34,16 @@ function catalogEnvironments(ctx: Context, caller: UserRecord | null, engine: En
   const withSessions = robot && isTrue(last(form, 'sessions'));
   const states = new Set<number>();
   for (const value of form.get('state') ?? []) {
-    const s = ENV_STATES.get(value.toUpperCase());
-    if (s !== undefined) states.add(s);
+    const upper = value.toUpperCase();
+    const s = ENV_STATES.get(upper);
+    if (s !== undefined && engine.dialect.catalogStates.includes(upper)) states.add(s);
   }
   if (states.size === 0) states.add(EnvironmentState.RUNNING);
-  const names = query.get('name') ?? [];
+  // the `name` and `labels[k]` filters came with Educates 2.7: Learning Center ignores them
+  const filters = engine.dialect.portalLabels;
+  const names = filters ? (query.get('name') ?? []) : [];
   const labels = new Map<string, string>();
-  for (const [key, values] of query) {
+  for (const [key, values] of filters ? query : []) {
     const m = LABEL_KEY.exec(key);
     if (m !== null && m[1] === 'labels') labels.set(m[2] ?? '', values[values.length - 1] ?? '');
   }
@@ -78,6 +81,12 @@ function environmentStatus(ctx: Context, caller: UserRecord | null, engine: Engi
 
 export const catalogRoutes: Route[] = [
   { pattern: /^\/workshops\/catalog\/environments\/$/, methods: ['GET'], auth: 'catalog', handler: catalogEnvironments },
-  { pattern: /^\/workshops\/catalog\/workshops\/$/, methods: ['GET'], auth: 'catalog', handler: catalogWorkshops },
-  { pattern: new RegExp(`^/workshops/environment/(?<env>${SLUG})/status/$`), methods: ['GET'], auth: 'bearer', handler: environmentStatus },
+  { pattern: /^\/workshops\/catalog\/workshops\/$/, methods: ['GET'], auth: 'catalog', handler: catalogWorkshops, when: (d) => d.catalogWorkshops },
+  {
+    pattern: new RegExp(`^/workshops/environment/(?<env>${SLUG})/status/$`),
+    methods: ['GET'],
+    auth: 'bearer',
+    handler: environmentStatus,
+    when: (d) => d.environmentStatus,
+  },
 ];

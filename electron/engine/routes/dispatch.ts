@@ -1,5 +1,6 @@
 import { bearerToken, type EngineRequest } from '../http/request';
 import { empty, forbiddenEmpty, HttpError, notFound, redirect, ReplyError, text, type Reply } from '../http/reply';
+import type { Dialect } from '../domain/dialect';
 import type { UserRecord } from '../domain/model';
 import { catalogRoutes } from './catalog';
 import { oauthRoutes } from './oauth';
@@ -8,7 +9,18 @@ import { sessionRoutes } from './session-api';
 import type { EngineContext, Route } from './types';
 import { webRoutes } from './web';
 
-const ROUTES: Route[] = [...oauthRoutes, ...catalogRoutes, ...requestRoutes, ...sessionRoutes, ...webRoutes];
+const ALL_ROUTES: Route[] = [...oauthRoutes, ...catalogRoutes, ...requestRoutes, ...sessionRoutes, ...webRoutes];
+
+/** The routes a dialect has, computed once per dialect. */
+const routesByDialect = new Map<Dialect, Route[]>();
+function routesOf(dialect: Dialect): Route[] {
+  let routes = routesByDialect.get(dialect);
+  if (routes === undefined) {
+    routes = ALL_ROUTES.filter((r) => r.when === undefined || r.when(dialect));
+    routesByDialect.set(dialect, routes);
+  }
+  return routes;
+}
 
 /**
  * CORS for every origin, like the real portal (`CORS_ALLOW_ALL_ORIGINS`). This is safe here because the REST
@@ -20,8 +32,8 @@ const CORS = { 'access-control-allow-origin': '*' };
 /** What a client is told when the batch holding the changes its reply reports could not be committed. */
 export const NOT_SAVED = 'The portal could not save its data just now, so this request changed nothing. Try again.';
 
-function match(path: string): { route: Route; params: Record<string, string> } | null {
-  for (const route of ROUTES) {
+function match(routes: Route[], path: string): { route: Route; params: Record<string, string> } | null {
+  for (const route of routes) {
     const m = route.pattern.exec(path);
     if (m !== null) return { route, params: { ...(m.groups ?? {}) } };
   }
@@ -43,9 +55,10 @@ async function dispatch(req: EngineRequest, engine: EngineContext): Promise<Repl
       'access-control-max-age': '86400',
     });
   }
-  const found = match(path);
+  const routes = routesOf(engine.dialect);
+  const found = match(routes, path);
   if (found === null) {
-    if (!path.endsWith('/') && match(`${path}/`) !== null && (req.method === 'GET' || req.method === 'HEAD')) {
+    if (!path.endsWith('/') && match(routes, `${path}/`) !== null && (req.method === 'GET' || req.method === 'HEAD')) {
       // Django's APPEND_SLASH: a permanent redirect that keeps the query string
       return redirect(301, `${req.path}/${req.rawQuery === '' ? '' : `?${req.rawQuery}`}`);
     }
@@ -82,7 +95,7 @@ export async function respond(req: EngineRequest, engine: EngineContext, onInter
     } else if (err instanceof HttpError) {
       reply = text(err.status, err.message, err.status === 413 ? { connection: 'close' } : {});
     } else {
-      onInternalError(match(req.path)?.route.pattern.source ?? 'unknown route', err);
+      onInternalError(match(ALL_ROUTES, req.path)?.route.pattern.source ?? 'unknown route', err);
       reply = text(500, 'Internal error');
     }
   }

@@ -61,23 +61,25 @@ async function requestSession(ctx: Context, caller: UserRecord | null, engine: E
   if (indexUrl === '') throw new HttpError(400, 'Need redirect URL for workshop index');
   const email = stripped(q, 'email');
   if (email !== '' && !EMAIL.test(email)) throw new HttpError(400, 'Invalid email address provided');
-  const timeoutText = last(q, 'timeout');
-  let timeoutS = 60;
+  const { fixedActivationTimeoutS, requestExtras } = engine.dialect;
+  let timeoutS = fixedActivationTimeoutS ?? 60;
+  const timeoutText = fixedActivationTimeoutS === null ? last(q, 'timeout') : undefined;
   if (timeoutText !== undefined) {
     // the real portal's int() raises and answers 500; a client's mistake gets a 400 here
     if (!/^\s*\+?\d{1,9}\s*$/.test(timeoutText)) throw new HttpError(400, 'Invalid timeout: expected a whole number of seconds (0 disables the activation deadline)');
     timeoutS = Number(timeoutText.trim());
   }
-  const supplied = parseParameters(await ctx.body());
+  // Learning Center reads neither a parameters body nor `analytics_url` nor `session` (reacquire)
+  const supplied = requestExtras ? parseParameters(await ctx.body()) : [];
   if (env.state === EnvironmentState.STARTING) {
     // the real portal dereferences a missing workshop here (500); request only RUNNING environments
     throw new HttpError(400, 'Environment is still starting: request sessions only from RUNNING environments');
   }
   const username = stripped(q, 'user') || randomUUID();
   if (username.length > 150) throw new HttpError(400, 'Invalid user name: at most 150 characters');
-  const analyticsUrl = stripped(q, 'analytics_url') || null;
+  const analyticsUrl = requestExtras ? stripped(q, 'analytics_url') || null : null;
   if (analyticsUrl !== null && !/^https?:\/\//i.test(analyticsUrl)) throw new HttpError(400, 'Invalid analytics URL: expected an http(s) URL');
-  const reacquire = last(q, 'session') || null;
+  const reacquire = requestExtras ? last(q, 'session') || null : null;
   const params = resolveParameters(env.workshop.parameters, supplied);
   const token = activationToken();
   const result = store.transaction(() => {

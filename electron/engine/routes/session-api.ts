@@ -1,10 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { HttpError, json, notFound, ReplyError, type Reply } from '../http/reply';
 import { formatDateTime as fmt } from '../domain/datetime';
-import { isExtendable } from '../domain/extension';
 import { SessionState, type SessionRecord, type UserRecord } from '../domain/model';
 import type { Context, EngineContext, Route } from './types';
-import { nextExpiry, scheduleJson, userSessionJson } from './views';
 
 /** A user's sessions and the session utilities (reference §6, §7). Error texts are the real portal's. */
 
@@ -18,43 +16,56 @@ function userSessions(ctx: Context, caller: UserRecord | null, engine: EngineCon
   const parts: string[] = [];
   if (user !== undefined) {
     const live = [...user.live].filter((s) => s.state !== SessionState.STOPPING).sort((a, b) => a.env.id - b.env.id || a.id - b.id);
-    for (const s of live) parts.push(userSessionJson(s, now));
+    for (const s of live) parts.push(engine.views.userSessionJson(s, now));
   }
   return json(200, `{"user":${JSON.stringify(username)},"sessions":[${parts.join(',')}]}`);
 }
 
 /**
  * `portal.allocated_session(name)` (any state but STOPPED, reserved sessions included; 404 otherwise), then, for the
- * endpoints that need an owner, the 400 `unowned` reply, and only then the owner/staff/robot permission check: the
- * real views run the "not in use" check before the permission check (reference §7).
+ * endpoints that need an owner, the `unowned` reply (400; 403 in Learning Center), and only then the permission
+ * check: the owner, staff, and (unless `ownerOrStaff`) robots. The real views run the "not in use" check before the
+ * permission check.
  */
-function sessionFor(ctx: Context, caller: UserRecord | null, engine: EngineContext, unowned: string | null = null): SessionRecord {
+function sessionFor(
+  ctx: Context,
+  caller: UserRecord | null,
+  engine: EngineContext,
+  unowned: string | null = null,
+  ownerOrStaff = false,
+): SessionRecord {
   const s = engine.portal.store.sessionNamed(ctx.params['session'] ?? '');
   if (s === undefined || s.state === SessionState.STOPPED) throw new ReplyError(notFound());
-  if (unowned !== null && s.owner === null) throw new HttpError(400, unowned);
-  if (caller === null || (!caller.isStaff && !caller.isRobot && s.owner !== caller)) throw new HttpError(403, 'Access to session not permitted');
+  if (unowned !== null && s.owner === null) throw new HttpError(engine.dialect.notInUseStatus, unowned);
+  const robotAllowed = caller?.isRobot === true && !ownerOrStaff;
+  if (caller === null || (!caller.isStaff && !robotAllowed && s.owner !== caller)) throw new HttpError(403, 'Access to session not permitted');
   return s;
 }
+
+/** Before Educates 2.1 (and so in Learning Center) robots could not schedule, extend or authorize. */
+const ownerOrStaff = (engine: EngineContext): boolean => !engine.dialect.robotActsOnSessions;
 
 const NOT_IN_USE = 'Session is not currently in use';
 
 function schedule(ctx: Context, caller: UserRecord | null, engine: EngineContext): Reply {
-  const s = sessionFor(ctx, caller, engine);
-  return json(200, scheduleJson(s, engine.portal.store.now(), null));
+  // reserved sessions answer too since Educates 2.1; before, a session had to be in use
+  const unowned = engine.dialect.scheduleStatus ? null : NOT_IN_USE;
+  const s = sessionFor(ctx, caller, engine, unowned, ownerOrStaff(engine));
+  return json(200, engine.views.scheduleJson(s, engine.portal.store.now(), null));
 }
 
 function extend(ctx: Context, caller: UserRecord | null, engine: EngineContext): Reply {
-  const s = sessionFor(ctx, caller, engine, NOT_IN_USE);
+  const s = sessionFor(ctx, caller, engine, NOT_IN_USE, ownerOrStaff(engine));
   const now = engine.portal.store.now();
   let extended = false;
-  if (isExtendable(s.env, s.state === SessionState.RUNNING, s.startedAt, s.expiresAt, now)) {
-    const expires = nextExpiry(s);
+  if (engine.views.extendable(s, now)) {
+    const expires = engine.views.nextExpiry(s);
     if (expires !== null) {
       engine.portal.sessions.extend(s, expires);
       extended = true;
     }
   }
-  return json(200, scheduleJson(s, engine.portal.store.now(), extended));
+  return json(200, engine.views.scheduleJson(s, engine.portal.store.now(), extended));
 }
 
 function terminate(ctx: Context, caller: UserRecord | null, engine: EngineContext): Reply {
@@ -72,8 +83,8 @@ function sessionConfig(ctx: Context, caller: UserRecord | null, engine: EngineCo
 }
 
 function authorize(ctx: Context, caller: UserRecord | null, engine: EngineContext): Reply {
-  const s = sessionFor(ctx, caller, engine, NOT_IN_USE);
-  // sessionFor has refused a session without owner (400) and a caller without token (403)
+  const s = sessionFor(ctx, caller, engine, NOT_IN_USE, ownerOrStaff(engine));
+  // sessionFor has refused a session without owner and a caller without token
   const owner = s.owner as UserRecord;
   const user = caller as UserRecord;
   return json(200, JSON.stringify({ owner: owner.username, user: user.username, staff: user.isStaff }));
@@ -108,8 +119,20 @@ export const sessionRoutes: Route[] = [
   { pattern: new RegExp(`^/workshops/user/(?<user>${SLUG})/sessions/$`), methods: ['GET'], auth: 'bearer', handler: userSessions },
   { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/schedule/$`), methods: ['GET'], auth: 'bearer', handler: schedule },
   { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/extend/$`), methods: ['GET'], auth: 'bearer', handler: extend },
-  { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/terminate/$`), methods: ['GET'], auth: 'bearer', handler: terminate },
-  { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/config/$`), methods: ['GET'], auth: 'bearer', handler: sessionConfig },
+  {
+    pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/terminate/$`),
+    methods: ['GET'],
+    auth: 'bearer',
+    handler: terminate,
+    when: (d) => d.terminate,
+  },
+  {
+    pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/config/$`),
+    methods: ['GET'],
+    auth: 'bearer',
+    handler: sessionConfig,
+    when: (d) => d.sessionConfig,
+  },
   { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/authorize/$`), methods: ['GET'], auth: 'bearer', handler: authorize },
   { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/event/$`), methods: ['POST'], auth: 'bearer', handler: sessionEvent },
 ];

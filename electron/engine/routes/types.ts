@@ -1,14 +1,17 @@
 import type { EngineRequest } from '../http/request';
 import type { Reply } from '../http/reply';
 import type { LoginGuard } from './login-guard';
+import type { Dialect } from '../domain/dialect';
 import type { UserRecord } from '../domain/model';
 import type { Portal } from '../state/portal';
-import type { ViewCache } from './views';
+import type { Views } from './views';
 
 export interface EngineContext {
   portal: Portal;
-  /** cached JSON fragments of the REST replies */
-  views: ViewCache;
+  /** the API dialect the engine speaks */
+  dialect: Dialect;
+  /** the JSON bodies, in the engine's dialect */
+  views: Views;
   log: (line: string) => void;
   /** the password grant's timing equalizer and failure throttle */
   logins: LoginGuard;
@@ -30,4 +33,6 @@ export interface Route {
   methods: string[];
   auth: AuthMode;
   handler: (ctx: Context, caller: UserRecord | null, engine: EngineContext) => Reply | Promise<Reply>;
+  /** the dialects that have this route (default: all); elsewhere it answers 404 like any unknown path */
+  when?: (dialect: Dialect) => boolean;
 }

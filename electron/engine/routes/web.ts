@@ -129,7 +129,7 @@ function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineC
   }
   const signedIn = user;
   const { result, owner } = store.transaction(() => {
-    const owner = signedIn ?? engine.portal.createAnonymousUser(`anon@educates:${randomUUID()}`, {});
+    const owner = signedIn ?? engine.portal.createAnonymousUser(`${engine.dialect.anonymousPrefix}:${randomUUID()}`, {});
     const result = engine.portal.allocate(env, owner, { token: null, timeoutS: 0, reacquire: null, indexUrl, analyticsUrl: null, params: [] });
     // no session, no new user (and no login): cookie-less requests against a full environment leave nothing behind
     if (!result.ok && signedIn === null) {

@@ -1,3 +1,4 @@
+import type { Dialect } from '../domain/dialect';
 import type { EnvironmentRecord, UserRecord } from '../domain/model';
 import type { Db } from '../persistence/database';
 import { allocate, type AllocationRequest, type AllocationResult } from './allocation';
@@ -11,6 +12,8 @@ import type { UserFields } from '../persistence/state-records';
 import { PortalStore } from './store';
 
 export interface PortalOptions {
+  /** the API dialect (extension rules, the anonymous user prefix) */
+  dialect: Dialect;
   /** simulated Kubernetes start-up (and deletion) time */
   startupDelayMs: number;
   /** how long STOPPED session records are kept */
