@@ -74,6 +74,12 @@ export interface SessionRecord {
   stoppedAt: number | null;
   /** allocated through the web flow while still STARTING: goes RUNNING (not WAITING) when ready */
   activateWhenReady: boolean;
+  /**
+   * epoch ms of the last sign of life from the session's page (`orphaned`), and of the last one while the page was
+   * visible (3 × `orphaned`); in memory only: after a restart a session counts as seen at the restart
+   */
+  lastSeenAt: number | null;
+  lastViewAt: number | null;
   /** bumped by the store on every change (views cache their JSON by it) */
   revision: number;
 }

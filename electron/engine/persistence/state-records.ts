@@ -112,6 +112,8 @@ export function sessionFromRow(r: Row, env: EnvironmentRecord, users: Map<number
     transitionAt: nullableNumber(r['transition_at']),
     stoppedAt: nullableNumber(r['stopped_at']),
     activateWhenReady: r['activate_when_ready'] === 1,
+    lastSeenAt: null,
+    lastViewAt: null,
     revision: 0,
   };
 }

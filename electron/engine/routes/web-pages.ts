@@ -9,9 +9,11 @@ export interface Page {
   csp: string;
 }
 
-export function page(title: string, body: string, script: string | null): Page {
+/** `connect`: the page's script talks to this portal (the session page's heartbeat), and to nothing else. */
+export function page(title: string, body: string, script: string | null, connect = false): Page {
   const nonce = randomBytes(16).toString('base64');
-  const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
+  const connectSrc = connect ? "; connect-src 'self'" : '';
+  const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'${connectSrc}`;
   const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -92,10 +94,19 @@ export interface SessionPageData {
   session: string;
   state: string;
   expires: string | null;
+  /** how often a running session's page reports that it is open (its idle time is what `orphaned` limits) */
+  heartbeatMs: number;
 }
 
+/**
+ * The session page. It stands in for the workshop dashboard the engine does not run: while it is open it reports
+ * to `activity/` (every second while the session starts, then every `heartbeatMs`, and whenever it comes into view),
+ * which is the session's activity for `orphaned`; the answer tells it when the session changed or ended, and where
+ * to go when the start-up took longer than `overdue`.
+ */
 export function sessionPage(d: SessionPageData): Page {
-  const body = `<section class="card">
+  const base = `/workshops/session/${encodeURIComponent(d.session)}`;
+  const body = `<section class="card" id="session" data-state="${escapeHtml(d.state)}" data-activity="${base}/activity/" data-heartbeat-ms="${d.heartbeatMs}">
 <h1>${escapeHtml(d.title)}</h1>
 <dl>
 <dt>Session</dt><dd id="session-name">${escapeHtml(d.session)}</dd>
@@ -103,13 +114,18 @@ export function sessionPage(d: SessionPageData): Page {
 <dt>Time left</dt><dd><span id="countdown" class="countdown" data-expires="${d.expires === null ? '' : escapeHtml(d.expires)}">${d.expires === null ? 'no time limit' : ''}</span></dd>
 </dl>
 <p class="muted">This built-in portal runs no workshop dashboard: the session exists only as portal state.</p>
-<p><a id="finish" class="button finish" href="/workshops/session/${encodeURIComponent(d.session)}/delete/">Finish</a></p>
+<p><a id="finish" class="button finish" href="${base}/delete/">Finish</a></p>
 </section>`;
   const script = `(function(){var el=document.getElementById('countdown');var exp=el.getAttribute('data-expires');if(!exp)return;var end=Date.parse(exp);
 function pad(n){return n<10?'0'+n:''+n}
 function tick(){var left=Math.max(0,Math.floor((end-Date.now())/1000));el.textContent=Math.floor(left/3600)+':'+pad(Math.floor(left%3600/60))+':'+pad(left%60);if(left===0){clearInterval(t);setTimeout(function(){location.reload()},2500)}}
-var t=setInterval(tick,1000);tick();})();`;
-  return page(`${d.portalName}: ${d.title}`, body, script);
+var t=setInterval(tick,1000);tick();})();
+(function(){var s=document.getElementById('session');var state=s.getAttribute('data-state');var url=s.getAttribute('data-activity');
+function beat(){fetch(url,{method:'POST',credentials:'same-origin',headers:{'content-type':'application/json'},body:JSON.stringify({visible:document.visibilityState==='visible'})})
+.then(function(r){return r.ok?r.json():null}).then(function(b){if(b===null){location.reload();return}if(b.redirect){location.href=b.redirect;return}if(b.state!==state)location.reload()}).catch(function(){})}
+setInterval(beat,state==='RUNNING'?Number(s.getAttribute('data-heartbeat-ms')):1000);beat();
+document.addEventListener('visibilitychange',function(){if(document.visibilityState==='visible')beat()});})();`;
+  return page(`${d.portalName}: ${d.title}`, body, script, true);
 }
 
 export function escapeHtml(text: string): string {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { HttpError, html, redirect, ReplyError, type Reply } from '../http/reply';
+import { HttpError, html, json, redirect, ReplyError, type Reply } from '../http/reply';
 import { readCookie } from '../http/request';
 import { EnvironmentState, SESSION_STATE_NAMES, SessionState, type SessionRecord, type UserRecord } from '../domain/model';
 import { last, stripped, updateQueryParams } from '../http/query-string';
@@ -92,23 +92,69 @@ function ownSession(ctx: Context, engine: EngineContext): { s: SessionRecord; us
   return { s, user };
 }
 
+/**
+ * `overdue` (Educates 2.3 and later): a session still starting that long after it was allocated is given up, by
+ * sending its page to `/delete/` with `notification=startup-timeout`. The real portal's page does this in the
+ * browser; here the page asks the engine (`activity/`), so the rule is the engine's clock, not the browser's.
+ */
+function overdueRedirect(s: SessionRecord, engine: EngineContext): string | null {
+  if (!engine.dialect.startupTimeout || s.env.overdueS <= 0) return null;
+  if (s.state !== SessionState.STARTING && s.state !== SessionState.WAITING) return null;
+  if (engine.portal.store.now() < (s.startedAt ?? s.createdAt) + s.env.overdueS * 1000) return null;
+  return `/workshops/session/${s.name}/delete/?notification=startup-timeout`;
+}
+
+/** How often the session page reports activity: often enough for `orphaned`, at least every 30 s. */
+function heartbeatMs(s: SessionRecord): number {
+  const orphanedMs = s.env.orphanedS * 1000;
+  return orphanedMs > 0 ? Math.min(30_000, Math.max(1_000, Math.floor(orphanedMs / 4))) : 30_000;
+}
+
 function sessionView(ctx: Context, _caller: UserRecord | null, engine: EngineContext): Reply {
   const { s } = ownSession(ctx, engine);
+  const overdue = overdueRedirect(s, engine);
+  if (overdue !== null) return redirect(302, overdue, { 'cache-control': 'no-store' });
   const p = sessionPage({
     portalName: engine.portal.store.name,
     title: s.env.workshop.title || s.env.workshopName,
     session: s.name,
     state: SESSION_STATE_NAMES[s.state],
     expires: s.expiresAt === null ? null : formatDateTime(s.expiresAt),
+    heartbeatMs: heartbeatMs(s),
   });
   return pageReply(p);
+}
+
+/**
+ * The session page's sign of life (an engine route; the real portal asks the workshop dashboard instead). Only the
+ * owner's browser counts: anything else gets 403, and the page then reloads into the usual redirects.
+ */
+async function activity(ctx: Context, _caller: UserRecord | null, engine: EngineContext): Promise<Reply> {
+  const user = browserUser(ctx, engine);
+  const s = engine.portal.store.sessionNamed(ctx.params['session'] ?? '');
+  if (user === null || s === undefined || s.owner !== user || s.state === SessionState.STOPPED) {
+    throw new HttpError(403, 'Not your session');
+  }
+  let visible = true;
+  try {
+    const body: unknown = JSON.parse((await ctx.body()).toString('utf8') || '{}');
+    if (typeof body === 'object' && body !== null && (body as { visible?: unknown }).visible === false) visible = false;
+  } catch {
+    // a beat without a readable body still says the page is open
+  }
+  if (s.state === SessionState.RUNNING) engine.portal.store.recordActivity(s, visible);
+  const state = SESSION_STATE_NAMES[s.state];
+  return json(200, JSON.stringify({ state, expires: s.expiresAt === null ? null : formatDateTime(s.expiresAt), redirect: overdueRedirect(s, engine) }), {
+    'cache-control': 'no-store',
+  });
 }
 
 function deleteSession(ctx: Context, _caller: UserRecord | null, engine: EngineContext): Reply {
   const { s, user } = ownSession(ctx, engine);
   engine.portal.sessions.terminate(s);
-  const notification = last(ctx.query(), 'notification') || 'session-deleted';
-  return redirect(302, updateQueryParams(indexFor(engine, s.indexUrl, user), { notification }));
+  // Learning Center knows no notification but session-deleted here (it has no startup-timeout)
+  const asked = engine.dialect.startupTimeout ? last(ctx.query(), 'notification') : undefined;
+  return redirect(302, updateQueryParams(indexFor(engine, s.indexUrl, user), { notification: asked || 'session-deleted' }));
 }
 
 function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineContext, autoLogin: boolean): Reply {
@@ -169,6 +215,7 @@ export const webRoutes: Route[] = [
   { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/activate/$`), methods: ['GET'], auth: 'none', handler: activate },
   { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/$`), methods: ['GET'], auth: 'none', handler: sessionView },
   { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/delete/$`), methods: ['GET'], auth: 'none', handler: deleteSession },
+  { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/activity/$`), methods: ['POST'], auth: 'none', handler: activity },
   { pattern: new RegExp(`^/workshops/environment/(?<env>${SLUG})/create/$`), methods: ['GET'], auth: 'none', handler: (c, u, e) => createSession(c, u, e, true) },
   { pattern: new RegExp(`^/workshops/environment/(?<env>${SLUG})/$`), methods: ['GET'], auth: 'none', handler: (c, u, e) => createSession(c, u, e, false) },
 ];

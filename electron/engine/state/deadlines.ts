@@ -83,8 +83,12 @@ export class Deadlines implements StoreHooks {
         return Math.min(s.transitionAt ?? Number.POSITIVE_INFINITY, owned);
       }
       case SessionState.WAITING:
-      case SessionState.RUNNING:
         return s.owner !== null && s.expiresAt !== null ? s.expiresAt : Number.POSITIVE_INFINITY;
+      case SessionState.RUNNING: {
+        const expiry = s.owner !== null && s.expiresAt !== null ? s.expiresAt : Number.POSITIVE_INFINITY;
+        const orphan = this.orphanDeadlines(s);
+        return orphan === null ? expiry : Math.min(expiry, orphan.orphaned, orphan.inactive);
+      }
       case SessionState.STOPPING:
         return s.transitionAt ?? this.clock.now();
       case SessionState.STOPPED:
@@ -92,6 +96,25 @@ export class Deadlines implements StoreHooks {
       default:
         return Number.POSITIVE_INFINITY;
     }
+  }
+
+  /**
+   * `orphaned` applies to allocated, running sessions: no sign of life from the session's page for that long ends
+   * the session (`Session/Orphaned`), and none while the page was in view for three times that long
+   * (`Session/Inactive`, a hidden or minimised tab). Null when the environment sets no `orphaned`.
+   */
+  private orphanDeadlines(s: SessionRecord): { orphaned: number; inactive: number } | null {
+    const limitMs = s.env.orphanedS * 1000;
+    if (limitMs <= 0 || s.owner === null) return null;
+    const since = s.startedAt ?? this.clock.now();
+    return { orphaned: Math.max(s.lastSeenAt ?? since, since) + limitMs, inactive: Math.max(s.lastViewAt ?? since, since) + 3 * limitMs };
+  }
+
+  /** Why a running session whose deadline has come is stopped. */
+  private endOf(s: SessionRecord, now: number): string {
+    if (s.state !== SessionState.RUNNING || (s.expiresAt !== null && s.expiresAt <= now)) return 'Session/Expired';
+    const orphan = this.orphanDeadlines(s);
+    return orphan !== null && orphan.orphaned <= now ? 'Session/Orphaned' : 'Session/Inactive';
   }
 
   /** Processes every due deadline, then re-arms for the next one. */
@@ -121,7 +144,7 @@ export class Deadlines implements StoreHooks {
             continue;
           }
           if (s.state === SessionState.STARTING || s.state === SessionState.WAITING || s.state === SessionState.RUNNING) {
-            this.sessions.stop(s, 'Session/Expired');
+            this.sessions.stop(s, this.endOf(s, now));
           } else if (s.state === SessionState.STOPPING) {
             store.updateSession(s, { state: SessionState.STOPPED, transitionAt: null, stoppedAt: now });
             if (s.owner !== null) store.emit('Session/Deleted', { session: s });

@@ -40,6 +40,8 @@ export class SessionLifecycle {
       transitionAt: delay > 0 ? now + delay : null,
       stoppedAt: null,
       activateWhenReady: false,
+      lastSeenAt: null,
+      lastViewAt: null,
     }));
     this.store.emit('Session/Created', { session: s });
     return s;
@@ -70,6 +72,8 @@ export class SessionLifecycle {
       expiresAt: s.env.durationS > 0 ? now + s.env.durationS * 1000 : null,
       transitionAt: null,
       activateWhenReady: false,
+      lastSeenAt: now,
+      lastViewAt: now,
     });
     this.store.emit('Session/Started', { session: s });
   }

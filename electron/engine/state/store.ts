@@ -6,20 +6,9 @@ import { prepareStatements, type Db, type Statements } from '../persistence/data
 import { environmentRecord, newUser, readSnapshot, type StoredEnvironment, type UserFields } from '../persistence/state-records';
 import { SessionState, type EnvironmentRecord, type SessionRecord, type UserRecord } from '../domain/model';
 import { DEFAULT_SETTINGS, type OAuthClient, type PortalSettings, type WorkshopDefinition } from '../domain/portal-config';
+import type { SessionPatch, StoreHooks } from './store-hooks';
 
-/** What the lifecycle learns from the store: it keeps the deadlines, the store keeps the records. */
-export interface StoreHooks {
-  /** a session was created or changed */
-  sessionChanged(s: SessionRecord): void;
-  /** an environment was created or changed */
-  environmentChanged(env: EnvironmentRecord): void;
-  /** a transaction ended (committed to its batch, or rolled back) */
-  afterTransaction(): void;
-  /** the records were reloaded from the database (after a failed transaction or commit) */
-  reloaded(): void;
-}
-
-export type SessionPatch = Partial<Omit<SessionRecord, 'id' | 'name' | 'env' | 'revision'>>;
+export type { SessionPatch, StoreHooks } from './store-hooks';
 
 interface Batch {
   events: PortalEvent[];
@@ -181,7 +170,11 @@ export class PortalStore {
       this.environmentsByName.set(env.name, env);
       this.nextEnvironmentId = Math.max(this.nextEnvironmentId, env.id + 1);
     }
+    const now = this.clock.now();
     for (const session of snapshot.sessions) {
+      // activity is not stored: a session counts as seen when the engine starts
+      session.lastSeenAt = now;
+      session.lastViewAt = now;
       this.sessionsById.set(session.id, session);
       this.sessionsByName.set(session.name, session);
       this.nextSessionId = Math.max(this.nextSessionId, session.id + 1);
@@ -350,6 +343,18 @@ export class PortalStore {
     this.account(s, 1);
     this.changes.sessions.add(s);
     this.hooks?.sessionChanged(s);
+  }
+
+  /**
+   * A sign of life from the session's page (in memory only: a heartbeat is not worth a write). `visible` says
+   * whether the page was in view.
+   */
+  recordActivity(s: SessionRecord, visible: boolean): void {
+    const now = this.clock.now();
+    s.lastSeenAt = now;
+    if (visible) s.lastViewAt = now;
+    this.hooks?.sessionChanged(s);
+    this.hooks?.afterTransaction();
   }
 
   /** Removes a (STOPPED) session record for good. */
