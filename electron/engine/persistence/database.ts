@@ -99,7 +99,6 @@ export interface Statements {
   upsertSession: Database.Statement;
   deleteSession: Database.Statement;
   deleteUser: Database.Statement;
-  insertEvent: Database.Statement;
   insertToken: Database.Statement;
   deleteToken: Database.Statement;
   deleteExpiredTokens: Database.Statement;
@@ -146,9 +145,6 @@ export function prepareStatements(db: Db): Statements {
     ),
     deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
     deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
-    insertEvent: db.prepare(
-      'INSERT INTO events (name, timestamp, user, session, environment, workshop, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ),
     insertToken: db.prepare('INSERT OR REPLACE INTO oauth_tokens (hash, kind, user_id, expires_at, pair) VALUES (?, ?, ?, ?, ?)'),
     deleteToken: db.prepare('DELETE FROM oauth_tokens WHERE hash = ?'),
     deleteExpiredTokens: db.prepare('DELETE FROM oauth_tokens WHERE expires_at <= ?'),

@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { randomByte } from '../config/credentials';
 import { HttpError, json, type Reply } from '../http/reply';
 import { last, quotePlus, stripped } from '../http/query-string';
 import { EnvironmentState, type UserRecord } from '../domain/model';
@@ -16,10 +17,9 @@ const TOKEN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 /** 32 distinct letters and digits, like Python's `random.sample(ascii_letters + digits, 32)`. */
 function activationToken(): string {
   const chars = TOKEN_CHARS.split('');
-  const random = randomBytes(64);
   for (let i = 0; i < 32; i++) {
     // a partial Fisher–Yates shuffle; the 16-bit draw keeps the modulo bias below 0.1 %
-    const j = i + (random.readUInt16BE(i * 2) % (chars.length - i));
+    const j = i + (((randomByte() << 8) | randomByte()) % (chars.length - i));
     const t = chars[i] as string;
     chars[i] = chars[j] as string;
     chars[j] = t;

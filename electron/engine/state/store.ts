@@ -53,6 +53,8 @@ export class PortalStore {
   private readonly changes = new ChangeSet();
   private batch: Batch | null = null;
   private hooks: StoreHooks | null = null;
+  /** runs a change in a savepoint of the open batch and writes what it changed */
+  private readonly inSavepoint: (fn: () => unknown) => unknown;
   /** OAuth tokens and browser logins */
   readonly auth: AuthStore;
 
@@ -63,6 +65,13 @@ export class PortalStore {
     private readonly log: (line: string) => void,
   ) {
     this.st = prepareStatements(db);
+    // made once: better-sqlite3 builds four wrappers and their properties for every db.transaction() call
+    this.inSavepoint = db.transaction((fn: () => unknown): unknown => {
+      const value = fn();
+      this.changes.write(this.st);
+      this.batch?.events.push(...this.outbox.flush());
+      return value;
+    });
     this.auth = new AuthStore(this.st, () => clock.now(), (fn) => this.transaction(fn));
     this.load();
   }
@@ -212,12 +221,7 @@ export class PortalStore {
     this.inTransaction = true;
     let result: T;
     try {
-      result = this.db.transaction(() => {
-        const value = fn();
-        this.changes.write(this.st);
-        this.batch?.events.push(...this.outbox.flush(this.st));
-        return value;
-      })();
+      result = this.inSavepoint(fn) as T;
     } catch (err) {
       this.inTransaction = false;
       this.reload(); // reads the batch's other, still uncommitted, changes through this connection
@@ -235,7 +239,10 @@ export class PortalStore {
     if (batch === null) return;
     this.batch = null;
     try {
-      if (this.db.inTransaction) this.st.commit.run();
+      if (this.db.inTransaction) {
+        this.outbox.write(this.db, batch.events);
+        this.st.commit.run();
+      }
     } catch (err) {
       try {
         if (this.db.inTransaction) this.st.rollback.run();
