@@ -58,8 +58,35 @@ export function newUser(id: number, username: string, fields: UserFields, now: n
 /** The stored part of an environment; `environmentRecord` adds the in-memory indexes. */
 export type StoredEnvironment = Omit<EnvironmentRecord, 'active' | 'allocated' | 'available' | 'reservedLive' | 'records' | 'revision'>;
 
-export function environmentRecord(stored: StoredEnvironment): EnvironmentRecord {
-  return { ...stored, active: 0, allocated: new Set(), available: new Set(), reservedLive: 0, records: 0, revision: 0 };
+/** Field by field rather than a spread plus the indexes: records built alike share one hidden class in V8. */
+export function environmentRecord(e: StoredEnvironment): EnvironmentRecord {
+  return {
+    id: e.id,
+    name: e.name,
+    workshopName: e.workshopName,
+    alias: e.alias,
+    position: e.position,
+    capacity: e.capacity,
+    reserved: e.reserved,
+    initial: e.initial,
+    durationS: e.durationS,
+    overtimeS: e.overtimeS,
+    deadlineS: e.deadlineS,
+    orphanedS: e.orphanedS,
+    overdueS: e.overdueS,
+    labels: e.labels,
+    state: e.state,
+    tally: e.tally,
+    createdAt: e.createdAt,
+    readyAt: e.readyAt,
+    workshop: e.workshop,
+    revision: 0,
+    active: 0,
+    allocated: new Set(),
+    available: new Set(),
+    reservedLive: 0,
+    records: 0,
+  };
 }
 
 /** The per-workshop settings of a config entry, as an environment holds them. */

@@ -42,6 +42,7 @@ export class SessionLifecycle {
       activateWhenReady: false,
       lastSeenAt: null,
       lastViewAt: null,
+      revision: 0,
     }));
     this.store.emit('Session/Created', { session: s });
     return s;
