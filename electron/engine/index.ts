@@ -17,6 +17,7 @@ import { Portal } from './state/portal';
 import { respond } from './routes/dispatch';
 import type { EngineContext } from './routes/types';
 import { Views } from './routes/views';
+import { CatalogCache } from './routes/catalog-cache';
 
 export { EngineConfigError } from './config/config-file';
 export { DataFolderBusyError } from './persistence/data-folder';
@@ -183,7 +184,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     const url = `http://${urlHost(host)}:${actualPort}`;
     live.start(url);
     const logins = new LoginGuard(verifySecret, decoyHash, () => clock.now());
-    const engine: EngineContext = { portal: live, dialect, views: new Views(dialect), log, logins };
+    const views = new Views(dialect);
+    const engine: EngineContext = { portal: live, dialect, views, catalog: new CatalogCache(views), log, logins };
     const onInternalError = internalErrorLog(log);
     gate.open((req) => respond(req, engine, onInternalError));
     const environments = [...store.environments()].length;

@@ -20,6 +20,7 @@ import { NOT_SAVED, respond } from '../../electron/engine/routes/dispatch';
 import { LoginGuard } from '../../electron/engine/routes/login-guard';
 import type { EngineContext } from '../../electron/engine/routes/types';
 import { Views } from '../../electron/engine/routes/views';
+import { CatalogCache } from '../../electron/engine/routes/catalog-cache';
 import { EDUCATES } from '../../electron/engine/domain/dialect';
 import { AnalyticsSender } from '../../electron/engine/state/analytics';
 import { systemClock } from '../../electron/engine/state/clock';
@@ -57,7 +58,8 @@ async function startCore(dir: string): Promise<Core> {
   assert.ok(robot);
   const token = portal.store.auth.issueTokens(robot).access;
   portal.store.commitBatch();
-  const engine: EngineContext = { portal, dialect: EDUCATES, views: new Views(EDUCATES), log, logins: new LoginGuard(verifySecret, robotHash, () => Date.now()) };
+  const views = new Views(EDUCATES);
+  const engine: EngineContext = { portal, dialect: EDUCATES, views, catalog: new CatalogCache(views), log, logins: new LoginGuard(verifySecret, robotHash, () => Date.now()) };
   return {
     engine,
     db,

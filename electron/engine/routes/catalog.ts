@@ -1,6 +1,6 @@
 import { HttpError, json, type Reply } from '../http/reply';
 import { last, parseCatalogQuery, QueryStringError } from '../http/query-string';
-import { EnvironmentState, type UserRecord } from '../domain/model';
+import { EnvironmentState, type EnvironmentRecord, type UserRecord } from '../domain/model';
 import type { Context, EngineContext, Route } from './types';
 import { environmentSummaryJson } from './views';
 
@@ -48,18 +48,21 @@ function catalogEnvironments(ctx: Context, caller: UserRecord | null, engine: En
     if (m !== null && m[1] === 'labels') labels.set(m[2] ?? '', values[values.length - 1] ?? '');
   }
   const now = store.now();
-  const out: string[] = [`{"portal":${engine.views.portalJson(store)},"environments":[`];
-  let firstEnv = true;
+  const chosen: EnvironmentRecord[] = [];
   for (const env of store.environments()) {
     if (!states.has(env.state)) continue;
     if (names.length > 0 && !names.includes(env.workshopName)) continue;
     let ok = true;
     for (const [k, v] of labels) if (env.labels[k] !== v) ok = false;
-    if (!ok) continue;
-    if (!firstEnv) out.push(',');
-    firstEnv = false;
-    engine.views.pushEnvironmentJson(out, env, 'catalog', withSessions, now);
+    if (ok) chosen.push(env);
   }
+  const cached = engine.catalog.body(store, chosen, withSessions, now);
+  if (cached !== null) return { status: 200, headers: { 'content-type': 'application/json' }, body: cached };
+  const out: string[] = [`{"portal":${engine.views.portalJson(store)},"environments":[`];
+  chosen.forEach((env, i) => {
+    if (i > 0) out.push(',');
+    engine.views.pushEnvironmentJson(out, env, 'catalog', withSessions, now);
+  });
   out.push(']}');
   return json(200, out.join(''));
 }

@@ -4,6 +4,7 @@ import type { LoginGuard } from './login-guard';
 import type { Dialect } from '../domain/dialect';
 import type { UserRecord } from '../domain/model';
 import type { Portal } from '../state/portal';
+import type { CatalogCache } from './catalog-cache';
 import type { Views } from './views';
 
 export interface EngineContext {
@@ -12,6 +13,8 @@ export interface EngineContext {
   dialect: Dialect;
   /** the JSON bodies, in the engine's dialect */
   views: Views;
+  /** the catalog body, kept serialized */
+  catalog: CatalogCache;
   log: (line: string) => void;
   /** the password grant's timing equalizer and failure throttle */
   logins: LoginGuard;

@@ -90,7 +90,7 @@ export class Views {
   }
 
   /** Catalog JSON of a session up to `"countdown":` (or the whole object when it has no expiry). */
-  private sessionHead(s: SessionRecord): string {
+  sessionHead(s: SessionRecord): string {
     const cached = this.sessionHeads.get(s);
     if (cached !== undefined && cached.revision === s.revision) return cached.json;
     const name = JSON.stringify(s.name);
