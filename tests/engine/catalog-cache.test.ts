@@ -90,3 +90,11 @@ test('a change to a session or an environment is in the next body', async () => 
   assert.ok((await catalogSessions()).sessions.some((s) => s.name === fresh.name));
   await assertAgrees();
 });
+
+test('a clock set back makes countdowns wider than their slots: the body is still right', async () => {
+  clock.rewind(3_600_000);
+  await assertAgrees();
+  await assertAgrees();
+  clock.advance(3_600_000);
+  await assertAgrees();
+});

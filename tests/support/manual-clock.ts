@@ -47,6 +47,11 @@ export class ManualClock implements Clock {
     this.t = target;
   }
 
+  /** Moves time back (a system clock set back by NTP); timers keep their due times. */
+  rewind(ms: number): void {
+    this.t -= ms;
+  }
+
   /** timers still scheduled (0 after the engine closed means it left nothing running) */
   get pending(): number {
     return this.timers.length;

@@ -6,6 +6,8 @@ export interface Reply {
   status: number;
   headers: Record<string, string | string[]>;
   body: string | Buffer;
+  /** called once the server is done with `body` (sent, or the connection closed): the buffer may be reused */
+  onSent?: () => void;
 }
 
 /** A client's mistake (or a refusal) with a plain-text reason; turned into a reply by the dispatcher. */

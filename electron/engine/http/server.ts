@@ -18,7 +18,11 @@ const MAX_HELD = 1000;
 
 /** Writes a reply; a large body is encoded once (a 2 MB catalog would otherwise be walked twice). */
 function write(res: ServerResponse, reply: Reply): void {
-  if (res.destroyed) return;
+  if (reply.onSent !== undefined) res.once('close', reply.onSent);
+  if (res.destroyed) {
+    reply.onSent?.();
+    return;
+  }
   const body = typeof reply.body === 'string' && reply.body.length > 4096 ? Buffer.from(reply.body, 'utf8') : reply.body;
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   res.writeHead(reply.status, { ...reply.headers, 'content-length': length });

@@ -8,21 +8,23 @@ import type { Views } from './views';
  * rebuilt only when the environment's revision moves (the store bumps it on every change of the environment or of
  * one of its sessions). Two fields of a session depend on the time of the request, `countdown` and `extendable`:
  * they are written into fixed-width slots, `"countdown":1234      ,"extendable":true }`, which each request fills
- * in. The padding is JSON whitespace, so the body parses exactly as the compact one would.
+ * in. The padding is JSON whitespace, so the body parses exactly as the compact one would. A countdown slot is as
+ * wide as the countdown was when the part was built: countdowns only shrink until the session changes (which
+ * rebuilds the part), so the padding stays a byte or two.
  */
 
-/** digits of the widest countdown a slot holds (about 317 years); a longer one makes the request build the body */
-const COUNTDOWN_WIDTH = 10;
 const EXTENDABLE_WIDTH = 5;
 const SPACE = 0x20;
 
 interface Segment {
+  env: EnvironmentRecord;
   revision: number;
   withSessions: boolean;
   bytes: Buffer;
-  /** the sessions with an expiry, and the byte offset of their countdown slot in `bytes` */
+  /** the sessions with an expiry, the byte offset of their countdown slot in `bytes`, and its width */
   slotted: SessionRecord[];
   offsets: number[];
+  widths: number[];
 }
 
 const TRUE = [...Buffer.from('true ')];
@@ -32,6 +34,12 @@ const FALSE = [...Buffer.from('false')];
  * Writes `n` (a non-negative integer) left-aligned into `width` bytes at `at`, padded with spaces. Byte by byte:
  * `fill` and `copy` are calls into C++ that cost more than the ten stores they would save.
  */
+function digitsOf(n: number): number {
+  let digits = 1;
+  for (let x = n; x >= 10; x = Math.floor(x / 10)) digits += 1;
+  return digits;
+}
+
 function writeNumber(buf: Buffer, at: number, width: number, n: number): boolean {
   // small integers (`| 0`) keep the arithmetic in registers; a countdown past 2^31 s (68 years) is built instead
   if (n > 0x7fffffff) return false;
@@ -51,8 +59,12 @@ function writeBytes(buf: Buffer, at: number, bytes: readonly number[]): void {
   for (let i = 0; i < bytes.length; i++) buf[at + i] = bytes[i] as number;
 }
 
+/** reusable body buffers kept */
+const MAX_FREE_BUFFERS = 2;
+
 export class CatalogCache {
   private readonly segments = new WeakMap<EnvironmentRecord, Segment>();
+  private readonly free: Buffer[] = [];
 
   constructor(private readonly views: Views) {}
 
@@ -60,13 +72,13 @@ export class CatalogCache {
    * The body for these environments (already chosen and in order), or null when a countdown does not fit its slot
    * (the caller then builds it the ordinary way).
    */
-  body(store: PortalStore, envs: EnvironmentRecord[], withSessions: boolean, now: number): Buffer | null {
+  body(store: PortalStore, envs: EnvironmentRecord[], withSessions: boolean, now: number): { body: Buffer; release: () => void } | null {
     const head = Buffer.from(`{"portal":${this.views.portalJson(store)},"environments":[`);
     const parts: Buffer[] = [head];
     const bases: { segment: Segment; base: number }[] = [];
     let length = head.length;
     for (let i = 0; i < envs.length; i++) {
-      const segment = this.segment(envs[i] as EnvironmentRecord, withSessions);
+      const segment = this.segment(envs[i] as EnvironmentRecord, withSessions, now);
       if (i > 0) {
         parts.push(COMMA);
         length += 1;
@@ -76,21 +88,46 @@ export class CatalogCache {
       length += segment.bytes.length;
     }
     parts.push(TAIL);
-    const out = Buffer.concat(parts, length + TAIL.length);
+    length += TAIL.length;
+    // a 2 MB buffer per request is garbage V8 has to account for, which brings on collections of the whole heap
+    // (and their pauses); a few buffers are reused instead, each only once the server is done sending it
+    const buffer = this.take(length);
+    let at = 0;
+    for (const part of parts) at += part.copy(buffer, at);
+    const out = buffer.subarray(0, length);
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      if (this.free.length < MAX_FREE_BUFFERS) this.free.push(buffer);
+    };
     for (const { segment, base } of bases) {
-      const { slotted, offsets } = segment;
+      const { slotted, offsets, widths } = segment;
       for (let k = 0; k < slotted.length; k++) {
         const s = slotted[k] as SessionRecord;
-        const at = base + (offsets[k] as number);
+        const slot = base + (offsets[k] as number);
+        const width = widths[k] as number;
         const countdown = Math.max(0, Math.floor(((s.expiresAt as number) - now) / 1000));
-        if (!writeNumber(out, at, COUNTDOWN_WIDTH, countdown)) return null;
-        writeBytes(out, at + COUNTDOWN_WIDTH + EXTENDABLE_PREFIX.length, this.views.extendable(s, now) ? TRUE : FALSE);
+        if (!writeNumber(out, slot, width, countdown)) {
+          // the clock went back: build this body the ordinary way, and the part again next time
+          this.segments.delete(segment.env);
+          release();
+          return null;
+        }
+        writeBytes(out, slot + width + EXTENDABLE_PREFIX.length, this.views.extendable(s, now) ? TRUE : FALSE);
       }
     }
-    return out;
+    return { body: out, release };
   }
 
-  private segment(env: EnvironmentRecord, withSessions: boolean): Segment {
+  /** A free buffer of at least `length` bytes (with room to grow), or a new one. */
+  private take(length: number): Buffer {
+    const i = this.free.findIndex((b) => b.length >= length);
+    if (i >= 0) return this.free.splice(i, 1)[0] as Buffer;
+    return Buffer.allocUnsafeSlow(Math.ceil(length * 1.25));
+  }
+
+  private segment(env: EnvironmentRecord, withSessions: boolean, now: number): Segment {
     const cached = this.segments.get(env);
     if (cached !== undefined && cached.revision === env.revision && cached.withSessions === withSessions) return cached;
     const pieces: string[] = [
@@ -99,6 +136,7 @@ export class CatalogCache {
     ];
     const slotted: SessionRecord[] = [];
     const offsets: number[] = [];
+    const widths: number[] = [];
     let length = Buffer.byteLength(pieces[0] as string);
     if (withSessions) {
       pieces.push(',"sessions":[');
@@ -117,11 +155,14 @@ export class CatalogCache {
           length += Buffer.byteLength(head);
           continue;
         }
-        pieces.push(head, SLOTS);
+        const width = digitsOf(Math.max(0, Math.floor((s.expiresAt - now) / 1000)));
+        const slots = `${' '.repeat(width)}${EXTENDABLE_PREFIX}${' '.repeat(EXTENDABLE_WIDTH)}}`;
+        pieces.push(head, slots);
         length += Buffer.byteLength(head);
         slotted.push(s);
         offsets.push(length);
-        length += SLOTS.length;
+        widths.push(width);
+        length += slots.length;
       }
       pieces.push(']');
       length += 1;
@@ -130,7 +171,7 @@ export class CatalogCache {
     length += 1;
     const bytes = Buffer.from(pieces.join(''));
     if (bytes.length !== length) throw new Error('catalog cache: a segment is not as long as measured');
-    const segment: Segment = { revision: env.revision, withSessions, bytes, slotted, offsets };
+    const segment: Segment = { env, revision: env.revision, withSessions, bytes, slotted, offsets, widths };
     this.segments.set(env, segment);
     return segment;
   }
@@ -139,5 +180,3 @@ export class CatalogCache {
 const COMMA = Buffer.from(',');
 const TAIL = Buffer.from(']}');
 const EXTENDABLE_PREFIX = ',"extendable":';
-/** the countdown slot, `,"extendable":`, the extendable slot and the session's closing brace */
-const SLOTS = `${' '.repeat(COUNTDOWN_WIDTH)}${EXTENDABLE_PREFIX}${' '.repeat(EXTENDABLE_WIDTH)}}`;

@@ -57,7 +57,7 @@ function catalogEnvironments(ctx: Context, caller: UserRecord | null, engine: En
     if (ok) chosen.push(env);
   }
   const cached = engine.catalog.body(store, chosen, withSessions, now);
-  if (cached !== null) return { status: 200, headers: { 'content-type': 'application/json' }, body: cached };
+  if (cached !== null) return { status: 200, headers: { 'content-type': 'application/json' }, body: cached.body, onSent: cached.release };
   const out: string[] = [`{"portal":${engine.views.portalJson(store)},"environments":[`];
   chosen.forEach((env, i) => {
     if (i > 0) out.push(',');
