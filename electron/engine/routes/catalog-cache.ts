@@ -25,6 +25,10 @@ interface Segment {
   slotted: SessionRecord[];
   offsets: number[];
   widths: number[];
+  /** whether `extendable` can change before the session does (else it is written once, at build) */
+  moving: boolean[];
+  /** the countdown each slot holds now (-1: none yet) */
+  written: Int32Array;
 }
 
 const TRUE = [...Buffer.from('true ')];
@@ -74,50 +78,53 @@ export class CatalogCache {
    */
   body(store: PortalStore, envs: EnvironmentRecord[], withSessions: boolean, now: number): { body: Buffer; release: () => void } | null {
     const head = Buffer.from(`{"portal":${this.views.portalJson(store)},"environments":[`);
-    const parts: Buffer[] = [head];
-    const bases: { segment: Segment; base: number }[] = [];
-    let length = head.length;
-    for (let i = 0; i < envs.length; i++) {
-      const segment = this.segment(envs[i] as EnvironmentRecord, withSessions, now);
-      if (i > 0) {
-        parts.push(COMMA);
-        length += 1;
+    const segments: Segment[] = [];
+    let length = head.length + TAIL.length + Math.max(0, envs.length - 1);
+    for (const env of envs) {
+      const segment = this.segment(env, withSessions, now);
+      // patched in place: a countdown is written only when it moved, so a request a few milliseconds after the
+      // previous one writes a handful of slots, not 10,000
+      if (!this.patch(segment, now)) {
+        this.segments.delete(env);
+        return null;
       }
-      bases.push({ segment, base: length });
-      parts.push(segment.bytes);
+      segments.push(segment);
       length += segment.bytes.length;
     }
-    parts.push(TAIL);
-    length += TAIL.length;
-    // a 2 MB buffer per request is garbage V8 has to account for, which brings on collections of the whole heap
-    // (and their pauses); a few buffers are reused instead, each only once the server is done sending it
+    // the reply gets a copy (a request may patch while an earlier reply is still being sent). A 2 MB buffer per
+    // request is garbage V8 has to account for, which brings on collections of the whole heap (and their pauses),
+    // so a few are reused, each only once the server is done sending it.
     const buffer = this.take(length);
-    let at = 0;
-    for (const part of parts) at += part.copy(buffer, at);
-    const out = buffer.subarray(0, length);
+    let at = head.copy(buffer, 0);
+    segments.forEach((segment, i) => {
+      if (i > 0) at += COMMA.copy(buffer, at);
+      at += segment.bytes.copy(buffer, at);
+    });
+    TAIL.copy(buffer, at);
     let released = false;
     const release = (): void => {
       if (released) return;
       released = true;
       if (this.free.length < MAX_FREE_BUFFERS) this.free.push(buffer);
     };
-    for (const { segment, base } of bases) {
-      const { slotted, offsets, widths } = segment;
-      for (let k = 0; k < slotted.length; k++) {
-        const s = slotted[k] as SessionRecord;
-        const slot = base + (offsets[k] as number);
-        const width = widths[k] as number;
-        const countdown = Math.max(0, Math.floor(((s.expiresAt as number) - now) / 1000));
-        if (!writeNumber(out, slot, width, countdown)) {
-          // the clock went back: build this body the ordinary way, and the part again next time
-          this.segments.delete(segment.env);
-          release();
-          return null;
-        }
-        writeBytes(out, slot + width + EXTENDABLE_PREFIX.length, this.views.extendable(s, now) ? TRUE : FALSE);
+    return { body: buffer.subarray(0, length), release };
+  }
+
+  /** Brings a part's slots up to `now`; false when a countdown no longer fits its slot (the clock went back). */
+  private patch(segment: Segment, now: number): boolean {
+    const { bytes, slotted, offsets, widths, moving, written } = segment;
+    for (let k = 0; k < slotted.length; k++) {
+      const s = slotted[k] as SessionRecord;
+      const countdown = Math.max(0, Math.floor(((s.expiresAt as number) - now) / 1000));
+      const slot = offsets[k] as number;
+      const width = widths[k] as number;
+      if (countdown !== written[k]) {
+        if (!writeNumber(bytes, slot, width, countdown)) return false;
+        written[k] = countdown;
       }
+      if (moving[k] === true) writeBytes(bytes, slot + width + EXTENDABLE_PREFIX.length, this.views.extendable(s, now) ? TRUE : FALSE);
     }
-    return { body: out, release };
+    return true;
   }
 
   /** A free buffer of at least `length` bytes (with room to grow), or a new one. */
@@ -137,6 +144,7 @@ export class CatalogCache {
     const slotted: SessionRecord[] = [];
     const offsets: number[] = [];
     const widths: number[] = [];
+    const moving: boolean[] = [];
     let length = Buffer.byteLength(pieces[0] as string);
     if (withSessions) {
       pieces.push(',"sessions":[');
@@ -156,7 +164,10 @@ export class CatalogCache {
           continue;
         }
         const width = digitsOf(Math.max(0, Math.floor((s.expiresAt - now) / 1000)));
-        const slots = `${' '.repeat(width)}${EXTENDABLE_PREFIX}${' '.repeat(EXTENDABLE_WIDTH)}}`;
+        // a session not running, or past what its deadline allows, stays not extendable until it changes
+        const changes = this.views.mayBecomeExtendable(s);
+        const slots = `${' '.repeat(width)}${EXTENDABLE_PREFIX}${changes ? ' '.repeat(EXTENDABLE_WIDTH) : 'false'}}`;
+        moving.push(changes);
         pieces.push(head, slots);
         length += Buffer.byteLength(head);
         slotted.push(s);
@@ -171,7 +182,8 @@ export class CatalogCache {
     length += 1;
     const bytes = Buffer.from(pieces.join(''));
     if (bytes.length !== length) throw new Error('catalog cache: a segment is not as long as measured');
-    const segment: Segment = { env, revision: env.revision, withSessions, bytes, slotted, offsets, widths };
+    const written = new Int32Array(slotted.length).fill(-1);
+    const segment: Segment = { env, revision: env.revision, withSessions, bytes, slotted, offsets, widths, moving, written };
     this.segments.set(env, segment);
     return segment;
   }

@@ -106,6 +106,15 @@ export class Views {
     return isExtendable(s.env, s.state === SessionState.RUNNING, s.startedAt, s.expiresAt, now, this.dialect.extension);
   }
 
+  /**
+   * Whether `extendable` can turn true by time alone, before the session itself changes: only a running session can
+   * be extended, and with a deadline only one whose expiry is still before it.
+   */
+  mayBecomeExtendable(s: SessionRecord): boolean {
+    if (s.state !== SessionState.RUNNING || s.startedAt === null || s.expiresAt === null) return false;
+    return this.dialect.extension === 'repeat' || s.expiresAt < s.startedAt + s.env.deadlineS * 1000;
+  }
+
   /** The expiry after one extension, or null when the session has none. */
   nextExpiry(s: SessionRecord): number | null {
     if (s.startedAt === null || s.expiresAt === null) return null;

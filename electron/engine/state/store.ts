@@ -84,8 +84,6 @@ export class PortalStore {
     return this.clock.now();
   }
 
-  // ---------------------------------------------------------------- reading
-
   get name(): string {
     return this.identity.name;
   }
@@ -99,7 +97,7 @@ export class PortalStore {
   get url(): string {
     return this.identity.url;
   }
-  /** the config hash the database was last started with (null for a new database) */
+  /** of the config the database was last started with (null for a new database) */
   get configHash(): string | null {
     return this.identity.configHash;
   }
@@ -146,8 +144,6 @@ export class PortalStore {
   get unownedReserved(): ReadonlySet<SessionRecord> {
     return this.reservedSessions;
   }
-
-  // ---------------------------------------------------------------- loading
 
   private load(): void {
     this.environmentsById.clear();
@@ -334,8 +330,7 @@ export class PortalStore {
     env.tally += 1;
     env.records += 1;
     this.changes.tallies.add(env);
-    // the record comes whole from `make`: a spread plus an added property gives every record a hidden class of its
-    // own once it is updated, and the catalog's loop over 10,000 of them then ran ten times slower
+    // the record comes whole from `make`: a spread plus an added property gave every record its own hidden class
     const s = make(this.nextSessionId++, env.tally);
     this.sessionsById.set(s.id, s);
     this.sessionsByName.set(s.name, s);
@@ -354,10 +349,7 @@ export class PortalStore {
     this.hooks?.sessionChanged(s);
   }
 
-  /**
-   * A sign of life from the session's page (in memory only: a heartbeat is not worth a write). `visible` says
-   * whether the page was in view.
-   */
+  /** A sign of life from the session's page, `visible` or not (in memory only: a heartbeat is not worth a write). */
   recordActivity(s: SessionRecord, visible: boolean): void {
     const now = this.clock.now();
     s.lastSeenAt = now;
