@@ -244,6 +244,8 @@ ${ALLOC_WARMUP} warm-up), each a new user (\`timeout=0\`, every allocation commi
 measured before and after the engine and averaged. Catalog latency: ${CATALOG_SAMPLES} sequential requests on one connection after 20
 warm-up requests, the client reading each whole body into a string; the same-size baseline is the bare server sending a
 pre-built body of the catalog's size, which is what moving that many bytes to this client costs on this machine.
+Compare the catalog with that row: a p99 below it is out of any server's reach here. The machine is shared, so the
+load average of each run is given; ratios move with it.
 
 Last run: ${machineLine()}.
 
