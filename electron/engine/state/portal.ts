@@ -71,11 +71,6 @@ export class Portal {
     this.store.commitBatch();
   }
 
-  /** Runs the sweep now (tests, and deadlines reached while a transaction held the timer). */
-  tick(): void {
-    this.deadlines.tick();
-  }
-
   close(): void {
     this.deadlines.close();
     this.store.close();
