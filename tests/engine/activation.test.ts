@@ -1,4 +1,4 @@
-/** Activation (reference §5), the activation timeout, and the browser redirects with `notification` (§10). */
+/** Activation, the activation timeout, and the browser redirects with `notification`. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestEngine, waitFor, type TestEngine } from '../support/engine-harness';
@@ -160,7 +160,7 @@ describe('browser redirects and notification values', () => {
     assert.equal(own.status, 302);
     assert.equal(`${location(own).origin}${location(own).pathname}`, 'https://hub.test/back');
     assert.equal(location(own).searchParams.get('notification'), 'session-deleted');
-    // session-invalid never goes to index_url: it goes to portal.index (unset here) or the catalog (§10).
+    // session-invalid never goes to index_url: it goes to portal.index (unset here) or the catalog.
     const unknown = await fetch(`${te.url}/workshops/session/${W1}-s999/`, { headers: { cookie }, redirect: 'manual' });
     await unknown.text();
     assert.equal(unknown.status, 302);

@@ -1,4 +1,4 @@
-/** Analytics webhooks (reference §9.7): global and per-session delivery, message shape, dead webhooks. */
+/** Analytics webhooks: global and per-session delivery, message shape, dead webhooks. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestEngine, waitFor, type TestEngine } from '../support/engine-harness';
@@ -30,7 +30,7 @@ describe('delivery to the global webhook and the per-session analytics_url', () 
     await receiver?.close();
   });
 
-  test('request, activate, extend and terminate send Session events of the §9.7 shape to both', async () => {
+  test('request, activate, extend and terminate send Session events of the real portal webhook shape to both', async () => {
     const user = uid('ana');
     const reply = await requestSession(te, W1, { user, analytics_url: `${receiver.url}/per-session` });
     for (const path of ['/global', '/per-session']) {

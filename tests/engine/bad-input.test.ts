@@ -1,6 +1,6 @@
 /**
- * Bad input tables (engine spec: "never answers a client's mistake with a 500 and never crashes") and routing
- * (reference §1: 405 with Allow, 301 to the slashed path, 404 for unknown routes).
+ * Bad input tables (the engine never answers a client's mistake with a 500 and never crashes) and routing
+ * (405 with Allow, 301 to the slashed path, 404 for unknown routes).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-/** Catalog (reference §3): environments, workshops, environment status, filters, public visibility. */
+/** Catalog: environments, workshops, environment status, filters, public visibility. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestEngine, type TestEngine } from '../support/engine-harness';

@@ -1,4 +1,4 @@
-/** Config files (engine spec "Config", reference §9.1): bad files, unknown fields, apiVersions, defaults, credentials. */
+/** Config files: bad files, unknown fields, apiVersions, defaults, credentials. */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -174,7 +174,7 @@ describe('accepted configs', () => {
   });
 });
 
-describe('defaults and clamping (§9.1)', () => {
+describe('defaults and clamping', () => {
   let te: TestEngine;
   before(async () => {
     te = await startTestEngine({

@@ -14,7 +14,7 @@ import { catalog, config, environment, expectNoSession, expectPlainText, request
 
 const location = (res: Response, base: string): URL => new URL(res.headers.get('location') ?? '', base);
 
-describe('expiry fields (reference §7, §9.6)', () => {
+describe('expiry fields', () => {
   test('expiring compares the whole-second countdown with the threshold', () => {
     // duration 1801 s: threshold 450.25 s; 450.5 s left is a countdown of 450, which is below it
     const inputs = { durationS: 1801, overtimeS: 0, deadlineS: 1801 };
@@ -25,7 +25,7 @@ describe('expiry fields (reference §7, §9.6)', () => {
   });
 });
 
-describe('request parameters are read like Django request.GET.get(...).strip() (reference §4.1)', () => {
+describe('request parameters are read like Django request.GET.get(...).strip()', () => {
   let te: TestEngine;
   before(async () => {
     te = await startTestEngine({ config: config('fid-portal', { workshops: [{ name: 'lab-fid', capacity: 10, reserved: 0 }] }) });
@@ -56,7 +56,7 @@ describe('request parameters are read like Django request.GET.get(...).strip() (
   });
 });
 
-describe('re-requesting a pending session (mark_as_pending, reference §4.3, §9.4)', () => {
+describe('re-requesting a pending session (mark_as_pending)', () => {
   let te: TestEngine;
   before(async () => {
     te = await startTestEngine({ config: config('pend-portal', { workshops: [{ name: 'lab-pend', capacity: 10, reserved: 0 }] }) });
@@ -85,7 +85,7 @@ describe('re-requesting a pending session (mark_as_pending, reference §4.3, §9
   });
 });
 
-describe('portal maximum (reference §9.4 step 5, §9.5)', () => {
+describe('portal maximum', () => {
   test('when active >= maximum and no reserved session is left to reclaim, the session is still created', async () => {
     // Removing lab-b leaves its reserved session STOPPING (unowned, still active) for the start-up delay. Then the
     // second request finds active >= maximum, allocated < maximum and no reserved session left to reclaim.
@@ -164,7 +164,7 @@ function engineWithWebhook(options: TestEngineOptions): { te: TestEngine; receiv
   return ctx;
 }
 
-describe('browser session page and /delete/ (reference §5, §10)', () => {
+describe('browser session page and /delete/', () => {
   const w = engineWithWebhook({
     config: config('web-portal', {
       portal: { registration: { type: 'anonymous', enabled: true } },
@@ -218,7 +218,7 @@ describe('browser session page and /delete/ (reference §5, §10)', () => {
   });
 });
 
-describe('analytics message shapes (reference §9.7)', () => {
+describe('analytics message shapes', () => {
   const w = engineWithWebhook({
     purgeAfterMs: 200,
     config: config('shape-portal', { workshops: [{ name: 'lab-shape', alias: 'shape-alias', capacity: 5, reserved: 1 }] }),
@@ -267,7 +267,7 @@ describe('analytics message shapes (reference §9.7)', () => {
   });
 });
 
-describe('terminate (reference §7)', () => {
+describe('terminate', () => {
   test('terminating a session that is already STOPPING marks it again: expires moves to now', async () => {
     const clock = new ManualClock();
     const te = await startTestEngine({

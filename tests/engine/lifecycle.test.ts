@@ -1,4 +1,4 @@
-/** Lifecycle rules (reference §9): names, reserved pool, capacity, portal maximum, per-user caps, expiry, initial. */
+/** Lifecycle rules: names, reserved pool, capacity, portal maximum, per-user caps, expiry, initial. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestEngine, waitFor, type TestEngine } from '../support/engine-harness';
@@ -92,7 +92,7 @@ describe('reserved pool, capacity, expiry, initial', () => {
     const first = await requestSession(te, W3, { user: uid('init0') });
     assert.equal(first.name, `${W3}-s001`);
     // From now on the environment has session records, so the pool is kept: the 15 s top-up would create the
-    // reserved session; ending a session triggers the replacement at once (§5, §9.5), which keeps this test short.
+    // reserved session; ending a session triggers the replacement at once, which keeps this test short.
     const t = await te.api(`/workshops/session/${first.name}/terminate/`);
     assert.equal(t.status, 200);
     await t.text();

@@ -1,4 +1,4 @@
-/** OAuth2 (reference §2, §1 "OAuth-protected endpoints"): token, refresh with rotation, revoke, errors, 403s. */
+/** OAuth2: token, refresh with rotation, revoke, errors, 403s. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestEngine, type TestEngine } from '../support/engine-harness';
@@ -204,7 +204,7 @@ describe('protected endpoints', () => {
     ['GET', `/workshops/session/${S}/config/`],
     ['GET', `/workshops/session/${S}/authorize/`],
     ['POST', `/workshops/session/${S}/event/`],
-    // The OAuth check runs before the method check (§1), so a wrong method without a token is 403, not 405.
+    // The OAuth check runs before the method check, so a wrong method without a token is 403, not 405.
     ['DELETE', '/workshops/catalog/environments/'],
     ['PUT', `/workshops/environment/${ENV}/request/${qs({ index_url: INDEX_URL })}`],
   ];

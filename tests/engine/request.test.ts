@@ -1,4 +1,4 @@
-/** Session requests (reference §4, seed "Requesting a workshop session" / "Associating sessions with a user"). */
+/** Session requests: for a user, anonymous, with parameters, again for the same user. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestEngine, type TestEngine } from '../support/engine-harness';

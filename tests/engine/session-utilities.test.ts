@@ -1,4 +1,4 @@
-/** Session utilities (reference §7, §9.6): schedule, extend, terminate, config, authorize, event. */
+/** Session utilities: schedule, extend, terminate, config, authorize, event. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestEngine, waitFor, type TestEngine } from '../support/engine-harness';

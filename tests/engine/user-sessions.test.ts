@@ -1,4 +1,4 @@
-/** GET /workshops/user/<user>/sessions/ (reference §6, seed "Associating sessions with a user"). */
+/** GET /workshops/user/<user>/sessions/: the sessions a portal user holds. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestEngine, waitFor, type TestEngine } from '../support/engine-harness';

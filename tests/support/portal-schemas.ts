@@ -1,5 +1,5 @@
 /**
- * Zod schemas of the training portal REST replies, written from the reference (portal-rest-api.md §2–§7, §9.7).
+ * Zod schemas of the training portal REST replies, as the real portal sends them.
  * Strict objects where the reference gives the exact key set, so a missing or extra key fails a test.
  */
 import { z } from 'zod';
@@ -62,7 +62,7 @@ const workshopFields = {
 
 /** Catalog form: has `resource` (the Workshop resource name; `name` may be the alias). */
 export const catalogWorkshopSchema = z.strictObject({ ...workshopFields, resource: z.string() });
-/** Environment status form (§3.3): `name` is the resource name and there is no `resource` key. */
+/** Environment status form: `name` is the resource name and there is no `resource` key. */
 export const statusWorkshopSchema = z.strictObject(workshopFields);
 
 const environmentFields = {

@@ -10,7 +10,7 @@ const file = (...docs: string[]): string => docs.join('\n---\n');
 
 const parse = (text: string, warnings: string[] = []) => parsePortalConfig('portal.yaml', text, (w) => warnings.push(w));
 
-test('defaults and clamping (reference §9.1)', () => {
+test('defaults and clamping', () => {
   const cfg = parse(
     file(
       portal(

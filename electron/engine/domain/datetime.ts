@@ -12,7 +12,7 @@ export function formatNullableDateTime(ms: number | null): string | null {
 }
 
 /**
- * Python's `timezone.now().isoformat()` (analytics timestamps, reference §9.7): microseconds (6 digits, here always
+ * Python's `timezone.now().isoformat()` (analytics timestamps): microseconds (6 digits, here always
  * whole milliseconds) and `+00:00`, with no fractional part at all when it is zero.
  */
 export function formatIsoTimestamp(ms: number): string {

@@ -1,7 +1,7 @@
 import type { WorkshopSettings } from './portal-config';
 
 /**
- * Expiry and extension rules of the portal's Session model (reference §9.6). All durations in seconds, times in ms.
+ * Expiry and extension rules of the portal's Session model. All durations in seconds, times in ms.
  */
 export type ExpiryInputs = Pick<WorkshopSettings, 'durationS' | 'overtimeS' | 'deadlineS'>;
 
@@ -20,7 +20,7 @@ export function countdown(expiresMs: number, nowMs: number): number {
   return Math.max(0, Math.floor((expiresMs - nowMs) / 1000));
 }
 
-/** `expiring`: the whole-second countdown (`time_remaining()`, an int) is below the threshold (reference §7). */
+/** `expiring`: the whole-second countdown (`time_remaining()`, an int) is below the threshold. */
 export function isExpiring(inputs: ExpiryInputs, expiresMs: number | null, nowMs: number): boolean {
   if (expiresMs === null) return false;
   return countdown(expiresMs, nowMs) < extensionThreshold(inputs.durationS);

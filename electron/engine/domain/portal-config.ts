@@ -25,7 +25,7 @@ export interface WorkshopDefinition {
   parameters: RequestParameter[];
 }
 
-/** The per-workshop settings of a portal entry (reference §9.1); an environment holds the same. */
+/** The per-workshop settings of a portal entry; an environment holds the same. */
 export interface WorkshopSettings {
   position: number;
   capacity: number;
@@ -45,7 +45,7 @@ export interface WorkshopSettings {
   labels: Record<string, string>;
 }
 
-/** One `spec.workshops[]` entry with the portal defaults applied and clamped as in reference §9.1. */
+/** One `spec.workshops[]` entry with the portal defaults applied and clamped as the real portal does. */
 export interface WorkshopEntry extends WorkshopSettings {
   /** Workshop resource name */
   name: string;

@@ -4,7 +4,7 @@ import { EnvironmentState, type EnvironmentRecord, type UserRecord } from '../do
 import type { Context, EngineContext, Route } from './types';
 import { environmentSummaryJson } from './views';
 
-/** The catalog (reference §3): environments with their sessions, workshops, one environment's status. */
+/** The catalog: environments with their sessions, workshops, one environment's status. */
 
 const SLUG = '[-a-zA-Z0-9_]+';
 const ENV_STATES = new Map([

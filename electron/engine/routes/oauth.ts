@@ -5,7 +5,7 @@ import { ACCESS_TOKEN_SECONDS } from '../state/auth-store';
 import type { UserRecord } from '../domain/model';
 import type { Context, EngineContext, Route } from './types';
 
-/** OAuth2 as django-oauth-toolkit 2.3.0 / oauthlib answer it (reference §2). */
+/** OAuth2 as django-oauth-toolkit 2.3.0 / oauthlib answer it. */
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 

@@ -6,7 +6,7 @@ import { EnvironmentState, type UserRecord } from '../domain/model';
 import { resolveParameters } from './request-parameters';
 import type { Context, EngineContext, Route } from './types';
 
-/** Requesting a session (reference §4). Error texts are the real portal's, word for word. */
+/** Requesting a session. Error texts are the real portal's, word for word. */
 
 const SLUG = '[-a-zA-Z0-9_]+';
 

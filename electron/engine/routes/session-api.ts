@@ -4,7 +4,7 @@ import { formatDateTime as fmt } from '../domain/datetime';
 import { SessionState, type SessionRecord, type UserRecord } from '../domain/model';
 import type { Context, EngineContext, Route } from './types';
 
-/** A user's sessions and the session utilities (reference §6, §7). Error texts are the real portal's. */
+/** A user's sessions and the session utilities. Error texts are the real portal's. */
 
 const SLUG = '[-a-zA-Z0-9_]+';
 

@@ -27,7 +27,7 @@ function loginCookie(engine: EngineContext, user: UserRecord): string {
   return `${COOKIE}=${id}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${COOKIE_MAX_AGE}`;
 }
 
-/** Where redirects go (reference §10): the stored/given index_url, PORTAL_INDEX for non-staff, the catalog. */
+/** Where redirects go: the stored/given index_url, PORTAL_INDEX for non-staff, the catalog. */
 function indexFor(engine: EngineContext, indexUrl: string | null, user: UserRecord | null): string {
   if (indexUrl !== null && indexUrl !== '') return indexUrl;
   const portalIndex = engine.portal.store.settings.index;
@@ -68,7 +68,7 @@ function quoteKeepSlash(text: string): string {
 }
 
 /**
- * The session page and /delete/ (reference §5, §10): `login_required(login_url="/")` sends a browser that is not
+ * The session page and /delete/: `login_required(login_url="/")` sends a browser that is not
  * logged in to `/?next=<path>`; the owner's own STOPPED session with an index_url goes there with session-deleted;
  * anything else that is not the user's own live session (staff included) is session-invalid, which never goes to
  * index_url. Returns the session, or ends the request with that redirect.

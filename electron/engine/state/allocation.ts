@@ -25,7 +25,7 @@ export interface AllocationRequest {
   params: { name: string; value: string }[];
 }
 
-/** `retrieve_session_for_user` (reference §9.4), in one transaction of the portal state. */
+/** `retrieve_session_for_user`, in one transaction of the portal state. */
 export function allocate(
   state: AllocationStore,
   sessions: AllocationSessions,

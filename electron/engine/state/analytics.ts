@@ -1,7 +1,7 @@
 import { formatIsoTimestamp } from '../domain/datetime';
 
 /**
- * Analytics webhooks (reference §9.7): JSON POSTs with a 2.5 s timeout, sent in the background from a bounded
+ * Analytics webhooks: JSON POSTs with a 2.5 s timeout, sent in the background from a bounded
  * queue so that a slow or dead receiver never blocks or fails a request. Only the host of a failing URL is
  * logged: a webhook URL may carry a secret in its path or query.
  */
@@ -30,7 +30,7 @@ export interface AnalyticsEvent {
 }
 
 /**
- * The webhook message of `report_analytics_event` (reference §9.7): by the event name's prefix, a user event
+ * The webhook message of `report_analytics_event`: by the event name's prefix, a user event
  * (portal name and url, event user), an environment event (no user or session; `workshop` is the published
  * name, the alias if set) or a session event. Timestamps are Python's `isoformat()` of an aware UTC time.
  */

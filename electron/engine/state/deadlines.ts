@@ -34,7 +34,7 @@ export interface DeadlineOptions {
 }
 
 /**
- * Every deadline of the portal (reference §9.2–§9.6): environment start-up, activation timeouts, expiry, the simulated
+ * Every deadline of the portal: environment start-up, activation timeouts, expiry, the simulated
  * STARTING→WAITING and STOPPING→STOPPED transitions, and the purge of STOPPED records; plus the periodic reconcile
  * (trim and top up reserved sessions, drain environments, delete old anonymous users and expired tokens). One timer
  * is armed for the earliest deadline and re-armed after every transaction (the store tells of every change).

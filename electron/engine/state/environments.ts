@@ -40,7 +40,7 @@ export interface Account {
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
 /**
- * Environments and the portal's own accounts (reference §9.1, §9.2): the config applied at start, STARTING →
+ * Environments and the portal's own accounts: the config applied at start, STARTING →
  * RUNNING with its initial reserved sessions, STOPPING when its workshop leaves the config, STOPPED once drained.
  */
 export class EnvironmentLifecycle {

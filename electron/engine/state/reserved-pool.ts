@@ -7,7 +7,7 @@ export type PoolStore = Pick<PortalStore, 'settings' | 'portalActive' | 'environ
 export type PoolSessions = Pick<SessionLifecycle, 'create' | 'stop'>;
 
 /**
- * Upkeep of the reserved (unowned, pre-started) sessions, reference §9.2 and §9.5. Reserved sessions still
+ * Upkeep of the reserved (unowned, pre-started) sessions, as the real portal keeps them. Reserved sessions still
  * STARTING count as reserved here (`reservedLive`), a documented difference from the real portal.
  */
 

@@ -8,7 +8,7 @@ export type SessionStore = Pick<PortalStore, 'now' | 'transaction' | 'insertSess
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
 /**
- * The life of one session record (reference §9.3): created (reserved or for a user), STARTING for the simulated
+ * The life of one session record: created (reserved or for a user), STARTING for the simulated
  * start-up, WAITING, RUNNING, STOPPING for the simulated deletion, STOPPED. Deadlines are kept by `Deadlines`,
  * which hears of every change through the store.
  */
@@ -79,7 +79,7 @@ export class SessionLifecycle {
     this.store.emit('Session/Started', { session: s });
   }
 
-  /** Activation (reference §5 step 6): a not-yet-RUNNING session goes RUNNING with expiry = now + duration. */
+  /** Activation: a not-yet-RUNNING session goes RUNNING with expiry = now + duration. */
   activate(s: SessionRecord): void {
     this.store.transaction(() => {
       if (s.state === SessionState.STARTING || s.state === SessionState.WAITING) this.markRunning(s);
@@ -93,7 +93,7 @@ export class SessionLifecycle {
     });
   }
 
-  /** REST terminate and the browser's /delete/: STOPPING with `Session/Stopping` (reference §7). */
+  /** REST terminate and the browser's /delete/: STOPPING with `Session/Stopping`. */
   terminate(s: SessionRecord): void {
     this.store.transaction(() => this.stop(s, 'Session/Stopping'));
   }
