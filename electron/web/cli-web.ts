@@ -64,7 +64,7 @@ function openInBrowser(url: string): void {
         ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
         : ['xdg-open', [url]];
   try {
-    const child = spawn(cmd, args as string[], { stdio: 'ignore', detached: true });
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
     child.on('error', () => process.stdout.write('(could not open a browser here: open the address above yourself)\n'));
     child.unref();
   } catch {

@@ -126,7 +126,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     forceCloseConnections: true,
     return503OnClosing: true,
     // Threat: error bodies reflecting the request and naming the framework; see refuseMalformed.
-    frameworkErrors: (_error, request, reply) => refuseMalformed(request, reply, hosts),
+    frameworkErrors: (_error, request, reply) => {
+      void refuseMalformed(request, reply, hosts);
+    },
   });
 
   // Only JSON bodies: a text/plain POST is a "simple" cross-site request that needs no CORS preflight, so it

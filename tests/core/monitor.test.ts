@@ -15,7 +15,11 @@ function recorder<T>() {
     seen,
     push(v: T) {
       seen.push(v);
-      for (const w of [...waiters]) if (w.pred(v)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(v));
+      for (const w of [...waiters]) {
+        if (!w.pred(v)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(v);
+      }
     },
     next(pred: (v: T) => boolean, from = 0): Promise<T> {
       const hit = seen.slice(from).find(pred);

@@ -31,7 +31,7 @@ test.describe('Electron app', () => {
       // `sandbox: true` in its web preferences.
       args: [...(asRoot ? ['--no-sandbox'] : []), projectRoot],
       cwd: projectRoot,
-      env: { ...process.env, PORTAL_CONSOLE_USER_DATA: userData } as Record<string, string>,
+      env: { ...process.env, PORTAL_CONSOLE_USER_DATA: userData },
     });
     page = await app.firstWindow();
     await page.waitForLoadState('domcontentloaded');

@@ -329,7 +329,10 @@ describe('credentials', () => {
       config: config('half-portal', { portal: { clients: { robot: { id: 'cfg-id', secret: 'cfg-secret-1' } } }, workshops: [{ name: 'lab-h', capacity: 1 }] }),
     });
     try {
-      const stored = JSON.parse(fs.readFileSync(path.join(te.dataDir, 'credentials.json'), 'utf8'));
+      const stored = JSON.parse(fs.readFileSync(path.join(te.dataDir, 'credentials.json'), 'utf8')) as {
+        robot: { password: string };
+        admin: { password: string };
+      };
       assert.equal(JSON.stringify(stored).includes('cfg-secret-1'), false);
       assert.equal(stored.robot.password, te.engine.credentials.robot.password);
       assert.equal(stored.admin.password, te.engine.credentials.admin.password);

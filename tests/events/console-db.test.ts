@@ -86,7 +86,7 @@ test('a database made by the first version opens with the current code, its even
     assert.deepEqual(la?.current, rec);
     // and it can still be changed
     store.patchAllocations(loaded, [
-      { a: la as NonNullable<typeof la>, rec: la?.current as typeof rec, patch: { status: 'ended', endedAt: 9 } },
+      { a: la, rec: la?.current, patch: { status: 'ended', endedAt: 9 } },
     ]);
   } finally {
     now.close();

@@ -128,7 +128,7 @@ test('a link allocated before a restart of the console still activates after it'
   assert.match(String(opened.headers['location']), new RegExp(`/workshops/session/${before[0]?.session}/`));
   const running = await waitFor(
     async () => {
-      const d = await call(web as WebConsole, 'events.get', { eventId: ev.id });
+      const d = await call(web, 'events.get', { eventId: ev.id });
       return d.attendees[0]?.status === 'running' ? d : undefined;
     },
     { timeoutMs: 30_000, message: 'the console did not see the session running' },

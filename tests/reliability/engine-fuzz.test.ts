@@ -87,6 +87,7 @@ after(async () => {
 });
 
 /** Node's HTTP client refuses control characters and spaces in a request path; everything else goes raw. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this escapes
 const printable = (s: string): string => s.replace(/[\x00-\x20\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 // ---- generators ------------------------------------------------------------------------------------------

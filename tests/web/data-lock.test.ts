@@ -52,7 +52,7 @@ test('a lock held by another live process is refused with a message naming it', 
       err.message.includes(`electron, process ${String(holder.pid)}`),
   );
   // the other console's lock is left alone
-  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8')).pid, holder.pid);
+  assert.equal((JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8')) as { pid: number }).pid, holder.pid);
 });
 
 test('a stale lock (its process is gone) or an old unreadable one is taken over', (t) => {
@@ -60,7 +60,7 @@ test('a stale lock (its process is gone) or an old unreadable one is taken over'
   const file = path.join(dir, LOCK_FILE);
   fs.writeFileSync(file, JSON.stringify({ pid: deadPid(), mode: 'web' }));
   const lock = acquireDataLock(dir, { mode: 'web' });
-  assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).pid, process.pid);
+  assert.equal((JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number }).pid, process.pid);
   lock.release();
 
   fs.writeFileSync(file, 'not json');

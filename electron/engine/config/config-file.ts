@@ -99,8 +99,8 @@ function schemas(obj: Obj) {
   return { trainingPortal, workshop };
 }
 
-const strict = schemas(((shape) => z.strictObject(shape)) as Obj);
-const loose = schemas(((shape) => z.object(shape)) as Obj);
+const strict = schemas(((shape) => z.strictObject(shape)));
+const loose = schemas(((shape) => z.object(shape)));
 
 type PortalDoc = z.output<typeof loose.trainingPortal>;
 type WorkshopDoc = z.output<typeof loose.workshop>;

@@ -46,7 +46,7 @@ function readStored(file: string): Stored {
   if (!existsSync(file)) return {};
   try {
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Stored) : {};
+    return typeof parsed === 'object' && parsed !== null ? (parsed) : {};
   } catch {
     return {};
   }

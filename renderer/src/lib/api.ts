@@ -137,10 +137,10 @@ function createWebBridge(token: string | null): ConsoleBridge {
         listeners.set(event, set);
         attach(event);
       }
-      set.add(listener as Listener);
+      set.add(listener);
       connect();
       return () => {
-        set.delete(listener as Listener);
+        set.delete(listener);
       };
     },
   };
