@@ -1,16 +1,14 @@
 /**
  * `npm run bench:console`: the console core against the built-in engine, started as a child process via the CLI.
  *
- * 1. Roster allocation: 500 people through the console core (`roster.start`, default concurrency 4), versus a
- *    sequential shell loop doing the same requests with one `curl` process per person after one token request,
- *    as a facilitator would script it. Both in this run, on the same engine (two environments). Target: >= 10x.
+ * 1. (Roster allocation, measured here until rosters gave way to events: `npm run bench:events` measures it now.)
  * 2. Monitoring: one engine registered as 20 portals, each polled every 2 s for ~30 s; CPU of this (main)
  *    process from process.cpuUsage(), as % of one core, and per poll. Target: < 5%. The window starts one poll round
  *    after every portal is live, after a full GC. BENCH_CPU_PROFILE=<file.cpuprofile> writes a V8 CPU profile of it
  *    (sum self time per function from its nodes/samples/timeDeltas); BENCH_WRITE=0 leaves BENCHMARKS.md alone.
  * Load goes to 127.0.0.1 only and is bounded (1000 requests + the polls).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
 import fs from 'node:fs';
@@ -21,7 +19,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { createConsoleCore } from '../electron/services/console-core';
 import { MemorySecretStore } from '../electron/services/secret-store';
-import type { RosterRow, RosterState } from '../shared/contract';
 
 const PEOPLE = Number(process.env['BENCH_PEOPLE'] ?? 500);
 const PORTALS = 20;
@@ -96,16 +93,6 @@ async function startEngineCli(dataDir: string, configPath: string) {
   return { url, child };
 }
 
-function rows(prefix: string): RosterRow[] {
-  return Array.from({ length: PEOPLE }, (_, i) => ({
-    line: i + 2,
-    email: `${prefix}${i}@example.org`,
-    firstName: 'Person',
-    lastName: String(i),
-    user: `${prefix}${i}-example-org`,
-  }));
-}
-
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'console-bench-'));
   const creds = { clientId: `bench-${secret()}`, clientSecret: secret(), username: 'robot@bench', password: secret() };
@@ -123,7 +110,6 @@ async function main() {
     mode: 'web',
     version: 'bench',
     builtinPortal: { url: engine.url, credentials: creds },
-    tuning: { rosterProgressIntervalMs: 250 },
   });
   const lines: string[] = [];
   const results = { curlCpuMsPerPerson: NaN, sessions: '', consoleMs: NaN, console16Ms: NaN, curlMs: NaN, engineCpuMsPerRequest: NaN, consoleCpuMsPerPerson: NaN, cpuPercent: NaN, monitorWallMs: NaN, live: 0, polls: 0, changed: 0 };
@@ -144,91 +130,9 @@ async function main() {
     const envCurl = fleet.find((e) => e.workshop.title === 'Curl loop allocation')?.name;
     if (!envConsole || !envConsole16 || !envCurl) throw new Error('environments not found');
 
-    // --- 1a. console core roster allocation
-    const engineCpu0 = childCpuMs(engine.child.pid);
-    const mainCpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const started = await core.handlers['roster.start']({ portalId: 'builtin', environment: envConsole, rows: rows('c') });
-    const done = await new Promise<RosterState>((resolve) => {
-      const off = core.events.on('roster.progress', (s) => {
-        if (s.rosterId === started.rosterId && s.status !== 'running') {
-          off();
-          resolve(s);
-        }
-      });
-    });
-    const consoleMs = performance.now() - t0;
-    const mainCpu = process.cpuUsage(mainCpu0);
-    const engineCpu = childCpuMs(engine.child.pid) - engineCpu0;
-    if (done.allocated !== PEOPLE) throw new Error(`console allocated ${done.allocated}/${PEOPLE}: ${done.rows.find((r) => r.reason)?.reason}`);
-
-    // --- 1a'. the same with concurrency 16 (the contract allows up to 32): fewer idle gaps on a busy machine
-    const t16 = performance.now();
-    const started16 = await core.handlers['roster.start']({ portalId: 'builtin', environment: envConsole16, rows: rows('d'), concurrency: 16 });
-    const done16 = await new Promise<RosterState>((resolve) => {
-      const off = core.events.on('roster.progress', (s) => {
-        if (s.rosterId === started16.rosterId && s.status !== 'running') {
-          off();
-          resolve(s);
-        }
-      });
-    });
-    const console16Ms = performance.now() - t16;
-    if (done16.allocated !== PEOPLE) throw new Error(`console (16) allocated ${done16.allocated}/${PEOPLE}`);
-
-    // --- 1b. sequential curl loop (token once, one curl per person)
-    const csv = path.join(tmp, 'people.csv');
-    fs.writeFileSync(csv, rows('s').map((r) => `${r.email},${r.firstName},${r.lastName},${r.user}`).join('\n') + '\n');
-    const script = path.join(tmp, 'allocate.sh');
-    fs.writeFileSync(
-      script,
-      `#!/bin/bash
-set -eu
-# facilitator's script: one token, then one curl per person
-TOKEN=$(curl -sf -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=password --data-urlencode "username=$ROBOT_USER" --data-urlencode "password=$ROBOT_PASSWORD" "$PORTAL/oauth2/token/" | sed -E 's/.*"access_token": *"([^"]+)".*/\\1/')
-n=0
-while IFS=, read -r email first last user; do
-  curl -sf -X POST -H "Authorization: Bearer $TOKEN" -o /dev/null \\
-    "$PORTAL/workshops/environment/$ENV/request/?index_url=$PORTAL%2Fworkshops%2Fcatalog%2F&user=$user&email=$email&first_name=$first&last_name=$last"
-  n=$((n+1))
-done < "$1"
-echo "$n"
-times >&2
-`,
-      { mode: 0o700 },
-    );
-    const t1 = performance.now();
-    // secrets travel in the environment of the child, never on its command line (visible in ps)
-    const curl = spawnSync('bash', [script, csv], {
-      encoding: 'utf8',
-      env: { ...process.env, PORTAL: engine.url, ENV: envCurl, CLIENT_ID: creds.clientId, CLIENT_SECRET: creds.clientSecret, ROBOT_USER: creds.username, ROBOT_PASSWORD: creds.password },
-    });
-    const curlMs = performance.now() - t1;
-    if (curl.status !== 0 || curl.stdout.trim() !== String(PEOPLE)) throw new Error(`curl loop failed (${curl.status}): ${curl.stderr.slice(-300)}`);
-    // bash `times`: second line is the children's user and system time (the curl processes)
-    const childTimes = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/m.exec(curl.stderr.trim().split('\n').slice(-1)[0] ?? '');
-    const curlCpuMs = childTimes ? (Number(childTimes[1]) * 60 + Number(childTimes[2]) + Number(childTimes[3]) * 60 + Number(childTimes[4])) * 1000 : NaN;
-    results.curlCpuMsPerPerson = curlCpuMs / PEOPLE;
-    const ratio = curlMs / consoleMs;
-    results.consoleMs = consoleMs;
-    results.console16Ms = console16Ms;
-    results.curlMs = curlMs;
-    results.engineCpuMsPerRequest = engineCpu / PEOPLE;
-    results.consoleCpuMsPerPerson = (mainCpu.user + mainCpu.system) / 1000 / PEOPLE;
-    say(`roster allocation, ${PEOPLE} people on the built-in engine (child process):`);
-    say(`  console core (roster.start, concurrency 4): ${(consoleMs / 1000).toFixed(2)} s (${(PEOPLE / (consoleMs / 1000)).toFixed(0)} people/s)`);
-    say(`  sequential curl loop (token once, one curl per person): ${(curlMs / 1000).toFixed(2)} s (${(PEOPLE / (curlMs / 1000)).toFixed(0)} people/s)`);
-    say(`  speed-up: ${ratio.toFixed(1)}x (target >= 10x) ${ratio >= 10 ? 'PASS' : 'FAIL'}`);
-    say(`  console core with concurrency 16: ${(console16Ms / 1000).toFixed(2)} s (${(PEOPLE / (console16Ms / 1000)).toFixed(0)} people/s), ${(curlMs / console16Ms).toFixed(1)}x`);
-    if (Number.isFinite(engineCpu)) {
-      say(
-        `  during the console run: engine CPU ${((engineCpu / consoleMs) * 100).toFixed(0)}% of one core (${(engineCpu / PEOPLE).toFixed(2)} ms/request), ` +
-          `console CPU ${(((mainCpu.user + mainCpu.system) / 1000 / consoleMs) * 100).toFixed(0)}% (${((mainCpu.user + mainCpu.system) / 1000 / PEOPLE).toFixed(2)} ms/person); ` +
-          `curl loop CPU ${results.curlCpuMsPerPerson.toFixed(2)} ms/person`,
-      );
-      const cpuRatio = (results.curlCpuMsPerPerson + engineCpu / PEOPLE) / (results.consoleCpuMsPerPerson + engineCpu / PEOPLE);
-      say(`  CPU-time ratio (curl + engine) / (console + engine) per person: ${cpuRatio.toFixed(1)}x`);
-    }
+    // Roster allocation was measured here until rosters gave way to events: bench:events measures allocation now.
+    void envConsole16;
+    void envCurl;
 
     // --- 2. twenty portals polled every 2 s
     await core.handlers['portals.update']({ id: 'builtin', enabled: false });
@@ -366,18 +270,6 @@ async function startProfile() {
       console.log(`wrote ${file}`);
     },
   };
-}
-
-/** user+system CPU ms of a child process from /proc (Linux); NaN elsewhere */
-function childCpuMs(pid: number | undefined): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return NaN;
-  }
 }
 
 async function waitForEnvironments(core: Awaited<ReturnType<typeof createConsoleCore>>) {

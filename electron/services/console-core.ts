@@ -7,11 +7,8 @@ import { AlertLog } from './history/alert-log';
 import { CapacityHistory } from './history/capacity-history';
 import { Monitor, type MonitoredPortal } from './monitor';
 import { PortalRegistry, type PortalEntry } from './portal-registry';
-import { RosterRunner, parseRoster, rosterCsv } from './roster';
 import { SessionActions } from './session-actions';
 import { SettingsStore } from './settings-store';
-
-const DEFAULT_ROSTER_CONCURRENCY = 4;
 
 /**
  * The console's main-process services behind the contract in shared/contract/api.ts. Plain Node: no electron
@@ -95,24 +92,6 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     builtinUrl: options.builtinPortal && !options.builtinPortal.startError ? options.builtinPortal.url : null,
     ...(tuning.eventPushIntervalMs !== undefined && { pushIntervalMs: tuning.eventPushIntervalMs }),
   });
-  const rosters = new RosterRunner({
-    now,
-    ...(tuning.rosterProgressIntervalMs !== undefined && { progressIntervalMs: tuning.rosterProgressIntervalMs }),
-    onProgress: (s) => events.emit('roster.progress', s),
-  });
-  const rosterAllocators = new Map<string, { portalId: string; environment: string; indexUrl: string | undefined; concurrency: number }>();
-  const allocatorFor = (rosterId: string) => {
-    const r = rosterAllocators.get(rosterId);
-    if (!r) throw new ConsoleError('not-found', 'no such roster');
-    return {
-      concurrency: r.concurrency,
-      allocate: (row: { user: string; email: string; firstName: string; lastName: string }, signal: AbortSignal) =>
-        actions.request(
-          { portalId: r.portalId, environment: r.environment, user: row.user, email: row.email, firstName: row.firstName, lastName: row.lastName, indexUrl: r.indexUrl },
-          signal,
-        ),
-    };
-  };
 
   let closed = false;
   const view = (e: PortalEntry): PortalView => registry.view(e);
@@ -196,29 +175,6 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     'sessions.bulkPrepare': async ({ portalId, environment, action, sessions }) => actions.bulkPrepare(portalId, environment, action, sessions),
     'sessions.bulkExecute': async ({ confirmToken }) => actions.bulkExecute(confirmToken),
     'people.find': async ({ query }) => actions.findPerson(query, { find: (q) => eventsModule.findAttendees(q) }),
-    'roster.parse': async ({ csv }) => parseRoster(csv),
-    'roster.start': async ({ portalId, environment, rows, indexUrl, concurrency }) => {
-      if (closed) throw new ConsoleError('cancelled', 'the console is closing');
-      registry.get(portalId);
-      const c = concurrency ?? DEFAULT_ROSTER_CONCURRENCY;
-      const state = rosters.start(portalId, environment, rows, c, (row, signal) =>
-        actions.request({ portalId, environment, user: row.user, email: row.email, firstName: row.firstName, lastName: row.lastName, indexUrl }, signal),
-      );
-      // kept for roster.retryFailed, which requests the same rows the same way again
-      rosterAllocators.set(state.rosterId, { portalId, environment, indexUrl, concurrency: c });
-      return state;
-    },
-    'roster.get': async ({ rosterId }) => rosters.get(rosterId),
-    'roster.cancel': async ({ rosterId }) => rosters.cancel(rosterId),
-    'roster.retryFailed': async ({ rosterId }) => {
-      const a = allocatorFor(rosterId);
-      return rosters.retryFailed(rosterId, a.concurrency, a.allocate);
-    },
-    'roster.exportCsv': async ({ rosterId }) => {
-      const state = rosters.getForExport(rosterId);
-      const day = new Date(now()).toISOString().slice(0, 10);
-      return { filename: `roster-${state.environment}-${day}.csv`, csv: rosterCsv(state) };
-    },
     ...eventsModule.handlers,
     'settings.get': async () => structuredClone(registry.file.settings),
     'settings.update': async (input) => {
@@ -234,13 +190,11 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     async close() {
       if (closed) return;
       closed = true;
-      // Cancel rosters first (pending rows become "cancelled"), then abort every request in flight.
-      const rostersClosed = rosters.close();
       // Event runs stop taking attendees; requests cut off in flight stay "allocating" in console.db and are
       // reconciled with the portal at the next start.
       const eventsClosed = eventsModule.close();
       registry.close();
-      await Promise.all([rostersClosed, eventsClosed, monitor.close()]);
+      await Promise.all([eventsClosed, monitor.close()]);
       clearInterval(historyTimer);
       history.syncAll(registry.list().map((e) => e.id));
       events.clear();

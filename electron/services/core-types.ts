@@ -71,8 +71,6 @@ export interface ConsoleTuning {
   maxBackoffMs?: number;
   /** overrides every portal's poll interval (e.g. fast tests); the stored setting is unchanged */
   pollIntervalMs?: number;
-  /** minimum time between two roster.progress events (default 250 ms) */
-  rosterProgressIntervalMs?: number;
   /** lifetime of a bulk confirmation token (default 60 s) */
   bulkConfirmTtlMs?: number;
   /** minimum time between two events.changed pushes of one event (default 250 ms) */

@@ -22,7 +22,7 @@ export class EventHub implements ConsoleEvents {
       try {
         (l as (p: EventPayload<E>) => void)(payload);
       } catch {
-        // a faulty subscriber (e.g. a closed window) must not stop the monitor or a roster
+        // a faulty subscriber (e.g. a closed window) must not stop the monitor or an event's allocation
       }
     }
   }

@@ -69,10 +69,12 @@ test('no URL the console takes may carry a user name or password', () => {
       url,
     );
     assert.equal(
-      methods['roster.start'].input.safeParse({
+      methods['events.create'].input.safeParse({
+        name: 'Workshop day',
         portalId: 'p',
-        environment: 'w',
-        rows: [{ line: 1, email: 'a@b.c', firstName: '', lastName: '', user: 'a' }],
+        environments: ['w'],
+        startsAt: 1,
+        endsAt: 2,
         indexUrl: url,
       }).success,
       false,

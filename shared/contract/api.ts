@@ -8,9 +8,6 @@ import {
   personLookupSchema,
   portalSnapshotSchema,
   portalViewSchema,
-  rosterParseSchema,
-  rosterRowSchema,
-  rosterStateSchema,
   scheduleSchema,
   settingsSchema,
 } from './domain';
@@ -144,21 +141,6 @@ export const methods = {
     }),
   ),
   'people.find': method(z.object({ query: z.string().trim().min(1).max(254) }), personLookupSchema),
-  'roster.parse': method(z.object({ csv: z.string().max(5_000_000) }), rosterParseSchema),
-  'roster.start': method(
-    z.object({
-      portalId: id,
-      environment: slug,
-      rows: z.array(rosterRowSchema).min(1).max(10_000),
-      indexUrl: httpUrl.optional(),
-      concurrency: z.number().int().min(1).max(32).optional(),
-    }),
-    rosterStateSchema,
-  ),
-  'roster.get': method(z.object({ rosterId: id }), rosterStateSchema),
-  'roster.cancel': method(z.object({ rosterId: id }), rosterStateSchema),
-  'roster.retryFailed': method(z.object({ rosterId: id }), rosterStateSchema),
-  'roster.exportCsv': method(z.object({ rosterId: id }), z.object({ filename: z.string(), csv: z.string() })),
   'events.list': method(empty, z.array(eventSummarySchema)),
   'events.get': method(z.object({ eventId: id }), eventDetailSchema),
   'events.create': method(eventCreateSchema, eventSummarySchema),
@@ -201,7 +183,6 @@ export const events = {
   'monitor.portal': portalSnapshotSchema,
   /** a portal was removed */
   'monitor.portalRemoved': z.object({ portalId: z.string() }),
-  'roster.progress': rosterStateSchema,
   'alerts.raised': alertSchema,
   /** an event or some of its attendees changed: the summary and only the changed attendees */
   'events.changed': eventEventsSchemas.changed,

@@ -182,45 +182,6 @@ export const scheduleSchema = z.object({
 });
 export type Schedule = z.infer<typeof scheduleSchema>;
 
-export const rosterRowSchema = z.object({
-  line: z.number().int(),
-  email: z.string(),
-  firstName: z.string(),
-  lastName: z.string(),
-  /** portal user id; defaults to a slug of the email when the roster has no user column */
-  user: z.string(),
-});
-export type RosterRow = z.infer<typeof rosterRowSchema>;
-
-export const rosterParseSchema = z.object({
-  rows: z.array(rosterRowSchema),
-  errors: z.array(z.object({ line: z.number().int(), reason: z.string(), raw: z.string() })),
-});
-export type RosterParse = z.infer<typeof rosterParseSchema>;
-
-export const rosterRowResultSchema = z.object({
-  line: z.number().int(),
-  user: z.string(),
-  email: z.string(),
-  status: z.enum(['pending', 'running', 'allocated', 'failed', 'cancelled']),
-  session: z.string().nullable(),
-  activationUrl: z.string().nullable(),
-  reason: z.string().nullable(),
-});
-export type RosterRowResult = z.infer<typeof rosterRowResultSchema>;
-
-export const rosterStateSchema = z.object({
-  rosterId: z.string(),
-  portalId: z.string(),
-  environment: z.string(),
-  status: z.enum(['running', 'done', 'cancelled']),
-  total: z.number().int(),
-  allocated: z.number().int(),
-  failed: z.number().int(),
-  rows: z.array(rosterRowResultSchema),
-});
-export type RosterState = z.infer<typeof rosterStateSchema>;
-
 export const settingsSchema = z.object({
   alerts: z.object({
     capacityPercent: z.number().min(1).max(100),

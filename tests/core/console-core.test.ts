@@ -29,7 +29,7 @@ function waitForEvent<E extends EventName>(core: ConsoleCore, event: E, pred: (p
   });
 }
 
-const tuning = { requestTimeoutMs: 1000, retries: 1, retryBaseMs: 5, pollIntervalMs: 30, maxBackoffMs: 100, rosterProgressIntervalMs: 10 };
+const tuning = { requestTimeoutMs: 1000, retries: 1, retryBaseMs: 5, pollIntervalMs: 30, maxBackoffMs: 100 };
 
 describe('console core', () => {
   let portal: FakePortal;
@@ -176,51 +176,6 @@ describe('console core', () => {
     assert.equal(done.results.filter((r) => r.ok).length, 3);
     await rejects(core.handlers['sessions.bulkExecute']({ confirmToken: plan.confirmToken }), 'conflict', /already used/);
     await rejects(core.handlers['sessions.terminate']({ portalId, session: 'remote-w01-s001' }), 'not-found');
-  });
-
-  test('roster: allocate, progress events, a failure with its reason, retry, export', async () => {
-    const parsed = await core.handlers['roster.parse']({
-      csv: '\uFEFFEmail,First_Name,Last_Name\nann@example.org,Ann,One\ndan@example.org,@SUM(A1),-Two\nben@example.org,Ben,Two\n',
-    });
-    assert.deepEqual(parsed.errors, []);
-    assert.equal(parsed.rows.length, 3);
-    const progress: number[] = [];
-    const off = core.events.on('roster.progress', (s) => progress.push(s.allocated + s.failed));
-    portal.setFault({ kind: 'status', status: 400, body: 'Invalid email address provided' }, /request/);
-    const failing = await core.handlers['roster.start']({ portalId, environment: 'remote-w02', rows: parsed.rows.slice(0, 1), concurrency: 2 });
-    const failed = await waitForEvent(core, 'roster.progress', (s) => s.rosterId === failing.rosterId && s.status === 'done');
-    assert.equal(failed.failed, 1);
-    assert.match(failed.rows[0]?.reason ?? '', /Invalid email address provided/);
-    portal.setFault(null);
-    const retried = await core.handlers['roster.retryFailed']({ rosterId: failing.rosterId });
-    assert.equal(retried.status, 'running');
-    const ok1 = await waitForEvent(core, 'roster.progress', (s) => s.rosterId === failing.rosterId && s.status === 'done');
-    assert.equal(ok1.allocated, 1);
-
-    const started = await core.handlers['roster.start']({ portalId, environment: 'remote-w02', rows: parsed.rows, concurrency: 2 });
-    const end = await waitForEvent(core, 'roster.progress', (s) => s.rosterId === started.rosterId && s.status === 'done');
-    off();
-    assert.equal(end.allocated, 3);
-    assert.ok(progress.length >= 2);
-    const exported = await core.handlers['roster.exportCsv']({ rosterId: started.rosterId });
-    assert.match(exported.filename, /^roster-remote-w02-\d{4}-\d{2}-\d{2}\.csv$/);
-    const lines = exported.csv.split('\r\n');
-    assert.equal(lines[0], 'email,first_name,last_name,user,session,activation_url,status,reason');
-    assert.ok(lines.some((l) => l.startsWith(`dan@example.org,"'@SUM(A1)","'-Two",dan-example-org,remote-w02-s`)), exported.csv);
-  });
-
-  test('roster.cancel stops pending rows', async () => {
-    const rows = Array.from({ length: 20 }, (_, i) => ({ line: i + 2, email: `p${i}@example.org`, firstName: 'P', lastName: String(i), user: `cancel-p${i}` }));
-    portal.setFault({ kind: 'slow', delayMs: 50 }, /request/);
-    try {
-      const s = await core.handlers['roster.start']({ portalId, environment: 'remote-w02', rows, concurrency: 1 });
-      const c = await core.handlers['roster.cancel']({ rosterId: s.rosterId });
-      assert.equal(c.status, 'cancelled');
-      const end = await waitForEvent(core, 'roster.progress', (x) => x.rosterId === s.rosterId && x.rows.every((r) => r.status !== 'running' && r.status !== 'pending'));
-      assert.ok(end.rows.filter((r) => r.status === 'cancelled').length >= 18);
-    } finally {
-      portal.setFault(null);
-    }
   });
 
   test('settings update is persisted; history is served', async () => {

@@ -124,7 +124,7 @@ test('listeners get only the payload of known events, and unsubscribe works', ()
   const ipcEvent = { sender: loaded.ipcRenderer, senderId: 0, ports: [] };
 
   channelListener(ipcEvent, { event: 'monitor.portalRemoved', payload: { portalId: 'p1' } });
-  channelListener(ipcEvent, { event: 'roster.progress', payload: { other: true } });
+  channelListener(ipcEvent, { event: 'events.removed', payload: { other: true } });
   channelListener(ipcEvent, { event: '__proto__', payload: 1 });
   channelListener(ipcEvent, 'garbage');
   channelListener(ipcEvent, null);

@@ -4,7 +4,7 @@
  *
  * Web mode with the built-in engine on a temp data folder, plus a second engine added as a remote portal behind a
  * recording proxy (the proxy is the only way to learn the raw access and refresh tokens the console obtains,
- * since the engine keeps only their hashes). Then: polls, allocations, extend, terminate, a roster, bulk actions,
+ * since the engine keeps only their hashes). Then: polls, allocations, extend, terminate, an event's allocation, bulk actions,
  * people search, settings, errors (bad credentials, unknown environment, a portal that goes away), and stop.
  * Every contract method's reply and the whole SSE stream are written to `<out>/renderer-saw.txt`; every secret
  * the console put in its secret store and every token the proxy saw go to `<out>/secrets.json` (outside the data
@@ -206,11 +206,26 @@ async function main(): Promise<void> {
   await must('monitor.history', { portalId: added.id });
   await must('sessions.terminate', { portalId: builtin.id, session: builtinAlloc.session });
 
-  // a roster and a bulk action
-  const parsed = await must<{ rows: unknown[] }>('roster.parse', { csv: 'email,first_name,last_name\ncarol@example.org,Carol,C\ndave@example.org,Dave,D\n' });
-  const roster = await must<{ rosterId: string }>('roster.start', { portalId: added.id, environment: 'remote-w01', rows: parsed.rows });
-  await until('the roster to finish', async () => (await must<{ status: string }>('roster.get', { rosterId: roster.rosterId })).status !== 'running');
-  const csv = await must<{ csv: string }>('roster.exportCsv', { rosterId: roster.rosterId });
+  // an event with attendees from a CSV file, its links exported, and a bulk action
+  const parsed = await must<{ rows: { email: string; firstName: string; lastName: string }[] }>('events.parseAttendees', {
+    text: 'email,first_name,last_name\ncarol@example.org,Carol,C\ndave@example.org,Dave,D\n',
+    format: 'csv',
+  });
+  const event = await must<{ id: string }>('events.create', {
+    name: 'Audit day',
+    portalId: added.id,
+    environments: ['remote-w01'],
+    startsAt: Date.now(),
+    endsAt: Date.now() + 3_600_000,
+  });
+  const attendees = parsed.rows.map(({ email, firstName, lastName }) => ({ email, firstName, lastName }));
+  await must('events.addAttendees', { eventId: event.id, attendees, source: 'csv' });
+  await must('events.allocate', { eventId: event.id, scope: 'all' });
+  await until('the allocation to finish', async () => {
+    const d = await must<{ event: { run: { status: string } | null } }>('events.get', { eventId: event.id });
+    return d.event.run !== null && d.event.run.status !== 'running';
+  });
+  const csv = await must<{ csv: string }>('events.exportCsv', { eventId: event.id, kind: 'links' });
   for (const m of csv.csv.matchAll(/token=([A-Za-z0-9]+)/g)) if (m[1]) tokens.activation.add(m[1]);
   const prepared = await must<{ confirmToken: string }>('sessions.bulkPrepare', { portalId: added.id, environment: 'remote-w01', action: 'terminate' });
   await must('sessions.bulkExecute', { confirmToken: prepared.confirmToken });

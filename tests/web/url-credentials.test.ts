@@ -44,11 +44,13 @@ test('every URL the console takes is refused when it carries userinfo, and nothi
         { portalId: goodId, environment: 'w', user: 'ada', indexUrl: 'http://u:hunter2@example.org/' },
       ],
       [
-        'roster.start',
+        'events.create',
         {
+          name: 'Workshop day',
           portalId: goodId,
-          environment: 'w',
-          rows: [{ line: 2, email: 'a@b.org', firstName: '', lastName: '', user: 'a' }],
+          environments: ['w'],
+          startsAt: 1,
+          endsAt: 2,
           indexUrl: 'http://u:hunter2@example.org/',
         },
       ],

@@ -171,18 +171,18 @@ describe('web mode over loopback HTTP', () => {
     const huge = await rawRequest({
       port: web.port,
       method: 'POST',
-      path: '/api/invoke/roster.parse',
+      path: '/api/invoke/events.parseAttendees',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ csv: 'x'.repeat(7 * 1024 * 1024) }),
+      body: JSON.stringify({ text: 'x'.repeat(7 * 1024 * 1024), format: 'csv' }),
     });
     assert.equal(huge.status, 413);
     assert.equal((JSON.parse(huge.body) as { error: { code: string } }).error.code, 'invalid-input');
     assert.equal(web.handlerCalls.length, before);
   });
 
-  test('a roster-sized body under the limit is accepted', async () => {
+  test('an attendee list of 10,000 under the limit is accepted', async () => {
     const rows = Array.from({ length: 10_000 }, (_, i) => `learner${i}@example.org,Learner,Number${i}`);
-    const r = await web.invoke('roster.parse', { csv: `email,first_name,last_name\n${rows.join('\n')}` });
+    const r = await web.invoke('events.parseAttendees', { text: `email,first_name,last_name\n${rows.join('\n')}`, format: 'csv' });
     assert.equal(r.status, 200);
     const body = JSON.parse(r.body) as { ok: boolean; data: { rows: unknown[] } };
     assert.equal(body.ok, true);

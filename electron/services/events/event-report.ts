@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import type { EventReport } from '../../../shared/contract';
-import { FORMULA_START } from '../roster';
+import { FORMULA_START } from './attendee-csv';
 import { statusOf, type AllocationRec, type EventRec } from './event-model';
 
 const MAX_POINTS = 1000;
@@ -108,7 +108,7 @@ function thin(series: EventReport['series']): EventReport['series'] {
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
 
 function csv(fields: string[], data: Array<Array<string | number>>): string {
-  // formula injection: see FORMULA_START in roster.ts
+  // formula injection: see FORMULA_START in attendee-csv.ts
   return Papa.unparse({ fields, data }, { escapeFormulae: FORMULA_START, newline: '\r\n' });
 }
 

@@ -3,7 +3,7 @@ import type { PortalSnapshot } from '../../../../shared/contract';
 import { useApp } from '../../store/use-app';
 
 /**
- * The portal and workshop environment to allocate on (New session, Roster). Starts from the given ones, falls
+ * The portal and workshop environment to allocate on (New session, events). Starts from the given ones, falls
  * back to the first portal once portals are known, and to the portal's first environment whenever the chosen one
  * is not (or no longer) running there.
  */

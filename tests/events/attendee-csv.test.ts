@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import Papa from 'papaparse';
-import { parseRoster, rosterCsv, type RosterStateInternal } from '../../electron/services/roster';
+import { parseAttendeeCsv } from '../../electron/services/events/attendee-csv';
 import { userIdFromEmail } from '../../electron/services/user-id';
 
 const H = 'email,first_name,last_name';
 
-describe('roster.parse', () => {
-  test('a good roster: header in any case and order, BOM, trimmed cells, user derived from email', () => {
-    const r = parseRoster('\uFEFF Last_Name , EMAIL,first_name\r\n Lovelace , ada@example.org , Ada \r\nHopper,grace.h@example.org,Grace\r\n');
+describe('attendee CSV files', () => {
+  test('a good file: header in any case and order, BOM, trimmed cells, user derived from email', () => {
+    const r = parseAttendeeCsv('\uFEFF Last_Name , EMAIL,first_name\r\n Lovelace , ada@example.org , Ada \r\nHopper,grace.h@example.org,Grace\r\n');
     assert.deepEqual(r.errors, []);
     assert.deepEqual(r.rows, [
       { line: 2, email: 'ada@example.org', firstName: 'Ada', lastName: 'Lovelace', user: 'ada-example-org' },
@@ -18,7 +17,7 @@ describe('roster.parse', () => {
   });
 
   test('an explicit user column wins over the derived id', () => {
-    const r = parseRoster(`${H},user\nada@example.org,Ada,L,ada_1\n`);
+    const r = parseAttendeeCsv(`${H},user\nada@example.org,Ada,L,ada_1\n`);
     assert.equal(r.rows[0]?.user, 'ada_1');
   });
 
@@ -33,7 +32,7 @@ describe('roster.parse', () => {
   ];
   for (const [name, csv, reason] of bad) {
     test(`reports: ${name}`, () => {
-      const r = parseRoster(csv);
+      const r = parseAttendeeCsv(csv);
       const e = r.errors[r.errors.length - 1];
       assert.ok(e, JSON.stringify(r));
       assert.match(e.reason, reason);
@@ -43,7 +42,7 @@ describe('roster.parse', () => {
   }
 
   test('line numbers count blank lines and quoted line breaks', () => {
-    const r = parseRoster(`${H}\n\nada@example.org,"Ada\nAugusta",Lovelace\nbad,X,Y\n`);
+    const r = parseAttendeeCsv(`${H}\n\nada@example.org,"Ada\nAugusta",Lovelace\nbad,X,Y\n`);
     assert.equal(r.rows[0]?.line, 3);
     assert.deepEqual(r.errors.map((e) => [e.line, e.raw]), [[5, 'bad,X,Y']]);
   });
@@ -58,7 +57,7 @@ describe('roster.parse', () => {
   ];
   for (const [name, csv, reason] of headers) {
     test(`header: ${name}`, () => {
-      const r = parseRoster(csv);
+      const r = parseAttendeeCsv(csv);
       assert.deepEqual(r.rows, []);
       assert.match(r.errors[0]?.reason ?? '', reason);
     });
@@ -67,9 +66,9 @@ describe('roster.parse', () => {
   test('never throws on garbage', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 400 }), (s) => {
-        const r = parseRoster(`${H}\n${s}`);
+        const r = parseAttendeeCsv(`${H}\n${s}`);
         assert.ok(Array.isArray(r.rows) && Array.isArray(r.errors));
-        const r2 = parseRoster(s);
+        const r2 = parseAttendeeCsv(s);
         assert.ok(Array.isArray(r2.rows));
       }),
       { numRuns: 300 },
@@ -77,31 +76,7 @@ describe('roster.parse', () => {
   });
 });
 
-describe('roster export', () => {
-  test('formula injection is escaped, including cells with a line break (missed by papaparse\'s default)', () => {
-    const dangerous = ['=1+1', '+SUM(A1)', '-2', '@cmd', '\tTAB', '\rCR', '=HYPERLINK("http://evil")\nsecond line'];
-    const state: RosterStateInternal = {
-      rosterId: 'r',
-      portalId: 'p',
-      environment: 'e',
-      status: 'done',
-      total: dangerous.length,
-      allocated: 0,
-      failed: dangerous.length,
-      rows: dangerous.map((d, i) => ({ line: i + 2, user: `u${i}`, email: `u${i}@example.org`, status: 'failed', session: null, activationUrl: null, reason: d })),
-      people: new Map(dangerous.map((d, i) => [i + 2, { firstName: d, lastName: 'ok' }])),
-    };
-    const csv = rosterCsv(state);
-    const parsed = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
-    assert.deepEqual(parsed[0], ['email', 'first_name', 'last_name', 'user', 'session', 'activation_url', 'status', 'reason']);
-    for (const [i, d] of dangerous.entries()) {
-      const row = parsed[i + 1];
-      assert.equal(row?.[1], `'${d}`, `first_name ${JSON.stringify(d)}`);
-      assert.equal(row?.[7], `'${d}`, `reason ${JSON.stringify(d)}`);
-      assert.equal(row?.[2], 'ok');
-    }
-  });
-
+describe('user ids', () => {
   test('user ids from emails are slugs', () => {
     assert.equal(userIdFromEmail('Ada@Example.org'), 'ada-example-org');
     assert.equal(userIdFromEmail('a.b+tag@x.co.uk'), 'a-b-tag-x-co-uk');
