@@ -1,21 +1,9 @@
 import { useId, useState } from 'react';
-import type { MethodInput, PortalInput, PortalUpdate, PortalView } from '../../../../shared/contract';
-import { invoke } from '../../lib/api';
-import { useApp } from '../../store/use-app';
+import type { PortalView } from '../../../../shared/contract';
 import { ErrorBox } from '../../ui/States';
 import { CheckField, InputField } from '../../ui/Field';
-import {
-  checkEdit,
-  checkNew,
-  duplicatesOf,
-  FIELD_LABELS,
-  humanizeMessage,
-  toDraft,
-  touchesConnection,
-  urlHint,
-  type Draft,
-  type FieldError,
-} from './portal-draft';
+import { FIELD_LABELS, toDraft, urlHint, type Draft } from './portal-draft';
+import { usePortalSave } from './use-portal-save';
 
 interface Props {
   /** the portal being edited, or null to add one */
@@ -23,22 +11,16 @@ interface Props {
   onDone(saved: PortalView | null): void;
 }
 
-type Pending = { kind: 'add'; input: PortalInput } | { kind: 'edit'; input: PortalUpdate };
-
 /**
  * Add or edit a portal. Secret fields are write-only: they start empty, are never filled from the console
  * (which never sends them), and an empty field on edit keeps the stored secret. Saving first tests the
- * connection and looks for another portal with the same URL; if either finds a problem the form says what and
- * asks before saving. The built-in portal's address and robot are the console's: its form has only the label,
+ * connection and looks for another portal with the same URL (usePortalSave); if either finds a problem the form
+ * says what and asks before saving. The built-in portal's address and robot are the console's: its form has only the label,
  * poll interval, index URL and on/off.
  */
 export function PortalForm({ portal, onDone }: Props) {
-  const portals = useApp((s) => s.portals);
   const [d, setD] = useState<Draft>(() => toDraft(portal));
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [test, setTest] = useState<string | null>(null);
-  const [check, setCheck] = useState<{ reasons: string[]; pending: Pending } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, test, check, busy, save, commit, runTest, reset, dismissCheck } = usePortalSave(portal, onDone);
   const hintId = useId();
   const editing = portal !== null;
   const builtin = portal?.builtin === true;
@@ -46,87 +28,9 @@ export function PortalForm({ portal, onDone }: Props) {
   // Any change makes earlier errors, test results and save checks stale: they go.
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
     setD((old) => ({ ...old, [k]: v }));
-    setErrors([]);
-    setTest(null);
-    setCheck(null);
+    reset();
   };
   const invalid = (field: keyof Draft) => errors.some((e) => e.field === field);
-  const fail = (message: string) => setErrors([{ field: null, message: humanizeMessage(message) }]);
-
-  const checked = (): Pending | null => {
-    const r = editing ? checkEdit(d, portal) : checkNew(d);
-    if (!r.ok) {
-      setErrors(r.errors);
-      return null;
-    }
-    return editing ? { kind: 'edit', input: r.value as PortalUpdate } : { kind: 'add', input: r.value as PortalInput };
-  };
-
-  const testInput = (p: Pending): MethodInput<'portals.test'> | null => {
-    if (p.kind === 'add') return { draft: p.input };
-    if (portal && touchesConnection(p.input)) {
-      const { id: _id, ...changes } = p.input;
-      return { id: portal.id, changes };
-    }
-    return null;
-  };
-
-  const commit = async (p: Pending) => {
-    setBusy(true);
-    const r = p.kind === 'add' ? await invoke('portals.add', p.input) : await invoke('portals.update', p.input);
-    setBusy(false);
-    if (r.ok) onDone(r.data);
-    else {
-      setCheck(null);
-      fail(r.error.message);
-    }
-  };
-
-  const save = async () => {
-    setErrors([]);
-    setCheck(null);
-    const p = checked();
-    if (!p) return;
-    const reasons: string[] = [];
-    const url = p.input.baseUrl;
-    if (url !== undefined) {
-      for (const other of duplicatesOf(url, portals, portal?.id ?? null)) {
-        reasons.push(`“${other.label}” already uses this portal URL (${other.baseUrl}).`);
-      }
-    }
-    const input = testInput(p);
-    if (input) {
-      setBusy(true);
-      const r = await invoke('portals.test', input);
-      setBusy(false);
-      if (!r.ok) return fail(r.error.message);
-      if (!r.data.ok) reasons.push(`The connection test failed: ${r.data.message}.`);
-    }
-    if (reasons.length > 0) setCheck({ reasons, pending: p });
-    else await commit(p);
-  };
-
-  const runTest = async () => {
-    setTest(null);
-    setErrors([]);
-    if (!editing && (!d.clientSecret || !d.password)) {
-      setTest('Enter the client secret and password to test a new portal.');
-      return;
-    }
-    const p = checked();
-    if (!p) return;
-    const input = testInput(p) ?? { id: (portal as PortalView).id };
-    setBusy(true);
-    const r = await invoke('portals.test', input);
-    setBusy(false);
-    if (r.ok)
-      setTest(
-        r.data.ok
-          ? `Connected to ${r.data.portalName ?? 'the portal'} in ${Math.round(r.data.latencyMs)} ms`
-          : `Test failed: ${r.data.message}`,
-      );
-    else setTest(`Test failed: ${humanizeMessage(r.error.message)}`);
-  };
 
   // write-only: required when adding; on edit an empty field keeps the stored secret
   const secretField = (key: 'clientSecret' | 'password') => (
@@ -151,7 +55,7 @@ export function PortalForm({ portal, onDone }: Props) {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        if (!busy && !check) void save();
+        if (!busy && !check) void save(d);
       }}
     >
       <h2 className="wide">{editing ? `Edit ${portal.label}` : 'Add a portal'}</h2>
@@ -243,7 +147,7 @@ export function PortalForm({ portal, onDone }: Props) {
             <button type="button" className="primary" disabled={busy} onClick={() => void commit(check.pending)}>
               Save anyway
             </button>
-            <button type="button" disabled={busy} onClick={() => setCheck(null)}>
+            <button type="button" disabled={busy} onClick={dismissCheck}>
               Cancel
             </button>
           </>
@@ -253,7 +157,7 @@ export function PortalForm({ portal, onDone }: Props) {
               {busy ? 'Checking…' : editing ? 'Save' : 'Add portal'}
             </button>
             {!builtin && (
-              <button type="button" onClick={() => void runTest()} disabled={busy}>
+              <button type="button" onClick={() => void runTest(d)} disabled={busy}>
                 Test connection
               </button>
             )}
