@@ -57,6 +57,15 @@ export default tseslint.config(
     },
   },
   {
+    // lib/ and ui/ are the renderer's toolbox: features and the store build on them, never the other way.
+    files: ['renderer/src/lib/**/*.{ts,tsx}', 'renderer/src/ui/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}'],
+    rules: forbid(
+      [...nodeModules, 'electron', '**/electron/**', '**/features/**', '**/store/**'],
+      'lib/ and ui/ must not import features or the store: pass what they need in, or move the module.',
+    ),
+  },
+  {
     files: ['shared/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: forbid(
