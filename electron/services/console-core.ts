@@ -1,4 +1,5 @@
 import { ConsoleError, type PortalSnapshot, type PortalView } from '../../shared/contract';
+import { createCheckin } from './checkin';
 import { openConsoleDb } from './console-db';
 import type { ConsoleCore, ConsoleCoreOptions, Handlers } from './core-types';
 import { EventHub } from './event-hub';
@@ -95,6 +96,18 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     builtinUrl: options.builtinPortal && !options.builtinPortal.startError ? options.builtinPortal.url : null,
     ...(tuning.eventPushIntervalMs !== undefined && { pushIntervalMs: tuning.eventPushIntervalMs }),
   });
+  const checkin = createCheckin({
+    db: consoleDb.db,
+    events: eventsModule.checkin,
+    registry,
+    monitor,
+    hub: events,
+    now,
+    builtinUrl: options.builtinPortal && !options.builtinPortal.startError ? options.builtinPortal.url : null,
+    limits: options.checkinLimits,
+    log: options.log,
+  });
+  await checkin.restore();
   const rosters = new RosterRunner({
     now,
     ...(tuning.rosterProgressIntervalMs !== undefined && { progressIntervalMs: tuning.rosterProgressIntervalMs }),
@@ -220,6 +233,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       return { filename: `roster-${state.environment}-${day}.csv`, csv: rosterCsv(state) };
     },
     ...eventsModule.handlers,
+    ...checkin.handlers,
     'settings.get': async () => structuredClone(registry.file.settings),
     'settings.update': async (input) => {
       registry.file.settings = structuredClone(input);
@@ -235,6 +249,8 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       if (closed) return;
       closed = true;
       // Cancel rosters first (pending rows become "cancelled"), then abort every request in flight.
+      // Check-in pages close first: no new attendee arrives while requests are cut off.
+      await checkin.close();
       const rostersClosed = rosters.close();
       // Event runs stop taking attendees; requests cut off in flight stay "allocating" in console.db and are
       // reconciled with the portal at the next start.
