@@ -52,7 +52,7 @@ export async function startPortalGate(o: PortalGateOptions): Promise<PortalGate>
     bodyLimit: 1024,
     requestTimeout: 15_000,
     keepAliveTimeout: 5_000,
-    http: { headersTimeout: 10_000, maxHeaderSize: 16_384 },
+    http: { headersTimeout: 10_000, maxHeaderSize: 16_384, connectionsCheckingInterval: 1000 },
     trustProxy: false,
     forceCloseConnections: true,
     return503OnClosing: true,
