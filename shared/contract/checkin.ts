@@ -96,3 +96,20 @@ export const checkinMethodSchemas = {
     address: checkinAddressSchema.optional(),
   }),
 };
+
+/** 127.0.0.0/8: every address there is this computer, and no other machine can reach it */
+export function isLoopbackAddress(address: string): boolean {
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+}
+
+/**
+ * Who can open a page listening on `address`, in the words the event screen shows. Loopback addresses are this
+ * computer only; another address is reachable by every machine that can route to it, which on a venue's network
+ * means everyone on it (the interface's network is named when known).
+ */
+export function reachOf(address: string, interfaces: readonly NetworkInterface[]): string {
+  if (isLoopbackAddress(address)) return 'Only this computer can open the page.';
+  const i = interfaces.find((x) => x.address === address);
+  const network = i ? `the network ${i.cidr}` : 'the network';
+  return `Anyone on ${network} who can reach ${address} can open the page (and so can this computer).`;
+}

@@ -1,10 +1,7 @@
 import os from 'node:os';
 import type { NetworkInterface } from '../../../shared/contract';
 
-/** 127.0.0.0/8: every address there is this computer, and no other machine can reach it */
-export function isLoopback(address: string): boolean {
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
-}
+export { isLoopbackAddress as isLoopback, reachOf } from '../../../shared/contract';
 
 function toInt(address: string): number {
   return address.split('.').reduce((n, part) => n * 256 + Number(part), 0);
@@ -32,16 +29,4 @@ export function ipv4Interfaces(source: () => NodeJS.Dict<os.NetworkInterfaceInfo
     }
   }
   return out.sort((a, b) => Number(a.internal) - Number(b.internal) || a.name.localeCompare(b.name));
-}
-
-/**
- * Who can open a page listening on `address`, in the words the event screen shows. Loopback addresses are this
- * computer only; another address is reachable by every machine that can route to it, which on a venue's network
- * means everyone on it (the interface's network is named when known).
- */
-export function reachOf(address: string, interfaces: readonly NetworkInterface[]): string {
-  if (isLoopback(address)) return 'Only this computer can open the page.';
-  const i = interfaces.find((x) => x.address === address);
-  const network = i ? `the network ${i.cidr}` : 'the network';
-  return `Anyone on ${network} who can reach ${address} can open the page (and so can this computer).`;
 }
