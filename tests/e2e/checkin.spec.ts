@@ -65,7 +65,7 @@ async function builtinEnvironment(wc: WebConsole): Promise<string> {
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  if (SHOTS) await page.screenshot({ path: path.join(DOCS_IMAGES, `checkin-${name}.png`) });
+  if (SHOTS) await page.screenshot({ path: path.join(DOCS_IMAGES, `checkin-${name}.png`), fullPage: true });
 }
 
 /** an attendee's own browser: page errors other than the refusals' HTTP statuses fail the test (CSP included) */

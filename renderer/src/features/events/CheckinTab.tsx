@@ -97,7 +97,7 @@ export function CheckinTab({ event }: { event: EventSummary }) {
       <section className="panel checkin-settings" aria-labelledby="checkin-who">
         <h2 id="checkin-who">Who can check in</h2>
         <fieldset className="checkin-mode">
-          <legend className="visually-hidden">Access</legend>
+          <legend className="sr-only">Access</legend>
           <label className="check">
             <input type="radio" name="checkin-mode" checked={mode === 'code'} onChange={() => setMode('code')} />
             Anyone with the event code (walk-ins are added to the attendee list)
