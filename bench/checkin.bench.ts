@@ -4,9 +4,9 @@
  *
  * Each person arrives at a random moment of the minute, loads the page, sends the form and follows the redirect to
  * the activation link, as a phone's browser does; every tenth person taps "Check in" twice at once (the same form sent
- * twice together). The figure is the time from sending the form to the redirect (the 303 with the activation URL), p50 and
- * p99. The baseline, in the same run and the same minute: at each person's arrival the same session request goes
- * straight to the portal's REST API (a token fetched once, nothing stored, for a user of its own on a second
+ * twice together). The figure is the time from sending the form to the redirect (the 303 with the activation URL),
+ * p50 and p99. The baseline, in the same run and the same minute: at each person's arrival the same session request
+ * goes straight to the portal's REST API (a token fetched once, nothing stored, for a user of its own on a second
  * environment), timed from send to answer.
  * Checks: no error; each double tap lands on one session; the portal holds exactly one session per person (its
  * catalog with sessions) and the event lists each person once, as a walk-in, with that session.
@@ -143,7 +143,12 @@ const SESSION_OF = /\/workshops\/session\/([^/]+)\/activate\/\?token=/;
 async function checkIn(pageUrl: string, engineUrl: string, p: Person): Promise<Outcome> {
   const client = new AttendeeClient(`127.0.0.${2 + (p.i % ADDRESSES)}`);
   const out: Outcome = { submitMs: [], sessions: [], errors: [] };
-  const fields = { firstName: `Ada${p.i}`, lastName: `Lovelace${p.i}`, email: `ada${p.i}@example.org`, code: 'BENCH-1' };
+  const fields = {
+    firstName: `Ada${p.i}`,
+    lastName: `Lovelace${p.i}`,
+    email: `ada${p.i}@example.org`,
+    code: 'BENCH-1',
+  };
   try {
     const page = await client.send(pageUrl);
     if (page.status !== 200) throw new Error(`the page answered ${page.status}`);
@@ -158,7 +163,8 @@ async function checkIn(pageUrl: string, engineUrl: string, p: Person): Promise<O
       }),
     );
     for (const a of answers) {
-      const session = a.status === 303 && a.location?.startsWith(engineUrl) ? SESSION_OF.exec(a.location)?.[1] : undefined;
+      const toEngine = a.status === 303 && a.location?.startsWith(engineUrl);
+      const session = toEngine ? SESSION_OF.exec(a.location as string)?.[1] : undefined;
       if (!session) out.errors.push(`person ${p.i}: ${a.status} ${a.status === 303 ? 'to an unexpected place' : ''}`);
       else out.sessions.push(session);
     }
@@ -286,7 +292,8 @@ async function main() {
     console.log(`submit → redirect p50 ${f(p50)} p99 ${f(p99)}; direct REST p50 ${f(r50)} p99 ${f(r99)}`);
     console.log(`errors ${errors.length}; split double taps ${splitTaps}; people holding two sessions ${holdingTwo}`);
     console.log(`portal sessions ${[...held.values()].reduce((a, b) => a + b, 0)} for ${held.size} people; ` +
-      `event lists ${attendees.length} (${walkIns} walk-ins with a session, each once: ${listedOnce}); stats ${JSON.stringify(stats)}`);
+      `event lists ${attendees.length} (${walkIns} walk-ins with a session, each once: ${listedOnce}); ` +
+      `stats ${JSON.stringify(stats)}`);
     for (const e of errors.slice(0, 10)) console.log(`  ${e}`);
     const ok = errors.length === 0 && holdingTwo === 0 && splitTaps === 0 && held.size === PEOPLE && listedOnce &&
       walkIns === PEOPLE && leaked === 0;
@@ -294,9 +301,10 @@ async function main() {
     if (process.env['BENCH_WRITE'] !== '0') {
       writeSection(
         'Check-in',
-        `\`npm run bench:checkin\` (bench/checkin.bench.ts). The built-in engine runs as a child process (\`portal-console
-engine\` from sources; two workshops of capacity ${PEOPLE + 20}, \`registered/anonymous: 1\`); the console core runs
-in the benchmark's process with an event whose check-in page listens on 127.0.0.1 (access by event code).
+        `\`npm run bench:checkin\` (bench/checkin.bench.ts). The built-in engine runs as a child process
+(\`portal-console engine\` from sources; two workshops of capacity ${PEOPLE + 20}, \`registered/anonymous: 1\`); the
+console core runs in the benchmark's process with an event whose check-in page listens on 127.0.0.1 (access by event
+code).
 
 ${PEOPLE} people arrive at random moments of ${SPREAD_S} s. Each loads the page, sends the form and follows the
 redirect to its activation link, as a phone's browser does; every ${DOUBLE_TAP_EVERY}th person taps "Check in" twice
@@ -316,9 +324,9 @@ Last run: ${machineLine()} · load average ${load0.toFixed(1)} at start (shared 
 
 | check | result |
 |---|---|
-| errors (any answer other than the redirect to a session, a failed activation link, a failed direct request) | ${errors.length} |
+| errors (an answer other than the redirect to a session, a failed link, a failed direct request) | ${errors.length} |
 | double taps that got two sessions | ${splitTaps} of ${taps} |
-| people holding two sessions on the portal (its catalog with sessions) | ${holdingTwo} (${held.size} people, one session each) |
+| people holding two sessions on the portal (its catalog) | ${holdingTwo} (${held.size} people, one session each) |
 | the event's attendee list | ${attendees.length} people, each once, ${walkIns} walk-ins with their session |
 | log lines with an email or an activation link | ${leaked} |
 | all checks | ${ok ? 'PASS' : 'FAIL'} |

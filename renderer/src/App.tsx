@@ -17,10 +17,11 @@ import { Toasts } from './ui/Toasts';
 import { Loading } from './ui/States';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 
-// recharts is large: the timeline loads on first visit so the fleet overview renders sooner
+// the projector view (and the QR code library) loads when a facilitator first opens it
 const ProjectorView = lazy(() =>
   import('./features/events/ProjectorView').then((m) => ({ default: m.ProjectorView })),
 );
+// recharts is large: the timeline loads on first visit so the fleet overview renders sooner
 const CapacityTimeline = lazy(() => import('./features/timeline/CapacityTimeline').then((m) => ({ default: m.CapacityTimeline })));
 
 /**

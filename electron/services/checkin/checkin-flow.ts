@@ -44,7 +44,11 @@ const NOT_LISTED = banner(
   'We could not check you in with these details.',
   'Use the email address you registered with and the event code on the screen, or ask a facilitator.',
 );
-const WRONG_CODE = banner('error', 'That event code is not right.', 'Check the code on the screen, or ask a facilitator.');
+const WRONG_CODE = banner(
+  'error',
+  'That event code is not right.',
+  'Check the code on the screen, or ask a facilitator.',
+);
 
 /** the portal's refusals, in the attendee's words */
 function refusal(err: unknown): { status: number; banner: Banner } {

@@ -38,7 +38,9 @@ function echo(body: unknown): FormValues {
 
 export function parseForm(body: unknown, askCode: boolean): ParsedForm {
   const parsed = formSchema.safeParse(body ?? {});
-  if (!parsed.success) return { ok: false, values: echo(body), problem: 'The form could not be read. Fill it in again.' };
+  if (!parsed.success) {
+    return { ok: false, values: echo(body), problem: 'The form could not be read. Fill it in again.' };
+  }
   const f = parsed.data;
   const values: FormValues = {
     firstName: f.firstName,

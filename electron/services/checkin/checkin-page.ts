@@ -127,6 +127,8 @@ function workshopChoice(d: AttendeePageData): string {
   return `<fieldset><legend>Workshop</legend>\n${options}\n</fieldset>`;
 }
 
+const CODE_ATTRS = 'autocomplete="off" autocapitalize="characters" maxlength="40" required';
+
 /** the check-in page: the event, its workshops, a banner when there is one, and the form */
 export function attendeePage(d: AttendeePageData): string {
   const workshops = d.workshops
@@ -150,7 +152,7 @@ ${workshops}
 ${field('firstName', 'First name', d.values.firstName, 'autocomplete="given-name" maxlength="150" required')}
 ${field('lastName', 'Last name', d.values.lastName, 'autocomplete="family-name" maxlength="150"')}
 ${field('email', 'Email', d.values.email, 'type="email" autocomplete="email" maxlength="254" required')}
-${d.askCode ? field('code', 'Event code', '', 'autocomplete="off" autocapitalize="characters" maxlength="40" required') : ''}
+${d.askCode ? field('code', 'Event code', '', CODE_ATTRS) : ''}
 ${workshopChoice(d)}
 <button type="submit">Check in and start the workshop</button>
 </form>

@@ -49,7 +49,10 @@ export interface CheckinHandler {
   eventId: string;
   /** what the page shows; throws when the event is gone */
   page(): PageContext;
-  submit(values: { firstName: string; lastName: string; email: string; environment: string }, code: string): Promise<Outcome>;
+  submit(
+    values: { firstName: string; lastName: string; email: string; environment: string },
+    code: string,
+  ): Promise<Outcome>;
   /** a submission the rate limits refused, or one refused before it reached `submit` */
   count(kind: 'limited' | 'refused'): void;
 }
@@ -86,7 +89,10 @@ const HEADERS: Readonly<Record<string, string>> = {
  */
 function csp(formTargets: readonly string[]): string {
   const targets = ["'self'", ...formTargets].join(' ');
-  return `default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action ${targets}; frame-ancestors 'none'`;
+  return (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; " +
+    `form-action ${targets}; frame-ancestors 'none'`
+  );
 }
 
 function html(reply: FastifyReply, status: number, body: string, formTargets: readonly string[] = []): FastifyReply {
@@ -204,7 +210,8 @@ export async function startCheckinServer(o: CheckinServerOptions): Promise<Check
         reply,
       );
     }
-    o.log(`portal-console: check-in page error on ${request.method} ${request.url.split('?', 1)[0] ?? ''}: ${String(error.code ?? 'unexpected')}`);
+    const where = `${request.method} ${request.url.split('?', 1)[0] ?? ''}`;
+    o.log(`portal-console: check-in page error on ${where}: ${String(error.code ?? 'unexpected')}`);
     return refusedPage(500, 'Something went wrong', 'The check-in page could not answer. Ask a facilitator.')(
       request,
       reply,
@@ -247,10 +254,13 @@ export async function startCheckinServer(o: CheckinServerOptions): Promise<Check
       const form = parseForm(request.body, ctx.page.askCode);
       if (!form.ok) {
         handler.count('refused');
-        return render(reply, 400, ctx, { values: form.values, banner: { kind: 'error', title: form.problem, text: '' } });
+        const banner = { kind: 'error' as const, title: form.problem, text: '' };
+        return render(reply, 400, ctx, { values: form.values, banner });
       }
       const outcome = await handler.submit(form.values, form.code);
-      if (outcome.kind === 'redirect') return reply.code(303).header('cache-control', 'no-store').redirect(outcome.url, 303);
+      if (outcome.kind === 'redirect') {
+        return reply.code(303).header('cache-control', 'no-store').redirect(outcome.url, 303);
+      }
       return render(reply, outcome.status, handler.page(), { values: form.values, banner: outcome.banner });
     },
   );

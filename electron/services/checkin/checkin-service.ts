@@ -217,7 +217,8 @@ export class CheckinService {
       }
       if (movedFrom !== null) this.moved.set(eventId, `http://${s.address}:${movedFrom}/`);
       this.o.store.put({ ...this.o.store.get(eventId), port: server.port, wanted: true });
-      this.live.set(eventId, { address: s.address, port: server.port, url: server.url, server, gateOrigin, startedAt: this.o.now() });
+      const startedAt = this.o.now();
+      this.live.set(eventId, { address: s.address, port: server.port, url: server.url, server, gateOrigin, startedAt });
       this.errors.delete(eventId);
     } catch (err) {
       this.errors.set(eventId, listenFailure(err, s.address));
@@ -235,7 +236,9 @@ export class CheckinService {
 
   private portalLinks(portalId: string, gateOrigin: string | null) {
     const base = this.o.registry.get(portalId).baseUrl;
-    if (gateOrigin === null || this.o.builtinUrl === null) return { link: (u: string) => u, targets: formTargets(base) };
+    if (gateOrigin === null || this.o.builtinUrl === null) {
+      return { link: (u: string) => u, targets: formTargets(base) };
+    }
     const engine = new URL(this.o.builtinUrl).origin;
     return { link: (u: string) => rebase(u, engine, gateOrigin), targets: [gateOrigin] };
   }

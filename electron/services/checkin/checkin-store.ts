@@ -50,7 +50,8 @@ export class CheckinStore {
       ),
       gate: db.prepare<[string], { port: number }>('SELECT port FROM checkin_gates WHERE address = ?'),
       putGate: db.prepare(
-        'INSERT INTO checkin_gates (address, port) VALUES (?, ?) ON CONFLICT (address) DO UPDATE SET port = excluded.port',
+        'INSERT INTO checkin_gates (address, port) VALUES (?, ?) ' +
+          'ON CONFLICT (address) DO UPDATE SET port = excluded.port',
       ),
     };
   }

@@ -6,8 +6,8 @@ export const CHECKIN_CSS = `
 :root{color-scheme:light dark;--bg:#eef1f6;--card:#fff;--fg:#111827;--muted:#4b5563;--line:#9ca3af;--accent:#1d4ed8;
 --accent-fg:#fff;--info:#dbeafe;--info-line:#1d4ed8;--warn:#fef3c7;--warn-line:#b45309;--err:#fee2e2;--err-line:#b91c1c}
 @media (prefers-color-scheme:dark){:root{--bg:#0b1220;--card:#111a2e;--fg:#f3f4f6;--muted:#cbd5e1;--line:#64748b;
---accent:#93c5fd;--accent-fg:#0b1220;--info:#1e3a8a;--info-line:#93c5fd;--warn:#78350f;--warn-line:#fcd34d;--err:#7f1d1d;
---err-line:#fca5a5}}
+--accent:#93c5fd;--accent-fg:#0b1220;--info:#1e3a8a;--info-line:#93c5fd;--warn:#78350f;--warn-line:#fcd34d;
+--err:#7f1d1d;--err-line:#fca5a5}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:18px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
 main.card{max-width:34rem;margin:1.5rem auto;padding:1.5rem;background:var(--card);border-radius:12px;
@@ -19,8 +19,8 @@ h2{font-size:1.15rem;margin:1rem 0 .25rem}
 .fine{font-size:.85rem;margin-top:1.25rem}
 form{margin-top:1rem}
 label{display:block;font-weight:600;margin:.9rem 0 .25rem}
-input{width:100%;font:inherit;padding:.65rem .75rem;border:2px solid var(--line);border-radius:8px;background:var(--card);
-color:var(--fg)}
+input{width:100%;font:inherit;padding:.65rem .75rem;border:2px solid var(--line);border-radius:8px;
+background:var(--card);color:var(--fg)}
 input:focus{outline:3px solid var(--accent);outline-offset:1px}
 fieldset{border:2px solid var(--line);border-radius:8px;margin:1rem 0 0;padding:.5rem .9rem}
 legend{font-weight:600;padding:0 .25rem}

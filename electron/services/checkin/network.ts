@@ -25,7 +25,8 @@ export function ipv4Interfaces(source: () => NodeJS.Dict<os.NetworkInterfaceInfo
   for (const [name, list] of Object.entries(source())) {
     for (const i of list ?? []) {
       if (i.family !== 'IPv4') continue;
-      out.push({ name, address: i.address, netmask: i.netmask, cidr: networkOf(i.address, i.netmask), internal: i.internal });
+      const cidr = networkOf(i.address, i.netmask);
+      out.push({ name, address: i.address, netmask: i.netmask, cidr, internal: i.internal });
     }
   }
   return out.sort((a, b) => Number(a.internal) - Number(b.internal) || a.name.localeCompare(b.name));

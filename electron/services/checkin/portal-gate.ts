@@ -38,7 +38,10 @@ const SLUG = /^[-a-zA-Z0-9_]{1,100}$/;
 function page(reply: FastifyReply, status: number, title: string, text: string): FastifyReply {
   return reply
     .code(status)
-    .header('content-security-policy', "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+    .header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    )
     .header('cache-control', 'no-store')
     .header('x-content-type-options', 'nosniff')
     .type('text/html; charset=utf-8')
@@ -80,7 +83,8 @@ export async function startPortalGate(o: PortalGateOptions): Promise<PortalGate>
     if (!SLUG.test(session)) return page(reply, 404, 'Not found', 'There is nothing at this address.');
     return reply.from(request.url, {
       onError: (_r, { error }) => {
-        o.log(`portal-console: the built-in portal's gate could not reach the engine: ${(error as { code?: string }).code ?? 'error'}`);
+        const code = (error as { code?: string }).code ?? 'error';
+        o.log(`portal-console: the built-in portal's gate could not reach the engine: ${code}`);
         return page(reply, 502, 'The workshop portal is not answering', 'Try again in a moment, or ask a facilitator.');
       },
     });
@@ -94,7 +98,9 @@ export async function startPortalGate(o: PortalGateOptions): Promise<PortalGate>
   // check-in page): the attendee goes back to the check-in page instead, with the portal's notification.
   const home = async (request: { query: unknown }, reply: FastifyReply) => {
     const to = o.home();
-    if (to === null) return page(reply, 404, 'No check-in page', 'Open your event\'s check-in page (scan its QR code).');
+    if (to === null) {
+      return page(reply, 404, 'No check-in page', 'Open your event\'s check-in page (scan its QR code).');
+    }
     const notification = (request.query as Record<string, unknown>)['notification'];
     const target = new URL(to);
     if (typeof notification === 'string' && /^[a-z-]{1,40}$/.test(notification)) {

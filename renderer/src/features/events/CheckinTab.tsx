@@ -135,7 +135,12 @@ export function CheckinTab({ event }: { event: EventSummary }) {
         <h2 id="checkin-where">Where it listens</h2>
         <fieldset aria-labelledby="checkin-where">
           <label className="check">
-            <input type="radio" name="checkin-where" checked={!where.share} onChange={() => setWhere({ share: false })} />
+            <input
+              type="radio"
+              name="checkin-where"
+              checked={!where.share}
+              onChange={() => setWhere({ share: false })}
+            />
             Only this computer
           </label>
           <label className="check">
@@ -184,7 +189,12 @@ export function CheckinTab({ event }: { event: EventSummary }) {
         </p>
         <div className="toolbar">
           {!running && (
-            <button type="button" className="primary" disabled={busy || event.archived || address === ''} onClick={() => void start()}>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy || event.archived || address === ''}
+              onClick={() => void start()}
+            >
               Start check-in
             </button>
           )}
@@ -194,7 +204,12 @@ export function CheckinTab({ event }: { event: EventSummary }) {
             </button>
           )}
           {running && (
-            <button type="button" className="danger" disabled={busy} onClick={() => void run('checkin.stop', { eventId: event.id })}>
+            <button
+              type="button"
+              className="danger"
+              disabled={busy}
+              onClick={() => void run('checkin.stop', { eventId: event.id })}
+            >
               Stop check-in
             </button>
           )}
