@@ -60,6 +60,23 @@ describe('check-in on the built-in engine', () => {
       ada.close();
     }
   });
+
+  test('once the event is over its page refuses check-ins; moving the end later opens it again', async () => {
+    const { eventId, status } = await eventWithCheckin(f, { name: 'Over' });
+    const now = Date.now();
+    await f.core.handlers['events.update']({ eventId, startsAt: now - 3 * 3_600_000, endsAt: now - 1000 });
+    const c = new AttendeeClient();
+    try {
+      const late = await c.checkIn(status.url as string, person(7));
+      assert.equal(late.status, 410);
+      assert.equal(bannerTitle(late.body), 'This event is over, so check-in has closed.');
+      assert.equal((await f.core.handlers['events.get']({ eventId })).attendees.length, 0, 'nobody added');
+      await f.core.handlers['events.update']({ eventId, endsAt: now + 3_600_000 });
+      assert.equal((await c.checkIn(status.url as string, person(7))).status, 303);
+    } finally {
+      c.close();
+    }
+  });
 });
 
 describe('refusals and banners', () => {

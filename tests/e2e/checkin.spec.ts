@@ -149,6 +149,12 @@ test('attendees check in on the built-in engine; the console sees them; refusals
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     await expect(desk.getByTestId('checkin-qr')).toBeVisible();
     await expectAccessible(desk, 'the Check-in tab');
+    await desk.emulateMedia({ colorScheme: 'dark' });
+    await desk.getByRole('radio', { name: 'Share on the local network' }).check();
+    await expect(desk.getByTestId('checkin-interface')).toBeVisible();
+    await expectAccessible(desk, 'the Check-in tab, dark, share picker open');
+    await desk.getByRole('radio', { name: 'Only this computer' }).check();
+    await desk.emulateMedia({ colorScheme: 'light' });
     await shot(desk, 'console-tab');
 
     // the projector view: full window, the address and code in large type; Esc leaves it

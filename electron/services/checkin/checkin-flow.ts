@@ -31,6 +31,7 @@ export interface FlowDeps {
   portal(portalId: string): { link(url: string): string; targets: string[] };
   stats: CheckinStats;
   changed(): void;
+  now(): number;
 }
 
 const banner = (kind: Banner['kind'], title: string, text: string): Banner => ({ kind, title, text });
@@ -113,6 +114,11 @@ export class CheckinFlow {
     const e = this.d.events.event(this.d.eventId);
     if (e.archived) {
       return this.refused(410, banner('error', 'Check-in for this event has closed.', 'Ask a facilitator.'));
+    }
+    // Threat: a page left running after the event (on a venue's network overnight) handing sessions to anyone.
+    // Moving the event's end later opens it again.
+    if (this.d.now() >= e.endsAt) {
+      return this.refused(410, banner('error', 'This event is over, so check-in has closed.', 'Ask a facilitator.'));
     }
     if (s.code !== null && !codeMatches(s.code, code)) {
       return this.refused(403, s.mode === 'listed' ? NOT_LISTED : WRONG_CODE);

@@ -187,6 +187,7 @@ export class CheckinService {
       portal: (portalId) => this.portalLinks(portalId, gateOrigin),
       stats: this.statsOf(eventId),
       changed: () => this.changed(eventId),
+      now: () => this.o.now(),
     });
     try {
       const { server, movedFrom } = await listenOnKept(s.port, (port) =>

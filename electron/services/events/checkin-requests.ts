@@ -27,6 +27,8 @@ export interface CheckinEvent {
   portalId: string;
   environments: readonly string[];
   archived: boolean;
+  /** epoch ms: after it the page hands out no more sessions */
+  endsAt: number;
 }
 
 export interface CheckinAttendee {
@@ -55,7 +57,8 @@ export class CheckinRequests {
 
   event(eventId: string): CheckinEvent {
     const e = this.ctx.store.get(eventId);
-    return { id: e.id, name: e.name, portalId: e.portalId, environments: e.environments, archived: e.archived };
+    const { id, name, portalId, environments, archived, endsAt } = e;
+    return { id, name, portalId, environments, archived, endsAt };
   }
 
   findByEmail(eventId: string, email: string): CheckinAttendee | null {

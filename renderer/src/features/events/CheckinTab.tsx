@@ -223,6 +223,11 @@ export function CheckinTab({ event }: { event: EventSummary }) {
           Check-in page: <span data-testid="checkin-state">{STATE_TEXT[status.state]}</span>
         </h2>
         {status.state === 'failed' && <ErrorBox testId="checkin-failure">{status.error}</ErrorBox>}
+        {running && Date.now() >= event.endsAt && (
+          <p className="warning" data-testid="checkin-over">
+            The event is over: the page refuses check-ins. To reopen it, move the event’s end later (Edit event).
+          </p>
+        )}
         {status.movedFrom && (
           <p className="warning" data-testid="checkin-moved">
             Its port was taken by another program, so the page moved: {status.movedFrom} no longer works. Show the new
