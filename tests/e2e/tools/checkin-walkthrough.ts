@@ -103,6 +103,12 @@ async function main(): Promise<void> {
     await expect(page.getByTestId('checkin-state')).toHaveText('Open');
     const url = (await page.getByTestId('checkin-url').textContent()) ?? '';
     say(`check-in page at ${url}`);
+    // coming back to the tab shows the page as it runs: shared, on the interface picked
+    await page.reload();
+    await expect(page.getByTestId('checkin-state')).toHaveText('Open');
+    await expect(page.getByRole('radio', { name: 'Share on the local network' })).toBeChecked();
+    if (offered.some((o) => o.includes(`: ${address} (`))) await expect(picker).toHaveValue(address);
+    else await expect(page.getByTestId('checkin-address')).toHaveValue(address);
     await page.mouse.move(0, 0);
     await page.screenshot({ path: path.join(OUT, 'checkin-shared.png') });
 

@@ -59,25 +59,26 @@ function Stats({ s }: { s: CheckinStatus }) {
  */
 export function CheckinTab({ event }: { event: EventSummary }) {
   const { status, error, busy, run } = useCheckin(event.id);
-  const [interfaces, setInterfaces] = useState<NetworkInterface[]>([]);
+  const [interfaces, setInterfaces] = useState<NetworkInterface[] | null>(null);
   const [mode, setMode] = useState<CheckinStatus['mode']>('code');
   const [code, setCode] = useState('');
   const [where, setWhere] = useState<Where>({ share: false });
   const [loadedFor, setLoadedFor] = useState<string | null>(null);
 
   useEffect(() => {
-    void invoke('checkin.interfaces', {}).then((r) => r.ok && setInterfaces(r.data));
+    void invoke('checkin.interfaces', {}).then((r) => setInterfaces(r.ok ? r.data : []));
   }, []);
-  // the form starts from the saved settings once, then keeps what the facilitator types
+  // the form starts from the saved settings once (and once the interfaces are known, so a page shared on one of them
+  // shows it picked), then keeps what the facilitator types
   useEffect(() => {
-    if (!status || loadedFor === event.id) return;
+    if (!status || !interfaces || loadedFor === event.id) return;
     setMode(status.mode);
     setCode(status.code ?? '');
     setWhere(whereOf(status, interfaces));
     setLoadedFor(event.id);
   }, [status, interfaces, loadedFor, event.id]);
 
-  if (!status) return error ? <ErrorBox>{error}</ErrorBox> : <Loading what="the check-in page" />;
+  if (!status || !interfaces) return error ? <ErrorBox>{error}</ErrorBox> : <Loading what="the check-in page" />;
 
   const external = interfaces.filter((i) => !i.internal);
   const address = addressOf(where);
