@@ -20,6 +20,7 @@ npm run bench:engine    # built-in portal engine (## Engine)
 npm run bench:console   # console core against the engine (## Console)
 npm run bench:ui        # renderer in Chromium (## UI)
 npm run bench:events    # a 2,000-attendee event through the console (## Events)
+npm run bench:checkin   # 300 people at an event's check-in page within a minute (## Check-in)
 \`\`\`
 
 Each benchmark rewrites only its own section below. Run on an otherwise idle machine: the figures here come from a

@@ -1,4 +1,5 @@
 import { ConsoleError, type PortalSnapshot, type PortalView } from '../../shared/contract';
+import { createCheckin } from './checkin';
 import { openConsoleDb } from './console-db';
 import type { ConsoleCore, ConsoleCoreOptions, Handlers } from './core-types';
 import { EventHub } from './event-hub';
@@ -92,6 +93,18 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     builtinUrl: options.builtinPortal && !options.builtinPortal.startError ? options.builtinPortal.url : null,
     ...(tuning.eventPushIntervalMs !== undefined && { pushIntervalMs: tuning.eventPushIntervalMs }),
   });
+  const checkin = createCheckin({
+    db: consoleDb.db,
+    events: eventsModule.checkin,
+    registry,
+    monitor,
+    hub: events,
+    now,
+    builtinUrl: options.builtinPortal && !options.builtinPortal.startError ? options.builtinPortal.url : null,
+    limits: options.checkinLimits,
+    log: options.log,
+  });
+  await checkin.restore();
 
   let closed = false;
   const view = (e: PortalEntry): PortalView => registry.view(e);
@@ -176,6 +189,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     'sessions.bulkExecute': async ({ confirmToken }) => actions.bulkExecute(confirmToken),
     'people.find': async ({ query }) => actions.findPerson(query, { find: (q) => eventsModule.findAttendees(q) }),
     ...eventsModule.handlers,
+    ...checkin.handlers,
     'settings.get': async () => structuredClone(registry.file.settings),
     'settings.update': async (input) => {
       registry.file.settings = structuredClone(input);
@@ -190,6 +204,8 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     async close() {
       if (closed) return;
       closed = true;
+      // Check-in pages close first: no new attendee arrives while requests are cut off.
+      await checkin.close();
       // Event runs stop taking attendees; requests cut off in flight stay "allocating" in console.db and are
       // reconciled with the portal at the next start.
       const eventsClosed = eventsModule.close();

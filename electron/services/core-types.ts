@@ -1,5 +1,6 @@
 import type { EventName, EventPayload, MethodName, MethodOutput, Methods } from '../../shared/contract';
 import type { z } from 'zod';
+import type { CheckinLimits } from './checkin/checkin-server';
 
 /** Where secrets live. The keytar implementation uses service "portal-console"; nothing here writes plaintext. */
 export interface SecretStore {
@@ -57,6 +58,10 @@ export interface ConsoleCoreOptions {
   now?: () => number;
   /** optional tuning (tests, benchmarks); every field has a production default */
   tuning?: ConsoleTuning;
+  /** the check-in pages' rate limits, body limit and timeouts (tests); default `DEFAULT_CHECKIN_LIMITS` */
+  checkinLimits?: Partial<CheckinLimits>;
+  /** where services report their own failures (redacted, never personal data); default stderr */
+  log?: (line: string) => void;
 }
 
 export interface ConsoleTuning {

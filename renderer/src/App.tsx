@@ -17,6 +17,10 @@ import { Toasts } from './ui/Toasts';
 import { Loading } from './ui/States';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 
+// the projector view (and the QR code library) loads when a facilitator first opens it
+const ProjectorView = lazy(() =>
+  import('./features/events/ProjectorView').then((m) => ({ default: m.ProjectorView })),
+);
 // recharts is large: the timeline loads on first visit so the fleet overview renders sooner
 const CapacityTimeline = lazy(() => import('./features/timeline/CapacityTimeline').then((m) => ({ default: m.CapacityTimeline })));
 
@@ -40,6 +44,8 @@ const Screen = memo(function Screen({ route }: { route: Route }) {
       return <NewEventView />;
     case 'event':
       return <EventView key={route.eventId} eventId={route.eventId} tab={route.tab} />;
+    case 'projector':
+      return null;
     case 'timeline':
       return (
         <Suspense fallback={<Loading what="the timeline" />}>
@@ -85,6 +91,15 @@ export function App() {
     // the marker tests and tools wait on: set once the first snapshot is in
     if (ready) document.body.dataset['ready'] = 'true';
   }, [ready]);
+
+  // the projector view is the whole window: nothing of the console around it
+  if (route.name === 'projector') {
+    return (
+      <Suspense fallback={<Loading what="the projector view" />}>
+        <ProjectorView eventId={route.eventId} />
+      </Suspense>
+    );
+  }
 
   return (
     <div className="app">

@@ -26,6 +26,7 @@ import {
   eventUpdateSchema,
   reissueSchema,
 } from './events';
+import { checkinMethodSchemas as ci, checkinStatusSchema, networkInterfaceSchema } from './checkin';
 import { hasUserinfo, portalRoot, USERINFO_MESSAGE } from './urls';
 
 /**
@@ -162,6 +163,15 @@ export const methods = {
   'events.reissue': method(reissueSchema, allocationRunSchema),
   'events.report': method(z.object({ eventId: id }), eventReportSchema),
   'events.exportCsv': method(ev.exportInput, ev.exportOutput),
+  /** the event's check-in page: settings and whether (and where) it runs */
+  'checkin.get': method(ci.eventInput, checkinStatusSchema),
+  /** access mode and event code; applies at once when it runs */
+  'checkin.configure': method(ci.configureInput, checkinStatusSchema),
+  /** starts the page (on its kept port); refused for an archived event */
+  'checkin.start': method(ci.startInput, checkinStatusSchema),
+  'checkin.stop': method(ci.eventInput, checkinStatusSchema),
+  /** this computer's IPv4 interfaces, for "share on the local network" */
+  'checkin.interfaces': method(empty, z.array(networkInterfaceSchema)),
   /** the alert log, read back after a restart: the latest alerts (default 200), oldest first */
   'alerts.list': method(
     z.object({ limit: z.number().int().min(1).max(1000).optional(), sinceMs: z.number().int().min(0).optional() }),
@@ -187,6 +197,8 @@ export const events = {
   /** an event or some of its attendees changed: the summary and only the changed attendees */
   'events.changed': eventEventsSchemas.changed,
   'events.removed': eventEventsSchemas.removed,
+  /** a check-in page started, stopped, failed, or its settings or counts changed */
+  'checkin.changed': checkinStatusSchema,
 } as const;
 
 export type Events = typeof events;

@@ -2,5 +2,6 @@ export * from './errors';
 export * from './domain';
 export * from './api';
 export * from './events';
+export * from './checkin';
 export * from './bridge';
 export * from './urls';

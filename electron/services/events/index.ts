@@ -7,6 +7,7 @@ import type { SessionActions } from '../session-actions';
 import type { Db } from '../console-db';
 import { parseAttendees } from './attendee-parse';
 import { Allocations } from './allocations';
+import { CheckinRequests } from './checkin-requests';
 import { changedPayload, type EventsContext } from './context';
 import { buildReport, linksCsv, reportCsv } from './event-report';
 import { EventPush } from './event-push';
@@ -36,6 +37,8 @@ export interface EventsModule {
   handlers: EventHandlers;
   /** attendees of this console's events matching a people search */
   findAttendees(query: string): PersonAttendee[];
+  /** what the check-in pages use: attendees by email, walk-ins, and session requests through the run pipeline */
+  checkin: CheckinRequests;
   /** resolves when background link recoveries are done (tests) */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -105,6 +108,7 @@ export function createEvents(o: EventsOptions): EventsModule {
   return {
     handlers,
     findAttendees: (query) => findAttendees(store.list(), query),
+    checkin: new CheckinRequests(ctx, service),
     settled: () => live.settled(),
     async close() {
       offSnapshot();

@@ -23,6 +23,8 @@ export class RunPipeline {
     private readonly e: EventRec,
     private readonly eligible: ReadonlySet<AttendeeStatus>,
     private readonly fixedActivation: boolean,
+    /** where attendees land when their session ends; default the event's (or the portal's) index URL */
+    private readonly indexUrl: string | null = null,
   ) {}
 
   reserve(attendeeId: string): void {
@@ -107,7 +109,7 @@ export class RunPipeline {
         email: a.email,
         firstName: a.firstName || undefined,
         lastName: a.lastName || undefined,
-        indexUrl: e.indexUrl ?? portal.defaultIndexUrl,
+        indexUrl: this.indexUrl ?? e.indexUrl ?? portal.defaultIndexUrl,
         timeout: e.activationWindowS,
       });
     } catch (err) {

@@ -17,6 +17,8 @@ test('routes round-trip through the hash', () => {
     { name: 'event', eventId: 'e1', tab: 'report' },
     { name: 'event', eventId: 'e1', tab: 'handout' },
     { name: 'event', eventId: 'e1', tab: 'edit' },
+    { name: 'event', eventId: 'e1', tab: 'checkin' },
+    { name: 'projector', eventId: 'e/1 x' },
     { name: 'timeline', portalId: 'p1' },
     { name: 'timeline', portalId: null },
     { name: 'settings' },

@@ -2,11 +2,12 @@ import { useMemo, useSyncExternalStore } from 'react';
 
 /**
  * A tiny hash router: `#/fleet`, `#/portal/<id>`, `#/portal/<id>/env/<env>`, `#/people`, `#/create`,
- * `#/events`, `#/events/new`, `#/event/<id>[/report|/handout|/edit]`, `#/timeline`, `#/settings`, `#/portals`.
+ * `#/events`, `#/events/new`, `#/event/<id>[/report|/handout|/checkin|/edit]`, `#/event/<id>/projector` (the check-in
+ * page's projector view, full screen), `#/timeline`, `#/settings`, `#/portals`.
  * `#/roster` (the attendee list's former place) opens the events.
  */
-export type EventTab = 'attendees' | 'report' | 'handout' | 'edit';
-const EVENT_TABS: readonly EventTab[] = ['attendees', 'report', 'handout', 'edit'];
+export type EventTab = 'attendees' | 'report' | 'handout' | 'checkin' | 'edit';
+const EVENT_TABS: readonly EventTab[] = ['attendees', 'report', 'handout', 'checkin', 'edit'];
 
 export type Route =
   | { name: 'fleet' }
@@ -16,6 +17,7 @@ export type Route =
   | { name: 'events' }
   | { name: 'event-new' }
   | { name: 'event'; eventId: string; tab: EventTab }
+  | { name: 'projector'; eventId: string }
   | { name: 'timeline'; portalId: string | null }
   | { name: 'settings' }
   | { name: 'portals' };
@@ -44,6 +46,7 @@ export function parseRoute(hash: string): Route {
       return parts[1] === 'new' ? { name: 'event-new' } : { name: 'events' };
     case 'event': {
       if (!parts[1]) return { name: 'events' };
+      if (parts[2] === 'projector') return { name: 'projector', eventId: parts[1] };
       const tab = EVENT_TABS.find((t) => t === parts[2]) ?? 'attendees';
       return { name: 'event', eventId: parts[1], tab };
     }
@@ -78,6 +81,8 @@ export function routeHref(route: Route): string {
       return route.portalId ? `#/timeline/${e(route.portalId)}` : '#/timeline';
     case 'event-new':
       return '#/events/new';
+    case 'projector':
+      return `#/event/${e(route.eventId)}/projector`;
     case 'event':
       return route.tab === 'attendees' ? `#/event/${e(route.eventId)}` : `#/event/${e(route.eventId)}/${route.tab}`;
     default:

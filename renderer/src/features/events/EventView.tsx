@@ -15,11 +15,13 @@ import { PhaseBadge } from './PhaseBadge';
 // recharts (the report) and the QR code library (the handout) load on first visit of their tab
 const EventReport = lazy(() => import('./EventReport').then((m) => ({ default: m.EventReport })));
 const HandoutView = lazy(() => import('./HandoutView').then((m) => ({ default: m.HandoutView })));
+const CheckinTab = lazy(() => import('./CheckinTab').then((m) => ({ default: m.CheckinTab })));
 
 const TABS: { tab: EventTab; label: string }[] = [
   { tab: 'attendees', label: 'Attendees' },
   { tab: 'report', label: 'Report' },
   { tab: 'handout', label: 'Handout' },
+  { tab: 'checkin', label: 'Check-in' },
   { tab: 'edit', label: 'Edit event' },
 ];
 
@@ -117,6 +119,11 @@ export function EventView({ eventId, tab }: { eventId: string; tab: EventTab }) 
       {tab === 'handout' && (
         <Suspense fallback={<Loading what="the handout" />}>
           <HandoutView event={event} environments={environments} portalLabel={portalLabel} />
+        </Suspense>
+      )}
+      {tab === 'checkin' && (
+        <Suspense fallback={<Loading what="the check-in page" />}>
+          <CheckinTab event={event} />
         </Suspense>
       )}
       {tab === 'edit' && <EventForm event={event} />}

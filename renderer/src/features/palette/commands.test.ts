@@ -26,7 +26,7 @@ test('a query narrows the list and always offers a person lookup last', () => {
   assert.deepEqual(filterCommands(buildCommands([portal], ''), 'events').map((c) => c.label), ['Events', 'New event']);
 });
 
-test('every event that is not archived can be opened, reported and handed out from the palette', () => {
+test('every event that is not archived can be opened, reported, handed out and checked in from the palette', () => {
   const events = [
     eventSummary({ id: 'e1', name: 'Spring workshop' }),
     eventSummary({ id: 'e2', name: 'Old one', archived: true }),
@@ -34,8 +34,17 @@ test('every event that is not archived can be opened, reported and handed out fr
   const found = buildCommands([portal], 'spring', events);
   assert.deepEqual(
     found.filter((c) => c.id !== 'find-person').map((c) => c.label),
-    ['Event: Spring workshop', 'Report of Spring workshop', 'Handout of Spring workshop'],
+    [
+      'Event: Spring workshop',
+      'Report of Spring workshop',
+      'Handout of Spring workshop',
+      'Check-in page of Spring workshop',
+      'Projector view of Spring workshop',
+    ],
   );
+  assert.deepEqual(found.find((c) => c.id === 'event-e1-projector')?.run, {
+    route: { name: 'projector', eventId: 'e1' },
+  });
   assert.deepEqual(found[0]?.run, { route: { name: 'event', eventId: 'e1', tab: 'attendees' } });
   assert.equal(buildCommands([portal], 'old one', events).filter((c) => c.id !== 'find-person').length, 0);
 });

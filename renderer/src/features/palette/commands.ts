@@ -28,13 +28,20 @@ export function buildCommands(
   out.push({ id: 'event-new', label: 'New event', hint: 'events', run: { route: { name: 'event-new' } } });
   for (const e of events) {
     if (e.archived) continue;
-    const route = (tab: 'attendees' | 'report' | 'handout') => ({
+    const route = (tab: 'attendees' | 'report' | 'handout' | 'checkin') => ({
       route: { name: 'event' as const, eventId: e.id, tab },
     });
     out.push(
       { id: `event-${e.id}`, label: `Event: ${e.name}`, hint: 'attendees', run: route('attendees') },
       { id: `event-${e.id}-report`, label: `Report of ${e.name}`, hint: 'event', run: route('report') },
       { id: `event-${e.id}-handout`, label: `Handout of ${e.name}`, hint: 'event', run: route('handout') },
+      { id: `event-${e.id}-checkin`, label: `Check-in page of ${e.name}`, hint: 'event', run: route('checkin') },
+      {
+        id: `event-${e.id}-projector`,
+        label: `Projector view of ${e.name}`,
+        hint: 'check-in',
+        run: { route: { name: 'projector', eventId: e.id } },
+      },
     );
   }
   for (const p of portals) {
