@@ -22,6 +22,7 @@ import path from 'node:path';
 import { createConsoleCore } from '../electron/services/console-core';
 import { MemorySecretStore } from '../electron/services/secret-store';
 import type { RosterRow, RosterState } from '../shared/contract';
+import { errorText } from '../shared/util/error-text';
 
 const PEOPLE = Number(process.env['BENCH_PEOPLE'] ?? 500);
 const PORTALS = 20;
@@ -399,6 +400,6 @@ async function waitLive(core: Awaited<ReturnType<typeof createConsoleCore>>, n: 
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
+  console.error(errorText(err));
   process.exitCode = 1;
 });

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { startFakeConsole, type FakeConsole } from '../tests/e2e/harness/fake-console';
 import { syntheticFleet } from '../tests/e2e/harness/synthetic-fleet';
+import { errorDetail } from '../shared/util/error-text';
 
 const ROOT = path.resolve(__dirname, '..');
 const SESSIONS = Number(process.env['BENCH_SESSIONS'] ?? 10_000);
@@ -345,6 +346,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench:ui failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(`bench:ui failed: ${errorDetail(err)}\n`);
   process.exitCode = 1;
 });

@@ -13,6 +13,7 @@ import type {
   SecretStore,
 } from '../services/core-types';
 import { createSecretStore } from '../services/secret-store';
+import { errorText } from '../../shared/util/error-text';
 
 /**
  * The console's boot sequence, shared by Electron (`main.ts`) and web mode (`web/start-web-console.ts`): data
@@ -147,7 +148,7 @@ export async function bootConsole(options: BootOptions): Promise<BootedConsole> 
 
 /** The engine host's message without its own "the built-in engine failed to start:" lead-in, redacted. */
 function startFailureReason(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err);
   return (
     redact(message.replace(/^the built-in engine (failed to start: )?/i, '').split('\n')[0] ?? '') || 'unknown reason'
   );

@@ -1,4 +1,5 @@
 import { ConsoleError, type Alert, type CapacityPoint, type EnvironmentView, type PortalSnapshot, type PortalStatus, type Settings } from '../../shared/contract';
+import { backoffDelay } from '../../shared/util/backoff';
 import { environmentViews } from './catalog-views';
 import type { PortalClient } from './portal-client';
 import type { Catalog } from './portal-schemas';
@@ -255,7 +256,7 @@ export class Monitor {
     if (state.backoff === 0) return interval;
     const extra = state.status === 'credentials-rejected' ? Math.max(CREDENTIALS_BACKOFF_MS - interval, BACKOFF_EXTRA_MS) : BACKOFF_EXTRA_MS;
     const max = Math.max(interval, this.options.maxBackoffMs ?? interval + extra);
-    return Math.min(max, interval * 2 ** Math.min(state.backoff - 1, 20));
+    return backoffDelay(state.backoff, { baseMs: interval, maxMs: max });
   }
 
   private onSuccess(state: PortalState, catalog: Catalog, clockOffsetMs: number | null, unchanged: boolean): void {

@@ -3,6 +3,7 @@ import Papa from 'papaparse';
 import { z } from 'zod';
 import { ConsoleError, type Allocation, type RosterParse, type RosterRow, type RosterRowResult, type RosterState } from '../../shared/contract';
 import { isUserId, userIdFromEmail } from './user-id';
+import { runPool } from './worker-pool';
 
 const COLUMNS = ['email', 'first_name', 'last_name', 'user'] as const;
 const REQUIRED = ['email', 'first_name', 'last_name'] as const;
@@ -241,32 +242,26 @@ export class RosterRunner {
   private execute(run: RosterRun, concurrency: number, allocate: Allocate): void {
     const queue = run.rows.filter((r) => r.status === 'pending');
     const signal = run.abort.signal;
-    const worker = async () => {
-      for (;;) {
-        if (signal.aborted) return;
-        const row = queue.shift();
-        if (!row) return;
-        const input = run.input.get(row.line);
-        if (!input) continue;
-        row.status = 'running';
-        this.progress(run);
-        try {
-          const a = await allocate(input, signal);
-          Object.assign(row, { status: 'allocated', session: a.session, activationUrl: a.activationUrl, reason: null });
-          run.allocated++;
-        } catch (err) {
-          const cancelled = signal.aborted || (err instanceof ConsoleError && err.code === 'cancelled');
-          Object.assign(row, {
-            status: cancelled ? 'cancelled' : 'failed',
-            reason: cancelled ? 'cancelled' : err instanceof ConsoleError ? err.message : 'unexpected error',
-          });
-          if (!cancelled) run.failed++;
-        }
-        this.progress(run);
+    const allocateRow = async (row: RosterRowResult) => {
+      const input = run.input.get(row.line);
+      if (!input) return;
+      row.status = 'running';
+      this.progress(run);
+      try {
+        const a = await allocate(input, signal);
+        Object.assign(row, { status: 'allocated', session: a.session, activationUrl: a.activationUrl, reason: null });
+        run.allocated++;
+      } catch (err) {
+        const cancelled = signal.aborted || (err instanceof ConsoleError && err.code === 'cancelled');
+        Object.assign(row, {
+          status: cancelled ? 'cancelled' : 'failed',
+          reason: cancelled ? 'cancelled' : err instanceof ConsoleError ? err.message : 'unexpected error',
+        });
+        if (!cancelled) run.failed++;
       }
+      this.progress(run);
     };
-    const workers = Array.from({ length: Math.max(1, Math.min(concurrency, queue.length || 1)) }, () => worker());
-    run.done = Promise.all(workers).then(() => {
+    run.done = runPool(queue, concurrency, allocateRow, signal).then(() => {
       if (run.status === 'running') run.status = 'done';
       this.count(run);
       this.progress(run, true);

@@ -1,4 +1,5 @@
 import type { SecretStore } from './core-types';
+import { errorText } from '../../shared/util/error-text';
 
 /** keytar service name: every secret the console keeps lives under it, accounts are `<portalId>:<kind>`. */
 export const KEYCHAIN_SERVICE = 'portal-console';
@@ -22,7 +23,7 @@ export function loadKeytar(): { keytar: KeytarLike } | { error: string } {
     if (!keytar || typeof keytar.getPassword !== 'function') return { error: 'keytar did not load' };
     return { keytar };
   } catch (err) {
-    return { error: `keytar is not installed or did not load (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
+    return { error: `keytar is not installed or did not load (${errorText(err, { firstLine: true })})` };
   }
 }
 
@@ -104,7 +105,7 @@ export async function createSecretStore(options: SecretStoreOptions = {}): Promi
     await withTimeout(keytar.getPassword(KEYCHAIN_SERVICE, '__probe__'), options.probeTimeoutMs ?? 3000, 'the Secret Service');
     return new KeytarSecretStore(keytar);
   } catch (err) {
-    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const why = errorText(err, { firstLine: true });
     return new MemorySecretStore(`no Secret Service answered: ${why}`);
   }
 }

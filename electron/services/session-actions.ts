@@ -3,6 +3,7 @@ import { ConsoleError, type Allocation, type PersonLookup, type Schedule, type S
 import type { Monitor } from './monitor';
 import type { PortalEntry, PortalRegistry } from './portal-registry';
 import { isUserId, userIdFromEmail } from './user-id';
+import { runPool } from './worker-pool';
 
 /** the portal's own default activation timeout (Learning Center: fixed at this) */
 const DEFAULT_ACTIVATION_S = 60;
@@ -165,24 +166,19 @@ export class SessionActions {
     }
     const portal = this.registry.get(plan.portalId);
     const results: { session: string; ok: boolean; message: string }[] = new Array(plan.sessions.length);
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < plan.sessions.length; i = next++) {
-        const session = plan.sessions[i] as string;
-        try {
-          if (plan.action === 'extend') {
-            const r = await portal.client.extend(session);
-            results[i] = { session, ok: r.extended, message: r.extended ? `extended until ${r.expires ?? 'no expiry'}` : 'not extendable now' };
-          } else {
-            await portal.client.terminate(session);
-            results[i] = { session, ok: true, message: 'ended' };
-          }
-        } catch (err) {
-          results[i] = { session, ok: false, message: err instanceof ConsoleError ? err.message : 'unexpected error' };
+    await runPool(plan.sessions, concurrency, async (session, i) => {
+      try {
+        if (plan.action === 'extend') {
+          const r = await portal.client.extend(session);
+          results[i] = { session, ok: r.extended, message: r.extended ? `extended until ${r.expires ?? 'no expiry'}` : 'not extendable now' };
+        } else {
+          await portal.client.terminate(session);
+          results[i] = { session, ok: true, message: 'ended' };
         }
+      } catch (err) {
+        results[i] = { session, ok: false, message: err instanceof ConsoleError ? err.message : 'unexpected error' };
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, plan.sessions.length) }, worker));
+    });
     this.refresh(plan.portalId);
     return { action: plan.action, results };
   }

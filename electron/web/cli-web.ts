@@ -7,6 +7,7 @@ import { consoleDataDir, defaultUserDataDir, engineDataDir } from '../app/app-pa
 import { redact } from '../ipc/redact';
 import { PRIVATE_FILE_MODE } from '../services/private-files';
 import { startWebConsole } from './start-web-console';
+import { errorText } from '../../shared/util/error-text';
 
 const USAGE = `Usage: portal-console web [options]
 
@@ -102,7 +103,7 @@ export async function runWebCommand(argv: string[]): Promise<number> {
     }));
     port = parsePort(values.port);
   } catch (err) {
-    process.stderr.write(`portal-console web: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    process.stderr.write(`portal-console web: ${errorText(err)}\n\n${USAGE}`);
     return 2;
   }
   if (values.help) {
@@ -129,7 +130,7 @@ export async function runWebCommand(argv: string[]): Promise<number> {
   } catch (err) {
     // Start-up failures (a busy data folder, an unusable port) end with one redacted line. An engine that does not
     // start does not end start-up: the console runs without it and says why (log and the portal's card).
-    process.stderr.write(`portal-console web: ${redact(err instanceof Error ? err.message : String(err))}\n`);
+    process.stderr.write(`portal-console web: ${redact(errorText(err))}\n`);
     return 1;
   }
 
@@ -145,7 +146,7 @@ export async function runWebCommand(argv: string[]): Promise<number> {
       launcher = writeLauncherPage(web.dataDir, web.url);
       openInBrowser(pathToFileURL(launcher).href);
     } catch (err) {
-      process.stdout.write(`(could not open a browser here: ${err instanceof Error ? err.message : String(err)}; open the address above yourself)\n`);
+      process.stdout.write(`(could not open a browser here: ${errorText(err)}; open the address above yourself)\n`);
     }
   }
 
