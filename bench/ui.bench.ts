@@ -184,7 +184,7 @@ async function measure(browser: Browser, url: string, opts: { scroll: boolean; p
     if (opts.prime) {
       // the page reads the token from the fragment into this tab's sessionStorage; the measured load is fresh
       await page.goto(opts.prime);
-      await page.waitForFunction(() => window.sessionStorage.getItem('portal-console.token') !== null);
+      await page.waitForFunction(() => window.sessionStorage.getItem('portal-console.token') !== null, undefined, { timeout: 120_000 });
     }
     await page.goto(url);
     await page.waitForFunction(() => {
