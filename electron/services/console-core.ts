@@ -5,6 +5,7 @@ import { Monitor, type MonitoredPortal } from './monitor';
 import { PortalRegistry, type PortalEntry } from './portal-registry';
 import { RosterRunner, parseRoster, rosterCsv } from './roster';
 import { SessionActions } from './session-actions';
+import { boundedSecretStore } from './secret-store';
 import { SettingsStore } from './settings-store';
 
 const DEFAULT_ROSTER_CONCURRENCY = 4;
@@ -18,14 +19,12 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   const tuning = options.tuning ?? {};
   const events = new EventHub();
   const store = new SettingsStore(options.dataDir, now);
-  const loaded = await store.load();
-  const settingsWarning = loaded.warning;
-  if (settingsWarning) await store.save(loaded.file);
+  const settingsWarning = await store.open();
+  const secretStore = boundedSecretStore(options.secretStore, tuning.keychainTimeoutMs);
 
   const registry = new PortalRegistry({
     store,
-    file: loaded.file,
-    secretStore: options.secretStore,
+    secretStore,
     builtinPortal: options.builtinPortal,
     tuning,
     now,
@@ -36,7 +35,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     now,
     ...(tuning.offlineAfterFailures !== undefined && { offlineAfterFailures: tuning.offlineAfterFailures }),
     ...(tuning.maxBackoffMs !== undefined && { maxBackoffMs: tuning.maxBackoffMs }),
-    settings: () => registry.file.settings,
+    settings: () => store.settings,
     onSnapshot: (s) => events.emit('monitor.portal', s),
     onAlert: (a) => events.emit('alerts.raised', a),
   });
@@ -96,7 +95,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     'app.info': async () => ({
       version: options.version,
       mode: options.mode,
-      keychain: options.secretStore.describe(),
+      keychain: secretStore.describe(),
       settingsWarning,
     }),
     'portals.list': async () => registry.list().map(view),
@@ -192,11 +191,10 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       const day = new Date(now()).toISOString().slice(0, 10);
       return { filename: `roster-${state.environment}-${day}.csv`, csv: rosterCsv(state) };
     },
-    'settings.get': async () => structuredClone(registry.file.settings),
+    'settings.get': async () => structuredClone(store.settings),
     'settings.update': async (input) => {
-      registry.file.settings = structuredClone(input);
-      await store.save(registry.file);
-      return structuredClone(input);
+      await store.updateSettings(input);
+      return structuredClone(store.settings);
     },
   };
 

@@ -75,6 +75,8 @@ export interface ConsoleTuning {
   rosterProgressIntervalMs?: number;
   /** lifetime of a bulk confirmation token (default 60 s) */
   bulkConfirmTtlMs?: number;
+  /** how long any keychain call may take before it fails with keychain-unavailable (default 5 s) */
+  keychainTimeoutMs?: number;
 }
 
 export interface ConsoleCore {
