@@ -1,7 +1,7 @@
-import { ConsoleError, type PortalSnapshot, type PortalView } from '../../shared/contract';
+import { ConsoleError, type PortalView } from '../../shared/contract';
 import type { ConsoleCore, ConsoleCoreOptions, Handlers } from './core-types';
 import { EventHub } from './event-hub';
-import { Monitor, type MonitoredPortal } from './monitor';
+import { Monitor } from './monitor';
 import { PortalRegistry, type PortalEntry } from './portal-registry';
 import { RosterRunner, parseRoster, rosterCsv } from './roster';
 import { SessionActions } from './session-actions';
@@ -39,33 +39,17 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     onSnapshot: (s) => events.emit('monitor.portal', s),
     onAlert: (a) => events.emit('alerts.raised', a),
   });
-  const monitored = (e: PortalEntry): MonitoredPortal => ({
-    id: e.id,
-    label: e.label,
-    client: e.client,
-    enabled: e.enabled,
-    pollIntervalMs: tuning.pollIntervalMs ?? e.pollIntervalMs,
-  });
   // A built-in engine that did not start is not polled (nothing listens there); its card shows why instead.
   const builtinDown = options.builtinPortal?.startError ?? null;
-  const notStarted = (e: PortalEntry): PortalSnapshot | null =>
-    e.builtin && builtinDown !== null
-      ? {
-          portalId: e.id,
-          label: e.label,
-          status: e.enabled ? 'offline' : 'disabled',
-          lastSeenAt: null,
-          lastError: builtinDown,
-          clockOffsetMs: 0,
-          portal: null,
-          environments: [],
-        }
-      : null;
-  const track = (e: PortalEntry) => {
-    const down = notStarted(e);
-    if (down) events.emit('monitor.portal', down);
-    else monitor.upsert(monitored(e));
-  };
+  const track = (e: PortalEntry) =>
+    monitor.upsert({
+      id: e.id,
+      label: e.label,
+      client: e.client,
+      enabled: e.enabled,
+      pollIntervalMs: tuning.pollIntervalMs ?? e.pollIntervalMs,
+      unavailable: e.builtin ? builtinDown : null,
+    });
   for (const e of registry.list()) track(e);
 
   const actions = new SessionActions(registry, monitor, now, tuning.bulkConfirmTtlMs ?? 60_000);
@@ -111,14 +95,13 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     },
     'portals.remove': async ({ id }) => {
       await registry.remove(id);
-      monitor.remove(id);
-      events.emit('monitor.portalRemoved', { portalId: id });
-      return { id };
+      const removal = monitor.remove(id);
+      events.emit('monitor.portalRemoved', { portalId: id, ...removal });
+      return { id, ...removal };
     },
     'portals.test': async (input) => {
-      if ('id' in input) {
-        const down = notStarted(registry.get(input.id));
-        if (down) return { ok: false, message: down.lastError ?? 'not running', portalName: null, latencyMs: 0 };
+      if ('id' in input && registry.get(input.id).builtin && builtinDown !== null) {
+        return { ok: false, message: builtinDown, portalName: null, latencyMs: 0 };
       }
       const draft = 'draft' in input || 'changes' in input;
       const client =
@@ -140,20 +123,12 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       }
     },
     'portals.retryNow': async ({ id }) => {
-      const e = registry.get(id);
-      const down = notStarted(e);
-      if (down) return down;
+      registry.get(id);
       const snapshot = await monitor.pollNow(id);
       if (!snapshot) throw new ConsoleError('not-found', 'no such portal');
       return snapshot;
     },
-    'monitor.snapshot': async () => ({
-      generatedAt: now(),
-      portals: [
-        ...registry.list().flatMap((e) => notStarted(e) ?? []),
-        ...monitor.snapshots(),
-      ],
-    }),
+    'monitor.snapshot': async () => monitor.fleet(),
     'monitor.history': async ({ portalId, sinceMs }) => {
       registry.get(portalId);
       return monitor.history(portalId, sinceMs);

@@ -166,17 +166,23 @@ describe('Learning Center shapes', () => {
   test('workshop id and no labels, no session state, duration null, missing expires', async () => {
     const portal = await startFaultPortal({
       generation: 'learning-center',
+      omitSessionState: true,
       environments: [{ name: 'lc-w01', title: 'LC lab', capacity: 3, duration: 0 }],
     });
     try {
       const { client } = clientFor(portal);
       const a = await client.requestSession({ environment: 'lc-w01', user: 'ada-example-org', indexUrl: 'https://x.test/', timeout: 0 });
       assert.equal(a.name, 'lc-w01-s001');
+      const waiting = (await client.catalog()).data.environments[0]?.sessions[0];
+      assert.ok(waiting?.expires, 'the fixed 60 s activation deadline, whatever the request said');
+      // opened: a workshop without a duration never expires, and the portal leaves `expires` out
+      const opened = await fetch(client.activationUrl(a.url), { redirect: 'manual' });
+      assert.equal(opened.status, 302);
       const cat = (await client.catalog()).data;
       const env = cat.environments[0];
       assert.ok(env);
       assert.equal(env.duration, 0);
-      assert.deepEqual(env.workshop.labels, {});
+      assert.equal(env.workshop.labels, null, 'no labels (an id instead)');
       assert.equal(env.sessions[0]?.state, 'UNKNOWN');
       assert.equal(env.sessions[0]?.expires, null);
       const mine = await client.userSessions('ada-example-org');
