@@ -1,12 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { ConsoleError, type Allocation, type PersonLookup, type Schedule, type SessionRequest } from '../../shared/contract';
+import {
+  ConsoleError,
+  FIXED_ACTIVATION_S,
+  portalAbilities,
+  type Allocation,
+  type PersonLookup,
+  type Schedule,
+  type SessionRequest,
+} from '../../shared/contract';
 import type { Monitor } from './monitor';
 import type { PortalEntry, PortalRegistry } from './portal-registry';
 import { isUserId, userIdFromEmail } from './user-id';
 import { runPool } from './worker-pool';
 
-/** the portal's own default activation timeout (Learning Center: fixed at this) */
-const DEFAULT_ACTIVATION_S = 60;
+/** the portal's own default activation timeout when a request names none (Learning Center: always this) */
+const DEFAULT_ACTIVATION_S = FIXED_ACTIVATION_S;
 
 export interface BulkPlan {
   portalId: string;
@@ -30,7 +38,9 @@ export class SessionActions {
   async request(input: SessionRequest, signal?: AbortSignal): Promise<Allocation> {
     const portal = this.registry.get(input.portalId);
     const user = resolveUser(input.user, input.email);
-    const timeout = input.timeout;
+    // Learning Center has no such parameter: every link it hands out dies after 60 s, whatever was asked
+    const fixed = this.monitor.dialect(portal.id) === 'learningcenter';
+    const timeout = fixed ? undefined : input.timeout;
     const startedAt = this.now();
     if (signal?.aborted) throw new ConsoleError('cancelled', 'cancelled');
     let res;
@@ -88,15 +98,37 @@ export class SessionActions {
   }
 
   async extend(portalId: string, session: string): Promise<Schedule> {
-    const r = await this.registry.get(portalId).client.extend(session);
+    const portal = this.registry.get(portalId);
+    this.refuseWhereAbsent(portalId, 'extend');
+    const r = await portal.client.extend(session);
     this.refresh(portalId);
     return { session, status: r.status, started: r.started, expires: r.expires, extended: r.extended, extendable: r.extendable };
   }
 
   async terminate(portalId: string, session: string): Promise<{ session: string; expires: string | null }> {
-    const r = await this.registry.get(portalId).client.terminate(session);
+    const portal = this.registry.get(portalId);
+    this.refuseWhereAbsent(portalId, 'terminate');
+    let r;
+    try {
+      r = await portal.client.terminate(session);
+    } catch (err) {
+      // A portal whose dialect is not known yet answers a missing route with 404 too: find out which it was.
+      if (err instanceof ConsoleError && err.code === 'not-found' && (await this.monitor.detectDialect(portalId)) === 'learningcenter') {
+        this.refuseWhereAbsent(portalId, 'terminate');
+      }
+      throw err;
+    }
     this.refresh(portalId);
     return { session, expires: r.expires };
+  }
+
+  /**
+   * Learning Center has no terminate endpoint and lets only a session's owner or staff extend it: refused here, with
+   * the reason, rather than sent and answered with a "not found" or "not permitted" that explains nothing.
+   */
+  private refuseWhereAbsent(portalId: string, action: 'extend' | 'terminate'): void {
+    const why = portalAbilities(this.monitor.dialect(portalId))[action];
+    if (why) throw new ConsoleError('not-supported', why);
   }
 
   /** a person's sessions on every enabled portal; a portal that fails is listed, the others still answer */
@@ -137,6 +169,7 @@ export class SessionActions {
   /** step one of a bulk action: reads the environment's allocated sessions fresh and names them */
   async bulkPrepare(portalId: string, environment: string, action: 'extend' | 'terminate', selection?: string[]) {
     const portal = this.registry.get(portalId);
+    this.refuseWhereAbsent(portalId, action);
     const cat = (await portal.client.catalog()).data;
     const env = cat.environments.find((e) => e.name === environment);
     if (!env) throw new ConsoleError('unknown-workshop', `no workshop environment ${environment} on ${portal.label}`);
@@ -165,6 +198,7 @@ export class SessionActions {
       throw new ConsoleError('conflict', 'this confirmation has expired or was already used; prepare the action again');
     }
     const portal = this.registry.get(plan.portalId);
+    this.refuseWhereAbsent(plan.portalId, plan.action);
     const results: { session: string; ok: boolean; message: string }[] = new Array(plan.sessions.length);
     await runPool(plan.sessions, concurrency, async (session, i) => {
       try {

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { portalAbilities, type Alert, type PortalSnapshot } from '../../shared/contract';
+import { createConsoleCore } from '../../electron/services/console-core';
+import type { ConsoleCore } from '../../electron/services/core-types';
+import { MemorySecretStore } from '../../electron/services/secret-store';
+import { startFaultPortal, type FakePortal } from '../fakes/fault-portal';
+import { rejectsWithCode } from '../support/console-error';
+import { waitFor } from '../support/http';
+
+/**
+ * The console against a portal that answers as Learning Center does (the fake portal in its Learning Center
+ * generation: workshops with an id and no labels, a fixed 60 s activation timeout, no workshops catalog, no terminate
+ * route, extend for the owner or staff only): what works works, what the portal lacks is not offered, and a full
+ * monitoring cycle raises no error.
+ */
+describe('the console on a Learning Center portal', () => {
+  let portal: FakePortal;
+  let core: ConsoleCore;
+  let dir: string;
+  let portalId: string;
+  const pushes: PortalSnapshot[] = [];
+  const alerts: Alert[] = [];
+  const latest = () => pushes.filter((s) => s.portalId === portalId).at(-1);
+  const polls = () => portal.hits.get('GET /workshops/catalog/environments/') ?? 0;
+
+  before(async () => {
+    portal = await startFaultPortal({
+      name: 'lc-portal',
+      generation: 'learning-center',
+      username: 'robot@learningcenter',
+      anonymous: 1,
+      environments: [{ name: 'lc-portal-w01', title: 'Spring on Kubernetes', capacity: 5, duration: 1800 }],
+    });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-lc-'));
+    core = await createConsoleCore({
+      dataDir: dir,
+      secretStore: new MemorySecretStore(),
+      mode: 'web',
+      version: 't',
+      builtinPortal: null,
+      tuning: { requestTimeoutMs: 1000, retries: 0, pollIntervalMs: 40, maxBackoffMs: 100 },
+    });
+    core.events.on('monitor.portal', (s) => pushes.push(s));
+    core.events.on('alerts.raised', (a) => alerts.push(a));
+    const o = portal.options;
+    portalId = (
+      await core.handlers['portals.add']({
+        label: 'Tanzu lab',
+        baseUrl: portal.url,
+        clientId: o.clientId,
+        clientSecret: o.clientSecret,
+        username: o.username,
+        password: o.password,
+      })
+    ).id;
+  });
+  after(async () => {
+    await core.close();
+    await portal.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the catalog is read and the portal is known as Learning Center', async () => {
+    const live = await waitFor(() => pushes.find((s) => s.portalId === portalId && s.status === 'live' && s.dialect), {
+      message: 'live with a dialect',
+    });
+    assert.equal(live.dialect, 'learningcenter');
+    assert.equal(live.portal?.name, 'lc-portal');
+    const env = live.environments[0];
+    assert.equal(env?.workshop.title, 'Spring on Kubernetes');
+    assert.deepEqual(env?.workshop.labels, {});
+    assert.equal(env?.capacity, 5);
+    const read = await core.handlers['monitor.snapshot']({});
+    assert.equal(read.portals.find((p) => p.portalId === portalId)?.dialect, 'learningcenter');
+  });
+
+  test('a request gets a link that must be opened within 60 s, whatever window was asked', async () => {
+    const before = Date.now();
+    const a = await core.handlers['sessions.request']({
+      portalId,
+      environment: 'lc-portal-w01',
+      email: 'ada@example.org',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      timeout: 3600,
+    });
+    assert.equal(a.user, 'ada-example-org');
+    assert.match(a.activationUrl, /^http:\/\/127\.0\.0\.1:\d+\/workshops\/session\/lc-portal-w01-s001\/activate\/\?token=/);
+    assert.ok(a.activateBy !== null && a.activateBy - before <= 61_000 && a.activateBy - before >= 59_000, 'about 60 s');
+    const waiting = await waitFor(() => latest()?.environments[0]?.sessions.find((s) => s.name === a.session), {
+      message: 'the session in the catalog',
+    });
+    assert.equal(waiting.state, 'WAITING');
+  });
+
+  test('activation: the link opens the session, and its state follows', async () => {
+    const a = await core.handlers['sessions.request']({ portalId, environment: 'lc-portal-w01', user: 'grace' });
+    const opened = await fetch(a.activationUrl, { redirect: 'manual' });
+    assert.equal(opened.status, 302);
+    const running = await waitFor(
+      () => latest()?.environments[0]?.sessions.find((s) => s.name === a.session && s.state === 'RUNNING'),
+      { message: 'RUNNING in the catalog' },
+    );
+    assert.equal(running.user, 'grace');
+    assert.ok(running.expires, 'a running session expires after the workshop duration');
+    assert.equal(latest()?.status, 'live');
+  });
+
+  test("a person's sessions are found, with their state from the catalog", async () => {
+    const found = await core.handlers['people.find']({ query: 'grace' });
+    assert.deepEqual(found.failures, []);
+    assert.equal(found.sessions.length, 1);
+    assert.equal(found.sessions[0]?.portalLabel, 'Tanzu lab');
+    assert.equal(found.sessions[0]?.state, 'RUNNING');
+  });
+
+  test('terminate and extend are not offered: refused with the reason, and nothing is sent to the portal', async () => {
+    const session = latest()?.environments[0]?.sessions[0]?.name ?? 'none';
+    const can = portalAbilities('learningcenter');
+    await rejectsWithCode(core.handlers['sessions.terminate']({ portalId, session }), 'not-supported', /no terminate endpoint/);
+    await rejectsWithCode(core.handlers['sessions.extend']({ portalId, session }), 'not-supported', /owner or staff/);
+    for (const action of ['extend', 'terminate'] as const) {
+      await rejectsWithCode(
+        core.handlers['sessions.bulkPrepare']({ portalId, environment: 'lc-portal-w01', action }),
+        'not-supported',
+        new RegExp((can[action] ?? '').slice(0, 30)),
+      );
+    }
+    const sent = [...portal.hits.keys()].filter((k) => /\/(terminate|extend)\/$/.test(k));
+    assert.deepEqual(sent, []);
+  });
+
+  test('a full monitoring cycle raises no alert and no error', async () => {
+    const from = polls();
+    const pushed = pushes.length;
+    await waitFor(() => polls() >= from + 5, { message: 'five more polls' });
+    assert.deepEqual(alerts, []);
+    const mine = pushes.slice(pushed).filter((s) => s.portalId === portalId);
+    assert.ok(mine.every((s) => s.status === 'live' && s.lastError === null));
+    assert.equal(latest()?.status, 'live');
+    assert.equal(latest()?.lastError, null);
+  });
+});
+
+test('a portal not yet known answering 404 to terminate is asked which dialect it speaks', async (t) => {
+  const portal = await startFaultPortal({ generation: 'learning-center' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-lc-'));
+  // polled once a minute: the first poll's probe is made to fail, so the dialect is still unknown at terminate
+  portal.setFault({ kind: 'status', status: 502 }, /catalog\/workshops/);
+  const core = await createConsoleCore({
+    dataDir: dir,
+    secretStore: new MemorySecretStore(),
+    mode: 'web',
+    version: 't',
+    builtinPortal: null,
+    tuning: { requestTimeoutMs: 1000, retries: 0, pollIntervalMs: 60_000 },
+  });
+  t.after(async () => {
+    await core.close();
+    await portal.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const o = portal.options;
+  const { id } = await core.handlers['portals.add']({
+    label: 'Unknown',
+    baseUrl: portal.url,
+    clientId: o.clientId,
+    clientSecret: o.clientSecret,
+    username: o.username,
+    password: o.password,
+  });
+  const live = await core.handlers['portals.retryNow']({ id });
+  assert.equal(live.status, 'live');
+  assert.equal(live.dialect, null);
+  portal.setFault(null);
+  const a = await core.handlers['sessions.request']({ portalId: id, environment: 'fake-portal-w01', user: 'ada' });
+  // the old answer was "not found on … (it may have ended)"
+  await rejectsWithCode(core.handlers['sessions.terminate']({ portalId: id, session: a.session }), 'not-supported', /no terminate endpoint/);
+  assert.equal(portal.hits.get('GET /workshops/session/fake-portal-w01-s001/terminate/'), 1, 'asked once, then known');
+  await rejectsWithCode(core.handlers['sessions.terminate']({ portalId: id, session: a.session }), 'not-supported');
+  assert.equal(portal.hits.get('GET /workshops/session/fake-portal-w01-s001/terminate/'), 1);
+});
