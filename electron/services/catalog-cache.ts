@@ -23,19 +23,34 @@ export function countdownOffsets(body: Buffer): Int32Array {
 /**
  * true when two JSON bodies are byte-identical except for the numbers after "countdown": (no copies made).
  * `aCountdowns` (from `countdownOffsets(a)`) lets the previous answer's positions be found once, not on every poll:
- * `b` is then never searched, only compared, one run of bytes per countdown. A `"countdown":` in `b` that `a` does
- * not have at the same place lies inside a compared run, so it is a difference too.
+ * `b` is never searched, only compared. A `"countdown":` in `b` that `a` does not have at the same place lies inside
+ * a compared run, so it is a difference too.
+ *
+ * `a` is the cache's own copy of the previous answer, only ever compared against: on the way, each of b's countdown
+ * numbers is written into `a` where it has the same width as a's (which keeps every offset in `a` valid), so the
+ * bytes between countdowns are compared in a few long runs rather than one short comparison per session. Each
+ * comparison is a call into native code; with a thousand sessions, a thousand calls cost several times the bytes
+ * they compare. A countdown that changed width (999 after 1000) ends a run there.
  */
 export function sameIgnoringCountdown(a: Buffer, b: Buffer, aCountdowns: Int32Array = countdownOffsets(a)): boolean {
-  let i = 0;
-  let j = 0;
+  let i = 0; // where a's current run starts
+  let j = 0; // the same place in b
+  let endA = 0;
+  let endB = 0;
   for (const at of aCountdowns) {
     // a[i, at + 12) against b at the same distance: the bytes before this countdown and its `"countdown":`
-    const end = at + COUNTDOWN.length;
-    const endB = j + (end - i);
-    if (endB > b.length || a.compare(b, j, endB, i, end) !== 0) return false;
-    i = skipNumber(a, end);
-    j = skipNumber(b, endB);
+    const numberA = at + COUNTDOWN.length;
+    const numberB = endB + (numberA - endA);
+    if (numberB > b.length) return false;
+    endA = skipNumber(a, numberA);
+    endB = skipNumber(b, numberB);
+    if (endA - numberA === endB - numberB) {
+      for (let k = 0; k < endA - numberA; k++) a[numberA + k] = b[numberB + k] as number;
+    } else {
+      if (a.compare(b, j, numberB, i, numberA) !== 0) return false;
+      i = endA;
+      j = endB;
+    }
   }
   return a.length - i === b.length - j && a.compare(b, j, b.length, i, a.length) === 0;
 }

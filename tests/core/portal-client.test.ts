@@ -203,6 +203,14 @@ describe('unchanged catalog detection', () => {
     assert.equal(sameIgnoringCountdown(body([1]), body([1], ' ')), false);
     assert.equal(sameIgnoringCountdown(Buffer.from('{"a":1}'), Buffer.from('{"a":2}')), false);
     assert.equal(sameIgnoringCountdown(Buffer.from('"countdown": 5}'), Buffer.from('"countdown":5}')), true);
+    // the previous answer takes the new countdowns where they have the same width, and its offsets stay valid
+    const previous = body([10, 5, 300]);
+    const offsets = countdownOffsets(previous);
+    assert.equal(sameIgnoringCountdown(previous, body([9, 4, 299]), offsets), true);
+    assert.equal(previous.toString(), body([10, 4, 299]).toString());
+    assert.deepEqual(offsets, countdownOffsets(previous));
+    assert.equal(sameIgnoringCountdown(previous, body([8, 3, 298]), offsets), true);
+    assert.equal(sameIgnoringCountdown(previous, body([8, 3, 298], ' '), offsets), false);
     fc.assert(
       fc.property(fc.array(fc.nat(), { maxLength: 20 }), fc.array(fc.nat(), { maxLength: 20 }), fc.string(), (a, b, s) => {
         const same = a.length === b.length;
