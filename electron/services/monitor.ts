@@ -88,6 +88,8 @@ interface PortalState {
   dialect: Dialect | null;
   /** when the dialect may be asked again after a probe failed */
   dialectRetryAt: number;
+  /** a question about the dialect under way (see detectDialect) */
+  detecting: Promise<Dialect | null> | null;
   history: CapacityHistory;
   alerts: PortalAlerts;
   timer: unknown;
@@ -150,6 +152,7 @@ export class Monitor {
       environments: [],
       dialect: null,
       dialectRetryAt: 0,
+      detecting: null,
       history: new CapacityHistory({
         ...(this.options.historyLimit !== undefined && { limit: this.options.historyLimit }),
         ...(this.options.historyHeartbeatMs !== undefined && { heartbeatMs: this.options.historyHeartbeatMs }),
@@ -204,22 +207,28 @@ export class Monitor {
     return this.states.get(portalId)?.dialect ?? null;
   }
 
-  /** the dialect, asking the portal now when it is not known yet; null when the portal could not tell */
-  async detectDialect(portalId: string): Promise<Dialect | null> {
+  /**
+   * The dialect, asking the portal now when it is not known yet (one question at a time per portal, however many
+   * callers wait for it); null when the portal could not tell.
+   */
+  detectDialect(portalId: string): Promise<Dialect | null> {
     const state = this.states.get(portalId);
-    if (!state) return null;
-    if (state.dialect) return state.dialect;
+    if (!state) return Promise.resolve(null);
+    if (state.dialect) return Promise.resolve(state.dialect);
     const client = state.portal.client;
-    try {
-      const dialect = await detectDialect(client, state.catalog);
-      if (this.states.get(portalId) === state && state.portal.client === client && !state.dialect) {
-        state.dialect = dialect;
-        this.push(state);
-      }
-      return dialect;
-    } catch {
-      return null;
-    }
+    state.detecting ??= detectDialect(client, state.catalog)
+      .then((dialect) => {
+        if (this.states.get(portalId) === state && state.portal.client === client && !state.dialect) {
+          state.dialect = dialect;
+          this.push(state);
+        }
+        return dialect;
+      })
+      .catch(() => null)
+      .finally(() => {
+        state.detecting = null;
+      });
+    return state.detecting;
   }
 
   history(portalId: string, sinceMs?: number): CapacityPoint[] {

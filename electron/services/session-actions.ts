@@ -38,8 +38,10 @@ export class SessionActions {
   async request(input: SessionRequest, signal?: AbortSignal): Promise<Allocation> {
     const portal = this.registry.get(input.portalId);
     const user = resolveUser(input.user, input.email);
-    // Learning Center has no such parameter: every link it hands out dies after 60 s, whatever was asked
-    const fixed = this.monitor.dialect(portal.id) === 'learningcenter';
+    // Learning Center has no such parameter: every link it hands out dies after 60 s, whatever was asked. A portal
+    // not polled yet is asked first, so that the deadline reported is the one the link really has.
+    const dialect = this.monitor.dialect(portal.id) ?? (await this.monitor.detectDialect(portal.id));
+    const fixed = dialect === 'learningcenter';
     const timeout = fixed ? undefined : input.timeout;
     const startedAt = this.now();
     if (signal?.aborted) throw new ConsoleError('cancelled', 'cancelled');

@@ -79,6 +79,7 @@ describe('the console on a Learning Center portal', () => {
   });
 
   test('a request gets a link that must be opened within 60 s, whatever window was asked', async () => {
+    // (known from the first poll; a portal not polled yet is asked before its first request, see below)
     const before = Date.now();
     const a = await core.handlers['sessions.request']({
       portalId,
@@ -176,11 +177,49 @@ test('a portal not yet known answering 404 to terminate is asked which dialect i
   const live = await core.handlers['portals.retryNow']({ id });
   assert.equal(live.status, 'live');
   assert.equal(live.dialect, null);
-  portal.setFault(null);
+  // a request asks again (its activation deadline depends on the answer): still failing
   const a = await core.handlers['sessions.request']({ portalId: id, environment: 'fake-portal-w01', user: 'ada' });
+  portal.setFault(null);
   // the old answer was "not found on … (it may have ended)"
   await rejectsWithCode(core.handlers['sessions.terminate']({ portalId: id, session: a.session }), 'not-supported', /no terminate endpoint/);
   assert.equal(portal.hits.get('GET /workshops/session/fake-portal-w01-s001/terminate/'), 1, 'asked once, then known');
   await rejectsWithCode(core.handlers['sessions.terminate']({ portalId: id, session: a.session }), 'not-supported');
   assert.equal(portal.hits.get('GET /workshops/session/fake-portal-w01-s001/terminate/'), 1);
+});
+
+test('a request to a portal whose dialect is not known yet asks first, once, so its deadline is the real one', async (t) => {
+  const portal = await startFaultPortal({ generation: 'learning-center' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-lc-'));
+  // added switched off: never polled, so nothing is known of it before the requests
+  const core = await createConsoleCore({
+    dataDir: dir,
+    secretStore: new MemorySecretStore(),
+    mode: 'web',
+    version: 't',
+    builtinPortal: null,
+    tuning: { requestTimeoutMs: 1000, retries: 0, pollIntervalMs: 60_000 },
+  });
+  t.after(async () => {
+    await core.close();
+    await portal.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const o = portal.options;
+  const { id } = await core.handlers['portals.add']({
+    label: 'New',
+    baseUrl: portal.url,
+    clientId: o.clientId,
+    clientSecret: o.clientSecret,
+    username: o.username,
+    password: o.password,
+    enabled: false,
+  });
+  const before = Date.now();
+  const requests = await Promise.all(
+    ['ada', 'grace', 'alan'].map((user) =>
+      core.handlers['sessions.request']({ portalId: id, environment: 'fake-portal-w01', user, timeout: 3600 }),
+    ),
+  );
+  for (const a of requests) assert.ok(a.activateBy !== null && a.activateBy - before <= 61_000, 'the fixed 60 s');
+  assert.equal(portal.hits.get('GET /workshops/catalog/workshops/'), 1, 'asked once for all three');
 });
