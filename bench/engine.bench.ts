@@ -2,12 +2,14 @@
  * `npm run bench:engine`: the built-in portal engine under load, each figure next to a baseline from the same run.
  *
  *  (a) session allocation for distinct new users (durable; 32 keep-alive connections) vs a bare node:http JSON
- *      server answering the same requests — target ratio ≥ 0.35;
- *  (b) GET /workshops/catalog/environments/?sessions=true over 10,000 live sessions — target p99 < 50 ms — vs the
- *      same catalog with sessions=false and vs the bare server;
+ *      server answering the same requests — target ratio ≥ 0.7;
+ *  (b) GET /workshops/catalog/environments/?sessions=true over 10,000 live sessions — target p99 < 5 ms — vs the
+ *      same catalog with sessions=false, vs the bare server's small reply, and vs the bare server sending a
+ *      pre-built body of the same size (the floor for moving that many bytes to this client);
  *  (c) a burst of 1,000 concurrent requests against capacity 600: no errors, no session given twice, capacity
  *      never exceeded.
  * The engine runs as a child process through the CLI so the load generator does not share its thread.
+ * BENCH_RUNS=n repeats (a) and (b) n times (default 1); every run is reported, with the load average.
  * Results are printed and written into BENCHMARKS.md under "## Engine".
  */
 import fs from 'node:fs';
@@ -29,6 +31,10 @@ const CATALOG_SAMPLES = 300;
 const BURST = 1_000;
 const BURST_CAPACITY = 600;
 const INDEX = encodeURIComponent('https://hub.test/');
+const RUNS = Math.max(1, Number(process.env['BENCH_RUNS'] ?? 1));
+const ALLOC_TARGET = 0.7;
+const CATALOG_P99_TARGET_MS = 5;
+const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' / ');
 
 const root = path.resolve(__dirname, '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-engine-'));
@@ -79,25 +85,35 @@ async function stopEngine(p: EngineCliProcess): Promise<string> {
 const ms = (n: number): string => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
 const rate = (r: LoadResult): string => `${Math.round(r.rps).toLocaleString('en-US')} req/s`;
 
-async function main(): Promise<void> {
-  const creds: Creds = { clientId: 'bench-client', clientSecret: 'bench-secret-value', username: 'bench-robot', password: 'bench-robot-pw' };
+interface RunResult {
+  rows: Array<[string, string, string, string, string]>;
+  allocOk: boolean;
+  engineExit: string;
+  fill: LoadResult;
+  loadBefore: string;
+  loadAfter: string;
+}
+
+/** (a) and (b), each against its baselines in the same run. */
+async function measure(run: number, creds: Creds): Promise<RunResult> {
+  const loadBefore = load();
   const envs = ['bench-portal-w01', 'bench-portal-w02', 'bench-portal-w03', 'bench-portal-w04'];
   const config = writeConfig(
-    'bench-portal',
+    `bench-portal`,
     ['lab-a', 'lab-b', 'lab-c', 'lab-d'].map((name) => ({ name, capacity: 4_000, reserved: 1 })),
     creds,
   );
 
   const bare: ListeningChild = await spawnListening(path.join(root, 'bench', 'lib', 'bare-server.ts'));
   children.push({ stop: () => bare.child.kill('SIGKILL') });
-  const engine = await startEngine('bench-portal', config);
+  const engine = await startEngine(`bench-portal-run${run}`, config);
   const token = await getToken(engine.url, creds);
   const auth = { authorization: `Bearer ${token}` };
   const allocPath = (prefix: string) => (i: number) =>
     `/workshops/environment/${envs[i % envs.length]}/request/?index_url=${INDEX}&user=${prefix}-${i}&timeout=0`;
 
   // (a) allocation throughput vs the bare server (bare measured before and after the engine; the mean is used).
-  console.log('(a) allocation: warming up…');
+  console.log(`run ${run}: (a) allocation: warming up… (load average ${loadBefore})`);
   await runLoad({ concurrency: CONCURRENCY, total: ALLOC_WARMUP, url: (i) => `${engine.url}${allocPath('warm')(i)}`, headers: auth });
   await runLoad({ concurrency: CONCURRENCY, total: ALLOC_WARMUP, url: (i) => `${bare.url}${allocPath('warm')(i)}`, headers: auth });
   const bare1 = await runLoad({ concurrency: CONCURRENCY, total: ALLOC_MEASURED, url: (i) => `${bare.url}${allocPath('bare1')(i)}`, headers: auth });
@@ -110,14 +126,15 @@ async function main(): Promise<void> {
 
   // (b) catalog with 10,000 live sessions.
   const already = ALLOC_WARMUP + ALLOC_MEASURED;
-  console.log(`(b) catalog: filling to ${LIVE_SESSIONS} live sessions…`);
+  console.log(`    (b) catalog: filling to ${LIVE_SESSIONS} live sessions…`);
   const fill = await runLoad({ concurrency: CONCURRENCY, total: LIVE_SESSIONS - already, url: (i) => `${engine.url}${allocPath('fill')(i)}`, headers: auth });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const probe = await httpGet(agent, `${engine.url}/workshops/catalog/environments/?sessions=true`, auth);
   const catalogBody = JSON.parse(probe.body) as { portal: { sessions: { allocated: number } }; environments: Array<{ sessions?: unknown[] }> };
   const live = catalogBody.portal.sessions.allocated;
   const listed = catalogBody.environments.reduce((n, e) => n + (e.sessions?.length ?? 0), 0);
-  const bodyKiB = Buffer.byteLength(probe.body) / 1024;
+  const bodyBytes = Buffer.byteLength(probe.body);
+  const bodyKiB = bodyBytes / 1024;
   const sample = async (url: string): Promise<LoadResult> => {
     await runLoad({ concurrency: 1, total: 20, url: () => url, headers: auth, agent });
     return runLoad({ concurrency: 1, total: CATALOG_SAMPLES, url: () => url, headers: auth, agent });
@@ -125,13 +142,47 @@ async function main(): Promise<void> {
   const withSessions = await sample(`${engine.url}/workshops/catalog/environments/?sessions=true`);
   const withoutSessions = await sample(`${engine.url}/workshops/catalog/environments/?sessions=false`);
   const bareCatalog = await sample(`${bare.url}/workshops/catalog/environments/?sessions=true`);
+  const bareSized = await sample(`${bare.url}/sized/${bodyBytes}`);
   agent.destroy();
   const p99 = percentile(withSessions.latencies, 99);
-  console.log(`    ${live} allocated, ${listed} listed, ${bodyKiB.toFixed(0)} KiB; p50 ${ms(percentile(withSessions.latencies, 50))}, p99 ${ms(p99)}`);
+  const sizedP99 = percentile(bareSized.latencies, 99);
+  console.log(`    ${live} allocated, ${listed} listed, ${bodyKiB.toFixed(0)} KiB; p50 ${ms(percentile(withSessions.latencies, 50))}, p99 ${ms(p99)}; same-size static body p99 ${ms(sizedP99)}`);
   console.log('    stopping the engine and the bare server…');
   const engineExit = await stopEngine(engine);
-  console.log(`    engine: ${engineExit}`);
   await bare.stop();
+  const loadAfter = load();
+  const rows: RunResult['rows'] = [
+    [
+      '(a) allocation, distinct new users, 32 conns',
+      rate(alloc),
+      `bare node:http ${Math.round(bareRps).toLocaleString('en-US')} req/s`,
+      `**${allocRatio.toFixed(2)}×**`,
+      `≥ ${ALLOC_TARGET}× ${allocRatio >= ALLOC_TARGET && allocOk ? 'met' : `MISSED by ${(ALLOC_TARGET - allocRatio).toFixed(2)}`}`,
+    ],
+    ['(a) allocation latency p50 / p99', `${ms(percentile(alloc.latencies, 50))} / ${ms(percentile(alloc.latencies, 99))}`, `${ms(percentile(bare1.latencies, 50))} / ${ms(percentile(bare1.latencies, 99))}`, '', ''],
+    [
+      `(b) catalog sessions=true, ${live.toLocaleString('en-US')} live sessions (${bodyKiB.toFixed(0)} KiB)`,
+      `p50 ${ms(percentile(withSessions.latencies, 50))}, p99 ${ms(p99)}`,
+      `sessions=false p50 ${ms(percentile(withoutSessions.latencies, 50))}, p99 ${ms(percentile(withoutSessions.latencies, 99))}`,
+      `${(p99 / percentile(withoutSessions.latencies, 99)).toFixed(1)}× (p99)`,
+      `p99 < ${CATALOG_P99_TARGET_MS} ms ${p99 < CATALOG_P99_TARGET_MS && live >= LIVE_SESSIONS ? 'met' : `MISSED by ${ms(p99 - CATALOG_P99_TARGET_MS)}`}`,
+    ],
+    [
+      '(b) bare server, a pre-built body of the same size',
+      `p50 ${ms(percentile(bareSized.latencies, 50))}, p99 ${ms(sizedP99)}`,
+      '',
+      `${(p99 / sizedP99).toFixed(2)}× (p99)`,
+      '',
+    ],
+    ['(b) bare server, small reply', `p50 ${ms(percentile(bareCatalog.latencies, 50))}, p99 ${ms(percentile(bareCatalog.latencies, 99))}`, '', `${(p99 / percentile(bareCatalog.latencies, 99)).toFixed(0)}× (p99)`, ''],
+  ];
+  return { rows, allocOk, engineExit, fill, loadBefore, loadAfter };
+}
+
+async function main(): Promise<void> {
+  const creds: Creds = { clientId: 'bench-client', clientSecret: 'bench-secret-value', username: 'bench-robot', password: 'bench-robot-pw' };
+  const runs: RunResult[] = [];
+  for (let run = 1; run <= RUNS; run++) runs.push(await measure(run, creds));
 
   // (c) burst of 1,000 concurrent requests against capacity 600.
   console.log(`(c) burst: ${BURST} concurrent requests, capacity ${BURST_CAPACITY}…`);
@@ -172,35 +223,41 @@ async function main(): Promise<void> {
   const burstExit = await stopEngine(burstEngine);
 
   // Report.
-  const rows: Array<[string, string, string, string, string]> = [
-    ['(a) allocation, distinct new users, 32 conns', rate(alloc), `bare node:http ${Math.round(bareRps).toLocaleString('en-US')} req/s`, `**${allocRatio.toFixed(2)}×**`, `≥ 0.35× ${allocRatio >= 0.35 && allocOk ? 'met' : 'MISSED'}`],
-    ['(a) allocation latency p50 / p99', `${ms(percentile(alloc.latencies, 50))} / ${ms(percentile(alloc.latencies, 99))}`, `${ms(percentile(bare1.latencies, 50))} / ${ms(percentile(bare1.latencies, 99))}`, '', ''],
-    [`(b) catalog sessions=true, ${live.toLocaleString('en-US')} live sessions (${bodyKiB.toFixed(0)} KiB)`, `p50 ${ms(percentile(withSessions.latencies, 50))}, p99 ${ms(p99)}`, `sessions=false p50 ${ms(percentile(withoutSessions.latencies, 50))}, p99 ${ms(percentile(withoutSessions.latencies, 99))}`, `${(p99 / percentile(withoutSessions.latencies, 99)).toFixed(1)}× (p99)`, `p99 < 50 ms ${p99 < 50 && live >= LIVE_SESSIONS ? 'met' : 'MISSED'}`],
-    ['(b) bare server, same request', `p50 ${ms(percentile(bareCatalog.latencies, 50))}, p99 ${ms(percentile(bareCatalog.latencies, 99))}`, '', `${(p99 / percentile(bareCatalog.latencies, 99)).toFixed(0)}× (p99)`, ''],
-    [`(c) burst ${BURST} concurrent, capacity ${BURST_CAPACITY}`, `${granted} × 200, ${refused} × 503 in ${ms(burst.elapsedMs)}`, `errors ${burst.errors + unexpected}, duplicates ${duplicates}`, '', `0 errors, no double allocation, capacity kept: ${burstOk ? 'met' : 'MISSED'}`],
-  ];
-  const table = [
-    '| measure | engine | baseline (same run) | ratio | target |',
-    '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  const header = ['| measure | engine | baseline (same run) | ratio | target |', '|---|---|---|---|---|'];
+  const tables = runs.map(
+    (r, i) =>
+      `${RUNS > 1 ? `Run ${i + 1} of ${RUNS}, load average (1/5/15 min) ${r.loadBefore} before, ${r.loadAfter} after:` : `Load average (1/5/15 min) ${r.loadBefore} before, ${r.loadAfter} after.`}
+
+` +
+      [...header, ...r.rows.map((row) => `| ${row.join(' | ')} |`)].join('\n'),
+  );
+  const burstTable = [
+    ...header,
+    `| (c) burst ${BURST} concurrent, capacity ${BURST_CAPACITY} | ${granted} × 200, ${refused} × 503 in ${ms(burst.elapsedMs)} | errors ${burst.errors + unexpected}, duplicates ${duplicates} |  | 0 errors, no double allocation, capacity kept: ${burstOk ? 'met' : 'MISSED'} |`,
   ].join('\n');
-  console.log(`\n${table}\n`);
+  console.log(`\n${tables.join('\n\n')}\n\n${burstTable}\n`);
   writeSection(
     'Engine',
-    `\`npm run bench:engine\` (bench/engine.bench.ts). The engine runs as a child process (\`portal-console engine\` from
-sources) and the baseline is a bare \`node:http\` server in another child process answering a small JSON body. Load:
-keep-alive \`http.Agent\`, ${CONCURRENCY} connections, ${ALLOC_MEASURED.toLocaleString('en-US')} measured allocation requests (after ${ALLOC_WARMUP} warm-up), each a new
-user (\`timeout=0\`, every allocation committed to SQLite before its reply); the bare server is measured before and after the
-engine and averaged. Catalog latency: ${CATALOG_SAMPLES} sequential requests on one connection after 20 warm-up requests.
+    `\`npm run bench:engine\` (bench/engine.bench.ts; \`BENCH_RUNS=3\` for several runs). The engine runs as a child process
+(\`portal-console engine\` from sources) and the baseline is a bare \`node:http\` server in another child process answering a
+small JSON body. Load: keep-alive \`http.Agent\`, ${CONCURRENCY} connections, ${ALLOC_MEASURED.toLocaleString('en-US')} measured allocation requests (after
+${ALLOC_WARMUP} warm-up), each a new user (\`timeout=0\`, every allocation committed to SQLite before its reply); the bare server is
+measured before and after the engine and averaged. Catalog latency: ${CATALOG_SAMPLES} sequential requests on one connection after 20
+warm-up requests, the client reading each whole body into a string; the same-size baseline is the bare server sending a
+pre-built body of the catalog's size, which is what moving that many bytes to this client costs on this machine.
+Compare the catalog with that row: a p99 below it is out of any server's reach here. The machine is shared, so the
+load average of each run is given; ratios move with it.
 
 Last run: ${machineLine()}.
 
-${table}
+${tables.join('\n\n')}
 
-After SIGTERM the engines reported: ${engineExit}; ${burstExit}. Fill phase: ${statusSummary(fill.statuses)}.`,
+${burstTable}
+
+After SIGTERM the engines reported: ${runs.map((r) => r.engineExit).join('; ')}; ${burstExit}. Fill phase: ${runs.map((r) => statusSummary(r.fill.statuses)).join('; ')}.`,
   );
   console.log('BENCHMARKS.md updated (## Engine).');
-  if (!burstOk || !allocOk) process.exitCode = 1;
+  if (!burstOk || runs.some((r) => !r.allocOk)) process.exitCode = 1;
 }
 
 main()

@@ -16,7 +16,7 @@ import { createDispatcher } from './ipc/dispatch';
 import { describeError } from './ipc/redact';
 import { forwardEvents, registerHandlers } from './ipc/register-handlers';
 import { createSenderCheck } from './ipc/sender-policy';
-import { ensurePrivateDir } from './services/private-files';
+import { ensurePrivateDir } from './common/private-files';
 
 const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
 const preloadPath = path.join(__dirname, '..', 'preload', 'preload.js');

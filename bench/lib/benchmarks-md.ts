@@ -19,6 +19,7 @@ same machine, so the ratios matter more than the absolute numbers. Sections are 
 npm run bench:engine    # built-in portal engine (## Engine)
 npm run bench:console   # console core against the engine (## Console)
 npm run bench:ui        # renderer in Chromium (## UI)
+npm run bench:events    # a 2,000-attendee event through the console (## Events)
 \`\`\`
 
 Each benchmark rewrites only its own section below. Run on an otherwise idle machine: the figures here come from a

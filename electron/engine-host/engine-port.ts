@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { ensurePrivateFile, PRIVATE_FILE_MODE } from '../services/private-files';
+import { ensurePrivateFile, PRIVATE_FILE_MODE } from '../common/private-files';
 import type { EngineHandle } from './engine-host';
 
 /**

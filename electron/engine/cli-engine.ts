@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EngineConfigError, startEngine, type EngineOptions } from './index';
+import { DIALECT_NAMES, EngineConfigError, startEngine, type DialectName, type EngineOptions } from './index';
 import { errorText } from '../../shared/util/error-text';
 
 const HELP = `Usage: portal-console engine [options]
@@ -11,6 +11,8 @@ persisted in SQLite. Without --config it serves a built-in demo portal.
 
 Options:
   --config FILE         multi-document YAML with one TrainingPortal and its Workshop resources
+  --dialect NAME        API dialect: educates or learningcenter (default: the config's API group;
+                        without --config, learningcenter serves the Learning Center demo portal)
   --data DIR            data folder for portal.db and credentials.json
                         (default: ${defaultDataDir()})
   --host HOST           address to listen on (default 127.0.0.1; anything else exposes the portal)
@@ -59,8 +61,13 @@ export async function runEngineCommand(argv: string[]): Promise<number> {
     process.stderr.write(`portal-console engine: --startup-delay must be a whole number of milliseconds\n`);
     return 2;
   }
+  const dialect = values.dialect;
+  if (dialect !== undefined && !DIALECT_NAMES.includes(dialect as DialectName)) {
+    process.stderr.write(`portal-console engine: --dialect must be ${DIALECT_NAMES.join(' or ')}, got "${dialect}"\n`);
+    return 2;
+  }
   const options: EngineOptions = {
-    dataDir: values.data ?? defaultDataDir(),
+    dataDir: resolve(values.data ?? defaultDataDir()),
     host: values.host ?? '127.0.0.1',
     port,
     startupDelayMs: delay,
@@ -68,6 +75,7 @@ export async function runEngineCommand(argv: string[]): Promise<number> {
   };
   if (values.config !== undefined) options.configPath = values.config;
   if (values.webhook !== undefined) options.analyticsWebhookUrl = values.webhook;
+  if (dialect !== undefined) options.dialect = dialect as DialectName;
   let engine: Awaited<ReturnType<typeof startEngine>>;
   try {
     engine = await startEngine(options);
@@ -76,8 +84,27 @@ export async function runEngineCommand(argv: string[]): Promise<number> {
     else process.stderr.write(`portal-console engine: cannot start: ${errorText(err)}\n`);
     return 1;
   }
+  // the handlers come before "listening on": whoever waits for that line may signal at once
+  const running = engine;
+  const stopped = new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      running.close().then(
+        () => resolve(0),
+        (err: unknown) => {
+          process.stderr.write(`portal-console engine: error while stopping: ${errorText(err)}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   process.stdout.write(`listening on ${engine.url}\n`);
   process.stdout.write(`robot credentials: ${engine.credentialsSource}\n`);
+  process.stdout.write(`dialect: ${engine.dialect} (a real portal of this kind publishes its credentials under status.${engine.dialect})\n`);
   const credFile = join(options.dataDir, 'credentials.json');
   if (engine.credentialsSource.includes(credFile)) {
     const f = shellQuote(credFile);
@@ -96,22 +123,7 @@ export async function runEngineCommand(argv: string[]): Promise<number> {
         `  curl -s -u "$CLIENT_ID:$CLIENT_SECRET" --data-urlencode grant_type=password --data-urlencode "username=$ROBOT_USER" --data-urlencode "password=$ROBOT_PASSWORD" ${engine.url}/oauth2/token/\n`,
     );
   }
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (): void => {
-      if (stopping) return;
-      stopping = true;
-      engine.close().then(
-        () => resolve(0),
-        (err: unknown) => {
-          process.stderr.write(`portal-console engine: error while stopping: ${errorText(err)}\n`);
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  return stopped;
 }
 
 function parse(argv: string[]) {
@@ -121,6 +133,7 @@ function parse(argv: string[]) {
     allowPositionals: false,
     options: {
       config: { type: 'string' },
+      dialect: { type: 'string' },
       data: { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },

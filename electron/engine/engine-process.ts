@@ -43,7 +43,9 @@ function onMessage(raw: unknown): void {
   const message = raw as Incoming;
   if (typeof message !== 'object' || message === null) return;
   if (message.type === 'start' && starting === null) {
-    starting = startEngine({ ...message.options, log: (line) => send({ type: 'log', line }) }).then(
+    // only the console starts this process, and it holds portal-console.lock on the engine's folder meanwhile
+    const options = { ...message.options, startedByConsole: true, log: (line: string) => send({ type: 'log', line }) };
+    starting = startEngine(options).then(
       (running) => {
         engine = running;
         send({ type: 'ready', url: running.url, port: running.port, portalName: running.portalName });

@@ -1,6 +1,10 @@
 import { ConsoleError, type PortalView } from '../../shared/contract';
+import { openConsoleDb } from './console-db';
 import type { ConsoleCore, ConsoleCoreOptions, Handlers } from './core-types';
 import { EventHub } from './event-hub';
+import { createEvents } from './events';
+import { AlertLog } from './history/alert-log';
+import { CapacityHistory } from './history/capacity-history';
 import { Monitor } from './monitor';
 import { PortalRegistry, type PortalEntry } from './portal-registry';
 import { RosterRunner, parseRoster, rosterCsv } from './roster';
@@ -19,8 +23,10 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   const tuning = options.tuning ?? {};
   const events = new EventHub();
   const store = new SettingsStore(options.dataDir, now);
-  const settingsWarning = await store.open();
+  const loadedWarning = await store.open();
   const secretStore = boundedSecretStore(options.secretStore, tuning.keychainTimeoutMs);
+  const consoleDb = openConsoleDb(options.dataDir, { now });
+  const settingsWarning = [loadedWarning, consoleDb.warning].filter(Boolean).join(' ') || null;
 
   const registry = new PortalRegistry({
     store,
@@ -31,14 +37,23 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   });
   await registry.init();
 
+  // The capacity history and the alert log outlive a restart: alerts are written before they are pushed, history
+  // points are copied from the monitor after each snapshot it pushes and once a minute (its heartbeats).
+  const alertLog = new AlertLog(consoleDb.db);
   const monitor = new Monitor({
     now,
     ...(tuning.offlineAfterFailures !== undefined && { offlineAfterFailures: tuning.offlineAfterFailures }),
     ...(tuning.maxBackoffMs !== undefined && { maxBackoffMs: tuning.maxBackoffMs }),
     settings: () => store.settings,
-    onSnapshot: (s) => events.emit('monitor.portal', s),
-    onAlert: (a) => events.emit('alerts.raised', a),
+    onSnapshot: (s) => {
+      history.sync(s.portalId);
+      events.emit('monitor.portal', s);
+    },
+    onAlert: (a) => events.emit('alerts.raised', alertLog.record(a)),
   });
+  const history = new CapacityHistory(consoleDb.db, monitor);
+  const historyTimer = setInterval(() => history.syncAll(registry.list().map((e) => e.id)), 60_000);
+  historyTimer.unref();
   // A built-in engine that did not start is not polled (nothing listens there); its card shows why instead.
   const builtinDown = options.builtinPortal?.startError ?? null;
   const track = (e: PortalEntry) =>
@@ -53,6 +68,17 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   for (const e of registry.list()) track(e);
 
   const actions = new SessionActions(registry, monitor, now, tuning.bulkConfirmTtlMs ?? 60_000);
+  const eventsModule = createEvents({
+    db: consoleDb.db,
+    registry,
+    monitor,
+    actions,
+    hub: events,
+    now,
+    pollTimeoutMs: tuning.requestTimeoutMs ?? 15_000,
+    builtinUrl: options.builtinPortal && !options.builtinPortal.startError ? options.builtinPortal.url : null,
+    ...(tuning.eventPushIntervalMs !== undefined && { pushIntervalMs: tuning.eventPushIntervalMs }),
+  });
   const rosters = new RosterRunner({
     now,
     ...(tuning.rosterProgressIntervalMs !== undefined && { progressIntervalMs: tuning.rosterProgressIntervalMs }),
@@ -96,6 +122,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     'portals.remove': async ({ id }) => {
       await registry.remove(id);
       const removal = monitor.remove(id);
+      history.forget(id);
       events.emit('monitor.portalRemoved', { portalId: id, ...removal });
       return { id, ...removal };
     },
@@ -131,8 +158,9 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     'monitor.snapshot': async () => monitor.fleet(),
     'monitor.history': async ({ portalId, sinceMs }) => {
       registry.get(portalId);
-      return monitor.history(portalId, sinceMs);
+      return history.read(portalId, sinceMs);
     },
+    'alerts.list': async ({ limit, sinceMs }) => alertLog.list(limit ?? 200, sinceMs),
     'sessions.request': async (input) => {
       const a = await actions.request(input);
       void monitor.pollNow(input.portalId).catch(() => undefined);
@@ -142,7 +170,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     'sessions.terminate': async ({ portalId, session }) => actions.terminate(portalId, session),
     'sessions.bulkPrepare': async ({ portalId, environment, action, sessions }) => actions.bulkPrepare(portalId, environment, action, sessions),
     'sessions.bulkExecute': async ({ confirmToken }) => actions.bulkExecute(confirmToken),
-    'people.find': async ({ query }) => actions.findPerson(query),
+    'people.find': async ({ query }) => actions.findPerson(query, { find: (q) => eventsModule.findAttendees(q) }),
     'roster.parse': async ({ csv }) => parseRoster(csv),
     'roster.start': async ({ portalId, environment, rows, indexUrl, concurrency }) => {
       if (closed) throw new ConsoleError('cancelled', 'the console is closing');
@@ -166,6 +194,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       const day = new Date(now()).toISOString().slice(0, 10);
       return { filename: `roster-${state.environment}-${day}.csv`, csv: rosterCsv(state) };
     },
+    ...eventsModule.handlers,
     'settings.get': async () => structuredClone(store.settings),
     'settings.update': async (input) => {
       await store.updateSettings(input);
@@ -181,9 +210,15 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       closed = true;
       // Cancel rosters first (pending rows become "cancelled"), then abort every request in flight.
       const rostersClosed = rosters.close();
+      // Event runs stop taking attendees; requests cut off in flight stay "allocating" in console.db and are
+      // reconciled with the portal at the next start.
+      const eventsClosed = eventsModule.close();
       registry.close();
-      await Promise.all([rostersClosed, monitor.close()]);
+      await Promise.all([rostersClosed, eventsClosed, monitor.close()]);
+      clearInterval(historyTimer);
+      history.syncAll(registry.list().map((e) => e.id));
       events.clear();
+      consoleDb.close();
     },
   };
 }

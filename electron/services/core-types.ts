@@ -77,6 +77,8 @@ export interface ConsoleTuning {
   bulkConfirmTtlMs?: number;
   /** how long any keychain call may take before it fails with keychain-unavailable (default 5 s) */
   keychainTimeoutMs?: number;
+  /** minimum time between two events.changed pushes of one event (default 250 ms) */
+  eventPushIntervalMs?: number;
 }
 
 export interface ConsoleCore {

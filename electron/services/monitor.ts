@@ -11,8 +11,8 @@ import {
   type Settings,
 } from '../../shared/contract';
 import { backoffDelay } from '../../shared/util/backoff';
-import { CapacityHistory } from './capacity-history';
 import { environmentViews } from './catalog-views';
+import { MemoryHistory } from './history/memory-history';
 import type { PortalClient } from './portal-client';
 import { PortalAlerts, type AlertDraft } from './portal-alerts';
 import { catalogDialect, detectDialect } from './portal-dialect';
@@ -90,7 +90,7 @@ interface PortalState {
   dialectRetryAt: number;
   /** a question about the dialect under way (see detectDialect) */
   detecting: Promise<Dialect | null> | null;
-  history: CapacityHistory;
+  history: MemoryHistory;
   alerts: PortalAlerts;
   timer: unknown;
   inFlight: Promise<void> | null;
@@ -153,7 +153,7 @@ export class Monitor {
       dialect: null,
       dialectRetryAt: 0,
       detecting: null,
-      history: new CapacityHistory({
+      history: new MemoryHistory({
         ...(this.options.historyLimit !== undefined && { limit: this.options.historyLimit }),
         ...(this.options.historyHeartbeatMs !== undefined && { heartbeatMs: this.options.historyHeartbeatMs }),
       }),

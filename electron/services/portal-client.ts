@@ -50,6 +50,8 @@ export interface SessionRequestParams {
   lastName?: string | undefined;
   /** activation timeout in seconds; omitted lets the portal use its default (60 s) */
   timeout?: number | undefined;
+  /** reacquire-only (Educates 3.0+): return this session of the user's, or nothing; never allocate a new one */
+  session?: string | undefined;
 }
 
 /** safe: repeating it changes nothing on the portal, so it is retried; unsafe: sent once */
@@ -166,6 +168,7 @@ export class PortalClient {
     if (p.firstName) q.set('first_name', p.firstName);
     if (p.lastName) q.set('last_name', p.lastName);
     if (p.timeout !== undefined) q.set('timeout', String(p.timeout));
+    if (p.session) q.set('session', p.session);
     // The portal splits its query string by hand and uses unquote (not unquote_plus): spaces must be %20.
     const query = q.toString().replace(/\+/g, '%20');
     const path = `/workshops/environment/${encodeURIComponent(p.environment)}/request/?${query}`;

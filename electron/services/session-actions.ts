@@ -4,6 +4,8 @@ import {
   FIXED_ACTIVATION_S,
   portalAbilities,
   type Allocation,
+  type Person,
+  type PersonAttendee,
   type PersonLookup,
   type Schedule,
   type SessionRequest,
@@ -12,6 +14,14 @@ import type { Monitor } from './monitor';
 import type { PortalEntry, PortalRegistry } from './portal-registry';
 import { isUserId, userIdFromEmail } from './user-id';
 import { runPool } from './worker-pool';
+
+/** at most this many user ids are looked up on every portal for one search */
+const MAX_USERS_PER_SEARCH = 10;
+
+/** the console's own records of people (event attendees), for people.find */
+export interface PeopleDirectory {
+  find(query: string): PersonAttendee[];
+}
 
 /** the portal's own default activation timeout when a request names none (Learning Center: always this) */
 const DEFAULT_ACTIVATION_S = FIXED_ACTIVATION_S;
@@ -133,24 +143,39 @@ export class SessionActions {
     if (why) throw new ConsoleError('not-supported', why);
   }
 
-  /** a person's sessions on every enabled portal; a portal that fails is listed, the others still answer */
-  async findPerson(query: string): Promise<PersonLookup> {
-    const user = isUserId(query) ? query : userIdFromEmail(query);
-    const result: PersonLookup = { query, sessions: [], failures: [] };
-    if (!user) return result;
+  /**
+   * A person's sessions on every enabled portal; a portal that fails is listed, the others still answer. The query
+   * is a user id, an email (its slug is the user id the console gives), or words of a name or email found in the
+   * console's event records, whose user ids are then looked up too (an attendee may carry their own user id).
+   */
+  async findPerson(query: string, directory?: PeopleDirectory): Promise<PersonLookup> {
+    const attendees = directory?.find(query) ?? [];
+    const derived = isUserId(query) ? query : userIdFromEmail(query);
+    const users = [...new Set([derived, ...attendees.map((a) => a.user)].filter(Boolean))];
+    users.splice(MAX_USERS_PER_SEARCH);
+    const people = new Map<string, Person>();
+    for (const a of attendees) {
+      if (!people.has(a.user)) people.set(a.user, { email: a.email, firstName: a.firstName, lastName: a.lastName });
+    }
+    const result: PersonLookup = { query, sessions: [], attendees, failures: [] };
+    if (users.length === 0) return result;
     const portals = this.registry.list().filter((p) => p.enabled);
     await Promise.all(
       portals.map(async (p) => {
         try {
-          const found = await p.client.userSessions(user);
+          const found = (await Promise.all(users.map((u) => p.client.userSessions(u)))).flatMap((r, i) =>
+            r.sessions.map((s) => ({ ...s, user: users[i] as string })),
+          );
           const latest = this.monitor.latest(p.id);
-          for (const s of found.sessions) {
+          for (const s of found) {
             const env = latest?.catalog?.environments.find((e) => e.name === s.environment);
             const known = env?.sessions.find((x) => x.name === s.name);
             result.sessions.push({
               portalId: p.id,
               portalLabel: p.label,
               name: s.name,
+              user: s.user,
+              person: people.get(s.user) ?? null,
               workshop: s.workshop,
               environment: s.environment,
               state: known?.state ?? 'UNKNOWN',

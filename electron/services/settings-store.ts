@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { hasUserinfo, settingsSchema, withoutUserinfo, type Settings } from '../../shared/contract';
-import { ensurePrivateDir, ensurePrivateFile, PRIVATE_FILE_MODE } from './private-files';
+import { ensurePrivateDir, ensurePrivateFile, PRIVATE_FILE_MODE } from '../common/private-files';
 
 /** Defaults: alert at 90% of an environment's capacity, and for sessions expiring within 10 minutes. */
 export const defaultSettings: Settings = {

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { consoleDataDir, defaultUserDataDir, engineDataDir } from '../app/app-paths';
 import { redact } from '../ipc/redact';
-import { PRIVATE_FILE_MODE } from '../services/private-files';
+import { PRIVATE_FILE_MODE } from '../common/private-files';
 import { startWebConsole } from './start-web-console';
 import { errorText } from '../../shared/util/error-text';
 

@@ -9,7 +9,8 @@ import { FleetOverview } from './features/fleet/FleetOverview';
 import { EnvironmentView } from './features/sessions/EnvironmentView';
 import { PeopleView } from './features/people/PeopleView';
 import { CreateSession } from './features/allocate/CreateSession';
-import { RosterView } from './features/roster/RosterView';
+import { EventsView, NewEventView } from './features/events/EventsView';
+import { EventView } from './features/events/EventView';
 import { SettingsView } from './features/settings/SettingsView';
 import { PortalsView } from './features/portals/PortalsView';
 import { Toasts } from './ui/Toasts';
@@ -33,8 +34,12 @@ const Screen = memo(function Screen({ route }: { route: Route }) {
       return <PeopleView initialQuery={route.query} />;
     case 'create':
       return <CreateSession key={`${route.portalId ?? ''}/${route.environment ?? ''}`} portalId={route.portalId} environment={route.environment} />;
-    case 'roster':
-      return <RosterView />;
+    case 'events':
+      return <EventsView />;
+    case 'event-new':
+      return <NewEventView />;
+    case 'event':
+      return <EventView key={route.eventId} eventId={route.eventId} tab={route.tab} />;
     case 'timeline':
       return (
         <Suspense fallback={<Loading what="the timeline" />}>
@@ -50,6 +55,7 @@ const Screen = memo(function Screen({ route }: { route: Route }) {
 
 function isCurrent(route: Route, target: Route): boolean {
   if (target.name === 'fleet') return route.name === 'fleet' || route.name === 'environment';
+  if (target.name === 'events') return route.name === 'events' || route.name === 'event' || route.name === 'event-new';
   return route.name === target.name;
 }
 
@@ -85,7 +91,7 @@ export function App() {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="topbar">
+      <header className="topbar no-print">
         <span className="brand">Portal Console</span>
         <nav aria-label="Screens">
           <ul>
@@ -107,7 +113,7 @@ export function App() {
           <Screen route={route} />
         </ErrorBoundary>
       </main>
-      <footer className="statusbar">
+      <footer className="statusbar no-print">
         <span data-connection={connection} className="connection">
           {connection === 'open' ? 'Connected' : connection === 'down' ? 'Reconnecting to the console…' : 'Connecting…'}
         </span>

@@ -8,6 +8,7 @@ import { App } from './App';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
+import './styles/events.css';
 
 // the transport first: it takes the web token out of the address bar before the router reads the hash
 initApi();

@@ -14,6 +14,21 @@ import {
   scheduleSchema,
   settingsSchema,
 } from './domain';
+import {
+  allocateSchema,
+  allocationRunSchema,
+  attendeeParseSchema,
+  attendeeUpdateSchema,
+  attendeeViewSchema,
+  eventCreateSchema,
+  eventDetailSchema,
+  eventEventsSchemas,
+  eventMethodSchemas as ev,
+  eventReportSchema,
+  eventSummarySchema,
+  eventUpdateSchema,
+  reissueSchema,
+} from './events';
 import { hasUserinfo, portalRoot, USERINFO_MESSAGE } from './urls';
 
 /**
@@ -145,6 +160,32 @@ export const methods = {
   'roster.cancel': method(z.object({ rosterId: id }), rosterStateSchema),
   'roster.retryFailed': method(z.object({ rosterId: id }), rosterStateSchema),
   'roster.exportCsv': method(z.object({ rosterId: id }), z.object({ filename: z.string(), csv: z.string() })),
+  'events.list': method(empty, z.array(eventSummarySchema)),
+  'events.get': method(z.object({ eventId: id }), eventDetailSchema),
+  'events.create': method(eventCreateSchema, eventSummarySchema),
+  'events.update': method(eventUpdateSchema, eventSummarySchema),
+  'events.archive': method(z.object({ eventId: id, archived: z.boolean() }), eventSummarySchema),
+  /** never ends sessions unless endSessions is true */
+  'events.delete': method(
+    z.object({ eventId: id, endSessions: z.boolean() }),
+    ev.endSessionsOutput.extend({ eventId: z.string() }),
+  ),
+  'events.parseAttendees': method(ev.parseInput, attendeeParseSchema),
+  'events.addAttendees': method(ev.addAttendeesInput, ev.addAttendeesOutput),
+  'events.updateAttendee': method(attendeeUpdateSchema, attendeeViewSchema),
+  'events.removeAttendees': method(ev.removeAttendeesInput, ev.endSessionsOutput.extend({ removed: z.number().int() })),
+  /** starts a run (progress arrives as events.changed pushes); a second run of the same event is refused */
+  'events.allocate': method(allocateSchema, allocationRunSchema),
+  'events.cancel': method(z.object({ eventId: id }), allocationRunSchema.nullable()),
+  /** a new session for ended or expired attendees (others are refused) */
+  'events.reissue': method(reissueSchema, allocationRunSchema),
+  'events.report': method(z.object({ eventId: id }), eventReportSchema),
+  'events.exportCsv': method(ev.exportInput, ev.exportOutput),
+  /** the alert log, read back after a restart: the latest alerts (default 200), oldest first */
+  'alerts.list': method(
+    z.object({ limit: z.number().int().min(1).max(1000).optional(), sinceMs: z.number().int().min(0).optional() }),
+    z.array(alertSchema),
+  ),
   'settings.get': method(empty, settingsSchema),
   'settings.update': method(settingsSchema, settingsSchema),
 } as const;
@@ -163,6 +204,9 @@ export const events = {
   'monitor.portalRemoved': z.object({ portalId: z.string(), revision: z.number().int(), epoch: z.string() }),
   'roster.progress': rosterStateSchema,
   'alerts.raised': alertSchema,
+  /** an event or some of its attendees changed: the summary and only the changed attendees */
+  'events.changed': eventEventsSchemas.changed,
+  'events.removed': eventEventsSchemas.removed,
 } as const;
 
 export type Events = typeof events;

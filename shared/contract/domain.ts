@@ -142,10 +142,18 @@ export const allocationSchema = z.object({
 });
 export type Allocation = z.infer<typeof allocationSchema>;
 
+/** who a portal user id belongs to, from the console's own event records */
+export const personSchema = z.object({ email: z.string(), firstName: z.string(), lastName: z.string() });
+export type Person = z.infer<typeof personSchema>;
+
 export const personSessionSchema = z.object({
   portalId: z.string(),
   portalLabel: z.string(),
   name: z.string(),
+  /** the portal user id that owns the session */
+  user: z.string().default(''),
+  /** the attendee behind that user id, when an event of this console knows them */
+  person: personSchema.nullable().default(null),
   workshop: z.string(),
   environment: z.string(),
   state: sessionStateSchema,
@@ -156,9 +164,24 @@ export const personSessionSchema = z.object({
 });
 export type PersonSession = z.infer<typeof personSessionSchema>;
 
+/** an attendee of an event of this console that matches the query (by email, name parts or user id) */
+export const personAttendeeSchema = personSchema.extend({
+  eventId: z.string(),
+  eventName: z.string(),
+  attendeeId: z.string(),
+  user: z.string(),
+  portalId: z.string(),
+  environment: z.string(),
+  status: z.string(),
+  session: z.string().nullable(),
+});
+export type PersonAttendee = z.infer<typeof personAttendeeSchema>;
+
 export const personLookupSchema = z.object({
   query: z.string(),
   sessions: z.array(personSessionSchema),
+  /** matching attendees of this console's events (at most 50); their user ids were looked up on the portals */
+  attendees: z.array(personAttendeeSchema).default([]),
   /** portals that could not be asked, with the reason */
   failures: z.array(z.object({ portalId: z.string(), portalLabel: z.string(), message: z.string() })),
 });

@@ -5,6 +5,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import type { startWebConsole as StartWebConsole, WebConsole, WebConsoleOptions } from '../../electron/web/start-web-console';
 import type { startEngine as StartEngine } from '../../electron/engine/index';
+import type { MethodInput, MethodName, MethodOutput, Result } from '../../shared/contract';
 import { AppPage } from './pages/app-page';
 
 /**
@@ -12,7 +13,9 @@ import { AppPage } from './pages/app-page';
  * engine child from dist/ exactly as the shipped CLI does, and no TypeScript loader sits in between.
  */
 const DIST = path.resolve(__dirname, '..', '..', 'dist', 'electron');
-const { startWebConsole } = require(path.join(DIST, 'web', 'start-web-console.js')) as { startWebConsole: typeof StartWebConsole };
+export const { startWebConsole } = require(path.join(DIST, 'web', 'start-web-console.js')) as {
+  startWebConsole: typeof StartWebConsole;
+};
 export const { startEngine } = require(path.join(DIST, 'engine', 'index.js')) as { startEngine: typeof StartEngine };
 export type { RunningEngine } from '../../electron/engine/index';
 
@@ -66,18 +69,40 @@ export const test = base.extend<Fixtures & ConsoleFixtureOptions>({
     }
   },
   app: async ({ page, webConsole }, use) => {
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      // any console error is a failure: a CSP violation or notice, a React error, a failed load
-      if (m.type() === 'error') errors.push(m.text());
-    });
+    const errors = collectPageErrors(page);
     const app = new AppPage(page);
     await app.open(webConsole.url);
     await use(app);
     expect(errors, 'no page errors or CSP violations in the console').toEqual([]);
   },
 });
+
+/** Page errors and console errors (CSP violations, React errors) of a page, for a test to expect none of. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    // any console error is a failure: a CSP violation or notice, a React error, a failed load
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return errors;
+}
+
+/** Calls the console's API as the page does (test setup that is not itself under test). */
+export async function callConsole<M extends MethodName>(
+  wc: WebConsole,
+  method: M,
+  input: MethodInput<M>,
+): Promise<MethodOutput<M>> {
+  const res = await fetch(`${wc.origin}/api/invoke/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${wc.token}` },
+    body: JSON.stringify(input),
+  });
+  const r = (await res.json()) as Result<MethodOutput<M>>;
+  if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
+  return r.data;
+}
 
 export { expect };
 

@@ -59,7 +59,7 @@ test('create a session for a named user: link opens the workshop, gauges move, t
 
   // people view finds it across portals
   await app.go('People');
-  await page.getByRole('searchbox', { name: 'User id or email' }).fill('ada');
+  await page.getByRole('searchbox', { name: 'Name, email or user id' }).fill('ada');
   await page.getByRole('button', { name: 'Find sessions' }).click();
   await expect(page.getByTestId('person-session').filter({ hasText: session! })).toBeVisible();
   await expect(page.getByTestId('person-session').getByTestId('countdown').first()).toHaveText(/\d:\d\d/);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { getToken, makeTempDir, runEngineCli, spawnEngineCli, type EngineCliProcess } from '../support/engine-harness';
+import { getToken, makeTempDir, REPO_ROOT, runEngineCli, spawnEngineCli, startTestEngine, waitFor, type EngineCliProcess } from '../support/engine-harness';
 import { catalogEnvironmentsSchema } from '../support/portal-schemas';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 import { config, qs, INDEX_URL } from './helpers';
@@ -39,6 +39,15 @@ test('--help documents every option and exits 0', async () => {
   for (const option of ['--config', '--data', '--host', '--port', '--startup-delay', '--webhook', '--help']) {
     assert.ok(stdout.includes(option), `help mentions ${option}:\n${stdout}`);
   }
+});
+
+test('docs/engine.md lists exactly the options --help prints', async () => {
+  const { stdout } = await runEngineCli(['--help']);
+  const fromHelp = new Set(stdout.match(/--[a-z][a-z-]*/g) ?? []);
+  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'engine.md'), 'utf8');
+  const table = doc.slice(doc.indexOf('| option | meaning |'), doc.indexOf('\n\n', doc.indexOf('| option | meaning |')));
+  const fromDoc = new Set(table.match(/--[a-z][a-z-]*/g) ?? []);
+  assert.deepEqual([...fromDoc].sort(), [...fromHelp].sort());
 });
 
 test('a bad config prints an error naming file and field, and exits 1 without listening', async () => {
@@ -135,28 +144,45 @@ test('--webhook and --startup-delay are honoured', async () => {
   }
 });
 
-test('SIGTERM exits 0 promptly after the engine has run through its 15 s reconcile loop with live deadlines', async () => {
-  const file = path.join(tmp.dir, 'long.yaml');
-  fs.writeFileSync(
-    file,
-    config('long-portal', {
-      portal: { clients: { robot: { id: 'long-client', secret: 'long-secret' } }, credentials: { robot: { username: 'long-bot', password: 'long-pw' } } },
-      workshops: [{ name: 'lab-long', capacity: 3, reserved: 1, expires: '30m' }],
-    }),
-  );
-  const p = await spawn(['--config', file, '--data', path.join(tmp.dir, 'long-data'), '--host', '127.0.0.1', '--port', '0']);
-  const token = await getToken(p.url, { clientId: 'long-client', clientSecret: 'long-secret', username: 'long-bot', password: 'long-pw' });
-  const res = await fetch(`${p.url}/workshops/environment/long-portal-w01/request/${qs({ index_url: INDEX_URL, user: 'long-user' })}`, {
-    headers: { authorization: `Bearer ${token}` },
+describe('dialects from the command line', () => {
+  test('--dialect learningcenter without --config serves the Learning Center demo portal', async () => {
+    const dataDir = path.join(tmp.dir, 'lc-demo');
+    const p = await spawn(['--dialect', 'learningcenter', '--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
+    await waitFor(() => /dialect: learningcenter \(.*status\.learningcenter\)/.test(p.stdout()), { message: `dialect line in:\n${p.stdout()}` });
+    const creds = JSON.parse(fs.readFileSync(path.join(dataDir, 'credentials.json'), 'utf8')) as StoredCredentials;
+    assert.equal(creds.robot.username, 'robot@learningcenter');
+    assert.equal(creds.admin.username, 'learningcenter');
+    const token = await getToken(p.url, { ...creds.robot });
+    const body = (await (await fetch(`${p.url}/workshops/catalog/environments/`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      portal: Record<string, unknown>;
+      environments: { workshop: Record<string, unknown> }[];
+    };
+    assert.equal(body.portal['name'], 'lc-demo-portal');
+    assert.equal('labels' in body.portal, false);
+    assert.match(String(body.environments[0]?.workshop['id']), /^[0-9a-f]{32}$/);
+    p.kill('SIGTERM');
+    assert.equal((await p.exited).code, 0);
   });
-  assert.equal(res.status, 200);
-  await res.text();
-  // The reconcile period is internal (15 s, like the real portal), so this wait cannot be replaced by a signal.
-  await new Promise((r) => setTimeout(r, 16_000));
-  p.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const outcome = await Promise.race([p.exited, new Promise<'still running'>((r) => (timer = setTimeout(() => r('still running'), 10_000)))]);
-  clearTimeout(timer);
-  assert.notEqual(outcome, 'still running', 'the engine process had not exited 10 s after SIGTERM (a timer left running after close?)');
-  assert.equal(outcome === 'still running' ? null : outcome.code, 0);
+
+  test('an unknown --dialect is refused with exit 2', async () => {
+    const { code, stderr } = await runEngineCli(['--dialect', 'eduk8s']);
+    assert.equal(code, 2);
+    assert.match(stderr, /--dialect must be educates or learningcenter/);
+  });
+
+  for (const [file, dialect] of [
+    ['educates-portal.yaml', 'educates'],
+    ['learningcenter-portal.yaml', 'learningcenter'],
+  ] as const) {
+    test(`docs/examples/${file} starts an engine speaking ${dialect}`, async () => {
+      const te = await startTestEngine({ configPath: path.join(REPO_ROOT, 'docs', 'examples', file) });
+      try {
+        assert.equal(te.engine.dialect, dialect);
+        const body = await te.apiJson<{ environments: unknown[] }>('/workshops/catalog/environments/');
+        assert.equal(body.environments.length, 1);
+      } finally {
+        await te.close();
+      }
+    });
+  }
 });

@@ -150,7 +150,10 @@ describe('accepted configs', () => {
       const te = await startTestEngine({ config: config('api-portal', { apiVersion, workshops: [{ name: 'lab-api', capacity: 1, expires: 90 }] }) });
       try {
         assert.equal(te.engine.portalName, 'api-portal');
-        const env = (await catalog(te)).environments[0];
+        // the API group says which dialect the engine speaks (the dialect's shapes are pinned in dialects.test.ts)
+        assert.equal(te.engine.dialect, apiVersion === LEARNING_CENTER_API ? 'learningcenter' : 'educates');
+        const body = await te.apiJson<{ environments: { name: string; duration: number }[] }>('/workshops/catalog/environments/');
+        const env = body.environments[0];
         assert.equal(env?.name, 'api-portal-w01');
         assert.equal(env?.duration, 90, 'integer seconds are a valid duration');
       } finally {

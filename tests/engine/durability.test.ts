@@ -13,11 +13,10 @@ import {
   robotCreds,
   spawnEngineCli,
   startTestEngine,
-  waitFor,
-  waitUntilPast,
   type EngineCliProcess,
   type TestEngine,
 } from '../support/engine-harness';
+import { ManualClock } from '../support/manual-clock';
 import { catalogEnvironmentsSchema, requestReplySchema, type RequestReply } from '../support/portal-schemas';
 import { activateOk, catalog, config, qs, INDEX_URL, requestSession, scheduleStatus, uid, userSessions } from './helpers';
 
@@ -40,9 +39,11 @@ const CONFIG = config('dur-portal', {
 });
 
 describe('restart on the same data folder', () => {
+  // one clock across restarts, so a deadline can pass while the engine is down
+  const clock = new ManualClock();
   let te: TestEngine;
   before(async () => {
-    te = await startTestEngine({ config: CONFIG });
+    te = await startTestEngine({ clock, config: CONFIG });
   });
   after(async () => {
     await te?.close();
@@ -103,18 +104,18 @@ describe('restart on the same data folder', () => {
     assert.ok(earlyExpires && lateExpires && runningExpires);
 
     await te.engine.close();
-    await waitUntilPast(earlyExpires, 200); // the activation deadline passes while the engine is down
+    assert.equal(clock.pending, 0, 'a closed engine keeps no timer');
+    clock.advance(Date.parse(earlyExpires) - clock.now() + 200); // the activation deadline passes while the engine is down
     await te.restart();
-
-    await waitFor(async () => (await scheduleStatus(te, early.name)) === 404, {
-      timeoutMs: 2_000,
-      message: 'a session whose deadline passed while down is stopped at start',
-    });
-    if (Date.now() < Date.parse(lateExpires) - 500) assert.notEqual(await scheduleStatus(te, late.name), 404, 'a pending session is still there');
-    await waitUntilPast(runningExpires);
-    await waitFor(async () => (await scheduleStatus(te, running.name)) === 404, { timeoutMs: 3_000, message: 'expiry re-armed after restart' });
-    await waitUntilPast(lateExpires);
-    await waitFor(async () => (await scheduleStatus(te, late.name)) === 404, { timeoutMs: 3_000, message: 'activation deadline re-armed after restart' });
+    clock.advance(100); // start-up stopped it; its simulated deletion completes on the next sweep
+    assert.equal(await scheduleStatus(te, early.name), 404, 'a session whose deadline passed while down is stopped at start');
+    assert.notEqual(await scheduleStatus(te, late.name), 404, 'a pending session is still there');
+    assert.notEqual(await scheduleStatus(te, running.name), 404, 'a running session is still there');
+    clock.advance(Date.parse(runningExpires) - clock.now() + 100);
+    assert.equal(await scheduleStatus(te, running.name), 404, 'expiry re-armed after restart');
+    assert.notEqual(await scheduleStatus(te, late.name), 404);
+    clock.advance(Date.parse(lateExpires) - clock.now() + 100);
+    assert.equal(await scheduleStatus(te, late.name), 404, 'activation deadline re-armed after restart');
   });
 
   test('the database passes PRAGMA integrity_check after a clean close', async () => {

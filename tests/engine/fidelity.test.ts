@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { formatIsoTimestamp } from '../../electron/engine/datetime';
-import { countdown, extensionThreshold, isExpiring } from '../../electron/engine/extension';
+import { formatIsoTimestamp } from '../../electron/engine/domain/datetime';
+import { countdown, extensionThreshold, isExpiring } from '../../electron/engine/domain/extension';
 import { startTestEngine, waitFor, type TestEngine, type TestEngineOptions } from '../support/engine-harness';
+import { ManualClock } from '../support/manual-clock';
 import { analyticsMessageSchema } from '../support/portal-schemas';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { catalog, config, environment, expectNoSession, expectPlainText, requestRaw, requestSession, uid } from './helpers';
@@ -16,7 +17,7 @@ const location = (res: Response, base: string): URL => new URL(res.headers.get('
 describe('expiry fields (reference §7, §9.6)', () => {
   test('expiring compares the whole-second countdown with the threshold', () => {
     // duration 1801 s: threshold 450.25 s; 450.5 s left is a countdown of 450, which is below it
-    const inputs = { duration: 1801, overtime: 0, deadline: 1801 };
+    const inputs = { durationS: 1801, overtimeS: 0, deadlineS: 1801 };
     assert.equal(extensionThreshold(1801), 450.25);
     assert.equal(countdown(450_500, 0), 450);
     assert.equal(isExpiring(inputs, 450_500, 0), true);
@@ -93,9 +94,11 @@ describe('portal maximum (reference §9.4 step 5, §9.5)', () => {
         portal: { sessions: { maximum: 2 } },
         workshops: [{ name: 'lab-a', capacity: 3, reserved: 0 }, ...(withB ? [{ name: 'lab-b', capacity: 1, reserved: 1 }] : [])],
       });
-    const te = await startTestEngine({ startupDelayMs: 2000, config: yaml(true) });
+    const clock = new ManualClock();
+    const te = await startTestEngine({ clock, startupDelayMs: 2000, config: yaml(true) });
     try {
-      await waitFor(async () => (await environment(te, 'max-portal-w01')).state === 'RUNNING', { timeoutMs: 10_000 });
+      clock.advance(2000);
+      assert.equal((await environment(te, 'max-portal-w01')).state, 'RUNNING');
       await te.restart({ config: yaml(false) });
       assert.equal((await environment(te, 'max-portal-w02')).state, 'STOPPING');
       const first = await requestSession(te, 'max-portal-w01', { user: uid('max') });
@@ -266,17 +269,20 @@ describe('analytics message shapes (reference §9.7)', () => {
 
 describe('terminate (reference §7)', () => {
   test('terminating a session that is already STOPPING marks it again: expires moves to now', async () => {
+    const clock = new ManualClock();
     const te = await startTestEngine({
+      clock,
       startupDelayMs: 3000,
       config: config('term-portal', { workshops: [{ name: 'lab-term', capacity: 3, reserved: 0, expires: '30m' }] }),
     });
     try {
-      await waitFor(async () => (await environment(te, 'term-portal-w01')).state === 'RUNNING', { timeoutMs: 10_000 });
+      clock.advance(3000);
+      assert.equal((await environment(te, 'term-portal-w01')).state, 'RUNNING');
       const reply = await requestSession(te, 'term-portal-w01', { user: uid('term') });
       const first = (await (await te.api(`/workshops/session/${reply.name}/terminate/`)).json()) as { expires: string };
-      await new Promise((r) => setTimeout(r, 20));
+      clock.advance(20); // still STOPPING: its simulated deletion takes 3 s
       const second = (await (await te.api(`/workshops/session/${reply.name}/terminate/`)).json()) as { expires: string };
-      assert.ok(Date.parse(second.expires) > Date.parse(first.expires), `${second.expires} after ${first.expires}`);
+      assert.equal(Date.parse(second.expires) - Date.parse(first.expires), 20, `${second.expires} after ${first.expires}`);
     } finally {
       await te.close();
     }

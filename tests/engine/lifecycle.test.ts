@@ -1,7 +1,8 @@
 /** Lifecycle rules (reference §9): names, reserved pool, capacity, portal maximum, per-user caps, expiry, initial. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestEngine, waitFor, waitUntilPast, type TestEngine } from '../support/engine-harness';
+import { startTestEngine, waitFor, type TestEngine } from '../support/engine-harness';
+import { ManualClock } from '../support/manual-clock';
 import { scheduleSchema } from '../support/portal-schemas';
 import {
   activate,
@@ -27,7 +28,6 @@ async function schedule(te: TestEngine, name: string) {
 
 describe('reserved pool, capacity, expiry, initial', () => {
   const W1 = 'life-portal-w01'; // capacity 3, reserved 1
-  const W2 = 'life-portal-w02'; // capacity 1, reserved 1, expires 2s
   const W3 = 'life-portal-w03'; // initial 0
   const W4 = 'life-portal-w04'; // initial 3 > reserved 1
   let te: TestEngine;
@@ -36,7 +36,7 @@ describe('reserved pool, capacity, expiry, initial', () => {
       config: config('life-portal', {
         workshops: [
           { name: 'lab-pool', capacity: 3, reserved: 1 },
-          { name: 'lab-expire', capacity: 1, reserved: 1, expires: '2s' },
+          { name: 'lab-spare', capacity: 1, reserved: 1 },
           { name: 'lab-initial0', capacity: 3, reserved: 1, initial: 0 },
           { name: 'lab-initial3', capacity: 5, reserved: 1, initial: 3 },
         ],
@@ -53,7 +53,7 @@ describe('reserved pool, capacity, expiry, initial', () => {
       body.environments.map((e) => [e.name, e.workshop.resource]),
       [
         [W1, 'lab-pool'],
-        [W2, 'lab-expire'],
+        ['life-portal-w02', 'lab-spare'],
         [W3, 'lab-initial0'],
         [W4, 'lab-initial3'],
       ],
@@ -83,30 +83,6 @@ describe('reserved pool, capacity, expiry, initial', () => {
     assert.equal(s4.status, 404, 'no session beyond capacity was created');
   });
 
-  test('a short expires ends a running session within 2 s of its expiry and the reserved pool refills', async () => {
-    await waitForAvailable(te, W2, 1);
-    const user = uid('expire');
-    const reply = await requestSession(te, W2, { user });
-    const cookie = await activateOk(te, reply);
-    const s = await schedule(te, reply.name);
-    assert.equal(s.status, 'RUNNING');
-    assert.ok(s.expires && s.started);
-    assert.equal(Date.parse(s.expires) - Date.parse(s.started), 2_000);
-    await waitUntilPast(s.expires);
-    await waitFor(async () => (await scheduleStatus(te, reply.name)) === 404, {
-      timeoutMs: 2_000 + 1_000 /* 2 s rule + test-side slack */,
-      intervalMs: 100,
-      message: 'expired session still live',
-    });
-    assert.deepEqual((await userSessions(te, user)).sessions, []);
-    await expectPlainText(await activate(te, reply), 400, 'Invalid session name supplied');
-    const back = await activate(te, reply, cookie);
-    await back.text();
-    assert.equal(back.status, 302);
-    assert.equal(new URL(back.headers.get('location') ?? '').searchParams.get('notification'), 'session-deleted');
-    await waitForAvailable(te, W2, 1);
-  });
-
   test('initial: 0 starts no session until the first request, then keeps the reserved pool', async () => {
     const env = await environment(te, W3);
     assert.equal(env.available, 0);
@@ -125,6 +101,53 @@ describe('reserved pool, capacity, expiry, initial', () => {
 
   test('initial above reserved creates that many sessions up front', async () => {
     await waitForAvailable(te, W4, 3);
+  });
+});
+
+describe('expiry, on a clock the test moves', () => {
+  const W1 = 'expire-portal-w01'; // capacity 1, reserved 1, expires 2s
+  const clock = new ManualClock();
+  let te: TestEngine;
+  before(async () => {
+    te = await startTestEngine({ clock, config: config('expire-portal', { workshops: [{ name: 'lab-expire', capacity: 1, reserved: 1, expires: '2s' }] }) });
+  });
+  after(async () => {
+    await te?.close();
+  });
+
+  test('a running session ends at its expiry (not a moment before) and the reserved pool refills', async () => {
+    await waitForAvailable(te, W1, 1);
+    const user = uid('expire');
+    const reply = await requestSession(te, W1, { user });
+    const cookie = await activateOk(te, reply);
+    const s = await schedule(te, reply.name);
+    assert.equal(s.status, 'RUNNING');
+    assert.ok(s.expires && s.started);
+    assert.equal(Date.parse(s.expires) - Date.parse(s.started), 2_000);
+    assert.equal(Date.parse(s.started), clock.now());
+    clock.advance(1_999);
+    assert.equal((await schedule(te, reply.name)).status, 'RUNNING', '1 ms before its expiry');
+    clock.advance(1);
+    assert.equal((await schedule(te, reply.name)).status, 'STOPPING', 'stopped at its expiry');
+    clock.advance(100); // the simulated deletion (start-up delay 0) completes on the next sweep
+    assert.equal(await scheduleStatus(te, reply.name), 404);
+    assert.deepEqual((await userSessions(te, user)).sessions, []);
+    await expectPlainText(await activate(te, reply), 400, 'Invalid session name supplied');
+    const back = await activate(te, reply, cookie);
+    await back.text();
+    assert.equal(back.status, 302);
+    assert.equal(new URL(back.headers.get('location') ?? '').searchParams.get('notification'), 'session-deleted');
+    await waitForAvailable(te, W1, 1);
+  });
+
+  test('after the 15 s reconcile has run with live deadlines, close() leaves no timer behind', async () => {
+    const reply = await requestSession(te, W1, { user: uid('reconcile') });
+    await activateOk(te, reply);
+    assert.ok(clock.pending >= 2, 'a deadline timer and the reconcile interval are armed');
+    clock.advance(16_000); // the reconcile interval fires once; the 2 s expiry on the way
+    assert.equal(await scheduleStatus(te, reply.name), 404);
+    await te.close();
+    assert.equal(clock.pending, 0, 'every timer of the engine was cancelled');
   });
 });
 
@@ -227,7 +250,9 @@ describe('per-user caps (sessions.registered / anonymous)', () => {
 
 describe('simulated start-up delay', () => {
   test('a reserved session still STARTING counts against capacity; it becomes available once WAITING', async () => {
+    const clock = new ManualClock();
     const te = await startTestEngine({
+      clock,
       startupDelayMs: 1_500,
       config: config('slow-portal', { workshops: [{ name: 'lab-slow', capacity: 1, reserved: 1 }] }),
     });
@@ -237,13 +262,15 @@ describe('simulated start-up delay', () => {
       const early = await requestRaw(te, W1, { user: uid('early') });
       await early.text();
       assert.ok([400, 503].includes(early.status), `request on a STARTING environment: ${early.status}`);
-      const env = await waitFor(async () => (await catalog(te)).environments.find((e) => e.name === W1), {
-        message: 'environment RUNNING',
-      });
+      assert.equal((await environment(te, W1)).state, 'STARTING');
+      clock.advance(1_500);
+      const env = await environment(te, W1);
+      assert.equal(env.state, 'RUNNING');
       assert.equal(env.available, 0, 'the reserved session is STARTING, not available');
       const s = await schedule(te, `${W1}-s001`);
       assert.equal(s.status, 'STARTING');
       await expectNoSession(await requestRaw(te, W1, { user: uid('slow') }));
+      clock.advance(1_500);
       await waitForAvailable(te, W1, 1);
       const reply = await requestSession(te, W1, { user: uid('slow') });
       assert.equal(reply.name, `${W1}-s001`);

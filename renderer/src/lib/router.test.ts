@@ -11,7 +11,12 @@ test('routes round-trip through the hash', () => {
     { name: 'people', query: '' },
     { name: 'create', portalId: 'p1', environment: 'lab-w01' },
     { name: 'create', portalId: null, environment: null },
-    { name: 'roster' },
+    { name: 'events' },
+    { name: 'event-new' },
+    { name: 'event', eventId: 'e/1 x', tab: 'attendees' },
+    { name: 'event', eventId: 'e1', tab: 'report' },
+    { name: 'event', eventId: 'e1', tab: 'handout' },
+    { name: 'event', eventId: 'e1', tab: 'edit' },
     { name: 'timeline', portalId: 'p1' },
     { name: 'timeline', portalId: null },
     { name: 'settings' },
@@ -23,4 +28,10 @@ test('routes round-trip through the hash', () => {
 test('unknown or malformed hashes fall back to the fleet', () => {
   for (const h of ['', '#', '#/nope', '#/portal', '#token=abc']) assert.deepEqual(parseRoute(h), { name: 'fleet' }, h);
   assert.deepEqual(parseRoute('#/portal/%E0%A4%A'), { name: 'environment', portalId: '%E0%A4%A', environment: '*' });
+});
+
+test('the roster route opens the events; an unknown event tab opens its attendees', () => {
+  assert.deepEqual(parseRoute('#/roster'), { name: 'events' });
+  assert.deepEqual(parseRoute('#/event'), { name: 'events' });
+  assert.deepEqual(parseRoute('#/event/e1/nope'), { name: 'event', eventId: 'e1', tab: 'attendees' });
 });

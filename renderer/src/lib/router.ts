@@ -2,14 +2,20 @@ import { useMemo, useSyncExternalStore } from 'react';
 
 /**
  * A tiny hash router: `#/fleet`, `#/portal/<id>`, `#/portal/<id>/env/<env>`, `#/people`, `#/create`,
- * `#/roster`, `#/timeline`, `#/alerts`, `#/portals`.
+ * `#/events`, `#/events/new`, `#/event/<id>[/report|/handout|/edit]`, `#/timeline`, `#/settings`, `#/portals`.
+ * `#/roster` (the attendee list's former place) opens the events.
  */
+export type EventTab = 'attendees' | 'report' | 'handout' | 'edit';
+const EVENT_TABS: readonly EventTab[] = ['attendees', 'report', 'handout', 'edit'];
+
 export type Route =
   | { name: 'fleet' }
   | { name: 'environment'; portalId: string; environment: string }
   | { name: 'people'; query: string }
   | { name: 'create'; portalId: string | null; environment: string | null }
-  | { name: 'roster' }
+  | { name: 'events' }
+  | { name: 'event-new' }
+  | { name: 'event'; eventId: string; tab: EventTab }
   | { name: 'timeline'; portalId: string | null }
   | { name: 'settings' }
   | { name: 'portals' };
@@ -33,7 +39,14 @@ export function parseRoute(hash: string): Route {
     case 'create':
       return { name: 'create', portalId: q.get('portal'), environment: q.get('env') };
     case 'roster':
-      return { name: 'roster' };
+      return { name: 'events' };
+    case 'events':
+      return parts[1] === 'new' ? { name: 'event-new' } : { name: 'events' };
+    case 'event': {
+      if (!parts[1]) return { name: 'events' };
+      const tab = EVENT_TABS.find((t) => t === parts[2]) ?? 'attendees';
+      return { name: 'event', eventId: parts[1], tab };
+    }
     case 'timeline':
       return { name: 'timeline', portalId: parts[1] ?? null };
     case 'settings':
@@ -63,6 +76,10 @@ export function routeHref(route: Route): string {
     }
     case 'timeline':
       return route.portalId ? `#/timeline/${e(route.portalId)}` : '#/timeline';
+    case 'event-new':
+      return '#/events/new';
+    case 'event':
+      return route.tab === 'attendees' ? `#/event/${e(route.eventId)}` : `#/event/${e(route.eventId)}/${route.tab}`;
     default:
       return `#/${route.name}`;
   }

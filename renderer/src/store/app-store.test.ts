@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Alert, EnvironmentView, FleetSnapshot, PortalSnapshot, RosterState } from '../../../shared/contract';
+import type { Alert, EnvironmentView, FleetSnapshot, PortalSnapshot } from '../../../shared/contract';
 import { createAppStore } from './app-store';
 import { MAX_TOASTS } from './alerts.slice';
 import { isNewer } from './snapshot.slice';
@@ -79,19 +79,6 @@ test('alerts slice: toasts capped, duplicates ignored, dismiss', () => {
   assert.equal(store.getState().alertHistory[0]?.id, `a${MAX_TOASTS + 1}`);
   store.getState().dismissToast(`a${MAX_TOASTS + 1}`);
   assert.equal(store.getState().toasts.some((t) => t.id === `a${MAX_TOASTS + 1}`), false);
-});
-
-test('roster slice: progress for another roster is ignored; a new file resets the run', () => {
-  const store = createAppStore();
-  const state = (id: string, allocated: number): RosterState => ({ rosterId: id, portalId: 'p', environment: 'e', status: 'running', total: 2, allocated, failed: 0, rows: [] });
-  store.getState().setRosterParse('a.csv', { rows: [], errors: [] });
-  store.getState().applyRosterState(state('r1', 0));
-  store.getState().applyRosterState(state('r2', 2));
-  assert.equal(store.getState().rosterState?.rosterId, 'r1');
-  store.getState().applyRosterState(state('r1', 1));
-  assert.equal(store.getState().rosterState?.allocated, 1);
-  store.getState().setRosterParse('b.csv', { rows: [], errors: [] });
-  assert.equal(store.getState().rosterState, null);
 });
 
 test('portals and settings slices', () => {

@@ -1,12 +1,12 @@
 import { createStore } from 'zustand/vanilla';
 import { createAlertsSlice, type AlertsSlice } from './alerts.slice';
+import { createEventsSlice, type EventsSlice } from './events.slice';
 import { createPortalsSlice, type PortalsSlice } from './portals.slice';
-import { createRosterSlice, type RosterSlice } from './roster.slice';
 import { createSettingsSlice, type SettingsSlice } from './settings.slice';
 import { createSnapshotSlice, type SnapshotSlice } from './snapshot.slice';
 import { createUiSlice, type UiSlice } from './ui.slice';
 
-export type AppState = PortalsSlice & SnapshotSlice & AlertsSlice & RosterSlice & SettingsSlice & UiSlice;
+export type AppState = PortalsSlice & SnapshotSlice & AlertsSlice & EventsSlice & SettingsSlice & UiSlice;
 
 /** A fresh store from the slices; vanilla (no React) so slices are tested in Node. */
 export function createAppStore() {
@@ -14,7 +14,7 @@ export function createAppStore() {
     ...createPortalsSlice(...a),
     ...createSnapshotSlice(...a),
     ...createAlertsSlice(...a),
-    ...createRosterSlice(...a),
+    ...createEventsSlice(...a),
     ...createSettingsSlice(...a),
     ...createUiSlice(...a),
   }));

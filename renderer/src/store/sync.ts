@@ -6,17 +6,31 @@ import type { AppStore } from './app-store';
  */
 export async function loadAll(store: AppStore): Promise<void> {
   const s = store.getState();
-  const [info, portals, settings, fleet] = await Promise.all([
+  const requestedAt = performance.now();
+  const [info, portals, settings, fleet, events] = await Promise.all([
     invoke('app.info', {}),
     invoke('portals.list', {}),
     invoke('settings.get', {}),
     invoke('monitor.snapshot', {}),
+    invoke('events.list', {}),
+    // the open event's attendees are re-read too: pushes sent while the stream was down are lost
+    s.eventDetail ? loadEventDetail(store, s.eventDetail.eventId) : undefined,
   ]);
   if (info.ok) s.setAppInfo(info.data);
   if (portals.ok) s.setPortals(portals.data);
   if (settings.ok) s.setSettings(settings.data);
   if (fleet.ok) s.applyFleet(fleet.data);
   else s.setSnapshotError(fleet.error.message);
+  if (events.ok) s.applyEventList(events.data, requestedAt);
+  else s.setEventsError(events.error.message);
+}
+
+/** Reads one event with all its attendees; pushes that overtake the reply are sorted out by the slice. */
+export async function loadEventDetail(store: AppStore, eventId: string): Promise<void> {
+  const requestedAt = performance.now();
+  const r = await invoke('events.get', { eventId });
+  if (r.ok) store.getState().applyEventDetail(r.data, requestedAt);
+  else store.getState().setEventDetailError(eventId, r.error.message);
 }
 
 export async function reloadPortals(store: AppStore): Promise<void> {
@@ -42,7 +56,8 @@ export function startSync(store: AppStore): () => void {
     on('monitor.portal', (p) => store.getState().applyPortalSnapshot(p)),
     on('monitor.portalRemoved', (removal) => store.getState().removePortalSnapshot(removal)),
     on('alerts.raised', (a) => store.getState().raiseAlert(a)),
-    on('roster.progress', (r) => store.getState().applyRosterState(r)),
+    on('events.changed', (p) => store.getState().applyEventChanged(p)),
+    on('events.removed', ({ eventId }) => store.getState().applyEventRemoved(eventId)),
   ];
   // Read at once for a fast first screen. In web mode that read may be computed before the console has subscribed
   // this page's event stream, and pushes come only on change, so read again once the stream is open (and after

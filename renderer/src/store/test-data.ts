@@ -1,4 +1,10 @@
-import type { EnvironmentView, PortalSnapshot, WorkshopInfo } from '../../../shared/contract';
+import type {
+  AttendeeView,
+  EnvironmentView,
+  EventSummary,
+  PortalSnapshot,
+  WorkshopInfo,
+} from '../../../shared/contract';
 
 /**
  * Builders of contract data for the renderer's unit tests (not imported by the app): complete objects with
@@ -37,6 +43,55 @@ export function portalSnapshot(over: Partial<PortalSnapshot> = {}): PortalSnapsh
     dialect: 'educates',
     revision: 1,
     epoch: 'test',
+    ...over,
+  };
+}
+
+export function eventSummary(over: Partial<EventSummary> = {}): EventSummary {
+  const counts = { 'not-allocated': 0, allocating: 0, waiting: 0, running: 0, ended: 0, expired: 0, failed: 0 };
+  return {
+    id: 'ev',
+    name: 'Event',
+    portalId: 'p',
+    environments: ['e'],
+    startsAt: 0,
+    endsAt: 3_600_000,
+    activationWindowS: 3600,
+    indexUrl: null,
+    archived: false,
+    createdAt: 0,
+    updatedAt: 0,
+    revision: 0,
+    total: 0,
+    counts,
+    activated: 0,
+    run: null,
+    ...over,
+  };
+}
+
+export function attendeeView(over: Partial<AttendeeView> = {}): AttendeeView {
+  return {
+    id: 'a',
+    eventId: 'ev',
+    email: 'a@example.org',
+    firstName: '',
+    lastName: '',
+    user: 'a-example-org',
+    environment: 'e',
+    source: 'manual',
+    addedAt: 0,
+    status: 'not-allocated',
+    session: null,
+    activationUrl: null,
+    allocatedAt: null,
+    activateBy: null,
+    expiresAt: null,
+    firstRunningAt: null,
+    endedAt: null,
+    extensions: 0,
+    reason: null,
+    flags: [],
     ...over,
   };
 }

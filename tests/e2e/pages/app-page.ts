@@ -1,5 +1,14 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
+type Screen =
+  | 'Fleet overview'
+  | 'People'
+  | 'New session'
+  | 'Events'
+  | 'Capacity timeline'
+  | 'Alerts and settings'
+  | 'Portals';
+
 /** The shell: navigation, ready marker, toasts, notices, command palette. */
 export class AppPage {
   constructor(readonly page: Page) {}
@@ -13,7 +22,7 @@ export class AppPage {
     await this.page.locator('body[data-ready="true"]').waitFor();
   }
 
-  async go(screen: 'Fleet overview' | 'People' | 'New session' | 'Roster' | 'Capacity timeline' | 'Alerts and settings' | 'Portals'): Promise<void> {
+  async go(screen: Screen): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen, exact: true }).click();
     await expect(this.page.getByRole('heading', { level: 1 }).first()).toBeVisible();
   }

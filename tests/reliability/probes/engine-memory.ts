@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     const res = await fetch(`${engine.url}/workshops/environment/${ENV}/status/`, { headers });
     return ((await res.json()) as { allocated: number }).allocated;
   };
+  /** the rows left in SQLite; read once the engine is closed (it holds the database exclusively while it runs) */
   const dbCounts = (): { sessions: number; users: number } => {
     const db = new Database(path.join(tmp, 'data', 'portal.db'), { readonly: true });
     try {
@@ -81,11 +82,17 @@ async function main(): Promise<void> {
       db.close();
     }
   };
-  /** waits (bounded) until everything ended has been stopped and purged */
+  /**
+   * waits (bounded) until everything ended has been stopped; the purge of STOPPED rows (purgeAfterMs 0) follows on
+   * the engine's next deadline tick, so a short settle lets it run before the heap is measured
+   */
   const drained = async (): Promise<boolean> => {
     const until = Date.now() + 30_000;
     while (Date.now() < until) {
-      if ((await allocatedNow()) === 0 && dbCounts().sessions === 0) return true;
+      if ((await allocatedNow()) === 0) {
+        await new Promise((r) => setTimeout(r, 500));
+        return true;
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
     return false;
@@ -139,6 +146,8 @@ async function main(): Promise<void> {
   const churnDrained = await drained();
   const churnMs = Date.now() - tChurn;
   const heapEnd = heap();
+  const rss = process.memoryUsage().rss;
+  await engine.close();
   const counts = dbCounts();
   const dbBytes = fs.statSync(path.join(tmp, 'data', 'portal.db')).size;
   const result = {
@@ -160,9 +169,8 @@ async function main(): Promise<void> {
     dbSessions: counts.sessions,
     dbUsers: counts.users,
     dbBytes,
-    rss: process.memoryUsage().rss,
+    rss,
   };
-  await engine.close();
   fs.rmSync(tmp, { recursive: true, force: true });
   process.stdout.write(`MEMORY_RESULT ${JSON.stringify(result)}\n`);
   // The engine is closed; exit explicitly so a stray timer cannot hold the probe (and the suite) open.
@@ -171,5 +179,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`engine memory probe failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exitCode = 1;
+  // the engine may still be listening: exit now rather than hold the suite until its timeout
+  process.exit(1);
 });

@@ -31,15 +31,18 @@ export function PortalSelect({
   value,
   onChange,
   disabled,
+  label,
 }: {
   order: readonly string[];
   snapshots: Record<string, PortalSnapshot>;
   value: string;
   onChange(portalId: string): void;
   disabled?: boolean;
+  /** the accessible name, when the wrapping label's text would also take in the chosen option */
+  label?: string;
 }) {
   return (
-    <select value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled}>
+    <select value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled} aria-label={label}>
       {order.map((id) => (
         <option key={id} value={id}>
           {snapshots[id]?.label ?? id}

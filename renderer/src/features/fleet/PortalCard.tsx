@@ -7,6 +7,7 @@ import { isDegraded } from '../../store/selectors/status';
 import { routeHref } from '../../lib/router';
 import { EnvironmentGauge, Gauge } from '../../ui/Gauge';
 import { StatusBadge } from '../../ui/StatusBadge';
+import { PortalEvents } from './PortalEvents';
 
 const EnvironmentRow = memo(function EnvironmentRow({
   portalId,
@@ -145,6 +146,7 @@ export const PortalCard = memo(function PortalCard({ snapshot, threshold }: { sn
       ) : (
         snapshot.portal && <p className="muted">No workshop environments are running.</p>
       )}
+      <PortalEvents portalId={snapshot.portalId} />
       <footer className="portal-card-foot">
         <a href={routeHref({ name: 'create', portalId: snapshot.portalId, environment: null })}>New session</a>
         <a href={routeHref({ name: 'timeline', portalId: snapshot.portalId })}>Capacity timeline</a>

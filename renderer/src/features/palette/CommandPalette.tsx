@@ -3,6 +3,7 @@ import { navigate } from '../../lib/router';
 import { appStore } from '../../store/app-store';
 import { useApp } from '../../store/use-app';
 import { buildCommands, type Command } from './commands';
+import { sortEvents } from '../../store/selectors/attendees';
 import { setTheme } from '../../lib/theme';
 
 /** Ctrl/Cmd+K: jump to any screen, portal or environment, switch theme, or look up a person. */
@@ -10,14 +11,22 @@ export function CommandPalette() {
   const open = useApp((s) => s.paletteOpen);
   const order = useApp((s) => s.portalOrder);
   const snapshots = useApp((s) => s.snapshots);
+  const events = useApp((s) => s.events);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const ref = useRef<HTMLDialogElement>(null);
 
   // built only while open: snapshots change every few seconds and the list is not needed otherwise
   const commands = useMemo(
-    () => (open ? buildCommands(order.map((id) => snapshots[id]).filter((p) => p !== undefined), query) : []),
-    [open, order, snapshots, query],
+    () =>
+      open
+        ? buildCommands(
+            order.map((id) => snapshots[id]).filter((p) => p !== undefined),
+            query,
+            sortEvents(Object.values(events)),
+          )
+        : [],
+    [open, order, snapshots, query, events],
   );
 
   useEffect(() => {

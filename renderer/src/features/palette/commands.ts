@@ -1,4 +1,4 @@
-import type { PortalSnapshot } from '../../../../shared/contract';
+import type { EventSummary, PortalSnapshot } from '../../../../shared/contract';
 import type { Route } from '../../lib/router';
 
 export interface Command {
@@ -12,15 +12,31 @@ export const SCREENS: { key: string; label: string; route: Route }[] = [
   { key: 'o', label: 'Fleet overview', route: { name: 'fleet' } },
   { key: 'p', label: 'People', route: { name: 'people', query: '' } },
   { key: 'n', label: 'New session', route: { name: 'create', portalId: null, environment: null } },
-  { key: 'r', label: 'Roster', route: { name: 'roster' } },
+  { key: 'e', label: 'Events', route: { name: 'events' } },
   { key: 't', label: 'Capacity timeline', route: { name: 'timeline', portalId: null } },
   { key: 'a', label: 'Alerts and settings', route: { name: 'settings' } },
   { key: 'c', label: 'Portals', route: { name: 'portals' } },
 ];
 
-/** Everything the palette can do, for the current fleet. */
-export function buildCommands(portals: readonly PortalSnapshot[], query: string): Command[] {
+/** Everything the palette can do, for the current fleet and events. */
+export function buildCommands(
+  portals: readonly PortalSnapshot[],
+  query: string,
+  events: readonly EventSummary[] = [],
+): Command[] {
   const out: Command[] = SCREENS.map((s) => ({ id: `screen-${s.key}`, label: s.label, hint: `g ${s.key}`, run: { route: s.route } }));
+  out.push({ id: 'event-new', label: 'New event', hint: 'events', run: { route: { name: 'event-new' } } });
+  for (const e of events) {
+    if (e.archived) continue;
+    const route = (tab: 'attendees' | 'report' | 'handout') => ({
+      route: { name: 'event' as const, eventId: e.id, tab },
+    });
+    out.push(
+      { id: `event-${e.id}`, label: `Event: ${e.name}`, hint: 'attendees', run: route('attendees') },
+      { id: `event-${e.id}-report`, label: `Report of ${e.name}`, hint: 'event', run: route('report') },
+      { id: `event-${e.id}-handout`, label: `Handout of ${e.name}`, hint: 'event', run: route('handout') },
+    );
+  }
   for (const p of portals) {
     out.push({ id: `portal-${p.portalId}`, label: `Sessions on ${p.label}`, hint: 'portal', run: { route: { name: 'environment', portalId: p.portalId, environment: '*' } } });
     for (const e of p.environments) {

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { PersonLookup } from '../../../../shared/contract';
+import type { PersonLookup, PersonSession } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
-import { navigate } from '../../lib/router';
+import { navigate, routeHref } from '../../lib/router';
+import { STATUS_TEXT } from '../../store/selectors/attendees';
 import { Countdown } from '../../ui/Countdown';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { DataTable } from '../../ui/DataTable';
@@ -11,7 +12,23 @@ import { useApp } from '../../store/use-app';
 import { SessionActionButtons } from '../sessions/SessionActionButtons';
 import { useSessionActions } from '../sessions/use-session-actions';
 
-const PEOPLE_COLUMNS = ['Portal', 'Session', 'Workshop', 'State', 'Started', 'Countdown', 'Actions'];
+const PEOPLE_COLUMNS = ['Portal', 'Session', 'User', 'Workshop', 'State', 'Started', 'Countdown', 'Actions'];
+const ATTENDEE_COLUMNS = ['Name', 'Email', 'User id', 'Event', 'Workshop', 'Status', 'Session'];
+
+/** a user id with the person behind it, when an event of this console knows them */
+function UserCell({ user, person }: { user: string; person: PersonSession['person'] }) {
+  if (!person) return <span className="mono">{user || '—'}</span>;
+  const name = `${person.firstName} ${person.lastName}`.trim();
+  return (
+    <span className="person">
+      <span className="mono">{user}</span>
+      <span className="person-name">
+        {name ? `${name} · ` : ''}
+        {person.email}
+      </span>
+    </span>
+  );
+}
 
 export function PeopleView({ initialQuery }: { initialQuery: string }) {
   const [query, setQuery] = useState(initialQuery);
@@ -55,7 +72,7 @@ export function PeopleView({ initialQuery }: { initialQuery: string }) {
         }}
       >
         <label>
-          User id or email{' '}
+          Name, email or user id{' '}
           <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} data-shortcut-search required maxLength={254} />
         </label>
         <button type="submit" className="primary" disabled={loading}>
@@ -70,13 +87,43 @@ export function PeopleView({ initialQuery }: { initialQuery: string }) {
           {result.failures.map((f) => `${f.portalLabel} (${f.message})`).join(', ')}
         </ErrorBox>
       )}
+      {result && result.attendees.length > 0 && (
+        <DataTable
+          caption={<>Attendees of this console’s events matching “{result.query}”</>}
+          showCaption
+          columns={ATTENDEE_COLUMNS}
+          testId="people-attendees"
+        >
+          {result.attendees.map((a) => (
+            <tr key={a.attendeeId} data-testid="person-attendee">
+              <td>{`${a.firstName} ${a.lastName}`.trim() || '—'}</td>
+              <td>{a.email}</td>
+              <td className="mono">{a.user}</td>
+              <td>
+                <a href={routeHref({ name: 'event', eventId: a.eventId, tab: 'attendees' })}>{a.eventName}</a>
+              </td>
+              <td>{a.environment}</td>
+              <td>{a.status in STATUS_TEXT ? STATUS_TEXT[a.status as keyof typeof STATUS_TEXT].label : a.status}</td>
+              <td className="mono">{a.session ?? '—'}</td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
       {result && !loading && result.sessions.length === 0 && <Empty>No sessions for “{result.query}” on any portal.</Empty>}
       {result && result.sessions.length > 0 && (
-        <DataTable caption={<>Sessions of {result.query}</>} columns={PEOPLE_COLUMNS} testId="people-results">
+        <DataTable
+          caption={<>Sessions on the portals for “{result.query}”</>}
+          showCaption={result.attendees.length > 0}
+          columns={PEOPLE_COLUMNS}
+          testId="people-results"
+        >
           {result.sessions.map((s) => (
             <tr key={`${s.portalId}/${s.name}`} data-testid="person-session">
               <td>{s.portalLabel}</td>
               <td>{s.name}</td>
+              <td>
+                <UserCell user={s.user} person={s.person} />
+              </td>
               <td>{s.workshop}</td>
               <td>{s.state}</td>
               <td>{formatStarted(s.started)}</td>
