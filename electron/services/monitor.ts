@@ -15,6 +15,7 @@ import { environmentViews } from './catalog-views';
 import { MemoryHistory } from './history/memory-history';
 import type { PortalClient } from './portal-client';
 import { PortalAlerts, type AlertDraft } from './portal-alerts';
+import { ThrottledError } from './portal-errors';
 import { catalogDialect, detectDialect } from './portal-dialect';
 import type { Catalog } from './portal-schemas';
 
@@ -88,6 +89,8 @@ interface PortalState {
   dialect: Dialect | null;
   /** when the dialect may be asked again after a probe failed */
   dialectRetryAt: number;
+  /** the portal asked for no request before this (429 with Retry-After): the next poll waits for it */
+  waitUntil: number;
   /** a question about the dialect under way (see detectDialect) */
   detecting: Promise<Dialect | null> | null;
   history: MemoryHistory;
@@ -152,6 +155,7 @@ export class Monitor {
       environments: [],
       dialect: null,
       dialectRetryAt: 0,
+      waitUntil: 0,
       detecting: null,
       history: new MemoryHistory({
         ...(this.options.historyLimit !== undefined && { limit: this.options.historyLimit }),
@@ -332,13 +336,13 @@ export class Monitor {
     return state.generation !== generation && state.portal.client !== client;
   }
 
-  /** the poll interval while live; while down it doubles per failure, up to the interval plus a few seconds */
+  /** the interval while live; down, it doubles per failure (to the interval + a few s), never before Retry-After */
   private nextDelay(state: PortalState): number {
     const interval = state.portal.pollIntervalMs;
     if (state.backoff === 0) return interval;
     const extra = state.status === 'credentials-rejected' ? Math.max(CREDENTIALS_BACKOFF_MS - interval, BACKOFF_EXTRA_MS) : BACKOFF_EXTRA_MS;
     const max = Math.max(interval, this.options.maxBackoffMs ?? interval + extra);
-    return backoffDelay(state.backoff, { baseMs: interval, maxMs: max });
+    return Math.max(backoffDelay(state.backoff, { baseMs: interval, maxMs: max }), state.waitUntil - this.now());
   }
 
   private onSuccess(state: PortalState, catalog: Catalog, clockOffsetMs: number | null, unchanged: boolean, dialect: Dialect | null): void {
@@ -377,6 +381,7 @@ export class Monitor {
     state.failures++;
     state.backoff++;
     state.lastError = err instanceof ConsoleError ? err.message : 'the portal could not be read';
+    state.waitUntil = err instanceof ThrottledError ? err.retryAt : 0;
     if (err instanceof ConsoleError && err.code === 'credentials-rejected') {
       state.status = 'credentials-rejected';
       state.alerts.raise('credentials-rejected', {

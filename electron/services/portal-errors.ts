@@ -10,11 +10,47 @@ export class PortalResponse {
     /** local epoch ms when the request was sent and when its answer was in */
     readonly startedAt: number,
     readonly endedAt: number,
+    /** the Retry-After header as sent (seconds or an HTTP date), if any */
+    readonly retryAfter: string | null = null,
   ) {}
   get text(): string {
     this.decoded ??= this.body.toString('utf8');
     return this.decoded;
   }
+}
+
+/**
+ * The portal asked the console to wait before asking again (429, or its token endpoint's `slow_down`): nothing is
+ * sent to it before `retryAt` (local epoch ms), whoever asks.
+ */
+export class ThrottledError extends ConsoleError {
+  constructor(
+    code: ConsoleError['code'],
+    message: string,
+    readonly retryAt: number,
+  ) {
+    super(code, message);
+  }
+}
+
+/** a wait the console keeps to when the portal names none, or an unreadable one */
+const DEFAULT_RETRY_AFTER_MS = 10_000;
+/** a longer wait than this is taken as this: a broken header must not silence a portal for days */
+const MAX_RETRY_AFTER_MS = 3600_000;
+
+/** When a portal that answered 429 at `at` may be asked again, from its Retry-After (seconds or an HTTP date). */
+export function retryAt(res: PortalResponse, at: number): number {
+  const value = res.retryAfter?.trim() ?? '';
+  let ms = DEFAULT_RETRY_AFTER_MS;
+  if (/^\d+$/.test(value)) ms = Number(value) * 1000;
+  else if (value !== '' && Number.isFinite(Date.parse(value))) ms = Date.parse(value) - at;
+  return at + Math.min(MAX_RETRY_AFTER_MS, Math.max(1000, ms));
+}
+
+/** "37 s" or "2 min": how long a wait until `until` is, for a message */
+export function waitText(until: number, now: number): string {
+  const s = Math.max(1, Math.ceil((until - now) / 1000));
+  return s < 120 ? `${s} s` : `${Math.ceil(s / 60)} min`;
 }
 
 export function safeJson(text: string): unknown {
@@ -86,6 +122,14 @@ export function statusError(host: string, res: PortalResponse, reauthenticated =
     }
     return new ConsoleError('no-capacity', `no session available on ${host}`);
   }
+  if (res.status === 429) {
+    const at = retryAt(res, res.endedAt);
+    return new ThrottledError(
+      'portal-error',
+      `${host} is limiting requests (429): the console asks again in ${waitText(at, res.endedAt)}`,
+      at,
+    );
+  }
   if (res.status === 503) return new ConsoleError('portal-unreachable', `portal unreachable: ${host} (not ready, 503)`);
   if (res.status === 502 || res.status === 504) {
     return new ConsoleError('portal-unreachable', `portal unreachable: ${host} (${res.status} from its gateway)`);
@@ -95,6 +139,9 @@ export function statusError(host: string, res: PortalResponse, reauthenticated =
 
 /** what a token endpoint's refusal means: which credential the portal rejected, or else the status as usual */
 export function grantError(host: string, res: PortalResponse, grant: 'password' | 'refresh_token', oauthCode: string | null) {
+  if (res.status === 429 || oauthCode === 'slow_down') {
+    return signInThrottled(host, retryAt(res, res.endedAt), res.endedAt);
+  }
   if (res.status === 401 || oauthCode === 'invalid_client') {
     return new ConsoleError('credentials-rejected', `client id or secret rejected by ${host}`);
   }
@@ -108,4 +155,19 @@ export function grantError(host: string, res: PortalResponse, grant: 'password' 
     return new ConsoleError('credentials-rejected', `${host} does not allow this client to sign in as the robot (${oauthCode})`);
   }
   return statusError(host, res);
+}
+
+/**
+ * The portal's token endpoint refuses sign-ins for a while (429 `slow_down`): it does so after repeated failed
+ * password grants for this client from this address, and then refuses even the right password until the wait is over.
+ * Counted as refused credentials (that is how it began, and the card and alert send the facilitator to the robot's
+ * password), with the wait written out.
+ */
+export function signInThrottled(host: string, until: number, now: number): ThrottledError {
+  return new ThrottledError(
+    'credentials-rejected',
+    `${host} refuses sign-ins for ${waitText(until, now)} after repeated failed ones (slow_down): check the robot's ` +
+      'password; the console signs in again once the wait is over',
+    until,
+  );
 }

@@ -1,6 +1,6 @@
 import { ConsoleError } from '../../shared/contract';
 import type { PortalCredentials, SecretStore } from './core-types';
-import { grantError, safeJson, type PortalResponse } from './portal-errors';
+import { grantError, safeJson, signInThrottled, ThrottledError, type PortalResponse } from './portal-errors';
 import { oauthErrorSchema, tokenResponseSchema } from './portal-schemas';
 
 /** Refresh this long before the access token expires, so a long poll never starts with a dying token. */
@@ -34,6 +34,8 @@ export class OAuthSession {
   private refreshToken: string | null = null;
   private refreshTokenLoaded = false;
   private renewal: Promise<Token> | null = null;
+  /** the portal asked for no sign-in before this (local epoch ms); 0: it did not */
+  private signInAfter = 0;
 
   constructor(private readonly o: OAuthOptions) {}
 
@@ -54,6 +56,8 @@ export class OAuthSession {
 
   /** forget every token (e.g. after the credentials were edited); the next call signs in with the password */
   reset(): void {
+    // new credentials may be what the portal was waiting for: they are tried once (a refusal sets the wait again)
+    this.signInAfter = 0;
     this.token = null;
     this.refreshToken = null;
     this.refreshTokenLoaded = true;
@@ -67,6 +71,19 @@ export class OAuthSession {
   }
 
   private async doRenew(): Promise<Token> {
+    // Every caller (polls, "retry now", actions, dialect probes) stops here while the portal asked for a wait:
+    // nothing reaches its token endpoint before then, so no loop of refused sign-ins can extend its block.
+    const now = this.o.now();
+    if (now < this.signInAfter) throw signInThrottled(this.o.host, this.signInAfter, now);
+    try {
+      return await this.renewNow();
+    } catch (err) {
+      if (err instanceof ThrottledError) this.signInAfter = err.retryAt;
+      throw err;
+    }
+  }
+
+  private async renewNow(): Promise<Token> {
     await this.loadRefreshToken();
     if (this.refreshToken) {
       try {
@@ -74,7 +91,9 @@ export class OAuthSession {
       } catch (err) {
         // A revoked or rotated-away refresh token: fall back to the password grant. Anything else (portal down)
         // is reported as is.
-        if (!(err instanceof ConsoleError && err.code === 'credentials-rejected')) throw err;
+        // A wait the portal asked for is not a refusal of the token: it is kept for after the wait.
+        const refused = err instanceof ConsoleError && err.code === 'credentials-rejected';
+        if (!refused || err instanceof ThrottledError) throw err;
         await this.storeRefreshToken(null);
       }
     }

@@ -92,7 +92,7 @@ export class PortalTransport {
         if (!(err instanceof StaleSocketError) || flight.timedOut || this.closing.signal.aborted) throw err;
         res = await this.send(method, path, headers, body, flight, receiver);
       }
-      return new PortalResponse(res.status, res.body, res.date, startedAt, this.options.now());
+      return new PortalResponse(res.status, res.body, res.date, startedAt, this.options.now(), res.retryAfter);
     } catch (err) {
       if (this.closing.signal.aborted) throw new ConsoleError('cancelled', 'cancelled');
       if (flight.timedOut) {
@@ -113,7 +113,7 @@ export class PortalTransport {
     body: string | undefined,
     flight: InFlight,
     receiver?: Receiver,
-  ): Promise<{ status: number; body: Buffer; date: string | null }> {
+  ): Promise<{ status: number; body: Buffer; date: string | null; retryAfter: string | null }> {
     return new Promise((resolve, reject) => {
       const url = new URL(`${this.baseUrl}${path}`);
       const mod = url.protocol === 'https:' ? https : http;
@@ -137,10 +137,12 @@ export class PortalTransport {
         });
         res.on('end', () => {
           const date = res.headers.date;
+          const retryAfter = res.headers['retry-after'];
           resolve({
             status: res.statusCode ?? 0,
             body: receiver ? received(receiver, size) : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size),
             date: typeof date === 'string' ? date : null,
+            retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
           });
         });
         res.on('error', reject);
