@@ -62,12 +62,20 @@ test.describe('a Learning Center portal next to an Educates one', () => {
     await expect(create.allocation()).toContainText(/Must be opened within (1:00|0:[0-5]\d)/);
     const session = (await create.allocation().getByRole('heading').textContent())?.match(/Session (\S+)/)?.[1] ?? '';
     expect(session).toMatch(new RegExp(`^${env}-`));
+    const link = await create.activationUrl().inputValue();
+    expect(link.startsWith(`${lc.url}/workshops/session/${session}/activate/?token=`)).toBe(true);
 
     // its sessions: no Terminate or Extend, the reasons on the screen
     await app.go('Fleet overview');
     await fleet.environment(tanzu, env).getByRole('link').click();
     const sessions = new SessionsPage(page);
     await expect(sessions.row(session)).toBeVisible();
+    // its state badge follows the portal: waiting for its attendee, then running once the link is opened
+    const state = sessions.row(session).locator('.st-state');
+    await expect(state).toHaveText(/^(STARTING|WAITING)$/);
+    expect((await fetch(link, { redirect: 'manual' })).status).toBe(302);
+    await expect(state).toHaveText('RUNNING');
+    await expect(state).toHaveAttribute('data-state', 'RUNNING');
     await expect(sessions.row(session).getByRole('button', { name: /Terminate|Extend/ })).toHaveCount(0);
     await expect(sessions.row(session).getByTestId('no-session-actions')).toHaveAttribute('title', /no terminate endpoint/);
     await expect(page.getByRole('button', { name: /Terminate (selected|all)|Extend (selected|all)/ })).toHaveCount(0);
