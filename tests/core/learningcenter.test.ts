@@ -12,6 +12,7 @@ import { startFaultPortal } from '../fakes/fault-portal';
 import { LEARNING_CENTER_API, portalConfig, startTestEngine, type TestEngine } from '../support/engine-harness';
 import { rejectsWithCode } from '../support/console-error';
 import { waitFor } from '../support/http';
+import { ManualClock } from '../support/manual-clock';
 
 /**
  * The console against the built-in engine speaking Learning Center (its config in the learningcenter.tanzu.vmware.com
@@ -237,4 +238,69 @@ test('a request to a portal whose dialect is not known yet asks first, once, so 
   );
   for (const a of requests) assert.ok(a.activateBy !== null && a.activateBy - before <= 61_000, 'the fixed 60 s');
   assert.equal(portal.hits.get('GET /workshops/catalog/workshops/'), 1, 'asked once for all three');
+});
+
+/**
+ * A whole session life on a Learning Center engine, with the engine's clock moved by the test: a link not opened is
+ * deleted after 60 s, an opened one runs and ends at its expiry. Through all of it the portal stays live, no poll
+ * fails and no error is raised.
+ */
+test('Learning Center: a full cycle of sessions, expiry included, raises no error', async (t) => {
+  const clock = new ManualClock(Date.now());
+  const lc = await startTestEngine({
+    clock,
+    config: portalConfig({
+      name: 'lc-cycle',
+      apiVersion: LEARNING_CENTER_API,
+      portal: { sessions: { registered: 1, anonymous: 1 } },
+      workshops: [{ name: 'spring', capacity: 3, expires: '30m' }],
+    }),
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-lc-'));
+  const core = await createConsoleCore({
+    dataDir: dir,
+    secretStore: new MemorySecretStore(),
+    mode: 'web',
+    version: 't',
+    builtinPortal: null,
+    tuning: { requestTimeoutMs: 2000, retries: 0, pollIntervalMs: 40, maxBackoffMs: 100 },
+  });
+  t.after(async () => {
+    await core.close();
+    await lc.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const pushes: PortalSnapshot[] = [];
+  const alerts: Alert[] = [];
+  core.events.on('monitor.portal', (s) => pushes.push(s));
+  core.events.on('alerts.raised', (a) => alerts.push(a));
+  const robot = lc.engine.credentials.robot;
+  const { id } = await core.handlers['portals.add']({ label: 'Cycle', baseUrl: lc.url, ...robot });
+  const latest = () => pushes.filter((s) => s.portalId === id).at(-1);
+  const sessions = () => latest()?.environments[0]?.sessions ?? [];
+  await waitFor(() => latest()?.status === 'live' && latest()?.dialect === 'learningcenter', { message: 'live, LC' });
+  const environment = latest()?.environments[0]?.name ?? '';
+
+  const left = await core.handlers['sessions.request']({ portalId: id, environment, user: 'left-waiting' });
+  const opened = await core.handlers['sessions.request']({ portalId: id, environment, user: 'opened' });
+  assert.equal((await fetch(opened.activationUrl, { redirect: 'manual' })).status, 302);
+  await waitFor(() => sessions().some((s) => s.name === opened.session && s.state === 'RUNNING'), {
+    message: 'the opened one running',
+  });
+  assert.ok(sessions().some((s) => s.name === left.session));
+
+  clock.advance(61_000);
+  await waitFor(() => !sessions().some((s) => s.name === left.session), { message: 'the unopened one deleted' });
+  assert.ok(sessions().some((s) => s.name === opened.session && s.state === 'RUNNING'));
+
+  clock.advance(30 * 60_000);
+  await waitFor(() => !sessions().some((s) => s.name === opened.session && s.state === 'RUNNING'), {
+    message: 'ended at its expiry',
+  });
+
+  const mine = pushes.filter((s) => s.portalId === id);
+  assert.ok(mine.every((s) => s.lastError === null && s.status !== 'offline' && s.status !== 'stale'));
+  assert.equal(latest()?.status, 'live');
+  // (an expiring notice would be no error; with the engine's clock moved and its Date header not, none is due here)
+  assert.deepEqual(alerts.filter((a) => a.kind !== 'expiring'), []);
 });
