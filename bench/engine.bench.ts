@@ -21,6 +21,7 @@ import { portalConfig } from '../tests/support/portal-config';
 import { spawnListening, type ListeningChild } from './lib/child';
 import { machineLine, writeSection } from './lib/benchmarks-md';
 import { httpGet, percentile, runLoad, statusSummary, type LoadResult } from './lib/load';
+import { errorDetail } from '../shared/util/error-text';
 
 const CONCURRENCY = 32;
 const ALLOC_WARMUP = 500;
@@ -261,7 +262,7 @@ After SIGTERM the engines reported: ${runs.map((r) => r.engineExit).join('; ')};
 
 main()
   .catch((err: unknown) => {
-    console.error(err instanceof Error ? err.stack : String(err));
+    console.error(errorDetail(err));
     process.exitCode = 1;
   })
   .finally(() => {

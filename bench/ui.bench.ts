@@ -18,6 +18,7 @@ import path from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { startFakeConsole, type FakeConsole } from '../tests/e2e/harness/fake-console';
 import { syntheticFleet } from '../tests/e2e/harness/synthetic-fleet';
+import { errorDetail } from '../shared/util/error-text';
 
 const ROOT = path.resolve(__dirname, '..');
 const SESSIONS = Number(process.env['BENCH_SESSIONS'] ?? 10_000);
@@ -183,7 +184,7 @@ async function measure(browser: Browser, url: string, opts: { scroll: boolean; p
     if (opts.prime) {
       // the page reads the token from the fragment into this tab's sessionStorage; the measured load is fresh
       await page.goto(opts.prime);
-      await page.waitForFunction(() => window.sessionStorage.getItem('portal-console.token') !== null);
+      await page.waitForFunction(() => window.sessionStorage.getItem('portal-console.token') !== null, undefined, { timeout: 120_000 });
     }
     await page.goto(url);
     await page.waitForFunction(() => {
@@ -345,6 +346,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench:ui failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(`bench:ui failed: ${errorDetail(err)}\n`);
   process.exitCode = 1;
 });

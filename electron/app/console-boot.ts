@@ -13,6 +13,8 @@ import type {
   SecretStore,
 } from '../services/core-types';
 import { createSecretStore } from '../services/secret-store';
+import { errorText } from '../../shared/util/error-text';
+import type { Dialect } from '../../shared/contract';
 
 /**
  * The console's boot sequence, shared by Electron (`main.ts`) and web mode (`web/start-web-console.ts`): data
@@ -25,6 +27,8 @@ export interface BootEngineOptions {
   dataDir: string;
   /** an engine config file (YAML/JSON) to seed environments */
   configPath?: string;
+  /** the API dialect the engine speaks (default: the config's, or Educates) */
+  dialect?: Dialect;
   /** starts one engine process: `utilityProcess` in Electron, `child_process.fork` in web mode and tests */
   start(options: EngineStartOptions): Promise<EngineHandle>;
   /** how a crashed engine is restarted (tests observe restarts through `onStatus`) */
@@ -96,6 +100,7 @@ export async function bootConsole(options: BootOptions): Promise<BootedConsole> 
           port,
           credentials: engineCredentials(credentials),
           ...(e.configPath !== undefined ? { configPath: e.configPath } : {}),
+          ...(e.dialect !== undefined ? { dialect: e.dialect } : {}),
         });
       try {
         // The same port as last time, so links handed out before a restart still work. A crash mid-run is logged
@@ -147,7 +152,7 @@ export async function bootConsole(options: BootOptions): Promise<BootedConsole> 
 
 /** The engine host's message without its own "the built-in engine failed to start:" lead-in, redacted. */
 function startFailureReason(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err);
   return (
     redact(message.replace(/^the built-in engine (failed to start: )?/i, '').split('\n')[0] ?? '') || 'unknown reason'
   );

@@ -1,5 +1,7 @@
 import { redact } from '../ipc/redact';
 import { parseChildMessage, type EngineParentMessage, type EngineStartOptions } from './engine-protocol';
+import { backoffDelay } from '../../shared/util/backoff';
+import { asError, errorText } from '../../shared/util/error-text';
 
 /** The few operations the host needs from a child process: `child_process.fork` and `utilityProcess.fork` both fit. */
 export interface EngineChild {
@@ -116,7 +118,7 @@ export function runEngine(
     try {
       child.send({ type: 'start', options });
     } catch (err) {
-      fail(`could not talk to the built-in engine: ${err instanceof Error ? err.message : String(err)}`);
+      fail(`could not talk to the built-in engine: ${errorText(err)}`);
     }
   });
 }
@@ -189,7 +191,7 @@ export function superviseEngine(
         );
         return;
       }
-      const delay = baseDelayMs * 2 ** (crashesInARow - 1);
+      const delay = backoffDelay(crashesInARow, { baseMs: baseDelayMs });
       log(`portal-console: the built-in engine stopped unexpectedly (exit code ${String(code)}); restarting it in ${delay} ms`);
       report({ state: 'crashed', exitCode: code, restartInMs: delay });
       await new Promise<void>((resolve) => {
@@ -203,7 +205,7 @@ export function superviseEngine(
         try {
           started = await restart(first.port);
         } catch (err) {
-          return err instanceof Error ? err : new Error(String(err));
+          return asError(err);
         }
         if (stopped) {
           await started.stop();

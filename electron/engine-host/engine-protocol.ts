@@ -1,3 +1,4 @@
+import type { Dialect } from '../../shared/contract';
 import type { PortalCredentials } from '../services/core-types';
 
 /**
@@ -8,6 +9,8 @@ export interface EngineStartOptions {
   /** the engine's own data folder (its SQLite database lives here) */
   dataDir: string;
   configPath?: string;
+  /** the API dialect to speak; default: the config's (its API group), Educates for the demo portal */
+  dialect?: Dialect;
   host?: string;
   /** 0 or absent: a free port */
   port?: number;

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DIALECT_NAMES, EngineConfigError, startEngine, type DialectName, type EngineOptions } from './index';
+import { errorText } from '../../shared/util/error-text';
 
 const HELP = `Usage: portal-console engine [options]
 
@@ -43,7 +44,7 @@ export async function runEngineCommand(argv: string[]): Promise<number> {
   try {
     values = parse(argv).values;
   } catch (err) {
-    process.stderr.write(`portal-console engine: ${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
+    process.stderr.write(`portal-console engine: ${errorText(err)}\n\n${HELP}`);
     return 2;
   }
   if (values.help === true) {
@@ -80,7 +81,7 @@ export async function runEngineCommand(argv: string[]): Promise<number> {
     engine = await startEngine(options);
   } catch (err) {
     if (err instanceof EngineConfigError) process.stderr.write(`portal-console engine: ${err.message}\n`);
-    else process.stderr.write(`portal-console engine: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+    else process.stderr.write(`portal-console engine: cannot start: ${errorText(err)}\n`);
     return 1;
   }
   // the handlers come before "listening on": whoever waits for that line may signal at once
@@ -93,7 +94,7 @@ export async function runEngineCommand(argv: string[]): Promise<number> {
       running.close().then(
         () => resolve(0),
         (err: unknown) => {
-          process.stderr.write(`portal-console engine: error while stopping: ${err instanceof Error ? err.message : String(err)}\n`);
+          process.stderr.write(`portal-console engine: error while stopping: ${errorText(err)}\n`);
           resolve(1);
         },
       );

@@ -6,6 +6,7 @@
  * Credentials travel only in these messages, never in argv or the environment (visible to other processes).
  */
 import { startEngine, type EngineOptions, type RunningEngine } from './index';
+import { errorText } from '../../shared/util/error-text';
 
 type StartOptions = Omit<EngineOptions, 'log'>;
 type Incoming = { type: 'start'; options: StartOptions } | { type: 'stop' };
@@ -50,7 +51,7 @@ function onMessage(raw: unknown): void {
         send({ type: 'ready', url: running.url, port: running.port, portalName: running.portalName });
       },
       (err: unknown) => {
-        send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+        send({ type: 'error', message: errorText(err) });
       },
     );
   } else if (message.type === 'stop') {

@@ -18,6 +18,7 @@ import { respond } from './routes/dispatch';
 import type { EngineContext } from './routes/types';
 import { Views } from './routes/views';
 import { CatalogCache } from './routes/catalog-cache';
+import { errorText } from '../../shared/util/error-text';
 
 export { EngineConfigError } from './config/config-file';
 export { DataFolderBusyError } from './persistence/data-folder';
@@ -80,7 +81,7 @@ const DEFAULT_PURGE_MS = 36 * 3600 * 1000;
 function internalErrorLog(log: (line: string) => void): (route: string, err: unknown) => void {
   const logged = new Set<string>();
   return (route, err) => {
-    const what = `${err instanceof Error ? err.name : 'Error'}: ${err instanceof Error ? err.message : String(err)}`;
+    const what = `${err instanceof Error ? err.name : 'Error'}: ${errorText(err)}`;
     const key = `${route} ${what}`;
     if (logged.size < 1000 && !logged.has(key)) {
       logged.add(key);

@@ -1,4 +1,4 @@
-import { ConsoleError, type PortalSnapshot, type PortalView } from '../../shared/contract';
+import { ConsoleError, type PortalView } from '../../shared/contract';
 import { createCheckin } from './checkin';
 import { openConsoleDb } from './console-db';
 import type { ConsoleCore, ConsoleCoreOptions, Handlers } from './core-types';
@@ -6,9 +6,10 @@ import { EventHub } from './event-hub';
 import { createEvents } from './events';
 import { AlertLog } from './history/alert-log';
 import { CapacityHistory } from './history/capacity-history';
-import { Monitor, type MonitoredPortal } from './monitor';
+import { Monitor } from './monitor';
 import { PortalRegistry, type PortalEntry } from './portal-registry';
 import { SessionActions } from './session-actions';
+import { boundedSecretStore } from './secret-store';
 import { SettingsStore } from './settings-store';
 
 /**
@@ -20,15 +21,14 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   const tuning = options.tuning ?? {};
   const events = new EventHub();
   const store = new SettingsStore(options.dataDir, now);
-  const loaded = await store.load();
-  if (loaded.warning) await store.save(loaded.file);
+  const loadedWarning = await store.open();
+  const secretStore = boundedSecretStore(options.secretStore, tuning.keychainTimeoutMs);
   const consoleDb = openConsoleDb(options.dataDir, { now });
-  const settingsWarning = [loaded.warning, consoleDb.warning].filter(Boolean).join(' ') || null;
+  const settingsWarning = [loadedWarning, consoleDb.warning].filter(Boolean).join(' ') || null;
 
   const registry = new PortalRegistry({
     store,
-    file: loaded.file,
-    secretStore: options.secretStore,
+    secretStore,
     builtinPortal: options.builtinPortal,
     tuning,
     now,
@@ -42,7 +42,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     now,
     ...(tuning.offlineAfterFailures !== undefined && { offlineAfterFailures: tuning.offlineAfterFailures }),
     ...(tuning.maxBackoffMs !== undefined && { maxBackoffMs: tuning.maxBackoffMs }),
-    settings: () => registry.file.settings,
+    settings: () => store.settings,
     onSnapshot: (s) => {
       history.sync(s.portalId);
       events.emit('monitor.portal', s);
@@ -52,33 +52,17 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   const history = new CapacityHistory(consoleDb.db, monitor);
   const historyTimer = setInterval(() => history.syncAll(registry.list().map((e) => e.id)), 60_000);
   historyTimer.unref();
-  const monitored = (e: PortalEntry): MonitoredPortal => ({
-    id: e.id,
-    label: e.label,
-    client: e.client,
-    enabled: e.enabled,
-    pollIntervalMs: tuning.pollIntervalMs ?? e.pollIntervalMs,
-  });
   // A built-in engine that did not start is not polled (nothing listens there); its card shows why instead.
   const builtinDown = options.builtinPortal?.startError ?? null;
-  const notStarted = (e: PortalEntry): PortalSnapshot | null =>
-    e.builtin && builtinDown !== null
-      ? {
-          portalId: e.id,
-          label: e.label,
-          status: e.enabled ? 'offline' : 'disabled',
-          lastSeenAt: null,
-          lastError: builtinDown,
-          clockOffsetMs: 0,
-          portal: null,
-          environments: [],
-        }
-      : null;
-  const track = (e: PortalEntry) => {
-    const down = notStarted(e);
-    if (down) events.emit('monitor.portal', down);
-    else monitor.upsert(monitored(e));
-  };
+  const track = (e: PortalEntry) =>
+    monitor.upsert({
+      id: e.id,
+      label: e.label,
+      client: e.client,
+      enabled: e.enabled,
+      pollIntervalMs: tuning.pollIntervalMs ?? e.pollIntervalMs,
+      unavailable: e.builtin ? builtinDown : null,
+    });
   for (const e of registry.list()) track(e);
 
   const actions = new SessionActions(registry, monitor, now, tuning.bulkConfirmTtlMs ?? 60_000);
@@ -113,7 +97,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     'app.info': async () => ({
       version: options.version,
       mode: options.mode,
-      keychain: options.secretStore.describe(),
+      keychain: secretStore.describe(),
       settingsWarning,
     }),
     'portals.list': async () => registry.list().map(view),
@@ -129,15 +113,14 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     },
     'portals.remove': async ({ id }) => {
       await registry.remove(id);
-      monitor.remove(id);
+      const removal = monitor.remove(id);
       history.forget(id);
-      events.emit('monitor.portalRemoved', { portalId: id });
-      return { id };
+      events.emit('monitor.portalRemoved', { portalId: id, ...removal });
+      return { id, ...removal };
     },
     'portals.test': async (input) => {
-      if ('id' in input) {
-        const down = notStarted(registry.get(input.id));
-        if (down) return { ok: false, message: down.lastError ?? 'not running', portalName: null, latencyMs: 0 };
+      if ('id' in input && registry.get(input.id).builtin && builtinDown !== null) {
+        return { ok: false, message: builtinDown, portalName: null, latencyMs: 0 };
       }
       const draft = 'draft' in input || 'changes' in input;
       const client =
@@ -159,20 +142,12 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       }
     },
     'portals.retryNow': async ({ id }) => {
-      const e = registry.get(id);
-      const down = notStarted(e);
-      if (down) return down;
+      registry.get(id);
       const snapshot = await monitor.pollNow(id);
       if (!snapshot) throw new ConsoleError('not-found', 'no such portal');
       return snapshot;
     },
-    'monitor.snapshot': async () => ({
-      generatedAt: now(),
-      portals: [
-        ...registry.list().flatMap((e) => notStarted(e) ?? []),
-        ...monitor.snapshots(),
-      ],
-    }),
+    'monitor.snapshot': async () => monitor.fleet(),
     'monitor.history': async ({ portalId, sinceMs }) => {
       registry.get(portalId);
       return history.read(portalId, sinceMs);
@@ -190,11 +165,10 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     'people.find': async ({ query }) => actions.findPerson(query, { find: (q) => eventsModule.findAttendees(q) }),
     ...eventsModule.handlers,
     ...checkin.handlers,
-    'settings.get': async () => structuredClone(registry.file.settings),
+    'settings.get': async () => structuredClone(store.settings),
     'settings.update': async (input) => {
-      registry.file.settings = structuredClone(input);
-      await store.save(registry.file);
-      return structuredClone(input);
+      await store.updateSettings(input);
+      return structuredClone(store.settings);
     },
   };
 

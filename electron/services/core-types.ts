@@ -78,6 +78,8 @@ export interface ConsoleTuning {
   pollIntervalMs?: number;
   /** lifetime of a bulk confirmation token (default 60 s) */
   bulkConfirmTtlMs?: number;
+  /** how long any keychain call may take before it fails with keychain-unavailable (default 5 s) */
+  keychainTimeoutMs?: number;
   /** minimum time between two events.changed pushes of one event (default 250 ms) */
   eventPushIntervalMs?: number;
 }

@@ -1,6 +1,22 @@
-import { ConsoleError, type Alert, type CapacityPoint, type EnvironmentView, type PortalSnapshot, type PortalStatus, type Settings } from '../../shared/contract';
+import { randomBytes } from 'node:crypto';
+import {
+  ConsoleError,
+  type Alert,
+  type CapacityPoint,
+  type Dialect,
+  type EnvironmentView,
+  type FleetSnapshot,
+  type PortalSnapshot,
+  type PortalStatus,
+  type Settings,
+} from '../../shared/contract';
+import { backoffDelay } from '../../shared/util/backoff';
 import { environmentViews } from './catalog-views';
+import { MemoryHistory } from './history/memory-history';
 import type { PortalClient } from './portal-client';
+import { PortalAlerts, type AlertDraft } from './portal-alerts';
+import { ThrottledError } from './portal-errors';
+import { catalogDialect, detectDialect } from './portal-dialect';
 import type { Catalog } from './portal-schemas';
 
 export interface MonitoredPortal {
@@ -9,6 +25,11 @@ export interface MonitoredPortal {
   client: PortalClient;
   pollIntervalMs: number;
   enabled: boolean;
+  /**
+   * Set when there is nothing to poll (the built-in engine did not start): the portal is shown offline (or
+   * disabled) with this as its error, and never polled, since another program may listen at its address.
+   */
+  unavailable?: string | null;
 }
 
 export interface MonitorTimers {
@@ -32,6 +53,8 @@ export const BACKOFF_EXTRA_MS = 5000;
  * Editing the portal, or "retry now", polls it at once.
  */
 export const CREDENTIALS_BACKOFF_MS = 60_000;
+/** a dialect probe that failed (not a 200 or a 404) is tried again after this */
+const DIALECT_RETRY_MS = 60_000;
 
 export interface MonitorOptions {
   now?: () => number;
@@ -47,7 +70,7 @@ export interface MonitorOptions {
   historyHeartbeatMs?: number;
   /** clock offsets within this of the reported one count as unchanged (the Date header has 1 s resolution) */
   clockJitterMs?: number;
-  settings: () => Settings;
+  settings: () => Readonly<Settings>;
   onSnapshot: (snapshot: PortalSnapshot) => void;
   onAlert: (alert: Alert) => void;
 }
@@ -63,31 +86,35 @@ interface PortalState {
   clockOffsetMs: number;
   catalog: Catalog | null;
   environments: EnvironmentView[];
-  history: CapacityPoint[];
-  lastPointKey: string;
+  dialect: Dialect | null;
+  /** when the dialect may be asked again after a probe failed */
+  dialectRetryAt: number;
+  /** the portal asked for no request before this (429 with Retry-After): the next poll waits for it */
+  waitUntil: number;
+  /** a question about the dialect under way (see detectDialect) */
+  detecting: Promise<Dialect | null> | null;
+  history: MemoryHistory;
+  alerts: PortalAlerts;
   timer: unknown;
   inFlight: Promise<void> | null;
-  lastPushedKey: string | null;
-  /** conditions currently raised, so each alert is raised once until its condition clears */
-  raised: Set<string>;
   generation: number;
-  /** the catalog's RUNNING sessions that expire, with `expires` parsed: built once per catalog, not on every poll */
-  expiries: { catalog: Catalog | null; sessions: Expiry[] };
+  /** the revision of the last push, and what it carried (see push) */
+  revision: number;
+  pushedHead: string | null;
+  pushedEnvironments: EnvironmentView[];
 }
 
-interface Expiry {
-  environment: string;
-  session: string;
-  user: string;
-  expiresMs: number;
-  /** the alert's key: an extended session gets a new `expires`, hence a new key */
-  key: string;
-}
-
+/**
+ * Polls each enabled portal's catalog at its interval, backs off while it is down, and pushes a snapshot of it
+ * whenever something other than the passing of time changed, each with the next revision of this monitor.
+ */
 export class Monitor {
+  /** this run of the console: revisions count from 1 in each */
+  readonly epoch = randomBytes(6).toString('hex');
   private readonly states = new Map<string, PortalState>();
   private readonly now: () => number;
   private readonly timers: MonitorTimers;
+  private revision = 0;
   private closed = false;
   private alertSeq = 0;
 
@@ -108,7 +135,10 @@ export class Monitor {
         existing.backoff = 0;
         existing.status = 'connecting';
         existing.lastError = null;
+        existing.dialect = null; // a new address may be another portal
+        existing.dialectRetryAt = 0;
       }
+      this.settle(existing);
       this.push(existing); // e.g. a new label: the renderer shows it at once
       this.reschedule(existing, 0);
       return;
@@ -123,26 +153,37 @@ export class Monitor {
       clockOffsetMs: 0,
       catalog: null,
       environments: [],
-      history: [],
-      lastPointKey: '',
+      dialect: null,
+      dialectRetryAt: 0,
+      waitUntil: 0,
+      detecting: null,
+      history: new MemoryHistory({
+        ...(this.options.historyLimit !== undefined && { limit: this.options.historyLimit }),
+        ...(this.options.historyHeartbeatMs !== undefined && { heartbeatMs: this.options.historyHeartbeatMs }),
+      }),
+      alerts: new PortalAlerts(this.options.settings, (key, alert) => this.raise(state, key, alert)),
       timer: null,
       inFlight: null,
-      lastPushedKey: null,
-      raised: new Set(),
       generation: 0,
-      expiries: { catalog: null, sessions: [] },
+      revision: 0,
+      pushedHead: null,
+      pushedEnvironments: [],
     };
     this.states.set(portal.id, state);
+    this.settle(state);
     this.push(state); // "connecting" (or "disabled") right away, so a new portal shows up before its first answer
     this.reschedule(state, 0);
   }
 
-  remove(portalId: string): void {
+  /** stops polling the portal; the revision at which it went, for the renderer to order it among its snapshots */
+  remove(portalId: string): { revision: number; epoch: string } {
     const state = this.states.get(portalId);
-    if (!state) return;
-    this.cancelTimer(state);
-    state.generation++;
-    this.states.delete(portalId);
+    if (state) {
+      this.cancelTimer(state);
+      state.generation++;
+      this.states.delete(portalId);
+    }
+    return { revision: ++this.revision, epoch: this.epoch };
   }
 
   snapshot(portalId: string): PortalSnapshot | null {
@@ -150,8 +191,13 @@ export class Monitor {
     return state ? this.toSnapshot(state) : null;
   }
 
-  snapshots(): PortalSnapshot[] {
-    return [...this.states.values()].map((s) => this.toSnapshot(s));
+  fleet(): FleetSnapshot {
+    return {
+      generatedAt: this.now(),
+      revision: this.revision,
+      epoch: this.epoch,
+      portals: [...this.states.values()].map((s) => this.toSnapshot(s)),
+    };
   }
 
   /** the latest catalog read and clock offset, for actions that need the state of sessions */
@@ -160,10 +206,37 @@ export class Monitor {
     return state ? { catalog: state.catalog, clockOffsetMs: state.clockOffsetMs } : null;
   }
 
-  history(portalId: string, sinceMs?: number): CapacityPoint[] {
+  /** the portal's REST dialect as found out so far; null: not known (yet) */
+  dialect(portalId: string): Dialect | null {
+    return this.states.get(portalId)?.dialect ?? null;
+  }
+
+  /**
+   * The dialect, asking the portal now when it is not known yet (one question at a time per portal, however many
+   * callers wait for it); null when the portal could not tell.
+   */
+  detectDialect(portalId: string): Promise<Dialect | null> {
     const state = this.states.get(portalId);
-    if (!state) return [];
-    return sinceMs === undefined ? [...state.history] : state.history.filter((p) => p.t >= sinceMs);
+    if (!state) return Promise.resolve(null);
+    if (state.dialect) return Promise.resolve(state.dialect);
+    const client = state.portal.client;
+    state.detecting ??= detectDialect(client, state.catalog)
+      .then((dialect) => {
+        if (this.states.get(portalId) === state && state.portal.client === client && !state.dialect) {
+          state.dialect = dialect;
+          this.push(state);
+        }
+        return dialect;
+      })
+      .catch(() => null)
+      .finally(() => {
+        state.detecting = null;
+      });
+    return state.detecting;
+  }
+
+  history(portalId: string, sinceMs?: number): CapacityPoint[] {
+    return this.states.get(portalId)?.history.since(sinceMs) ?? [];
   }
 
   /**
@@ -176,7 +249,7 @@ export class Monitor {
     if (!state) return null;
     if (state.inFlight) await state.inFlight;
     if (this.states.get(portalId) !== state) return null;
-    if (state.portal.enabled && !this.closed) {
+    if (state.portal.enabled && !state.portal.unavailable && !this.closed) {
       this.cancelTimer(state);
       state.backoff = 0;
       await this.poll(state);
@@ -196,6 +269,15 @@ export class Monitor {
 
   // ---- polling ------------------------------------------------------------------------------------------
 
+  /** the status a portal that is switched off, or has nothing to poll, shows */
+  private settle(state: PortalState): void {
+    const { enabled, unavailable } = state.portal;
+    if (!enabled) state.status = 'disabled';
+    else if (unavailable) state.status = 'offline';
+    else if (state.status === 'disabled') state.status = 'connecting';
+    if (unavailable) state.lastError = unavailable;
+  }
+
   private cancelTimer(state: PortalState): void {
     if (state.timer !== null) this.timers.clear(state.timer);
     state.timer = null;
@@ -203,18 +285,7 @@ export class Monitor {
 
   private reschedule(state: PortalState, delayMs: number): void {
     this.cancelTimer(state);
-    if (this.closed) return;
-    if (!state.portal.enabled) {
-      if (state.status !== 'disabled') {
-        state.status = 'disabled';
-        this.push(state);
-      }
-      return;
-    }
-    if (state.status === 'disabled') {
-      state.status = 'connecting';
-      this.push(state);
-    }
+    if (this.closed || !state.portal.enabled || state.portal.unavailable) return;
     const generation = state.generation;
     state.timer = this.timers.set(() => {
       state.timer = null;
@@ -231,7 +302,9 @@ export class Monitor {
       try {
         const result = await client.catalog();
         if (this.isStale(state, generation, client)) return;
-        this.onSuccess(state, result.data, result.clockOffsetMs, result.unchanged);
+        const dialect = await this.dialectAfter(state, client, result.data);
+        if (this.isStale(state, generation, client)) return;
+        this.onSuccess(state, result.data, result.clockOffsetMs, result.unchanged, dialect);
       } catch (err) {
         if (this.isStale(state, generation, client)) return;
         if (err instanceof ConsoleError && err.code === 'cancelled') return;
@@ -245,20 +318,34 @@ export class Monitor {
     return run;
   }
 
-  private isStale(state: PortalState, generation: number, client: PortalClient): boolean {
-    return this.closed || this.states.get(state.portal.id) !== state || (state.generation !== generation && state.portal.client !== client);
+  /** the dialect after this catalog: what it shows, else what is known, else what the portal's routes tell */
+  private async dialectAfter(state: PortalState, client: PortalClient, catalog: Catalog): Promise<Dialect | null> {
+    const shown = catalogDialect(catalog);
+    if (shown || state.dialect || this.now() < state.dialectRetryAt) return shown ?? state.dialect;
+    try {
+      return await detectDialect(client, catalog);
+    } catch {
+      state.dialectRetryAt = this.now() + DIALECT_RETRY_MS;
+      return null;
+    }
   }
 
-  /** the poll interval while live; while down it doubles per failure, up to the interval plus a few seconds */
+  /** a poll that ended after the portal was removed, given another client or switched off counts for nothing */
+  private isStale(state: PortalState, generation: number, client: PortalClient): boolean {
+    if (this.closed || this.states.get(state.portal.id) !== state || !state.portal.enabled) return true;
+    return state.generation !== generation && state.portal.client !== client;
+  }
+
+  /** the interval while live; down, it doubles per failure (to the interval + a few s), never before Retry-After */
   private nextDelay(state: PortalState): number {
     const interval = state.portal.pollIntervalMs;
     if (state.backoff === 0) return interval;
     const extra = state.status === 'credentials-rejected' ? Math.max(CREDENTIALS_BACKOFF_MS - interval, BACKOFF_EXTRA_MS) : BACKOFF_EXTRA_MS;
     const max = Math.max(interval, this.options.maxBackoffMs ?? interval + extra);
-    return Math.min(max, interval * 2 ** Math.min(state.backoff - 1, 20));
+    return Math.max(backoffDelay(state.backoff, { baseMs: interval, maxMs: max }), state.waitUntil - this.now());
   }
 
-  private onSuccess(state: PortalState, catalog: Catalog, clockOffsetMs: number | null, unchanged: boolean): void {
+  private onSuccess(state: PortalState, catalog: Catalog, clockOffsetMs: number | null, unchanged: boolean, dialect: Dialect | null): void {
     const t = this.now();
     const wasLive = state.status === 'live';
     state.failures = 0;
@@ -271,19 +358,22 @@ export class Monitor {
       state.clockOffsetMs = clockOffsetMs;
       offsetChanged = true;
     }
-    if (unchanged && wasLive && !offsetChanged && state.catalog === catalog) {
+    const dialectChanged = dialect !== state.dialect;
+    state.dialect = dialect;
+    const portalNow = t + state.clockOffsetMs;
+    if (unchanged && wasLive && !offsetChanged && !dialectChanged && state.catalog === catalog) {
       // Only time passed: nothing to push, but a history heartbeat and expiring sessions still depend on time.
-      this.heartbeat(state, t);
-      this.checkExpiring(state, catalog, t);
+      state.history.heartbeat(t);
+      state.alerts.checkExpiring(catalog, portalNow, state.portal.label);
       return;
     }
+    if (state.catalog !== catalog) state.environments = environmentViews(catalog.environments, state.environments);
     state.catalog = catalog;
-    state.environments = environmentViews(catalog);
-    this.record(state, catalog, t);
-    this.clearAlert(state, 'portal-offline');
-    this.clearAlert(state, 'credentials-rejected');
-    this.checkCapacity(state, catalog);
-    this.checkExpiring(state, catalog, t);
+    state.history.record(catalog, t);
+    state.alerts.clear('portal-offline');
+    state.alerts.clear('credentials-rejected');
+    state.alerts.checkCapacity(catalog, state.portal.label);
+    state.alerts.checkExpiring(catalog, portalNow, state.portal.label);
     this.push(state);
   }
 
@@ -291,9 +381,10 @@ export class Monitor {
     state.failures++;
     state.backoff++;
     state.lastError = err instanceof ConsoleError ? err.message : 'the portal could not be read';
+    state.waitUntil = err instanceof ThrottledError ? err.retryAt : 0;
     if (err instanceof ConsoleError && err.code === 'credentials-rejected') {
       state.status = 'credentials-rejected';
-      this.raise(state, 'credentials-rejected', {
+      state.alerts.raise('credentials-rejected', {
         kind: 'credentials-rejected',
         environment: null,
         session: null,
@@ -301,7 +392,7 @@ export class Monitor {
       });
     } else if (state.failures >= (this.options.offlineAfterFailures ?? 3)) {
       state.status = 'offline';
-      this.raise(state, 'portal-offline', {
+      state.alerts.raise('portal-offline', {
         kind: 'portal-offline',
         environment: null,
         session: null,
@@ -313,103 +404,9 @@ export class Monitor {
     this.push(state);
   }
 
-  // ---- history ------------------------------------------------------------------------------------------
-
-  private heartbeat(state: PortalState, t: number): void {
-    const last = state.history[state.history.length - 1];
-    if (last && t - last.t >= (this.options.historyHeartbeatMs ?? 60_000)) this.append(state, { ...last, t });
-  }
-
-  private append(state: PortalState, point: CapacityPoint): void {
-    state.history.push(point);
-    const limit = this.options.historyLimit ?? 5000;
-    if (state.history.length > limit) {
-      // Thin the older half to every other point: the recent past keeps full detail, the whole event stays visible.
-      const half = Math.floor(state.history.length / 2);
-      const older = state.history.slice(0, half).filter((_, i) => i % 2 === 0);
-      state.history = older.concat(state.history.slice(half));
-    }
-  }
-
-  private record(state: PortalState, catalog: Catalog, t: number): void {
-    const environments: CapacityPoint['environments'] = {};
-    for (const e of catalog.environments) {
-      environments[e.name] = { allocated: e.allocated, available: e.available, capacity: e.capacity };
-    }
-    const point: CapacityPoint = { t, portalAllocated: catalog.portal.sessions.allocated, environments };
-    const key = JSON.stringify([point.portalAllocated, environments]);
-    const last = state.history[state.history.length - 1];
-    // Unchanged values are only recorded as a heartbeat, which keeps a long event within the bound.
-    if (last && key === state.lastPointKey && t - last.t < (this.options.historyHeartbeatMs ?? 60_000)) return;
-    state.lastPointKey = key;
-    this.append(state, point);
-  }
-
-  // ---- alerts -------------------------------------------------------------------------------------------
-
-  private checkCapacity(state: PortalState, catalog: Catalog): void {
-    const threshold = this.options.settings().alerts.capacityPercent;
-    for (const e of catalog.environments) {
-      const key = `capacity:${e.name}`;
-      const percent = e.capacity > 0 ? (e.allocated / e.capacity) * 100 : 0;
-      if (e.capacity > 0 && percent >= threshold) {
-        this.raise(state, key, {
-          kind: 'capacity',
-          environment: e.name,
-          session: null,
-          message: `${e.workshop.title || e.name} on ${state.portal.label} is at ${Math.round(percent)}% of its capacity (${e.allocated} of ${e.capacity} allocated)`,
-        });
-      } else {
-        state.raised.delete(key);
-      }
-    }
-  }
-
-  private checkExpiring(state: PortalState, catalog: Catalog, t: number): void {
-    const windowMs = this.options.settings().alerts.expiringMinutes * 60_000;
-    const portalNow = t + state.clockOffsetMs;
-    const live = new Set<string>();
-    for (const x of this.expiriesOf(state, catalog)) {
-      const left = x.expiresMs - portalNow;
-      if (left > 0 && left <= windowMs) {
-        live.add(x.key);
-        if (state.raised.has(x.key)) continue;
-        this.raise(state, x.key, {
-          kind: 'expiring',
-          environment: x.environment,
-          session: x.session,
-          message: `${x.session} (${x.user || 'unknown user'}) on ${state.portal.label} expires in ${Math.max(1, Math.round(left / 60_000))} min`,
-        });
-      }
-    }
-    // An extended session gets a new `expires`, hence a new key: it may be announced again later.
-    for (const key of state.raised) if (key.startsWith('expiring:') && !live.has(key)) state.raised.delete(key);
-  }
-
-  /** the RUNNING sessions with a valid `expires`; an unchanged poll returns the same catalog, so this is kept */
-  private expiriesOf(state: PortalState, catalog: Catalog): Expiry[] {
-    if (state.expiries.catalog === catalog) return state.expiries.sessions;
-    const sessions: Expiry[] = [];
-    for (const e of catalog.environments) {
-      for (const s of e.sessions) {
-        if (s.state !== 'RUNNING' || !s.expires) continue;
-        const expiresMs = Date.parse(s.expires);
-        if (!Number.isFinite(expiresMs)) continue;
-        sessions.push({ environment: e.name, session: s.name, user: s.user, expiresMs, key: `expiring:${s.name}:${s.expires}` });
-      }
-    }
-    state.expiries = { catalog, sessions };
-    return sessions;
-  }
-
-  private raise(state: PortalState, key: string, alert: Omit<Alert, 'id' | 'portalId' | 'raisedAt'>): void {
-    if (state.raised.has(key)) return;
-    state.raised.add(key);
-    this.options.onAlert({ ...alert, id: `${state.portal.id}:${key}:${++this.alertSeq}`, portalId: state.portal.id, raisedAt: this.now() });
-  }
-
-  private clearAlert(state: PortalState, key: string): void {
-    state.raised.delete(key);
+  private raise(state: PortalState, key: string, alert: AlertDraft): void {
+    const id = `${state.portal.id}:${key}:${++this.alertSeq}`;
+    this.options.onAlert({ ...alert, id, portalId: state.portal.id, raisedAt: this.now() });
   }
 
   // ---- snapshots ----------------------------------------------------------------------------------------
@@ -427,15 +424,27 @@ export class Monitor {
         ? { name: p.name, url: p.url, maximum: p.sessions.maximum, registered: p.sessions.registered, anonymous: p.sessions.anonymous, allocated: p.sessions.allocated }
         : null,
       environments: state.environments,
+      dialect: state.dialect,
+      revision: state.revision,
+      epoch: this.epoch,
     };
   }
 
-  /** pushes only when something other than the passing of time (lastSeenAt, countdowns) changed */
+  /**
+   * Pushes with the next revision, only when something other than the passing of time (lastSeenAt, countdowns)
+   * changed: the few scalar fields are compared as text, the environments by identity (an unchanged one is the same
+   * object, see environmentViews). Environments new in this push take its revision.
+   */
   private push(state: PortalState): void {
-    const snap = this.toSnapshot(state);
-    const key = JSON.stringify({ ...snap, lastSeenAt: null });
-    if (key === state.lastPushedKey) return;
-    state.lastPushedKey = key;
-    this.options.onSnapshot(snap);
+    const s = this.toSnapshot(state);
+    const head = JSON.stringify([s.label, s.status, s.lastError, s.clockOffsetMs, s.portal, s.dialect]);
+    const envs = state.environments;
+    const sameEnvs = envs.length === state.pushedEnvironments.length && envs.every((e, i) => e === state.pushedEnvironments[i]);
+    if (head === state.pushedHead && sameEnvs) return;
+    state.revision = ++this.revision;
+    for (const e of envs) if (e.revision === 0) e.revision = state.revision;
+    state.pushedHead = head;
+    state.pushedEnvironments = envs;
+    this.options.onSnapshot({ ...s, revision: state.revision });
   }
 }

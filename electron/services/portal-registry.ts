@@ -3,7 +3,7 @@ import os from 'node:os';
 import { ConsoleError, type PortalInput, type PortalUpdate, type PortalView } from '../../shared/contract';
 import type { BuiltinPortal, ConsoleTuning, PortalCredentials, SecretStore } from './core-types';
 import { PortalClient } from './portal-client';
-import type { SettingsFile, SettingsStore, StoredPortal } from './settings-store';
+import type { SettingsStore, StoredPortal } from './settings-store';
 
 export const BUILTIN_ID = 'builtin';
 export const DEFAULT_POLL_MS = 5000;
@@ -39,8 +39,8 @@ function slugId(label: string): string {
 }
 
 export interface RegistryOptions {
+  /** where the portals are kept (the registry holds no copy of them) */
   store: SettingsStore;
-  file: SettingsFile;
   secretStore: SecretStore;
   builtinPortal: BuiltinPortal | null;
   tuning: ConsoleTuning;
@@ -55,15 +55,11 @@ export class PortalRegistry {
 
   constructor(private readonly o: RegistryOptions) {}
 
-  get file(): SettingsFile {
-    return this.o.file;
-  }
-
   async init(): Promise<void> {
     const b = this.o.builtinPortal;
     if (b) {
       this.builtinCredentials = b.credentials;
-      const prefs = this.o.file.builtin;
+      const prefs = this.o.store.builtin;
       const baseUrl = b.url.replace(/\/+$/, '');
       this.entries.set(BUILTIN_ID, {
         id: BUILTIN_ID,
@@ -79,9 +75,9 @@ export class PortalRegistry {
         client: this.makeClient(BUILTIN_ID, baseUrl, null),
       });
     }
-    for (const p of this.o.file.portals) {
-      this.entries.set(p.id, await this.fromStored(p));
-    }
+    // read together: each portal asks the keychain for its secrets, and a slow keychain should delay start-up once
+    const stored = await Promise.all(this.o.store.portals.map((p) => this.fromStored(p)));
+    for (const e of stored) this.entries.set(e.id, e);
   }
 
   list(): PortalEntry[] {
@@ -169,8 +165,7 @@ export class PortalRegistry {
       defaultIndexUrl: input.defaultIndexUrl ?? null,
       enabled: input.enabled ?? true,
     };
-    this.o.file.portals.push(stored);
-    await this.o.store.save(this.o.file);
+    await this.o.store.putPortal(stored);
     const entry = await this.fromStored(stored);
     this.entries.set(id, entry);
     return entry;
@@ -179,8 +174,7 @@ export class PortalRegistry {
   async update(u: PortalUpdate): Promise<PortalEntry> {
     const e = this.get(u.id);
     if (e.builtin) return this.updateBuiltin(e, u);
-    const i = this.o.file.portals.findIndex((p) => p.id === u.id);
-    const old = this.o.file.portals[i];
+    const old = this.o.store.portals.find((p) => p.id === u.id);
     if (!old) throw new ConsoleError('not-found', 'no such portal');
     const next: StoredPortal = {
       ...old,
@@ -200,8 +194,7 @@ export class PortalRegistry {
       // A refresh token belongs to the old robot identity; the new credentials start with a password grant.
       await this.o.secretStore.delete(secretAccount(u.id, 'refresh-token')).catch(() => false);
     }
-    this.o.file.portals[i] = next;
-    await this.o.store.save(this.o.file);
+    await this.o.store.putPortal(next);
     if (authChanged) e.client.close();
     const entry = authChanged ? await this.fromStored(next) : { ...e, ...this.entryFields(next) };
     this.entries.set(u.id, entry);
@@ -211,8 +204,7 @@ export class PortalRegistry {
   async remove(id: string): Promise<void> {
     const e = this.get(id);
     if (e.builtin) throw new ConsoleError('forbidden', 'the built-in portal cannot be removed; switch it off instead');
-    this.o.file.portals = this.o.file.portals.filter((p) => p.id !== id);
-    await this.o.store.save(this.o.file);
+    await this.o.store.removePortal(id);
     e.client.close();
     this.entries.delete(id);
     for (const kind of ['client-secret', 'password', 'refresh-token'] as const) {
@@ -240,12 +232,13 @@ export class PortalRegistry {
           'its label, poll interval, index URL and on/off can be changed',
       );
     }
-    const prefs = this.o.file.builtin;
-    if (u.label !== undefined) prefs.label = u.label;
-    if (u.enabled !== undefined) prefs.enabled = u.enabled;
-    if (u.pollIntervalMs !== undefined) prefs.pollIntervalMs = u.pollIntervalMs;
-    if (u.defaultIndexUrl !== undefined) prefs.defaultIndexUrl = u.defaultIndexUrl;
-    await this.o.store.save(this.o.file);
+    await this.o.store.updateBuiltin({
+      ...(u.label !== undefined && { label: u.label }),
+      ...(u.enabled !== undefined && { enabled: u.enabled }),
+      ...(u.pollIntervalMs !== undefined && { pollIntervalMs: u.pollIntervalMs }),
+      ...(u.defaultIndexUrl !== undefined && { defaultIndexUrl: u.defaultIndexUrl }),
+    });
+    const prefs = this.o.store.builtin;
     const entry: PortalEntry = {
       ...e,
       label: prefs.label ?? os.hostname(),
@@ -270,9 +263,10 @@ export class PortalRegistry {
   }
 
   private async fromStored(p: StoredPortal): Promise<PortalEntry> {
+    // a keychain that does not answer shows the secrets as missing; each sign-in reads them again
     const [clientSecret, password] = await Promise.all([
-      this.getSecret(p.id, 'client-secret'),
-      this.getSecret(p.id, 'password'),
+      this.getSecret(p.id, 'client-secret').catch(() => null),
+      this.getSecret(p.id, 'password').catch(() => null),
     ]);
     return {
       id: p.id,
@@ -322,10 +316,17 @@ export class PortalRegistry {
     return { clientId: e.clientId, clientSecret, username: e.username, password };
   }
 
+  /**
+   * null when the keychain holds no such secret or refuses to read it (a locked collection answers "not found"
+   * anyway); a keychain that does not answer in time is said as such (keychain-unavailable), not as a missing secret.
+   */
   private async getSecret(id: string, kind: 'client-secret' | 'password'): Promise<string | null> {
     try {
       return await this.o.secretStore.get(secretAccount(id, kind));
-    } catch {
+    } catch (err) {
+      if (err instanceof ConsoleError && err.code === 'keychain-unavailable') {
+        throw new ConsoleError('keychain-unavailable', `${err.message}: the robot credentials could not be read`);
+      }
       return null;
     }
   }
@@ -333,8 +334,9 @@ export class PortalRegistry {
   private async setSecret(id: string, kind: 'client-secret' | 'password', value: string): Promise<void> {
     try {
       await this.o.secretStore.set(secretAccount(id, kind), value);
-    } catch {
-      throw new ConsoleError('keychain-unavailable', 'the keychain refused to store the credentials; nothing was saved');
+    } catch (err) {
+      const why = err instanceof ConsoleError && err.code === 'keychain-unavailable' ? err.message : 'the keychain refused to store the credentials';
+      throw new ConsoleError('keychain-unavailable', `${why}; nothing was saved`);
     }
   }
 }

@@ -49,7 +49,8 @@ export const catalogWorkshopSchema = z.object({
   difficulty: str,
   duration: z.union([z.string(), z.number()]).nullish().transform((v) => (v == null ? '' : String(v))),
   tags: z.array(z.string()).nullish().transform((v) => v ?? []),
-  labels: z.record(z.string(), z.string()).nullish().transform((v) => v ?? {}),
+  /** null when absent: Learning Center and Educates before 2.6.15 send an `id` instead (see portal-dialect.ts) */
+  labels: z.record(z.string(), z.string()).nullish().transform((v) => v ?? null),
   logo: str,
   url: str,
 });

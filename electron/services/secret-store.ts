@@ -1,4 +1,6 @@
+import { ConsoleError } from '../../shared/contract';
 import type { SecretStore } from './core-types';
+import { errorText } from '../../shared/util/error-text';
 
 /** keytar service name: every secret the console keeps lives under it, accounts are `<portalId>:<kind>`. */
 export const KEYCHAIN_SERVICE = 'portal-console';
@@ -22,16 +24,43 @@ export function loadKeytar(): { keytar: KeytarLike } | { error: string } {
     if (!keytar || typeof keytar.getPassword !== 'function') return { error: 'keytar did not load' };
     return { keytar };
   } catch (err) {
-    return { error: `keytar is not installed or did not load (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
+    return { error: `keytar is not installed or did not load (${errorText(err, { firstLine: true })})` };
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+/** How long any keychain call may take: the Secret Service answers in milliseconds when it answers at all. */
+export const KEYCHAIN_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, fail: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(fail()), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+const BOUNDED = Symbol('bounded secret store');
+
+/**
+ * Every call of `store` bounded in time. A Secret Service that stops answering (hung daemon, a prompt nobody sees)
+ * would otherwise hold whatever awaits it for good: a sign-in, and with it every later poll of that portal. A call
+ * that takes longer fails with `keychain-unavailable`; the caller carries on as when the keychain refuses.
+ */
+export function boundedSecretStore(store: SecretStore, timeoutMs = KEYCHAIN_TIMEOUT_MS): SecretStore {
+  if ((store as { [BOUNDED]?: true })[BOUNDED]) return store;
+  const late = () =>
+    new ConsoleError(
+      'keychain-unavailable',
+      `the keychain did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`,
+    );
+  return {
+    [BOUNDED]: true,
+    persistent: store.persistent,
+    describe: () => store.describe(),
+    get: (account) => withTimeout(store.get(account), timeoutMs, late),
+    set: (account, value) => withTimeout(store.set(account, value), timeoutMs, late),
+    delete: (account) => withTimeout(store.delete(account), timeoutMs, late),
+  } as SecretStore;
 }
 
 class KeytarSecretStore implements SecretStore {
@@ -85,6 +114,8 @@ export class MemorySecretStore implements SecretStore {
 export interface SecretStoreOptions {
   /** how long to wait for the Secret Service to answer the probe */
   probeTimeoutMs?: number;
+  /** how long any later call may take (default 5 s) */
+  callTimeoutMs?: number;
   /** for tests: a keytar stand-in, or null to act as if keytar were not installed */
   keytar?: KeytarLike | null;
 }
@@ -101,10 +132,12 @@ export async function createSecretStore(options: SecretStoreOptions = {}): Promi
   }
   try {
     // A read of an account that never exists: succeeds (null) only when a Secret Service answers on D-Bus.
-    await withTimeout(keytar.getPassword(KEYCHAIN_SERVICE, '__probe__'), options.probeTimeoutMs ?? 3000, 'the Secret Service');
-    return new KeytarSecretStore(keytar);
+    const probeMs = options.probeTimeoutMs ?? 3000;
+    const late = () => new Error(`the Secret Service did not answer within ${probeMs} ms`);
+    await withTimeout(keytar.getPassword(KEYCHAIN_SERVICE, '__probe__'), probeMs, late);
+    return boundedSecretStore(new KeytarSecretStore(keytar), options.callTimeoutMs);
   } catch (err) {
-    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const why = errorText(err, { firstLine: true });
     return new MemorySecretStore(`no Secret Service answered: ${why}`);
   }
 }

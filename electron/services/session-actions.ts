@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import {
   ConsoleError,
+  FIXED_ACTIVATION_S,
+  portalAbilities,
   type Allocation,
   type Person,
   type PersonAttendee,
@@ -11,6 +13,7 @@ import {
 import type { Monitor } from './monitor';
 import type { PortalEntry, PortalRegistry } from './portal-registry';
 import { isUserId, userIdFromEmail } from './user-id';
+import { runPool } from './worker-pool';
 
 /** at most this many user ids are looked up on every portal for one search */
 const MAX_USERS_PER_SEARCH = 10;
@@ -20,8 +23,8 @@ export interface PeopleDirectory {
   find(query: string): PersonAttendee[];
 }
 
-/** the portal's own default activation timeout (Learning Center: fixed at this) */
-const DEFAULT_ACTIVATION_S = 60;
+/** the portal's own default activation timeout when a request names none (Learning Center: always this) */
+const DEFAULT_ACTIVATION_S = FIXED_ACTIVATION_S;
 
 export interface BulkPlan {
   portalId: string;
@@ -45,7 +48,11 @@ export class SessionActions {
   async request(input: SessionRequest, signal?: AbortSignal): Promise<Allocation> {
     const portal = this.registry.get(input.portalId);
     const user = resolveUser(input.user, input.email);
-    const timeout = input.timeout;
+    // Learning Center has no such parameter: every link it hands out dies after 60 s, whatever was asked. A portal
+    // not polled yet is asked first, so that the deadline reported is the one the link really has.
+    const dialect = this.monitor.dialect(portal.id) ?? (await this.monitor.detectDialect(portal.id));
+    const fixed = dialect === 'learningcenter';
+    const timeout = fixed ? undefined : input.timeout;
     const startedAt = this.now();
     if (signal?.aborted) throw new ConsoleError('cancelled', 'cancelled');
     let res;
@@ -103,15 +110,37 @@ export class SessionActions {
   }
 
   async extend(portalId: string, session: string): Promise<Schedule> {
-    const r = await this.registry.get(portalId).client.extend(session);
+    const portal = this.registry.get(portalId);
+    this.refuseWhereAbsent(portalId, 'extend');
+    const r = await portal.client.extend(session);
     this.refresh(portalId);
     return { session, status: r.status, started: r.started, expires: r.expires, extended: r.extended, extendable: r.extendable };
   }
 
   async terminate(portalId: string, session: string): Promise<{ session: string; expires: string | null }> {
-    const r = await this.registry.get(portalId).client.terminate(session);
+    const portal = this.registry.get(portalId);
+    this.refuseWhereAbsent(portalId, 'terminate');
+    let r;
+    try {
+      r = await portal.client.terminate(session);
+    } catch (err) {
+      // A portal whose dialect is not known yet answers a missing route with 404 too: find out which it was.
+      if (err instanceof ConsoleError && err.code === 'not-found' && (await this.monitor.detectDialect(portalId)) === 'learningcenter') {
+        this.refuseWhereAbsent(portalId, 'terminate');
+      }
+      throw err;
+    }
     this.refresh(portalId);
     return { session, expires: r.expires };
+  }
+
+  /**
+   * Learning Center has no terminate endpoint and lets only a session's owner or staff extend it: refused here, with
+   * the reason, rather than sent and answered with a "not found" or "not permitted" that explains nothing.
+   */
+  private refuseWhereAbsent(portalId: string, action: 'extend' | 'terminate'): void {
+    const why = portalAbilities(this.monitor.dialect(portalId))[action];
+    if (why) throw new ConsoleError('not-supported', why);
   }
 
   /**
@@ -167,6 +196,7 @@ export class SessionActions {
   /** step one of a bulk action: reads the environment's allocated sessions fresh and names them */
   async bulkPrepare(portalId: string, environment: string, action: 'extend' | 'terminate', selection?: string[]) {
     const portal = this.registry.get(portalId);
+    this.refuseWhereAbsent(portalId, action);
     const cat = (await portal.client.catalog()).data;
     const env = cat.environments.find((e) => e.name === environment);
     if (!env) throw new ConsoleError('unknown-workshop', `no workshop environment ${environment} on ${portal.label}`);
@@ -195,25 +225,21 @@ export class SessionActions {
       throw new ConsoleError('conflict', 'this confirmation has expired or was already used; prepare the action again');
     }
     const portal = this.registry.get(plan.portalId);
+    this.refuseWhereAbsent(plan.portalId, plan.action);
     const results: { session: string; ok: boolean; message: string }[] = new Array(plan.sessions.length);
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < plan.sessions.length; i = next++) {
-        const session = plan.sessions[i] as string;
-        try {
-          if (plan.action === 'extend') {
-            const r = await portal.client.extend(session);
-            results[i] = { session, ok: r.extended, message: r.extended ? `extended until ${r.expires ?? 'no expiry'}` : 'not extendable now' };
-          } else {
-            await portal.client.terminate(session);
-            results[i] = { session, ok: true, message: 'ended' };
-          }
-        } catch (err) {
-          results[i] = { session, ok: false, message: err instanceof ConsoleError ? err.message : 'unexpected error' };
+    await runPool(plan.sessions, concurrency, async (session, i) => {
+      try {
+        if (plan.action === 'extend') {
+          const r = await portal.client.extend(session);
+          results[i] = { session, ok: r.extended, message: r.extended ? `extended until ${r.expires ?? 'no expiry'}` : 'not extendable now' };
+        } else {
+          await portal.client.terminate(session);
+          results[i] = { session, ok: true, message: 'ended' };
         }
+      } catch (err) {
+        results[i] = { session, ok: false, message: err instanceof ConsoleError ? err.message : 'unexpected error' };
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, plan.sessions.length) }, worker));
+    });
     this.refresh(plan.portalId);
     return { action: plan.action, results };
   }

@@ -100,27 +100,84 @@ export interface LoadResult {
 }
 
 /**
- * `<dataDir>/settings.json`: no secrets, validated on load, written atomically (temp file + rename) so a crash
- * mid-write never leaves half a file. A corrupt or invalid file is moved aside, never silently dropped.
+ * `<dataDir>/settings.json`, and the one copy of its contents the console works with: no secrets, validated on
+ * load, written atomically (temp file + rename) so a crash mid-write never leaves half a file. A corrupt or invalid
+ * file is moved aside, never silently dropped. Every change goes through a method here, which saves it.
  */
 export class SettingsStore {
-  readonly file: string;
+  readonly path: string;
+  private current: SettingsFile = emptySettingsFile();
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly dataDir: string,
     private readonly now: () => number = Date.now,
   ) {
-    this.file = path.join(dataDir, 'settings.json');
+    this.path = path.join(dataDir, 'settings.json');
+  }
+
+  /** reads the file (see `load`), saves it at once when it had to be cleaned; returns the warning for the user */
+  async open(): Promise<string | null> {
+    const loaded = await this.load();
+    this.current = loaded.file;
+    if (loaded.warning) await this.change((f) => f);
+    return loaded.warning;
+  }
+
+  get settings(): Readonly<Settings> {
+    return this.current.settings;
+  }
+
+  get portals(): readonly StoredPortal[] {
+    return this.current.portals;
+  }
+
+  get builtin(): Readonly<BuiltinPrefs> {
+    return this.current.builtin;
+  }
+
+  updateSettings(settings: Settings): Promise<void> {
+    return this.change((f) => ({ ...f, settings: structuredClone(settings) }));
+  }
+
+  /** adds the portal, or replaces the one with its id */
+  putPortal(portal: StoredPortal): Promise<void> {
+    return this.change((f) => {
+      const i = f.portals.findIndex((p) => p.id === portal.id);
+      const portals = i < 0 ? [...f.portals, portal] : f.portals.map((p, k) => (k === i ? portal : p));
+      return { ...f, portals };
+    });
+  }
+
+  removePortal(id: string): Promise<void> {
+    return this.change((f) => ({ ...f, portals: f.portals.filter((p) => p.id !== id) }));
+  }
+
+  updateBuiltin(patch: Partial<BuiltinPrefs>): Promise<void> {
+    return this.change((f) => ({ ...f, builtin: { ...f.builtin, ...patch } }));
+  }
+
+  /**
+   * One change at a time, each applied to the contents the previous one left, and in use once it is on disk: a
+   * change that could not be saved is not kept (the caller is told), so the file and the console agree.
+   */
+  private change(next: (file: SettingsFile) => SettingsFile): Promise<void> {
+    const run = this.chain.then(async () => {
+      const file = next(this.current);
+      await this.writeText(`${JSON.stringify(file, null, 2)}\n`);
+      this.current = file;
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
   }
 
   async load(): Promise<LoadResult> {
     ensurePrivateDir(this.dataDir);
     // A file written by hand or by an older version may be readable by others: tightened before it is read.
-    ensurePrivateFile(this.file);
+    ensurePrivateFile(this.path);
     let text: string;
     try {
-      text = await fs.readFile(this.file, 'utf8');
+      text = await fs.readFile(this.path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file: emptySettingsFile(), warning: null };
       throw err;
@@ -140,11 +197,11 @@ export class SettingsStore {
       reason = 'not valid JSON';
     }
     const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
-    const aside = `${this.file}.corrupt-${stamp}`;
+    const aside = `${this.path}.corrupt-${stamp}`;
     // The copy kept for reference loses any password written inside a URL; the rest is kept as it was.
     const scrubbed = text.replace(USERINFO_IN_TEXT, '$1');
     await fs.writeFile(aside, scrubbed, { flag: 'wx', mode: PRIVATE_FILE_MODE });
-    await fs.rm(this.file, { force: true });
+    await fs.rm(this.path, { force: true });
     return {
       file: emptySettingsFile(),
       warning:
@@ -155,19 +212,11 @@ export class SettingsStore {
     };
   }
 
-  /** writes are serialized so two quick updates cannot interleave their temp files */
-  save(file: SettingsFile): Promise<void> {
-    const text = `${JSON.stringify(file, null, 2)}\n`;
-    const run = this.chain.then(() => this.write(text));
-    this.chain = run.catch(() => undefined);
-    return run;
-  }
-
-  private async write(text: string): Promise<void> {
-    const tmp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  private async writeText(text: string): Promise<void> {
+    const tmp = `${this.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       await fs.writeFile(tmp, text, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
-      await fs.rename(tmp, this.file);
+      await fs.rename(tmp, this.path);
     } catch (err) {
       await fs.rm(tmp, { force: true });
       throw err;

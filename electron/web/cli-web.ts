@@ -7,6 +7,8 @@ import { consoleDataDir, defaultUserDataDir, engineDataDir } from '../app/app-pa
 import { redact } from '../ipc/redact';
 import { PRIVATE_FILE_MODE } from '../common/private-files';
 import { startWebConsole } from './start-web-console';
+import { dialectSchema, type Dialect } from '../../shared/contract';
+import { errorText } from '../../shared/util/error-text';
 
 const USAGE = `Usage: portal-console web [options]
 
@@ -20,12 +22,21 @@ Options:
                 the engine's data goes to a sibling "engine" folder by default, beside the one Electron uses
   --engine-data DIR   the built-in engine's data folder (default: see --data)
   --engine-config FILE  a config file for the built-in engine (training portal, environments)
+  --engine-dialect NAME  the built-in engine's API dialect: educates or learningcenter (default: the config's
+                API group, else educates)
   --no-engine   do not start the built-in engine (only remote portals)
   --open        open the address in the default browser (where a desktop is available)
   -h, --help    show this help
 
 Stop with Ctrl+C (SIGINT) or SIGTERM: the server, the console and the engine all close.
 `;
+
+function parseDialect(text: string | undefined): Dialect | undefined {
+  if (text === undefined) return undefined;
+  const parsed = dialectSchema.safeParse(text);
+  if (!parsed.success) throw new Error(`--engine-dialect must be educates or learningcenter, not "${text}"`);
+  return parsed.data;
+}
 
 function parsePort(text: string | undefined): number {
   if (text === undefined) return 0;
@@ -79,11 +90,13 @@ export async function runWebCommand(argv: string[]): Promise<number> {
     data?: string;
     'engine-data'?: string;
     'engine-config'?: string;
+    'engine-dialect'?: string;
     'no-engine'?: boolean;
     open?: boolean;
     help?: boolean;
   };
   let port: number;
+  let dialect: Dialect | undefined;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -93,6 +106,7 @@ export async function runWebCommand(argv: string[]): Promise<number> {
         data: { type: 'string' },
         'engine-data': { type: 'string' },
         'engine-config': { type: 'string' },
+        'engine-dialect': { type: 'string' },
         'no-engine': { type: 'boolean' },
         open: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -101,8 +115,9 @@ export async function runWebCommand(argv: string[]): Promise<number> {
       allowPositionals: false,
     }));
     port = parsePort(values.port);
+    dialect = parseDialect(values['engine-dialect']);
   } catch (err) {
-    process.stderr.write(`portal-console web: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    process.stderr.write(`portal-console web: ${errorText(err)}\n\n${USAGE}`);
     return 2;
   }
   if (values.help) {
@@ -124,12 +139,13 @@ export async function runWebCommand(argv: string[]): Promise<number> {
       engine: !values['no-engine'],
       ...(engineDir !== undefined ? { engineDataDir: engineDir } : {}),
       ...(values['engine-config'] !== undefined ? { engineConfigPath: values['engine-config'] } : {}),
+      ...(dialect !== undefined ? { engineDialect: dialect } : {}),
       log: (line) => process.stderr.write(`${line}\n`),
     });
   } catch (err) {
     // Start-up failures (a busy data folder, an unusable port) end with one redacted line. An engine that does not
     // start does not end start-up: the console runs without it and says why (log and the portal's card).
-    process.stderr.write(`portal-console web: ${redact(err instanceof Error ? err.message : String(err))}\n`);
+    process.stderr.write(`portal-console web: ${redact(errorText(err))}\n`);
     return 1;
   }
 
@@ -145,7 +161,7 @@ export async function runWebCommand(argv: string[]): Promise<number> {
       launcher = writeLauncherPage(web.dataDir, web.url);
       openInBrowser(pathToFileURL(launcher).href);
     } catch (err) {
-      process.stdout.write(`(could not open a browser here: ${err instanceof Error ? err.message : String(err)}; open the address above yourself)\n`);
+      process.stdout.write(`(could not open a browser here: ${errorText(err)}; open the address above yourself)\n`);
     }
   }
 

@@ -8,7 +8,7 @@ import { createDispatcher } from '../ipc/dispatch';
 import type { ConsoleCore, ConsoleCoreOptions, ConsoleTuning, SecretStore } from '../services/core-types';
 import { createToken } from './web-security';
 import { startWebServer, type WebServer, type WebServerLimits } from './web-server';
-import { WEB_TOKEN_FRAGMENT } from '../../shared/contract';
+import { WEB_TOKEN_FRAGMENT, type Dialect } from '../../shared/contract';
 
 /**
  * Web mode in one call: the boot sequence shared with Electron (`app/console-boot.ts`: locks, secret store, the
@@ -28,6 +28,8 @@ export interface WebConsoleOptions {
   engine?: boolean;
   /** an engine config file (YAML/JSON) to seed environments */
   engineConfigPath?: string;
+  /** the API dialect of the built-in engine (default: the config's, or Educates) */
+  engineDialect?: Dialect;
   /** default: the keychain when one answers, else memory for this run */
   secretStore?: SecretStore;
   /** default: the project's `dist/renderer` */
@@ -82,6 +84,7 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
         : {
             dataDir: path.resolve(options.engineDataDir ?? defaultEngineDir(dataDir)),
             ...(options.engineConfigPath ? { configPath: path.resolve(options.engineConfigPath) } : {}),
+            ...(options.engineDialect ? { dialect: options.engineDialect } : {}),
             start: (engineOptions) => startNodeEngine(engineOptions, engineLog),
             ...(options.engineSupervision ? { supervision: options.engineSupervision } : {}),
           },

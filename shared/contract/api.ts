@@ -109,7 +109,8 @@ export const methods = {
   'portals.list': method(empty, z.array(portalViewSchema)),
   'portals.add': method(portalInputSchema, portalViewSchema),
   'portals.update': method(portalUpdateSchema, portalViewSchema),
-  'portals.remove': method(z.object({ id }), z.object({ id })),
+  /** answers with the monitor's revision at which the portal went, as `monitor.portalRemoved` carries it */
+  'portals.remove': method(z.object({ id }), z.object({ id, revision: z.number().int(), epoch: z.string() })),
   /**
    * Tests a connection: a saved portal (`{id}`), a portal not saved yet (`{draft}`), or a saved portal with edits
    * not saved yet (`{id, changes}`: what is absent, secrets included, comes from the saved portal).
@@ -191,8 +192,8 @@ export const methodNames = Object.keys(methods) as MethodName[];
 export const events = {
   /** one portal's snapshot, sent only when something other than the passing of time changed */
   'monitor.portal': portalSnapshotSchema,
-  /** a portal was removed */
-  'monitor.portalRemoved': z.object({ portalId: z.string() }),
+  /** a portal was removed, at this revision of the monitor */
+  'monitor.portalRemoved': z.object({ portalId: z.string(), revision: z.number().int(), epoch: z.string() }),
   'alerts.raised': alertSchema,
   /** an event or some of its attendees changed: the summary and only the changed attendees */
   'events.changed': eventEventsSchemas.changed,

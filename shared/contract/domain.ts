@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dialectSchema } from './dialect';
 
 /** Domain types the renderer shows. Nothing here ever carries a secret (password, client secret, token). */
 
@@ -74,6 +75,8 @@ export const environmentViewSchema = z.object({
   allocated: z.number(),
   available: z.number(),
   sessions: z.array(sessionViewSchema),
+  /** the portal snapshot's revision when this environment last changed: an equal one is the same data */
+  revision: z.number().int(),
 });
 export type EnvironmentView = z.infer<typeof environmentViewSchema>;
 
@@ -97,11 +100,23 @@ export const portalSnapshotSchema = z.object({
     })
     .nullable(),
   environments: z.array(environmentViewSchema),
+  /** the REST dialect the portal answers in; null until known */
+  dialect: dialectSchema.nullable(),
+  /**
+   * Versions, not clocks: every change of any portal takes the monitor's next revision, so of two snapshots of a
+   * portal from the same `epoch` (one run of the console) the higher revision is the newer; an equal one is the same
+   * data (only `lastSeenAt` may differ). A different epoch is a console started since.
+   */
+  revision: z.number().int(),
+  epoch: z.string(),
 });
 export type PortalSnapshot = z.infer<typeof portalSnapshotSchema>;
 
 export const fleetSnapshotSchema = z.object({
   generatedAt: z.number(),
+  /** the monitor's revision when the read was made: a portal pushed with a higher one changed after it */
+  revision: z.number().int(),
+  epoch: z.string(),
   portals: z.array(portalSnapshotSchema),
 });
 export type FleetSnapshot = z.infer<typeof fleetSnapshotSchema>;

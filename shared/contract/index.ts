@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './domain';
+export * from './dialect';
 export * from './api';
 export * from './events';
 export * from './checkin';

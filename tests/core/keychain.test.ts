@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { KEYCHAIN_SERVICE, createSecretStore, loadKeytar } from '../../electron/services/secret-store';
+import { errorText } from '../../shared/util/error-text';
 
 test('keychain round trip with keytar under service portal-console', async (t) => {
   const store = await createSecretStore({ probeTimeoutMs: 5000 });
@@ -26,7 +27,7 @@ test('keychain round trip with keytar under service portal-console', async (t) =
     await store.set(account, value).catch((err: unknown) => {
       // e.g. "Cannot create an item in a locked collection": the Secret Service answers but its default
       // collection is locked (no prompter without a display), or was created with another password
-      throw new Error(`the Secret Service refused to store a secret: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`the Secret Service refused to store a secret: ${errorText(err)}`);
     });
     stored = true;
     assert.equal(await store.get(account), value);

@@ -3,7 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { PortalClient, countdownOffsets, sameIgnoringCountdown } from '../../electron/services/portal-client';
+import { countdownOffsets, sameIgnoringCountdown } from '../../electron/services/catalog-cache';
+import { PortalClient } from '../../electron/services/portal-client';
 import { MemorySecretStore } from '../../electron/services/secret-store';
 import { startFaultPortal, type FakePortal } from '../fakes/fault-portal';
 import { rejectsWithCode } from '../support/console-error';
@@ -165,17 +166,23 @@ describe('Learning Center shapes', () => {
   test('workshop id and no labels, no session state, duration null, missing expires', async () => {
     const portal = await startFaultPortal({
       generation: 'learning-center',
+      omitSessionState: true,
       environments: [{ name: 'lc-w01', title: 'LC lab', capacity: 3, duration: 0 }],
     });
     try {
       const { client } = clientFor(portal);
       const a = await client.requestSession({ environment: 'lc-w01', user: 'ada-example-org', indexUrl: 'https://x.test/', timeout: 0 });
       assert.equal(a.name, 'lc-w01-s001');
+      const waiting = (await client.catalog()).data.environments[0]?.sessions[0];
+      assert.ok(waiting?.expires, 'the fixed 60 s activation deadline, whatever the request said');
+      // opened: a workshop without a duration never expires, and the portal leaves `expires` out
+      const opened = await fetch(client.activationUrl(a.url), { redirect: 'manual' });
+      assert.equal(opened.status, 302);
       const cat = (await client.catalog()).data;
       const env = cat.environments[0];
       assert.ok(env);
       assert.equal(env.duration, 0);
-      assert.deepEqual(env.workshop.labels, {});
+      assert.equal(env.workshop.labels, null, 'no labels (an id instead)');
       assert.equal(env.sessions[0]?.state, 'UNKNOWN');
       assert.equal(env.sessions[0]?.expires, null);
       const mine = await client.userSessions('ada-example-org');
@@ -196,6 +203,14 @@ describe('unchanged catalog detection', () => {
     assert.equal(sameIgnoringCountdown(body([1]), body([1], ' ')), false);
     assert.equal(sameIgnoringCountdown(Buffer.from('{"a":1}'), Buffer.from('{"a":2}')), false);
     assert.equal(sameIgnoringCountdown(Buffer.from('"countdown": 5}'), Buffer.from('"countdown":5}')), true);
+    // the previous answer takes the new countdowns where they have the same width, and its offsets stay valid
+    const previous = body([10, 5, 300]);
+    const offsets = countdownOffsets(previous);
+    assert.equal(sameIgnoringCountdown(previous, body([9, 4, 299]), offsets), true);
+    assert.equal(previous.toString(), body([10, 4, 299]).toString());
+    assert.deepEqual(offsets, countdownOffsets(previous));
+    assert.equal(sameIgnoringCountdown(previous, body([8, 3, 298]), offsets), true);
+    assert.equal(sameIgnoringCountdown(previous, body([8, 3, 298], ' '), offsets), false);
     fc.assert(
       fc.property(fc.array(fc.nat(), { maxLength: 20 }), fc.array(fc.nat(), { maxLength: 20 }), fc.string(), (a, b, s) => {
         const same = a.length === b.length;

@@ -15,8 +15,18 @@ test('create a session for a named user: link opens the workshop, gauges move, t
   const create = new CreateSessionPage(page);
   await create.fill({ workshop: env, user: 'ada', email: 'ada@example.org', firstName: 'Ada', lastName: 'Lovelace' });
   await expect(page.getByTestId('availability')).toContainText('capacity');
+  // the built-in engine honours an activation window: offered, an hour unless changed
+  await expect(create.activationWindow()).toHaveValue('60');
+  await create.activationWindow().fill('-5');
+  await create.submit();
+  // the browser's own check holds the form back: nothing is requested
+  expect(await create.activationWindow().evaluate((el) => (el as HTMLInputElement).validity.valid)).toBe(false);
+  await expect(create.allocation()).toHaveCount(0);
+  await create.activationWindow().fill('60');
   await create.submit();
   await expect(create.allocation()).toBeVisible();
+  // an hour to open the link, not the portal's default minute
+  await expect(create.allocation()).toContainText(/Must be opened within (1:00:00|59:\d\d)/);
   const url = await create.activationUrl().inputValue();
   expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*activate.*token=/);
   await expect(create.allocation().getByRole('link', { name: 'Open' })).toHaveAttribute('href', url);
@@ -74,8 +84,10 @@ test('bulk extend of a selection goes through prepare, a confirm dialog and exec
   for (const user of ['bulk-1', 'bulk-2']) {
     await page.goto(`${new URL(page.url()).origin}/#/create?env=${env}`);
     await create.fill({ workshop: env, user });
+    if (user === 'bulk-2') await create.activationWindow().fill('0'); // 0: the link never dies
     await create.submit();
     await expect(create.allocation()).toContainText(user);
+    if (user === 'bulk-2') await expect(create.allocation()).toContainText('No activation deadline');
   }
   await app.go('Fleet overview');
   await fleet.environment(fleet.cards().first(), env).getByRole('link').click();

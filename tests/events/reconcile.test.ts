@@ -109,7 +109,11 @@ function snapshot(sessions: Seen[], seenAt = T, offset = 0): PortalSnapshot {
           expires: s.expires === undefined ? iso(T + 3_600_000) : s.expires === null ? null : iso(s.expires),
           extendable: null,
         })),
+      revision: 1,
     })),
+    dialect: 'educates',
+    revision: 1,
+    epoch: 'test',
   };
 }
 

@@ -1,7 +1,11 @@
 /**
  * A fault-injecting fake training portal: a real loopback HTTP server speaking enough of the Educates REST API
- * (OAuth password/refresh grants with refresh-token rotation enforced, catalog, request, user sessions, schedule,
- * extend, terminate), with switchable faults. Tests point the console core at it exactly as at a real portal.
+ * (OAuth password/refresh grants with refresh-token rotation enforced, catalog, workshops catalog, request,
+ * activation, user sessions, schedule, extend, terminate), with switchable faults. Tests point the console core at it
+ * exactly as at a real portal. With `generation: 'learning-center'` it answers as a Learning Center portal does:
+ * workshops with an `id` and no `labels`, a fixed 60 s activation timeout whatever `timeout` says, no
+ * `/workshops/catalog/workshops/` and no terminate route (404), and schedule and extend for the owner or staff only
+ * (the robot gets 403 "Access to session not permitted").
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -35,8 +39,10 @@ export interface FakePortalOptions {
   maximum?: number;
   registered?: number;
   anonymous?: number;
-  /** Learning Center shapes: workshop.id and no labels, no session state, duration null, no expires */
+  /** Learning Center: its catalog shapes (workshop.id and no labels, duration null) and its missing routes */
   generation?: 'educates' | 'learning-center';
+  /** catalog sessions without `state`, as in some older published samples */
+  omitSessionState?: boolean;
   /** the portal's clock minus the real clock (what the Date header shows) */
   clockSkewMs?: number;
   expiresInS?: number;
@@ -85,6 +91,7 @@ export async function startFaultPortal(opts: FakePortalOptions = {}): Promise<Fa
     registered: 0,
     anonymous: 0,
     generation: 'educates',
+    omitSessionState: false,
     clockSkewMs: 0,
     expiresInS: 36000,
     ...opts,
@@ -115,13 +122,32 @@ export async function startFaultPortal(opts: FakePortalOptions = {}): Promise<Fa
 
   const sessionJson = (s: FakeSession) => {
     const base: Record<string, unknown> = { name: s.name, namespace: s.name, user: s.user, started: iso(s.started) };
-    if (o.generation === 'educates') base['state'] = s.state;
+    if (!o.omitSessionState) base['state'] = s.state;
     if (s.expires !== null) {
       base['expires'] = iso(s.expires);
       base['countdown'] = Math.max(0, Math.round((s.expires - now()) / 1000));
       base['extendable'] = s.state === 'RUNNING';
     }
     return base;
+  };
+
+  const lc = () => o.generation === 'learning-center';
+  const workshopJson = (e: FakeEnvironment) => {
+    const workshop: Record<string, unknown> = {
+      name: e.name.replace(/-w\d+$/, ''),
+      title: e.title,
+      description: '',
+      vendor: '',
+      authors: [],
+      difficulty: '',
+      duration: '',
+      tags: [],
+      logo: '',
+      url: '',
+    };
+    if (lc()) workshop['id'] = 'abc123';
+    else workshop['labels'] = {};
+    return workshop;
   };
 
   const catalog = (withSessions: boolean) => ({
@@ -134,24 +160,10 @@ export async function startFaultPortal(opts: FakePortalOptions = {}): Promise<Fa
     },
     environments: o.environments.map((e) => {
       const allocated = allocatedIn(e.name);
-      const workshop: Record<string, unknown> = {
-        name: e.name.replace(/-w\d+$/, ''),
-        title: e.title,
-        description: '',
-        vendor: '',
-        authors: [],
-        difficulty: '',
-        duration: '',
-        tags: [],
-        logo: '',
-        url: '',
-      };
-      if (o.generation === 'educates') workshop['labels'] = {};
-      else workshop['id'] = 'abc123';
       return {
         name: e.name,
         state: e.state ?? 'RUNNING',
-        workshop,
+        workshop: workshopJson(e),
         duration: o.generation === 'educates' ? e.duration : e.duration || null,
         capacity: e.capacity,
         reserved: e.reserved ?? 0,
@@ -186,6 +198,7 @@ export async function startFaultPortal(opts: FakePortalOptions = {}): Promise<Fa
       if (f.kind === 'wrong-shape') return send(res, 200, { hello: 'world', environments: 'none' });
     }
 
+    let m: RegExpMatchArray | null;
     if (u.pathname === '/oauth2/token/' && req.method === 'POST') {
       const form = new URLSearchParams(await readBody(req));
       const basic = (req.headers.authorization ?? '').replace(/^Basic /, '');
@@ -214,11 +227,26 @@ export async function startFaultPortal(opts: FakePortalOptions = {}): Promise<Fa
       return send(res, 200, { access_token: at, expires_in: o.expiresInS, token_type: 'Bearer', scope: 'user:info', refresh_token: rt });
     }
 
+    // the browser's activation link: no bearer token, the session's own token in the query
+    if ((m = u.pathname.match(/^\/workshops\/session\/([-\w]+)\/activate\/$/))) {
+      const s = sessions.find((x) => x.name === m?.[1] && live(x));
+      if (!s || s.token !== u.searchParams.get('token') || s.state !== 'WAITING') return text(res, 403, 'Invalid activation');
+      const env = envOf(s.environment);
+      s.state = 'RUNNING';
+      s.started = now();
+      s.expires = env && env.duration > 0 ? now() + env.duration * 1000 : null;
+      res.writeHead(302, { location: `/workshops/session/${s.name}/` }).end();
+      return;
+    }
+
     const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     const exp = access.get(bearer);
     if (exp === undefined || exp < now()) return text(res, 403, '');
 
-    let m: RegExpMatchArray | null;
+    if (u.pathname === '/workshops/catalog/workshops/' && !lc()) {
+      const running = o.environments.filter((e) => (e.state ?? 'RUNNING') === 'RUNNING');
+      return send(res, 200, { portal: catalog(false).portal, workshops: running.map(workshopJson) });
+    }
     if (u.pathname === '/workshops/catalog/environments/') {
       return send(res, 200, catalog(u.searchParams.get('sessions') === 'true'));
     }
@@ -228,7 +256,8 @@ export async function startFaultPortal(opts: FakePortalOptions = {}): Promise<Fa
       const indexUrl = u.searchParams.get('index_url');
       if (!indexUrl) return text(res, 400, 'Need redirect URL for workshop index');
       const user = u.searchParams.get('user') || randomBytes(8).toString('hex');
-      const timeout = Number(u.searchParams.get('timeout') ?? '60');
+      // Learning Center has no timeout parameter: 60 s, whatever the request says
+      const timeout = lc() ? 60 : Number(u.searchParams.get('timeout') ?? '60');
       const mine = sessions.find((s) => s.user === user && s.environment === env.name && live(s));
       const respond = (s: FakeSession) =>
         send(res, 200, {
@@ -276,9 +305,12 @@ export async function startFaultPortal(opts: FakePortalOptions = {}): Promise<Fa
       });
     }
     if ((m = u.pathname.match(/^\/workshops\/session\/([-\w]+)\/(schedule|extend|terminate)\/$/))) {
+      const action = m[2];
+      if (lc() && action === 'terminate') return text(res, 404, '<h1>Not Found</h1>');
       const s = sessions.find((x) => x.name === m?.[1] && live(x));
       if (!s) return text(res, 404, '<h1>Not Found</h1>');
-      const action = m[2];
+      // Learning Center: the session's owner or staff only, never the robot
+      if (lc()) return text(res, 403, 'Access to session not permitted');
       if (action === 'terminate') {
         s.state = 'STOPPING';
         s.expires = now();

@@ -7,6 +7,7 @@
  * Usage: node --import tsx electronegativity-offline.ts <input dir> <output .csv>
  */
 import path from 'node:path';
+import { errorDetail } from '../../shared/util/error-text';
 
 const [input, output] = process.argv.slice(2);
 if (!input || !output) throw new Error('usage: electronegativity-offline.ts <input> <output.csv>');
@@ -35,7 +36,7 @@ run(
 ).then(
   () => undefined,
   (err: unknown) => {
-    process.stderr.write(`electronegativity failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.stderr.write(`electronegativity failed: ${errorDetail(err)}\n`);
     process.exitCode = 1;
   },
 );

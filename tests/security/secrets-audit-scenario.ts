@@ -20,6 +20,7 @@ import { createSecretStore } from '../../electron/services/secret-store';
 import { startWebConsole } from '../../electron/web/start-web-console';
 import { WEB_API_PREFIX } from '../../shared/contract';
 import { portalConfig } from '../support/engine-harness';
+import { errorDetail } from '../../shared/util/error-text';
 
 const out = process.env['AUDIT_OUT'] ?? '';
 const root = process.env['AUDIT_ROOT'] ?? '';
@@ -280,6 +281,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`audit scenario failed: ${err instanceof Error ? err.stack : String(err)}`);
+  console.error(`audit scenario failed: ${errorDetail(err)}`);
   process.exitCode = 1;
 });

@@ -25,12 +25,16 @@ function portOpen(port: number): Promise<boolean> {
 test('`web --help` documents every option; a bad option exits 2', () => {
   const help = spawnSync(process.execPath, ['--import', 'tsx', entry, 'web', '--help'], { cwd: root, encoding: 'utf8' });
   assert.equal(help.status, 0);
-  for (const option of ['--port', '--host', '--data', '--engine-data', '--engine-config', '--no-engine', '--open', '--help']) {
+  const options = ['--port', '--host', '--data', '--engine-data', '--engine-config', '--engine-dialect', '--no-engine', '--open'];
+  for (const option of [...options, '--help']) {
     assert.match(help.stdout, new RegExp(`\\s${option}\\b`), option);
   }
   const bad = spawnSync(process.execPath, ['--import', 'tsx', entry, 'web', '--port', 'eighty'], { cwd: root, encoding: 'utf8' });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--port must be a number/);
+  const dialect = spawnSync(process.execPath, ['--import', 'tsx', entry, 'web', '--engine-dialect', 'tanzu'], { cwd: root, encoding: 'utf8' });
+  assert.equal(dialect.status, 2);
+  assert.match(dialect.stderr, /--engine-dialect must be educates or learningcenter, not "tanzu"/);
   const unknown = spawnSync(process.execPath, ['--import', 'tsx', entry, 'web', '--bogus'], { cwd: root, encoding: 'utf8' });
   assert.equal(unknown.status, 2);
 });

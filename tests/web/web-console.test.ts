@@ -303,8 +303,10 @@ describe('web mode over loopback HTTP', () => {
       assert.equal(added.ok, true);
       const removed = await web.invoke('portals.remove', { id: added.data.id });
       assert.equal(removed.status, 200);
+      const { data: removal } = JSON.parse(removed.body) as { data: { revision: number; epoch: string } };
       const match = await waitFor(/event: monitor\.portalRemoved\ndata: (.*)\n\n/);
-      assert.deepEqual(JSON.parse(match[1] ?? ''), { portalId: added.data.id });
+      // the removal's place among the monitor's revisions, as the call answered it
+      assert.deepEqual(JSON.parse(match[1] ?? ''), { portalId: added.data.id, revision: removal.revision, epoch: removal.epoch });
       // the stream stays alive with heartbeats
       await waitFor(/: heartbeat\n\n/);
     } finally {

@@ -5,6 +5,7 @@ import type { EnvironmentLifecycle } from './environments';
 import { replaceReservedSession, topUpReserved, trimReserved } from './reserved-pool';
 import type { SessionLifecycle } from './sessions';
 import type { PortalStore, StoreHooks } from './store';
+import { errorText } from '../../../shared/util/error-text';
 
 /** the real portal's reconcile period */
 export const RECONCILE_MS = 15_000;
@@ -157,7 +158,7 @@ export class Deadlines implements StoreHooks {
         this.environments.drain();
       });
     } catch (err) {
-      this.options.log(`lifecycle: sweep failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.options.log(`lifecycle: sweep failed: ${errorText(err)}`);
       this.timer.note(this.clock.now() + 1000);
     }
     this.timer.arm();
@@ -208,7 +209,7 @@ export class Deadlines implements StoreHooks {
       });
       store.auth.forgetExpired(store.now());
     } catch (err) {
-      this.options.log(`lifecycle: reconcile failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.options.log(`lifecycle: reconcile failed: ${errorText(err)}`);
     }
   }
 

@@ -7,6 +7,7 @@ import { environmentRecord, newUser, readSnapshot, type StoredEnvironment, type 
 import { SessionState, type EnvironmentRecord, type SessionRecord, type UserRecord } from '../domain/model';
 import { DEFAULT_SETTINGS, type OAuthClient, type PortalSettings, type WorkshopDefinition } from '../domain/portal-config';
 import type { SessionPatch, StoreHooks } from './store-hooks';
+import { errorText } from '../../../shared/util/error-text';
 
 export type { SessionPatch, StoreHooks } from './store-hooks';
 
@@ -245,11 +246,11 @@ export class PortalStore {
       } catch {
         // the connection is unusable; the reload below reports it
       }
-      this.log(`storage: commit failed, the changes of this batch were not saved: ${err instanceof Error ? err.message : String(err)}`);
+      this.log(`storage: commit failed, the changes of this batch were not saved: ${errorText(err)}`);
       try {
         this.reload();
       } catch (reloadErr) {
-        this.log(`storage: reload failed: ${reloadErr instanceof Error ? reloadErr.message : String(reloadErr)}`);
+        this.log(`storage: reload failed: ${errorText(reloadErr)}`);
       }
       batch.reject?.(err);
       return;

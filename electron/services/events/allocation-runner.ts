@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConsoleError, type AllocationRun } from '../../../shared/contract';
+import { runPool } from '../worker-pool';
 
 const MAX_ERRORS = 50;
 
@@ -57,7 +58,6 @@ export function startRun(
   const abort = new AbortController();
   const queue = [...attendeeIds];
   const commits: Promise<void>[] = [];
-  let next = 0;
   const failed = (attendeeId: string, err: unknown) => {
     state.failed++;
     const reason = err instanceof ConsoleError ? err.message : 'unexpected error';
@@ -77,31 +77,31 @@ export function startRun(
   // intents are committed this far ahead of the requests, so that no request waits for the disk
   const ahead = concurrency * 4;
   let reserved = 0;
-  const worker = async () => {
-    while (!abort.signal.aborted && next < queue.length) {
-      while (reserved < queue.length && reserved < next + ahead) work.reserve(queue[reserved++] as string);
-      const attendeeId = queue[next++] as string;
-      try {
-        const r = await work.allocate(attendeeId, abort.signal);
-        if (r === null) state.total--;
-        else commits.push(settle(attendeeId, r.committed));
-      } catch (err) {
-        if (err instanceof ConsoleError && err.code === 'cancelled') state.cancelled++;
-        else {
-          failed(attendeeId, err);
-          state.done = state.allocated + state.failed;
-          work.onProgress(state, false);
-        }
+  const allocateOne = async (attendeeId: string, i: number) => {
+    while (reserved < queue.length && reserved < i + ahead) work.reserve(queue[reserved++] as string);
+    try {
+      const r = await work.allocate(attendeeId, abort.signal);
+      if (r === null) state.total--;
+      else commits.push(settle(attendeeId, r.committed));
+    } catch (err) {
+      if (err instanceof ConsoleError && err.code === 'cancelled') state.cancelled++;
+      else {
+        failed(attendeeId, err);
+        state.done = state.allocated + state.failed;
+        work.onProgress(state, false);
       }
     }
   };
-  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, () => worker());
-  const done = Promise.all(workers)
-    .then(() => Promise.all([...commits, work.release(queue.slice(next, reserved))]))
+  let taken = 0;
+  const done = runPool(queue, concurrency, allocateOne, abort.signal)
+    .then((n) => {
+      taken = n;
+      return Promise.all([...commits, work.release(queue.slice(taken, reserved))]);
+    })
     .then(() => {
       if (abort.signal.aborted) {
         state.status = 'cancelled';
-        state.cancelled += Math.max(0, queue.length - next);
+        state.cancelled += Math.max(0, queue.length - taken);
       } else {
         state.status = 'done';
       }

@@ -2,7 +2,8 @@ import { ConsoleError, type AllocationRun, type AttendeeStatus } from '../../../
 import { startRun } from './allocation-runner';
 import { statusOf, type AttendeeRec, type EventRec } from './event-model';
 import { runOf, type EventsContext } from './context';
-import { fixedActivationMessage, ignoresActivationTimeout } from './portal-dialect';
+import { catalogDialect } from '../portal-dialect';
+import { fixedActivationMessage } from './portal-dialect';
 import { RunPipeline } from './run-pipeline';
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -127,7 +128,8 @@ export class Allocations {
         );
       }
     }
-    const fixed = ignoresActivationTimeout(catalog);
+    const dialect = catalogDialect(catalog) ?? (await this.ctx.monitor.detectDialect(e.portalId));
+    const fixed = dialect === 'learningcenter';
     if (fixed && !confirmed) throw new ConsoleError('conflict', fixedActivationMessage(portal.label));
     return fixed;
   }

@@ -4,7 +4,6 @@ import { isUserId, userIdFromEmail } from '../user-id';
 import { statusOf, type AttendeeRec, type EventRec } from './event-model';
 import type { EventService } from './event-service';
 import type { EventsContext } from './context';
-import { ignoresActivationTimeout } from './portal-dialect';
 import { RunPipeline } from './run-pipeline';
 
 /**
@@ -108,10 +107,9 @@ export class CheckinRequests {
     return { session: current.session, url: current.activationUrl };
   }
 
-  /** a Learning Center portal's links live 60 s whatever is asked (the latest catalog tells; none: assume not) */
+  /** a Learning Center portal's links live 60 s whatever is asked (as the monitor found out; unknown: assume not) */
   private fixedActivation(e: EventRec): boolean {
-    const catalog = this.ctx.monitor.latest(e.portalId)?.catalog;
-    return catalog ? ignoresActivationTimeout(catalog) : false;
+    return this.ctx.monitor.dialect(e.portalId) === 'learningcenter';
   }
 }
 

@@ -1,7 +1,6 @@
 import { ConsoleError } from '../../../shared/contract';
 import type { AllocationRec, AttendeeRec, EventRec } from './event-model';
 import type { EventsContext } from './context';
-import { ignoresActivationTimeout } from './portal-dialect';
 
 /** notes on an allocation whose link could not be recovered; replaced, never piled up */
 export const LINK_UNKNOWN = 'link-unknown';
@@ -78,8 +77,7 @@ export class LinkRecovery {
     } catch {
       return;
     }
-    const catalog = monitor.latest(e.portalId)?.catalog;
-    if (catalog && ignoresActivationTimeout(catalog)) {
+    if ((await monitor.detectDialect(e.portalId)) === 'learningcenter') {
       // no reacquire-only mode there: a plain request could allocate a new session if this one just ended
       note('this portal cannot hand out the link of an existing session again; reissue it if needed');
       return;

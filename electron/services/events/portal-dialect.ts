@@ -1,19 +1,11 @@
-import type { Catalog } from '../portal-schemas';
+import { FIXED_ACTIVATION_S } from '../../../shared/contract';
 
-/** what a Learning Center portal does with every session requested over REST */
-export const FIXED_ACTIVATION_S = 60;
+export { FIXED_ACTIVATION_S };
 
 /**
- * Learning Center (and Educates before 2.6.15) describe workshops with an `id` (a content hash) and no `labels`;
- * Learning Center has no `timeout` parameter: every link it hands out dies 60 s after it was requested. A catalog
- * with no workshop gives no evidence either way and counts as Educates.
+ * Said before an event's sessions are allocated on a portal that ignores the activation window (its dialect is
+ * found out by the monitor: see portal-dialect.ts in services).
  */
-export function ignoresActivationTimeout(catalog: Catalog): boolean {
-  return catalog.environments.some(
-    (e) => typeof e.workshop.id === 'string' && Object.keys(e.workshop.labels).length === 0,
-  );
-}
-
 export function fixedActivationMessage(portalLabel: string): string {
   return (
     `${portalLabel} looks like a Learning Center portal: it ignores the activation window and deletes every session ` +

@@ -7,6 +7,7 @@ import type {
   MethodOutput,
   Result,
 } from '../../../shared/contract';
+import { backoffDelay } from '../../../shared/util/backoff';
 
 /**
  * The only module that touches the bridge. In Electron the preload exposes `window.portalConsole`; in web mode
@@ -61,7 +62,8 @@ function emitConnection(state: ConnectionState): void {
 function createWebBridge(token: string | null): ConsoleBridge {
   const listeners = new Map<string, Set<Listener>>();
   let source: EventSource | null = null;
-  let retryMs = 500;
+  /** failed connections in a row: the step of the reconnection backoff (0.5, 1, 2… up to 10 s) */
+  let failures = 0;
   let retryTimer: number | undefined;
 
   const dispatch = (event: string, data: string): void => {
@@ -82,7 +84,7 @@ function createWebBridge(token: string | null): ConsoleBridge {
     const es = new EventSource(`${API_PREFIX}/events?token=${encodeURIComponent(token ?? '')}`);
     source = es;
     es.onopen = () => {
-      retryMs = 500;
+      failures = 0;
       emitConnection('open');
     };
     es.onerror = () => {
@@ -93,8 +95,8 @@ function createWebBridge(token: string | null): ConsoleBridge {
         es.close();
         source = null;
         window.clearTimeout(retryTimer);
-        retryTimer = window.setTimeout(connect, retryMs);
-        retryMs = Math.min(retryMs * 2, 10_000);
+        failures += 1;
+        retryTimer = window.setTimeout(connect, backoffDelay(failures, { baseMs: 500, maxMs: 10_000 }));
       }
     };
     for (const name of listeners.keys()) es.addEventListener(name, (e) => dispatch(name, (e as MessageEvent<string>).data));

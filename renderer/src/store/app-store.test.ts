@@ -1,56 +1,72 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Alert, PortalSnapshot } from '../../../shared/contract';
+import type { Alert, EnvironmentView, FleetSnapshot, PortalSnapshot } from '../../../shared/contract';
 import { createAppStore } from './app-store';
 import { MAX_TOASTS } from './alerts.slice';
-import { sameData } from './snapshot.slice';
+import { isNewer } from './snapshot.slice';
 import { environmentView, portalSnapshot, workshopInfo } from './test-data';
 
-function snap(id: string, allocated = 0): PortalSnapshot {
-  return portalSnapshot({ portalId: id, label: id, lastSeenAt: 1, portal: { name: id, url: 'u', maximum: 0, registered: 0, anonymous: 0, allocated } });
+function snap(id: string, revision: number, allocated = 0, epoch = 'e1'): PortalSnapshot {
+  return portalSnapshot({
+    portalId: id,
+    label: id,
+    lastSeenAt: 1,
+    portal: { name: id, url: 'u', maximum: 0, registered: 0, anonymous: 0, allocated },
+    revision,
+    epoch,
+  });
+}
+
+function fleet(revision: number, portals: PortalSnapshot[], epoch = 'e1'): FleetSnapshot {
+  return { generatedAt: 1, revision, epoch, portals };
 }
 
 test('snapshot slice: fleet, per-portal pushes keep order, removal', () => {
   const store = createAppStore();
   const s = () => store.getState();
   assert.equal(s().snapshotLoaded, false);
-  s().applyFleet({ generatedAt: 1, portals: [snap('a'), snap('b')] });
+  s().applyFleet(fleet(2, [snap('a', 1), snap('b', 2)]));
   assert.equal(s().snapshotLoaded, true);
   assert.deepEqual(s().portalOrder, ['a', 'b']);
   const b = s().snapshots['b'];
-  s().applyPortalSnapshot(snap('a', 5));
+  s().applyPortalSnapshot(snap('a', 3, 5));
   assert.equal(s().snapshots['a']?.portal?.allocated, 5);
   assert.equal(s().snapshots['b'], b, 'an untouched portal keeps its object');
-  s().applyPortalSnapshot(snap('c'));
+  s().applyPortalSnapshot(snap('c', 4));
   assert.deepEqual(s().portalOrder, ['a', 'b', 'c']);
-  s().removePortalSnapshot('a');
+  s().removePortalSnapshot({ portalId: 'a', revision: 5, epoch: 'e1' });
   assert.deepEqual(s().portalOrder, ['b', 'c']);
   assert.equal(s().snapshots['a'], undefined);
   const before = s();
-  s().removePortalSnapshot('ghost');
+  s().removePortalSnapshot({ portalId: 'ghost', revision: 6, epoch: 'e1' });
   assert.equal(s().snapshots, before.snapshots);
 });
 
-test('a read that arrives after a newer push does not roll the portal back', () => {
+test('whatever order reads and pushes arrive in, each portal keeps its newest revision', () => {
   const store = createAppStore();
   const s = () => store.getState();
-  const connecting = { ...snap('a'), status: 'connecting' as const, portal: null };
-  // read sent at t=100, push of the live state received at t=150, read reply (computed earlier) applied after
-  s().applyPortalSnapshot(snap('a', 3), 150);
-  s().applyPortalSnapshot(snap('c', 1), 150);
-  s().removePortalSnapshot('b', 150);
-  s().applyFleet({ generatedAt: 1, portals: [connecting, snap('b')] }, 100);
+  const connecting = { ...snap('a', 1), status: 'connecting' as const, portal: null };
+  // a read made at revision 4 arrives after pushes of revisions 5 to 7
+  s().applyPortalSnapshot(snap('a', 5, 3));
+  s().applyPortalSnapshot(snap('c', 6, 1));
+  s().removePortalSnapshot({ portalId: 'b', revision: 7, epoch: 'e1' });
+  s().applyFleet(fleet(4, [connecting, snap('b', 4)]));
   assert.equal(s().snapshots['a']?.status, 'live');
   assert.equal(s().snapshots['a']?.portal?.allocated, 3);
-  assert.equal(s().snapshots['b'], undefined, 'removed by a push after the read was sent');
-  assert.deepEqual(s().portalOrder, ['a', 'c'], 'added by a push after the read was sent');
-  // a read sent after the push wins
-  s().applyFleet({ generatedAt: 2, portals: [connecting] }, 200);
+  assert.equal(s().snapshots['b'], undefined, 'removed after the read was made');
+  assert.deepEqual(s().portalOrder, ['a', 'c'], 'added after the read was made');
+  // a push older than what is held is dropped
+  s().applyPortalSnapshot(snap('a', 2, 9));
+  assert.equal(s().snapshots['a']?.portal?.allocated, 3);
+  // a read made later wins, and a portal it does not list was removed before it
+  s().applyFleet(fleet(9, [{ ...connecting, revision: 8 }]));
   assert.equal(s().snapshots['a']?.status, 'connecting');
   assert.deepEqual(s().portalOrder, ['a']);
-  // and a read sent before it, arriving late, is dropped
-  s().applyFleet({ generatedAt: 3, portals: [snap('z')] }, 190);
-  assert.deepEqual(s().portalOrder, ['a']);
+  // a console started since (another epoch) replaces everything, whatever its revisions
+  s().applyFleet(fleet(1, [snap('z', 1, 0, 'e2')], 'e2'));
+  assert.deepEqual(s().portalOrder, ['z']);
+  s().applyPortalSnapshot(snap('z', 2, 4, 'e2'));
+  assert.equal(s().snapshots['z']?.portal?.allocated, 4);
 });
 
 test('alerts slice: toasts capped, duplicates ignored, dismiss', () => {
@@ -76,46 +92,48 @@ test('portals and settings slices', () => {
   assert.equal(store.getState().portals.length, 0);
 });
 
-test('a repeated read of an unchanged fleet keeps every object, so nothing renders again', () => {
+test('a repeated read keeps every object; a new revision keeps the environments that did not change', () => {
   const store = createAppStore();
   const s = () => store.getState();
-  const withSessions = (id: string, expires: string): PortalSnapshot => ({
-    ...snap(id, 1),
-    environments: [
-      environmentView({
-        name: 'e1',
-        workshop: workshopInfo({ tags: ['a'], labels: { k: 'v' } }),
-        duration: 3600,
-        capacity: 2,
-        allocated: 1,
-        available: 1,
-        sessions: [{ name: 's1', state: 'RUNNING', user: 'u', started: '2026-01-01T00:00:00Z', expires, extendable: true }],
-      }),
-    ],
-  });
-  s().applyFleet({ generatedAt: 1, portals: [withSessions('a', '2026-01-01T01:00:00Z'), snap('b')] }, 10);
+  const env = (name: string, revision: number, expires: string) =>
+    environmentView({
+      name,
+      workshop: workshopInfo({ tags: ['a'], labels: { k: 'v' } }),
+      duration: 3600,
+      capacity: 2,
+      allocated: 1,
+      available: 1,
+      sessions: [{ name: `${name}-s1`, state: 'RUNNING', user: 'u', started: '2026-01-01T00:00:00Z', expires, extendable: true }],
+      revision,
+    });
+  const withSessions = (revision: number, envs: EnvironmentView[]): PortalSnapshot => ({ ...snap('a', revision, 1), environments: envs });
+  s().applyFleet(fleet(3, [withSessions(3, [env('e1', 2, '2026-01-01T01:00:00Z'), env('e2', 3, '2026-01-01T01:00:00Z')]), snap('b', 1)]));
   const first = s();
-  // the same data again, as new objects (a second read parses a new reply)
-  s().applyFleet({ generatedAt: 2, portals: [withSessions('a', '2026-01-01T01:00:00Z'), snap('b')] }, 20);
+  // the same revisions again, as new objects (a second read parses a new reply)
+  s().applyFleet(fleet(3, [withSessions(3, [env('e1', 2, '2026-01-01T01:00:00Z'), env('e2', 3, '2026-01-01T01:00:00Z')]), snap('b', 1)]));
   assert.equal(s().snapshots, first.snapshots, 'the record is kept when no portal changed');
   assert.equal(s().portalOrder, first.portalOrder);
-  assert.equal(s().fleetRequestedAt, 20, 'the newer read is still recorded');
-  // one session changed: that portal gets the new object, the other keeps its own
-  s().applyFleet({ generatedAt: 3, portals: [withSessions('a', '2026-01-01T02:00:00Z'), snap('b')] }, 30);
-  assert.notEqual(s().snapshots['a'], first.snapshots['a']);
-  assert.equal(s().snapshots['a']?.environments[0]?.sessions[0]?.expires, '2026-01-01T02:00:00Z');
+  // e2 changed at revision 4: portal a is new, its e1 is the object held, its e2 the new one; b keeps its own
+  s().applyPortalSnapshot(withSessions(4, [env('e1', 2, '2026-01-01T01:00:00Z'), env('e2', 4, '2026-01-01T02:00:00Z')]));
+  const a = s().snapshots['a'];
+  assert.notEqual(a, first.snapshots['a']);
+  assert.equal(a?.environments[0], first.snapshots['a']?.environments[0]);
+  assert.notEqual(a?.environments[1], first.snapshots['a']?.environments[1]);
+  assert.equal(a?.environments[1]?.sessions[0]?.expires, '2026-01-01T02:00:00Z');
   assert.equal(s().snapshots['b'], first.snapshots['b']);
+  // only the label changed: every environment, and their list, is the one held
+  s().applyPortalSnapshot({ ...withSessions(5, [env('e1', 2, '2026-01-01T01:00:00Z'), env('e2', 4, '2026-01-01T02:00:00Z')]), label: 'A' });
+  assert.equal(s().snapshots['a']?.label, 'A');
+  assert.equal(s().snapshots['a']?.environments, a?.environments);
   // a new order is a change
-  s().applyFleet({ generatedAt: 4, portals: [snap('b'), withSessions('a', '2026-01-01T02:00:00Z')] }, 40);
+  s().applyFleet(fleet(6, [snap('b', 1), s().snapshots['a'] as PortalSnapshot]));
   assert.deepEqual(s().portalOrder, ['b', 'a']);
 });
 
-test('sameData compares JSON data deeply', () => {
-  assert.equal(sameData({ a: [1, { b: null }], c: 'x' }, { a: [1, { b: null }], c: 'x' }), true);
-  assert.equal(sameData({ a: [1, 2] }, { a: [1, 2, 3] }), false);
-  assert.equal(sameData({ a: 1 }, { a: 1, b: undefined }), false);
-  assert.equal(sameData({ a: 1, b: 2 }, { a: 1, c: 2 }), false);
-  assert.equal(sameData([1], { 0: 1 }), false);
-  assert.equal(sameData({ a: null }, { a: {} }), false);
-  assert.equal(sameData('1', 1), false);
+test('isNewer: a higher revision of the same run, or any revision of another run', () => {
+  assert.equal(isNewer({ revision: 2, epoch: 'x' }, { revision: 1, epoch: 'x' }), true);
+  assert.equal(isNewer({ revision: 1, epoch: 'x' }, { revision: 1, epoch: 'x' }), false);
+  assert.equal(isNewer({ revision: 1, epoch: 'x' }, { revision: 2, epoch: 'x' }), false);
+  assert.equal(isNewer({ revision: 1, epoch: 'y' }, { revision: 9, epoch: 'x' }), true);
+  assert.equal(isNewer({ revision: 1, epoch: 'y' }, undefined), true);
 });

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { AttendeeView, EventChanged, EventDetail, EventSummary } from '../../../shared/contract';
 import type { AppState } from './app-store';
-import { sameData } from './snapshot.slice';
+import { sameData } from './same-data';
 
 /** The attendees of the event on screen, merged from one `events.get` and the `events.changed` pushes after it. */
 export interface EventDetailState {

@@ -1,6 +1,16 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { FleetSnapshot, PortalSnapshot } from '../../../shared/contract';
+import type { EnvironmentView, FleetSnapshot, PortalSnapshot } from '../../../shared/contract';
 import type { AppState } from './app-store';
+
+/** Where a piece of data stands in the console's history: a revision of the monitor of one console run (epoch). */
+export interface Version {
+  revision: number;
+  epoch: string;
+}
+
+export interface PortalRemoval extends Version {
+  portalId: string;
+}
 
 export interface SnapshotSlice {
   /** portal snapshots by id; an unchanged portal keeps its object so memoized views do not re-render */
@@ -9,36 +19,41 @@ export interface SnapshotSlice {
   portalOrder: string[];
   snapshotLoaded: boolean;
   snapshotError: string | null;
-  /** performance.now() when each portal was last pushed (or removed by a push); newer than a read means the read is older */
-  pushedAt: Record<string, number>;
-  /** when the read now shown was sent; an older read arriving later is dropped */
-  fleetRequestedAt: number;
-  /**
-   * Takes a full read. `requestedAt` is when the read was sent: a portal pushed (or removed) after that keeps
-   * its pushed state, because the read may have been computed before the push and arrived after it.
-   */
-  applyFleet(fleet: FleetSnapshot, requestedAt?: number): void;
-  applyPortalSnapshot(snapshot: PortalSnapshot, receivedAt?: number): void;
-  removePortalSnapshot(portalId: string, receivedAt?: number): void;
+  /** the version at which each removed portal went: anything of it at or below that is older than its removal */
+  removed: Record<string, Version>;
+  /** a full read, in whatever order it arrives among pushes: each portal keeps the newest version it has seen */
+  applyFleet(fleet: FleetSnapshot): void;
+  applyPortalSnapshot(snapshot: PortalSnapshot): void;
+  removePortalSnapshot(removal: PortalRemoval): void;
   setSnapshotError(message: string | null): void;
 }
 
-/** Deep equality of JSON data (what a snapshot is: objects, arrays, strings, numbers, booleans, null). */
-export function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  const keys = Object.keys(x);
-  if (keys.length !== Object.keys(y).length) return false;
-  for (const k of keys) if (!(k in y) || !sameData(x[k], y[k])) return false;
-  return true;
+/**
+ * Versions, not clocks: `a` is newer than `b` when it has a higher revision of the same console run. One from another
+ * run is taken as newer: the console restarted behind a page that stayed open (web mode), and nothing arrives from
+ * the run that ended once the page has reconnected.
+ */
+export function isNewer(a: Version, b: Version | undefined): boolean {
+  return !b || a.epoch !== b.epoch || a.revision > b.revision;
+}
+
+/**
+ * The arriving snapshot with every part that did not change replaced by the object already held: an environment
+ * with the same name and revision is the same data (the monitor gives each changed environment the revision of the
+ * snapshot that carries it), so what shows it, down to each session row, does not render again.
+ */
+function reuseUnchanged(next: PortalSnapshot, held: PortalSnapshot | undefined): PortalSnapshot {
+  if (!held || held.epoch !== next.epoch) return next;
+  if (held.revision === next.revision) return held;
+  const before = new Map<string, EnvironmentView>(held.environments.map((e) => [e.name, e]));
+  let same = next.environments.length === held.environments.length;
+  const environments = next.environments.map((e, i) => {
+    const old = before.get(e.name);
+    const kept = old && old.revision === e.revision ? old : e;
+    if (kept !== held.environments[i]) same = false;
+    return kept;
+  });
+  return { ...next, environments: same ? held.environments : environments };
 }
 
 export const createSnapshotSlice: StateCreator<AppState, [], [], SnapshotSlice> = (set) => ({
@@ -46,33 +61,23 @@ export const createSnapshotSlice: StateCreator<AppState, [], [], SnapshotSlice> 
   portalOrder: [],
   snapshotLoaded: false,
   snapshotError: null,
-  pushedAt: {},
-  fleetRequestedAt: Number.NEGATIVE_INFINITY,
-  applyFleet: (fleet, requestedAt = Number.NEGATIVE_INFINITY) =>
+  removed: {},
+  applyFleet: (fleet) =>
     set((s) => {
-      if (requestedAt < s.fleetRequestedAt) return {};
-      const newer = (id: string) => (s.pushedAt[id] ?? Number.NEGATIVE_INFINITY) > requestedAt;
       const snapshots: Record<string, PortalSnapshot> = {};
       const portalOrder: string[] = [];
       for (const p of fleet.portals) {
-        if (newer(p.portalId)) {
-          const pushed = s.snapshots[p.portalId];
-          if (!pushed) continue; // removed by a push after the read was sent
-          snapshots[p.portalId] = pushed;
-        } else {
-          // a read repeats what the console already pushed: keep the object of a portal that did not change, so
-          // nothing that shows it renders again (a portal of 10,000 sessions is compared in a few ms; rendering it
-          // again costs far more)
-          const current = s.snapshots[p.portalId];
-          snapshots[p.portalId] = current && sameData(current, p) ? current : p;
-        }
+        if (!isNewer(p, s.removed[p.portalId])) continue; // removed since this read was made
+        const held = s.snapshots[p.portalId];
+        snapshots[p.portalId] = held && !isNewer(p, held) ? held : reuseUnchanged(p, held);
         portalOrder.push(p.portalId);
       }
-      // portals pushed after the read was sent but missing from it were added meanwhile
+      // Held but missing from the read: added after the read was made (a newer revision of the same run), or else
+      // removed before it.
       for (const id of s.portalOrder) {
-        const pushed = s.snapshots[id];
-        if (!(id in snapshots) && pushed && newer(id)) {
-          snapshots[id] = pushed;
+        const held = s.snapshots[id];
+        if (!(id in snapshots) && held && held.epoch === fleet.epoch && held.revision > fleet.revision) {
+          snapshots[id] = held;
           portalOrder.push(id);
         }
       }
@@ -80,22 +85,28 @@ export const createSnapshotSlice: StateCreator<AppState, [], [], SnapshotSlice> 
         portalOrder.length === s.portalOrder.length &&
         portalOrder.every((id, i) => id === s.portalOrder[i] && snapshots[id] === s.snapshots[id]);
       return unchanged
-        ? { snapshotLoaded: true, snapshotError: null, fleetRequestedAt: requestedAt }
-        : { snapshots, portalOrder, snapshotLoaded: true, snapshotError: null, fleetRequestedAt: requestedAt };
+        ? { snapshotLoaded: true, snapshotError: null }
+        : { snapshots, portalOrder, snapshotLoaded: true, snapshotError: null };
     }),
-  applyPortalSnapshot: (snapshot, receivedAt = performance.now()) =>
-    set((s) => ({
-      snapshots: { ...s.snapshots, [snapshot.portalId]: snapshot },
-      portalOrder: s.portalOrder.includes(snapshot.portalId) ? s.portalOrder : [...s.portalOrder, snapshot.portalId],
-      pushedAt: { ...s.pushedAt, [snapshot.portalId]: receivedAt },
-    })),
-  removePortalSnapshot: (portalId, receivedAt = performance.now()) =>
+  applyPortalSnapshot: (snapshot) =>
     set((s) => {
-      const pushedAt = { ...s.pushedAt, [portalId]: receivedAt };
-      if (!(portalId in s.snapshots) && !s.portalOrder.includes(portalId)) return { pushedAt };
+      const id = snapshot.portalId;
+      const held = s.snapshots[id];
+      if (!isNewer(snapshot, s.removed[id]) || (held && !isNewer(snapshot, held))) return {};
+      return {
+        snapshots: { ...s.snapshots, [id]: reuseUnchanged(snapshot, held) },
+        portalOrder: s.portalOrder.includes(id) ? s.portalOrder : [...s.portalOrder, id],
+      };
+    }),
+  removePortalSnapshot: ({ portalId, revision, epoch }) =>
+    set((s) => {
+      const removed = { ...s.removed, [portalId]: { revision, epoch } };
+      const held = s.snapshots[portalId];
+      // a snapshot of the same run newer than the removal (not expected: a removed portal is not pushed again) stays
+      if (!held || (held.epoch === epoch && held.revision > revision)) return { removed };
       const snapshots = { ...s.snapshots };
       delete snapshots[portalId];
-      return { snapshots, portalOrder: s.portalOrder.filter((id) => id !== portalId), pushedAt };
+      return { snapshots, portalOrder: s.portalOrder.filter((id) => id !== portalId), removed };
     }),
   setSnapshotError: (snapshotError) => set({ snapshotError }),
 });

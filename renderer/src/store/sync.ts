@@ -19,7 +19,7 @@ export async function loadAll(store: AppStore): Promise<void> {
   if (info.ok) s.setAppInfo(info.data);
   if (portals.ok) s.setPortals(portals.data);
   if (settings.ok) s.setSettings(settings.data);
-  if (fleet.ok) s.applyFleet(fleet.data, requestedAt);
+  if (fleet.ok) s.applyFleet(fleet.data);
   else s.setSnapshotError(fleet.error.message);
   if (events.ok) s.applyEventList(events.data, requestedAt);
   else s.setEventsError(events.error.message);
@@ -54,15 +54,16 @@ function afterNextFrame(maxMs = 100): Promise<void> {
 export function startSync(store: AppStore): () => void {
   const offs = [
     on('monitor.portal', (p) => store.getState().applyPortalSnapshot(p)),
-    on('monitor.portalRemoved', ({ portalId }) => store.getState().removePortalSnapshot(portalId)),
+    on('monitor.portalRemoved', (removal) => store.getState().removePortalSnapshot(removal)),
     on('alerts.raised', (a) => store.getState().raiseAlert(a)),
     on('events.changed', (p) => store.getState().applyEventChanged(p)),
     on('events.removed', ({ eventId }) => store.getState().applyEventRemoved(eventId)),
   ];
   // Read at once for a fast first screen. In web mode that read may be computed before the console has subscribed
   // this page's event stream, and pushes come only on change, so read again once the stream is open (and after
-  // every reconnect, since pushes sent meanwhile are lost). Out-of-order replies are sorted out by the slice, and a
-  // portal that did not change keeps its object, so a repeated read re-renders nothing.
+  // every reconnect, since pushes sent meanwhile are lost). Reads and pushes carry revisions, so the slice keeps the
+  // newest whatever order they arrive in, and a portal whose revision did not change keeps its object: a repeated
+  // read re-renders nothing.
   // The repeated read only has to be sent after the stream opened, not at that moment: while an earlier read is
   // still on its way it waits for it and for the frame that shows it, instead of competing with it for the network
   // and the main thread (with 10,000 sessions, a second transfer and parse of the fleet before the first paint).

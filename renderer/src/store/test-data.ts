@@ -25,12 +25,26 @@ export function environmentView(over: Partial<EnvironmentView> = {}): Environmen
     allocated: 0,
     available: 0,
     sessions: [],
+    revision: 1,
     ...over,
   };
 }
 
 export function portalSnapshot(over: Partial<PortalSnapshot> = {}): PortalSnapshot {
-  return { portalId: 'p', label: 'P', status: 'live', lastSeenAt: 0, lastError: null, clockOffsetMs: 0, portal: null, environments: [], ...over };
+  return {
+    portalId: 'p',
+    label: 'P',
+    status: 'live',
+    lastSeenAt: 0,
+    lastError: null,
+    clockOffsetMs: 0,
+    portal: null,
+    environments: [],
+    dialect: 'educates',
+    revision: 1,
+    epoch: 'test',
+    ...over,
+  };
 }
 
 export function eventSummary(over: Partial<EventSummary> = {}): EventSummary {

@@ -1,4 +1,5 @@
 import { Component, type ReactNode } from 'react';
+import { errorText } from '../../../shared/util/error-text';
 
 interface State {
   message: string | null;
@@ -9,7 +10,7 @@ export class ErrorBoundary extends Component<{ children: ReactNode; resetKey: st
   override state: State = { message: null };
 
   static getDerivedStateFromError(error: unknown): State {
-    return { message: error instanceof Error ? error.message : String(error) };
+    return { message: errorText(error) };
   }
 
   override componentDidUpdate(prev: { resetKey: string }): void {

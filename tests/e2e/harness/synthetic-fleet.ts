@@ -44,6 +44,7 @@ export function syntheticPortal(opts: { portalId?: string; sessions: number; env
       allocated: sessions.length,
       available: 2,
       sessions,
+      revision: 1,
     });
   }
   return {
@@ -55,11 +56,14 @@ export function syntheticPortal(opts: { portalId?: string; sessions: number; env
     clockOffsetMs: 0,
     portal: { name: 'bench', url: 'http://127.0.0.1:1', maximum: n + 100, registered: 0, anonymous: 0, allocated: n },
     environments,
+    dialect: 'educates',
+    revision: 1,
+    epoch: 'synthetic',
   };
 }
 
 export function syntheticFleet(opts: { sessions: number; environments: number }): FleetSnapshot {
-  return { generatedAt: Date.now(), portals: [syntheticPortal(opts)] };
+  return { generatedAt: Date.now(), revision: 1, epoch: 'synthetic', portals: [syntheticPortal(opts)] };
 }
 
 export function syntheticHistory(p: PortalSnapshot, points: number, stepMs: number): CapacityPoint[] {

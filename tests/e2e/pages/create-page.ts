@@ -15,6 +15,11 @@ export class CreateSessionPage {
     if (input.lastName !== undefined) await this.page.getByLabel('Last name').fill(input.lastName);
   }
 
+  /** the activation window field (minutes; absent on a Learning Center portal) */
+  activationWindow(): Locator {
+    return this.page.getByLabel(/Activation window/);
+  }
+
   async submit(): Promise<void> {
     await this.page.getByRole('button', { name: 'Create session' }).click();
   }

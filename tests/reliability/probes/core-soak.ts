@@ -17,6 +17,7 @@ import type { EventPayload, PortalStatus } from '../../../shared/contract';
 import { createConsoleCore } from '../../../electron/services/console-core';
 import { MemorySecretStore } from '../../../electron/services/secret-store';
 import { startFaultPortal, type Fault } from '../../fakes/fault-portal';
+import { errorDetail } from '../../../shared/util/error-text';
 
 const TICK_REAL_MS = 5;
 const TICK_SIM_MS = 30_000;
@@ -296,6 +297,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`soak probe failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(`soak probe failed: ${errorDetail(err)}\n`);
   process.exitCode = 1;
 });

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Allocation } from '../../../../shared/contract';
+import { DEFAULT_ACTIVATION_MINUTES, portalAbilities, type Allocation } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
 import { useApp } from '../../store/use-app';
 import { appStore } from '../../store/app-store';
@@ -9,6 +9,9 @@ import { LocalCountdown } from '../../ui/Countdown';
 import { Empty, ErrorBox } from '../../ui/States';
 import { PortalSelect, usePortalChoice } from './portal-choice';
 import { InputField } from '../../ui/Field';
+
+/** the contract's bound on a request's activation timeout (24 h) */
+const MAX_ACTIVATION_MINUTES = 24 * 60;
 
 export function CreateSession({ portalId, environment }: { portalId: string | null; environment: string | null }) {
   const { order, snapshots, portal, setPortal, env, setEnv, environments } = usePortalChoice(portalId, environment);
@@ -20,6 +23,8 @@ export function CreateSession({ portalId, environment }: { portalId: string | nu
   const defaultIndex = portals.find((p) => p.id === portal)?.defaultIndexUrl ?? '';
   const [indexUrl, setIndexUrl] = useState(defaultIndex);
   const [indexTouched, setIndexTouched] = useState(false);
+  // minutes the link may wait before it is opened; the portal's own default (60 s) kills links sent ahead
+  const [activation, setActivation] = useState(String(DEFAULT_ACTIVATION_MINUTES));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [allocation, setAllocation] = useState<Allocation | null>(null);
@@ -30,12 +35,18 @@ export function CreateSession({ portalId, environment }: { portalId: string | nu
   }, [defaultIndex, indexTouched]);
 
   const chosen = environments.find((e) => e.name === env);
+  const fixedActivation = portalAbilities(snapshots[portal]?.dialect).activationWindow;
 
   const submit = async () => {
     setError(null);
     setAllocation(null);
     if (!user.trim() && !email.trim()) {
       setError('Enter a user id or an email.');
+      return;
+    }
+    const minutes = Number(activation);
+    if (!fixedActivation && (activation.trim() === '' || !Number.isInteger(minutes) || minutes < 0 || minutes > MAX_ACTIVATION_MINUTES)) {
+      setError(`The activation window is a whole number of minutes, from 0 (none) to ${MAX_ACTIVATION_MINUTES} (a day).`);
       return;
     }
     setBusy(true);
@@ -47,6 +58,7 @@ export function CreateSession({ portalId, environment }: { portalId: string | nu
       ...(firstName.trim() ? { firstName: firstName.trim() } : {}),
       ...(lastName.trim() ? { lastName: lastName.trim() } : {}),
       ...(indexUrl.trim() ? { indexUrl: indexUrl.trim() } : {}),
+      ...(fixedActivation ? {} : { timeout: minutes * 60 }),
     });
     setBusy(false);
     if (r.ok) setAllocation(r.data);
@@ -109,6 +121,29 @@ export function CreateSession({ portalId, environment }: { portalId: string | nu
         <InputField label="Email" type="email" value={email} onValue={setEmail} maxLength={254} autoComplete="off" />
         <InputField label="First name" value={firstName} onValue={setFirstName} maxLength={150} autoComplete="off" />
         <InputField label="Last name" value={lastName} onValue={setLastName} maxLength={150} autoComplete="off" />
+        {fixedActivation ? (
+          <p className="form-hint wide" data-testid="activation-fixed">
+            {fixedActivation}
+          </p>
+        ) : (
+          <>
+            <InputField
+              label="Activation window (minutes, 0 = none)"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={MAX_ACTIVATION_MINUTES}
+              step={1}
+              value={activation}
+              onValue={setActivation}
+              aria-describedby="activation-hint"
+              data-testid="activation-window"
+            />
+            <p className="form-hint" id="activation-hint">
+              The link must be opened within this time, or the portal deletes the session. 0: no deadline.
+            </p>
+          </>
+        )}
         <InputField
           label="Index URL (where users return after the workshop)"
           className="wide"

@@ -1,5 +1,5 @@
 import { memo, useState } from 'react';
-import type { EnvironmentView, PortalSnapshot, PortalStatus } from '../../../../shared/contract';
+import { DIALECT_LABELS, type Dialect, type EnvironmentView, type PortalSnapshot, type PortalStatus } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
 import { appStore } from '../../store/app-store';
 import { environmentGauge, portalGauge } from '../../store/selectors/gauges';
@@ -34,6 +34,21 @@ const EnvironmentRow = memo(function EnvironmentRow({
     </li>
   );
 });
+
+/** Which REST API the portal speaks, as the console found out from its answers. */
+function DialectBadge({ dialect }: { dialect: Dialect }) {
+  return (
+    <span
+      className="dialect-badge"
+      data-dialect={dialect}
+      data-testid="portal-dialect"
+      title={`This portal answers as ${DIALECT_LABELS[dialect]} does; the console offers what it supports`}
+    >
+      <span className="sr-only">API: </span>
+      {DIALECT_LABELS[dialect]}
+    </span>
+  );
+}
 
 const FAILING: ReadonlySet<PortalStatus> = new Set(['stale', 'offline', 'credentials-rejected']);
 
@@ -85,6 +100,7 @@ export const PortalCard = memo(function PortalCard({ snapshot, threshold }: { sn
         <h2 id={headingId}>
           <a href={routeHref({ name: 'environment', portalId: snapshot.portalId, environment: '*' })}>{snapshot.label}</a>
         </h2>
+        {snapshot.dialect && <DialectBadge dialect={snapshot.dialect} />}
         <StatusBadge status={snapshot.status} lastSeenAt={snapshot.lastSeenAt} lastError={snapshot.lastError} />
       </header>
       {(FAILING.has(snapshot.status) || (snapshot.status === 'connecting' && snapshot.lastError !== null)) && (

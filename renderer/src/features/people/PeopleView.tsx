@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { DataTable } from '../../ui/DataTable';
 import { Empty, ErrorBox, Loading } from '../../ui/States';
 import { formatStarted } from '../sessions/SessionTable';
+import { useApp } from '../../store/use-app';
 import { SessionActionButtons } from '../sessions/SessionActionButtons';
 import { useSessionActions } from '../sessions/use-session-actions';
 
@@ -36,6 +37,8 @@ export function PeopleView({ initialQuery }: { initialQuery: string }) {
   const [error, setError] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<{ portalId: string; session: string } | null>(null);
   const { busy, extend, terminate } = useSessionActions();
+  // each portal's dialect: which actions its sessions offer
+  const snapshots = useApp((st) => st.snapshots);
 
   const search = async (q: string) => {
     const trimmed = q.trim();
@@ -133,6 +136,7 @@ export function PeopleView({ initialQuery }: { initialQuery: string }) {
                     name={s.name}
                     extendable={s.extendable}
                     busy={busy.has(s.name)}
+                    dialect={snapshots[s.portalId]?.dialect}
                     onExtend={() => void extend(s.portalId, s.name).then(() => search(result.query))}
                     onTerminate={() => setConfirm({ portalId: s.portalId, session: s.name })}
                   />

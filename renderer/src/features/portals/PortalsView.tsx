@@ -44,7 +44,7 @@ export function PortalsView() {
     const r = await invoke('portals.remove', { id: removing.id });
     if (r.ok) {
       appStore.getState().dropPortal(removing.id);
-      appStore.getState().removePortalSnapshot(removing.id);
+      appStore.getState().removePortalSnapshot({ portalId: removing.id, revision: r.data.revision, epoch: r.data.epoch });
       appStore.getState().setNotice(`Removed ${removing.label}`);
     } else setError(r.error.message);
     setRemoving(null);

@@ -1,6 +1,6 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import type { RowSelectionState, SortingState } from '@tanstack/react-table';
-import type { SessionState } from '../../../../shared/contract';
+import { portalAbilities, type SessionState } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
 import { navigate, routeHref } from '../../lib/router';
 import { appStore } from '../../store/app-store';
@@ -129,6 +129,7 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
   }
 
   const env = environment === ALL_ENVIRONMENTS ? null : snapshot.environments.find((e) => e.name === environment) ?? null;
+  const can = portalAbilities(snapshot.dialect);
   const gauge = env ? environmentGauge(env, threshold) : null;
   const pendingCount = pending ? (pending.single ? 1 : pending.groups.reduce((n, g) => n + g.sessions.length, 0)) : 0;
   const pendingNames = pending ? (pending.single ? [pending.single.name] : pending.groups.flatMap((g) => g.sessions)) : [];
@@ -201,23 +202,33 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
           {rows.length} of {all.length} sessions{selectedCount ? `, ${selectedCount} selected` : ''}
         </span>
         <span className="spacer" />
-        <button type="button" disabled={!selectedCount || working} onClick={() => void prepare('extend', false)}>
-          Extend selected
-        </button>
-        <button type="button" className="danger" disabled={!selectedCount || working} onClick={() => void prepare('terminate', false)}>
-          Terminate selected
-        </button>
-        {env && (
-          <>
-            <button type="button" disabled={!env.sessions.length || working} onClick={() => void prepare('extend', true)}>
-              Extend all
-            </button>
-            <button type="button" className="danger" disabled={!env.sessions.length || working} onClick={() => void prepare('terminate', true)}>
-              Terminate all
-            </button>
-          </>
+        {can.extend === null && (
+          <button type="button" disabled={!selectedCount || working} onClick={() => void prepare('extend', false)}>
+            Extend selected
+          </button>
+        )}
+        {can.terminate === null && (
+          <button type="button" className="danger" disabled={!selectedCount || working} onClick={() => void prepare('terminate', false)}>
+            Terminate selected
+          </button>
+        )}
+        {env && can.extend === null && (
+          <button type="button" disabled={!env.sessions.length || working} onClick={() => void prepare('extend', true)}>
+            Extend all
+          </button>
+        )}
+        {env && can.terminate === null && (
+          <button type="button" className="danger" disabled={!env.sessions.length || working} onClick={() => void prepare('terminate', true)}>
+            Terminate all
+          </button>
         )}
       </div>
+      {(can.terminate ?? can.extend) !== null && (
+        <ul className="dialect-note" data-testid="dialect-note">
+          {can.terminate && <li>{can.terminate}</li>}
+          {can.extend && <li>{can.extend}</li>}
+        </ul>
+      )}
       {error && <ErrorBox testId="bulk-error">{error}</ErrorBox>}
       {all.length === 0 ? (
         <Empty>{env ? 'No sessions in this environment.' : 'No sessions on this portal.'}</Empty>
@@ -226,6 +237,7 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
           label={env ? `Sessions of ${env.name}` : `Sessions of ${snapshot.label}`}
           rows={rows}
           showEnvironment={!env}
+          dialect={snapshot.dialect}
           sorting={sorting}
           onSortingChange={setSorting}
           selection={shownSelection}

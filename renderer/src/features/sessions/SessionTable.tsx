@@ -8,6 +8,7 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import type { Dialect } from '../../../../shared/contract';
 import type { SessionRow } from '../../store/selectors/sessions';
 import { Countdown } from '../../ui/Countdown';
 import { SessionActionButtons } from './SessionActionButtons';
@@ -58,35 +59,17 @@ interface RowProps extends RowActions {
   selected: boolean;
   busy: boolean;
   showEnvironment: boolean;
+  /** the portal's dialect: which actions it offers */
+  dialect?: Dialect | null | undefined;
   onToggle(name: string): void;
   /** translateY for virtualized rows; undefined for a plain table */
   offset?: number | undefined;
 }
 
-function sameRow(a: RowProps, b: RowProps): boolean {
-  const x = a.row;
-  const y = b.row;
-  return (
-    a.index === b.index &&
-    a.selected === b.selected &&
-    a.busy === b.busy &&
-    a.offset === b.offset &&
-    a.showEnvironment === b.showEnvironment &&
-    a.onExtend === b.onExtend &&
-    a.onTerminate === b.onTerminate &&
-    a.onToggle === b.onToggle &&
-    x.name === y.name &&
-    x.user === y.user &&
-    x.state === y.state &&
-    x.started === y.started &&
-    x.expires === y.expires &&
-    x.extendable === y.extendable &&
-    x.environment === y.environment &&
-    x.clockOffsetMs === y.clockOffsetMs
-  );
-}
-
-/** One session row. Memoized on its fields, so a new snapshot with the same session does not re-render it. */
+/**
+ * One session row. A plain memo: the store keeps each unchanged environment's object, and the selectors its rows
+ * (see sessionRows), so a new snapshot renders only the rows whose data changed.
+ */
 export const SessionRowView = memo(function SessionRowView(p: RowProps) {
   const { row } = p;
   return (
@@ -126,15 +109,23 @@ export const SessionRowView = memo(function SessionRowView(p: RowProps) {
         {row.extendable === null ? '—' : row.extendable ? 'yes' : 'no'}
       </div>
       <div role="cell" className="st-cell st-actions">
-        <SessionActionButtons name={row.name} extendable={row.extendable} busy={p.busy} onExtend={() => p.onExtend(row)} onTerminate={() => p.onTerminate(row)} />
+        <SessionActionButtons
+          name={row.name}
+          extendable={row.extendable}
+          busy={p.busy}
+          dialect={p.dialect}
+          onExtend={() => p.onExtend(row)}
+          onTerminate={() => p.onTerminate(row)}
+        />
       </div>
     </div>
   );
-}, sameRow);
+});
 
 interface TableProps extends RowActions {
   rows: SessionRow[];
   showEnvironment: boolean;
+  dialect: Dialect | null;
   sorting: SortingState;
   onSortingChange: OnChangeFn<SortingState>;
   selection: RowSelectionState;
@@ -255,6 +246,7 @@ export function SessionTable(props: TableProps) {
                 selected={Boolean(selection[row.name])}
                 busy={busy.has(row.name)}
                 showEnvironment={showEnvironment}
+                dialect={props.dialect}
                 onToggle={toggle}
                 onExtend={props.onExtend}
                 onTerminate={props.onTerminate}

@@ -27,6 +27,14 @@ test('rows of one environment or of all, with environment and clock offset', () 
   assert.deepEqual(sessionRows(snap, 'nope'), []);
 });
 
+test('an environment kept by the store gives the same row objects; a new clock offset gives new ones', () => {
+  const again = sessionRows({ ...snap, label: 'renamed' }, '*');
+  sessionRows(snap, '*').forEach((r, i) => assert.equal(again[i], r));
+  assert.equal(sessionRows(snap, 'a-w01'), sessionRows(snap, 'a-w01'));
+  const shifted = sessionRows({ ...snap, clockOffsetMs: 5000 }, 'a-w01');
+  assert.equal(shifted[0]?.clockOffsetMs, 5000);
+});
+
 test('filter matches every word, case-insensitive, and by state', () => {
   const rows = sessionRows(snap, '*');
   assert.deepEqual(filterSessions(rows, 'ADA').map((r) => r.name), ['b1']);

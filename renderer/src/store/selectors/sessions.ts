@@ -1,4 +1,4 @@
-import type { PortalSnapshot, SessionState, SessionView } from '../../../../shared/contract';
+import type { EnvironmentView, PortalSnapshot, SessionState, SessionView } from '../../../../shared/contract';
 import { remainingMs } from './countdown';
 
 /** One table row: a session with what the table needs to show and sort it. */
@@ -16,17 +16,29 @@ export interface SortSpec {
 
 export const ALL_ENVIRONMENTS = '*';
 
-/** Rows of one environment, or of every environment of the portal with `*`. */
+/** each environment's rows, kept while the store keeps the environment (it does while its revision stands) */
+const rowsOf = new WeakMap<EnvironmentView, { clockOffsetMs: number; rows: SessionRow[] }>();
+
+function environmentRows(env: EnvironmentView, clockOffsetMs: number): SessionRow[] {
+  const held = rowsOf.get(env);
+  if (held && held.clockOffsetMs === clockOffsetMs) return held.rows;
+  const workshop = env.workshop.title || env.workshop.name;
+  const rows = env.sessions.map((s) => ({ ...s, environment: env.name, workshop, clockOffsetMs }));
+  rowsOf.set(env, { clockOffsetMs, rows });
+  return rows;
+}
+
+/**
+ * Rows of one environment, or of every environment of the portal with `*`. The rows of an environment that did not
+ * change are the very objects made before, so a memoized row does not render again.
+ */
 export function sessionRows(snapshot: PortalSnapshot | undefined, environment: string): SessionRow[] {
   if (!snapshot) return [];
-  const out: SessionRow[] = [];
-  for (const env of snapshot.environments) {
-    if (environment !== ALL_ENVIRONMENTS && env.name !== environment) continue;
-    for (const s of env.sessions) {
-      out.push({ ...s, environment: env.name, workshop: env.workshop.title || env.workshop.name, clockOffsetMs: snapshot.clockOffsetMs });
-    }
+  if (environment !== ALL_ENVIRONMENTS) {
+    const env = snapshot.environments.find((e) => e.name === environment);
+    return env ? environmentRows(env, snapshot.clockOffsetMs) : [];
   }
-  return out;
+  return snapshot.environments.flatMap((env) => environmentRows(env, snapshot.clockOffsetMs));
 }
 
 /** Case-insensitive match of every word of the query against name, user, state or environment. */
