@@ -8,6 +8,7 @@ export function FleetOverview() {
   const loaded = useApp((s) => s.snapshotLoaded);
   const error = useApp((s) => s.snapshotError);
   const threshold = useApp((s) => s.settings.alerts.capacityPercent);
+  const builtinId = useApp((s) => s.portals.find((p) => p.builtin)?.id ?? null);
 
   return (
     <section className="screen" aria-labelledby="fleet-title">
@@ -22,7 +23,7 @@ export function FleetOverview() {
       <div className="portal-grid">
         {order.map((id) => {
           const snap = snapshots[id];
-          return snap ? <PortalCard key={id} snapshot={snap} threshold={threshold} /> : null;
+          return snap ? <PortalCard key={id} snapshot={snap} threshold={threshold} builtin={id === builtinId} /> : null;
         })}
       </div>
     </section>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
+import { formatClockSeconds } from '../../lib/time';
 import { appStore } from '../../store/app-store';
 import { useApp } from '../../store/use-app';
 import { ErrorBox } from '../../ui/States';
@@ -81,7 +82,7 @@ export function SettingsView() {
         <DataTable caption="Alerts raised" columns={ALERT_COLUMNS} testId="alert-history">
           {history.map((a) => (
             <tr key={a.id}>
-              <td>{new Date(a.raisedAt).toLocaleTimeString()}</td>
+              <td>{formatClockSeconds(a.raisedAt)}</td>
               <td>{a.kind}</td>
               <td>{snapshots[a.portalId]?.label ?? a.portalId}</td>
               <td>{a.message}</td>
