@@ -6,6 +6,7 @@ import { appStore } from './store/app-store';
 import { SCREENS } from './features/palette/commands';
 import { CommandPalette } from './features/palette/CommandPalette';
 import { FleetOverview } from './features/fleet/FleetOverview';
+import { PresenterView } from './features/fleet/PresenterView';
 import { EnvironmentView } from './features/sessions/EnvironmentView';
 import { PeopleView } from './features/people/PeopleView';
 import { CreateSession } from './features/allocate/CreateSession';
@@ -50,6 +51,8 @@ const Screen = memo(function Screen({ route }: { route: Route }) {
       return <SettingsView />;
     case 'portals':
       return <PortalsView />;
+    case 'present':
+      return <FleetOverview />;
   }
 });
 
@@ -85,6 +88,9 @@ export function App() {
     // the marker tests and tools wait on: set once the first snapshot is in
     if (ready) document.body.dataset['ready'] = 'true';
   }, [ready]);
+
+  // presenter mode is the whole page: no navigation, status bar or toasts on a projector
+  if (route.name === 'present') return <PresenterView />;
 
   return (
     <div className="app">

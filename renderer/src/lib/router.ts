@@ -2,7 +2,8 @@ import { useMemo, useSyncExternalStore } from 'react';
 
 /**
  * A tiny hash router: `#/fleet`, `#/portal/<id>`, `#/portal/<id>/env/<env>`, `#/people`, `#/create`,
- * `#/events`, `#/events/new`, `#/event/<id>[/report|/handout|/edit]`, `#/timeline`, `#/settings`, `#/portals`.
+ * `#/events`, `#/events/new`, `#/event/<id>[/report|/handout|/edit]`, `#/timeline`, `#/settings`, `#/portals`,
+ * `#/present` (presenter mode).
  * `#/roster` (the attendee list's former place) opens the events.
  */
 export type EventTab = 'attendees' | 'report' | 'handout' | 'edit';
@@ -18,7 +19,8 @@ export type Route =
   | { name: 'event'; eventId: string; tab: EventTab }
   | { name: 'timeline'; portalId: string | null }
   | { name: 'settings' }
-  | { name: 'portals' };
+  | { name: 'portals' }
+  | { name: 'present' };
 
 export function parseRoute(hash: string): Route {
   const [pathPart = '', queryPart = ''] = hash.replace(/^#\/?/, '').split('?');
@@ -53,6 +55,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'settings' };
     case 'portals':
       return { name: 'portals' };
+    case 'present':
+      return { name: 'present' };
     default:
       return { name: 'fleet' };
   }

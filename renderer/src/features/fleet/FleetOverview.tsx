@@ -1,6 +1,10 @@
 import { useApp } from '../../store/use-app';
 import { Empty, ErrorBox, Loading } from '../../ui/States';
+import { AttentionList } from './AttentionList';
+import { NowStrip } from './NowStrip';
 import { PortalCard } from './PortalCard';
+import { enterPresenter } from './presenter';
+import { useFleetNow } from './use-fleet-now';
 
 export function FleetOverview() {
   const order = useApp((s) => s.portalOrder);
@@ -9,16 +13,28 @@ export function FleetOverview() {
   const error = useApp((s) => s.snapshotError);
   const threshold = useApp((s) => s.settings.alerts.capacityPercent);
   const builtinId = useApp((s) => s.portals.find((p) => p.builtin)?.id ?? null);
+  const { totals, attention } = useFleetNow();
 
   return (
     <section className="screen" aria-labelledby="fleet-title">
-      <h1 id="fleet-title">Fleet overview</h1>
+      <div className="screen-head">
+        <h1 id="fleet-title">Fleet overview</h1>
+        <button type="button" onClick={() => void enterPresenter()} data-testid="presenter-button">
+          Presenter mode
+        </button>
+      </div>
       {error && !loaded && <ErrorBox>Could not read the fleet: {error}</ErrorBox>}
       {!loaded && !error && <Loading what="portals" />}
       {loaded && order.length === 0 && (
         <Empty>
           No portals yet. <a href="#/portals">Add a portal</a> to start monitoring.
         </Empty>
+      )}
+      {loaded && order.length > 0 && (
+        <>
+          <NowStrip totals={totals} />
+          <AttentionList items={attention} />
+        </>
       )}
       <div className="portal-grid">
         {order.map((id) => {

@@ -1,13 +1,12 @@
-import { memo, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useLayoutEffect, useRef } from 'react';
 import type { EnvironmentView, PortalSnapshot, PortalStatus } from '../../../../shared/contract';
-import { invoke } from '../../lib/api';
-import { appStore } from '../../store/app-store';
 import { environmentGauge, portalGauge } from '../../store/selectors/gauges';
 import { isDegraded } from '../../store/selectors/status';
 import { routeHref } from '../../lib/router';
 import { EnvironmentGauge, Gauge } from '../../ui/Gauge';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { PortalEvents } from './PortalEvents';
+import { useRetry } from './use-retry';
 import { subscribeTick } from '../../lib/ticker';
 import { formatAge } from '../../store/selectors/countdown';
 import { formatClockOnDay } from '../../lib/time';
@@ -68,19 +67,7 @@ function PortalFailure({ snapshot }: { snapshot: PortalSnapshot }) {
   // a portal that never answered has no lastSeenAt: count from when this card first showed the failure
   const firstSeen = useRef(Date.now());
   const since = snapshot.lastSeenAt ?? firstSeen.current;
-  const [retrying, setRetrying] = useState(false);
-  const [note, setNote] = useState<string | null>(null);
-  const retry = async () => {
-    setRetrying(true);
-    setNote(null);
-    const r = await invoke('portals.retryNow', { id: snapshot.portalId });
-    setRetrying(false);
-    if (!r.ok) setNote(`Could not retry: ${r.error.message}`);
-    else {
-      appStore.getState().applyPortalSnapshot(r.data);
-      setNote(r.data.status === 'live' ? 'Connected again' : 'Still failing');
-    }
-  };
+  const { retrying, note, retry } = useRetry(snapshot.portalId);
   return (
     <div className="portal-failure" data-testid="portal-failure">
       <p className="portal-failure-reason" data-testid="portal-error">
@@ -93,7 +80,7 @@ function PortalFailure({ snapshot }: { snapshot: PortalSnapshot }) {
         <button
           type="button"
           className="small"
-          onClick={() => void retry()}
+          onClick={retry}
           disabled={retrying}
           aria-label={`${retrying ? 'Retrying…' : 'Retry now'} ${snapshot.label}`}
         >

@@ -1,0 +1,63 @@
+import { memo } from 'react';
+import type { AttentionItem } from '../../store/selectors/now';
+import { useRetry } from './use-retry';
+
+const KIND_TEXT: Record<AttentionItem['kind'], string> = {
+  portal: 'Portal',
+  capacity: 'Capacity',
+  expiring: 'Ending soon',
+  activation: 'Activation',
+  failed: 'Failed',
+};
+
+function RetryAction({ item }: { item: AttentionItem }) {
+  const { retrying, note, retry } = useRetry(item.portalId);
+  return (
+    <span className="attention-actions">
+      <button type="button" className="small" onClick={retry} disabled={retrying} aria-label={`Retry ${item.title}`}>
+        {retrying ? 'Retrying…' : 'Retry now'}
+      </button>
+      <a href={item.action.href}>Edit portal</a>
+      <span role="status" className="muted">
+        {note}
+      </span>
+    </span>
+  );
+}
+
+/** What needs attention now, most urgent first, each with the action that fixes it. */
+export const AttentionList = memo(function AttentionList({ items }: { items: AttentionItem[] }) {
+  return (
+    <section className="attention" aria-labelledby="attention-title" data-testid="attention">
+      <h2 id="attention-title">
+        Needs attention <span className="count">{items.length}</span>
+      </h2>
+      {items.length === 0 ? (
+        <p className="muted" data-testid="attention-none">
+          Nothing needs attention: every portal answers and no environment is near its capacity.
+        </p>
+      ) : (
+        <ol className="attention-list">
+          {items.map((i) => (
+            <li key={i.key} className="attention-item" data-kind={i.kind} data-key={i.key} data-testid="attention-item">
+              <span className="attention-kind">{KIND_TEXT[i.kind]}</span>
+              <span className="attention-text">
+                <strong>{i.title}</strong>
+                <span className="attention-detail" data-testid="attention-detail">
+                  {i.detail}
+                </span>
+              </span>
+              {i.action.kind === 'retry' ? (
+                <RetryAction item={i} />
+              ) : (
+                <span className="attention-actions">
+                  <a href={i.action.href}>{i.action.label}</a>
+                </span>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+});
