@@ -186,6 +186,12 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       return history.read(portalId, sinceMs);
     },
     'alerts.list': async ({ limit, sinceMs }) => alertLog.list(limit ?? 200, sinceMs),
+    'alerts.acknowledge': async (input) => {
+      const at = now();
+      const ids = alertLog.acknowledge('all' in input ? 'all' : input.ids, at);
+      if (ids.length) events.emit('alerts.acknowledged', { ids, at });
+      return { ids, at };
+    },
     'sessions.request': async (input) => {
       const a = await actions.request(input);
       void monitor.pollNow(input.portalId).catch(() => undefined);

@@ -280,8 +280,10 @@ export class Monitor {
     state.catalog = catalog;
     state.environments = environmentViews(catalog);
     this.record(state, catalog, t);
-    this.clearAlert(state, 'portal-offline');
-    this.clearAlert(state, 'credentials-rejected');
+    // both conditions are cleared (no short circuit); either one ending is a recovery
+    if (Number(state.raised.delete('portal-offline')) + Number(state.raised.delete('credentials-rejected'))) {
+      this.announce(state, { kind: 'portal-recovered', environment: null, session: null, message: `${state.portal.label} answers again` });
+    }
     this.checkCapacity(state, catalog);
     this.checkExpiring(state, catalog, t);
     this.push(state);
@@ -359,8 +361,10 @@ export class Monitor {
           session: null,
           message: `${e.workshop.title || e.name} on ${state.portal.label} is at ${Math.round(percent)}% of its capacity (${e.allocated} of ${e.capacity} allocated)`,
         });
-      } else {
-        state.raised.delete(key);
+      } else if (state.raised.delete(key)) {
+        // it was raised: its end is worth a recovery alert
+        const message = `${e.workshop.title || e.name} on ${state.portal.label} is below ${threshold}% of its capacity again (${e.allocated} of ${e.capacity} allocated)`;
+        this.announce(state, { kind: 'capacity-recovered', environment: e.name, session: null, message });
       }
     }
   }
@@ -402,14 +406,17 @@ export class Monitor {
     return sessions;
   }
 
-  private raise(state: PortalState, key: string, alert: Omit<Alert, 'id' | 'portalId' | 'raisedAt'>): void {
+  private raise(state: PortalState, key: string, alert: Pick<Alert, 'kind' | 'environment' | 'session' | 'message'>): void {
     if (state.raised.has(key)) return;
     state.raised.add(key);
-    this.options.onAlert({ ...alert, id: `${state.portal.id}:${key}:${++this.alertSeq}`, portalId: state.portal.id, raisedAt: this.now() });
+    this.announce(state, alert, key);
   }
 
-  private clearAlert(state: PortalState, key: string): void {
-    state.raised.delete(key);
+  /** sends an alert; a recovery is announced once, not held as a condition */
+  private announce(state: PortalState, alert: Pick<Alert, 'kind' | 'environment' | 'session' | 'message'>, key: string = alert.kind): void {
+    const { id, label: portalLabel } = state.portal;
+    const raisedAt = this.now();
+    this.options.onAlert({ ...alert, id: `${id}:${key}:${++this.alertSeq}`, portalId: id, portalLabel, raisedAt, count: 1, acknowledgedAt: null });
   }
 
   // ---- snapshots ----------------------------------------------------------------------------------------

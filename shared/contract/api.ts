@@ -94,6 +94,9 @@ const bulkAction = z.enum(['extend', 'terminate']);
 
 const empty = z.object({}).strict();
 
+/** the alerts that an acknowledgement marked (those already acknowledged are left out) and when */
+const alertsAcknowledgedSchema = z.object({ ids: z.array(z.string()), at: z.number() });
+
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -185,6 +188,11 @@ export const methods = {
     z.object({ limit: z.number().int().min(1).max(1000).optional(), sinceMs: z.number().int().min(0).optional() }),
     z.array(alertSchema),
   ),
+  /** marks alerts as seen (persisted): the listed ids, or every alert not acknowledged yet */
+  'alerts.acknowledge': method(
+    z.union([z.object({ ids: z.array(id).min(1).max(1000) }).strict(), z.object({ all: z.literal(true) }).strict()]),
+    alertsAcknowledgedSchema,
+  ),
   'settings.get': method(empty, settingsSchema),
   'settings.update': method(settingsSchema, settingsSchema),
 } as const;
@@ -202,7 +210,10 @@ export const events = {
   /** a portal was removed */
   'monitor.portalRemoved': z.object({ portalId: z.string() }),
   'roster.progress': rosterStateSchema,
+  /** a new alert, or a repeat of one (same id, higher count) */
   'alerts.raised': alertSchema,
+  /** alerts acknowledged (by any window) */
+  'alerts.acknowledged': alertsAcknowledgedSchema,
   /** an event or some of its attendees changed: the summary and only the changed attendees */
   'events.changed': eventEventsSchemas.changed,
   'events.removed': eventEventsSchemas.removed,

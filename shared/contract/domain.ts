@@ -231,13 +231,31 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
+export const alertKindSchema = z.enum([
+  'capacity',
+  'portal-offline',
+  'credentials-rejected',
+  'expiring',
+  // the condition of an earlier alert is over: the portal answers again, the environment is below its threshold
+  'portal-recovered',
+  'capacity-recovered',
+]);
+export type AlertKind = z.infer<typeof alertKindSchema>;
+
 export const alertSchema = z.object({
   id: z.string(),
-  kind: z.enum(['capacity', 'portal-offline', 'credentials-rejected', 'expiring']),
+  kind: alertKindSchema,
   portalId: z.string(),
+  /** the portal's label when the alert was raised: still meaningful after the portal is removed */
+  portalLabel: z.string().default(''),
   environment: z.string().nullable(),
   session: z.string().nullable(),
   message: z.string(),
+  /** when it was last raised (a repeat within a few minutes updates the alert rather than adding one) */
   raisedAt: z.number(),
+  /** how many times it was raised in a row (1, or more for repeats grouped into this one) */
+  count: z.number().int().min(1).default(1),
+  /** local epoch ms it was acknowledged; null while it still asks for attention */
+  acknowledgedAt: z.number().nullable().default(null),
 });
 export type Alert = z.infer<typeof alertSchema>;

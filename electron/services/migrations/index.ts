@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { eventsSchema } from './001-events';
 import { historySchema } from './002-history';
+import { liveviewSchema } from './003-liveview';
 
 /** One step of console.db's schema; `version` is stored in `PRAGMA user_version` once applied. */
 export interface Migration {
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** In order, never edited once released: a change to the schema is a new, higher-numbered migration. */
-export const MIGRATIONS: readonly Migration[] = [eventsSchema, historySchema];
+export const MIGRATIONS: readonly Migration[] = [eventsSchema, historySchema, liveviewSchema];

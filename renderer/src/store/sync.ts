@@ -7,12 +7,13 @@ import type { AppStore } from './app-store';
 export async function loadAll(store: AppStore): Promise<void> {
   const s = store.getState();
   const requestedAt = performance.now();
-  const [info, portals, settings, fleet, events] = await Promise.all([
+  const [info, portals, settings, fleet, events, alerts] = await Promise.all([
     invoke('app.info', {}),
     invoke('portals.list', {}),
     invoke('settings.get', {}),
     invoke('monitor.snapshot', {}),
     invoke('events.list', {}),
+    invoke('alerts.list', {}),
     // the open event's attendees are re-read too: pushes sent while the stream was down are lost
     s.eventDetail ? loadEventDetail(store, s.eventDetail.eventId) : undefined,
   ]);
@@ -23,6 +24,7 @@ export async function loadAll(store: AppStore): Promise<void> {
   else s.setSnapshotError(fleet.error.message);
   if (events.ok) s.applyEventList(events.data, requestedAt);
   else s.setEventsError(events.error.message);
+  if (alerts.ok) s.applyAlertLog(alerts.data);
 }
 
 /** Reads one event with all its attendees; pushes that overtake the reply are sorted out by the slice. */
@@ -56,6 +58,7 @@ export function startSync(store: AppStore): () => void {
     on('monitor.portal', (p) => store.getState().applyPortalSnapshot(p)),
     on('monitor.portalRemoved', ({ portalId }) => store.getState().removePortalSnapshot(portalId)),
     on('alerts.raised', (a) => store.getState().raiseAlert(a)),
+    on('alerts.acknowledged', ({ ids, at }) => store.getState().applyAcknowledged(ids, at)),
     on('events.changed', (p) => store.getState().applyEventChanged(p)),
     on('events.removed', ({ eventId }) => store.getState().applyEventRemoved(eventId)),
   ];

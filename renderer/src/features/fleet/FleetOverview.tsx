@@ -1,5 +1,6 @@
 import { useApp } from '../../store/use-app';
 import { Empty, ErrorBox, Loading } from '../../ui/States';
+import { AlertsPanel } from '../alerts/AlertsPanel';
 import { AttentionList } from './AttentionList';
 import { NowStrip } from './NowStrip';
 import { PortalCard } from './PortalCard';
@@ -33,7 +34,10 @@ export function FleetOverview() {
       {loaded && order.length > 0 && (
         <>
           <NowStrip totals={totals} />
-          <AttentionList items={attention} />
+          <div className="now-lists">
+            <AttentionList items={attention} />
+            <AlertsPanel />
+          </div>
         </>
       )}
       <div className="portal-grid">
