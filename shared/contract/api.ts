@@ -3,6 +3,7 @@ import {
   alertSchema,
   allocationSchema,
   capacityPointSchema,
+  directoryEntrySchema,
   fleetSnapshotSchema,
   keychainStatusSchema,
   personLookupSchema,
@@ -146,6 +147,8 @@ export const methods = {
       results: z.array(z.object({ session: z.string(), ok: z.boolean(), message: z.string() })),
     }),
   ),
+  /** every person the console knows by portal user id (event attendees, people of New session) */
+  'people.directory': method(empty, z.array(directoryEntrySchema)),
   'people.find': method(z.object({ query: z.string().trim().min(1).max(254) }), personLookupSchema),
   'roster.parse': method(z.object({ csv: z.string().max(5_000_000) }), rosterParseSchema),
   'roster.start': method(
@@ -210,6 +213,8 @@ export const events = {
   /** a portal was removed */
   'monitor.portalRemoved': z.object({ portalId: z.string() }),
   'roster.progress': rosterStateSchema,
+  /** people added to or changed in the directory (New session); event attendees come with events.changed */
+  'people.changed': z.object({ entries: z.array(directoryEntrySchema) }),
   /** a new alert, or a repeat of one (same id, higher count) */
   'alerts.raised': alertSchema,
   /** alerts acknowledged (by any window) */

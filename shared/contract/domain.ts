@@ -131,6 +131,17 @@ export type Allocation = z.infer<typeof allocationSchema>;
 export const personSchema = z.object({ email: z.string(), firstName: z.string(), lastName: z.string() });
 export type Person = z.infer<typeof personSchema>;
 
+/**
+ * Someone the console knows by a portal user id: an attendee of one of its events, or a person it created a
+ * session for through New session. Keyed by portalId + user; the renderer joins it with the snapshots.
+ */
+export const directoryEntrySchema = personSchema.extend({
+  portalId: z.string(),
+  user: z.string(),
+  source: z.enum(['event', 'new-session']),
+});
+export type DirectoryEntry = z.infer<typeof directoryEntrySchema>;
+
 export const personSessionSchema = z.object({
   portalId: z.string(),
   portalLabel: z.string(),

@@ -1,4 +1,4 @@
-import type { PersonAttendee } from '../../../shared/contract';
+import type { DirectoryEntry, PersonAttendee } from '../../../shared/contract';
 import type { Handlers } from '../core-types';
 import type { EventHub } from '../event-hub';
 import type { Monitor } from '../monitor';
@@ -13,7 +13,7 @@ import { EventPush } from './event-push';
 import { EventService } from './event-service';
 import { EventStore } from './event-store';
 import { LiveStatus } from './live-status';
-import { findAttendees } from './people';
+import { attendeeDirectory, findAttendees } from './people';
 
 export type EventHandlers = Pick<Handlers, Extract<keyof Handlers, `events.${string}`>>;
 
@@ -36,6 +36,8 @@ export interface EventsModule {
   handlers: EventHandlers;
   /** attendees of this console's events matching a people search */
   findAttendees(query: string): PersonAttendee[];
+  /** every attendee by portal and user id, for the people directory */
+  directory(): DirectoryEntry[];
   /** resolves when background link recoveries are done (tests) */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -105,6 +107,7 @@ export function createEvents(o: EventsOptions): EventsModule {
   return {
     handlers,
     findAttendees: (query) => findAttendees(store.list(), query),
+    directory: () => attendeeDirectory(store.list()),
     settled: () => live.settled(),
     async close() {
       offSnapshot();

@@ -2,11 +2,12 @@ import { useEffect } from 'react';
 import type { Alert } from '../../../shared/contract';
 import { useApp } from '../store/use-app';
 import { appStore } from '../store/app-store';
-import { ALERT_TITLE, acknowledgeAlerts, isRecovery } from '../features/alerts/alert-text';
+import { ALERT_TITLE, acknowledgeAlerts, isRecovery, useAlertPerson } from '../features/alerts/alert-text';
 
 const TOAST_MS = 8000;
 
 function Toast({ alert }: { alert: Alert }) {
+  const person = useAlertPerson(alert);
   useEffect(() => {
     const t = window.setTimeout(() => appStore.getState().dismissToast(alert.id), TOAST_MS);
     return () => window.clearTimeout(t);
@@ -19,6 +20,11 @@ function Toast({ alert }: { alert: Alert }) {
           {alert.count > 1 && <span className="alert-count"> ×{alert.count}</span>}
         </strong>
         <p>{alert.message}</p>
+        {person && (
+          <p className="toast-person" data-testid="toast-person">
+            {person}
+          </p>
+        )}
         <button type="button" className="small" onClick={() => void acknowledgeAlerts([alert.id])}>
           Acknowledge
         </button>

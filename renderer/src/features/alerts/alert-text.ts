@@ -1,6 +1,8 @@
 import type { Alert } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
 import { appStore } from '../../store/app-store';
+import { personKey, personName } from '../../store/people.slice';
+import { useApp } from '../../store/use-app';
 
 export const ALERT_TITLE: Record<Alert['kind'], string> = {
   capacity: 'Capacity',
@@ -24,4 +26,17 @@ export async function acknowledgeAlerts(ids: readonly string[] | 'all'): Promise
   if (!r.ok) return r.error.message;
   appStore.getState().applyAcknowledged(r.data.ids, r.data.at);
   return null;
+}
+
+/** the person who owns the session an alert names, when the console knows them ("Ada Lovelace <ada@…>") */
+export function useAlertPerson(a: Alert): string | null {
+  return useApp((s) => {
+    if (!a.session) return null;
+    const env = s.snapshots[a.portalId]?.environments.find((e) => e.name === a.environment);
+    const user = env?.sessions.find((x) => x.name === a.session)?.user;
+    const p = user ? s.people[personKey(a.portalId, user)] : undefined;
+    if (!p) return null;
+    const name = personName(p);
+    return p.email && p.email !== name ? `${name} <${p.email}>` : name;
+  });
 }
