@@ -41,12 +41,12 @@ const EnvironmentRow = memo(function EnvironmentRow({
 const FAILING: ReadonlySet<PortalStatus> = new Set(['stale', 'offline', 'credentials-rejected']);
 
 /**
- * "since 14:05 (3 min ago)": when the portal last answered, else when this page first saw it fail. The age counts
+ * "14:05 (3 min ago)": when the portal last answered, else when this page first saw it fail. The age counts
  * on the shared ticker, written into its own node, so the card does not re-render every second.
  */
 function FailingSince({ since }: { since: number }) {
   const ref = useRef<HTMLSpanElement>(null);
-  const text = (now: number) => `since ${formatClockOnDay(since, now)} (${formatAge(since, now)} ago)`;
+  const text = (now: number) => `${formatClockOnDay(since, now)} (${formatAge(since, now)} ago)`;
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -74,7 +74,7 @@ function PortalFailure({ snapshot }: { snapshot: PortalSnapshot }) {
         {snapshot.lastError ?? 'The portal did not answer.'}
       </p>
       <p className="portal-failure-meta">
-        {snapshot.lastSeenAt === null ? 'Not reached' : 'Last answered'} <FailingSince since={since} />
+        {snapshot.lastSeenAt === null ? 'Failing since' : 'Last answered at'} <FailingSince since={since} />
       </p>
       <div className="portal-failure-actions">
         <button
@@ -150,10 +150,10 @@ export const PortalCard = memo(function PortalCard({
         <>
           <div className="env-legend" aria-hidden="true">
             <span>
-              <i className="swatch swatch-allocated" /> allocated
+              <i className="swatch swatch-allocated" /> in use
             </span>
             <span>
-              <i className="swatch swatch-available" /> reserved (ready, unclaimed)
+              <i className="swatch swatch-available" /> reserved
             </span>
             <span className="env-legend-numbers">in use / reserved / capacity</span>
           </div>

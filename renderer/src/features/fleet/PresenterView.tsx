@@ -15,6 +15,7 @@ export function PresenterView() {
   const order = useApp((s) => s.portalOrder);
   const snapshots = useApp((s) => s.snapshots);
   const threshold = useApp((s) => s.settings.alerts.capacityPercent);
+  const builtinId = useApp((s) => s.portals.find((p) => p.builtin)?.id ?? null);
   const { totals, attention } = useFleetNow();
 
   useEffect(() => {
@@ -55,7 +56,10 @@ export function PresenterView() {
           return (
             <li key={id} className="presenter-portal" data-testid="presenter-portal">
               <div className="presenter-portal-head">
-                <h2>{snap.label}</h2>
+                <h2>
+                  {snap.label}
+                  {id === builtinId && <span className="presenter-kind"> · built-in portal</span>}
+                </h2>
                 <StatusBadge status={snap.status} lastSeenAt={snap.lastSeenAt} lastError={snap.lastError} />
               </div>
               {g ? (
