@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { AttentionItem } from '../../store/selectors/now';
 import { useRetry } from './use-retry';
 
@@ -26,19 +26,26 @@ function RetryAction({ item }: { item: AttentionItem }) {
 }
 
 /** What needs attention now, most urgent first, each with the action that fixes it. */
-export const AttentionList = memo(function AttentionList({ items }: { items: AttentionItem[] }) {
+/** items shown before "Show all": the most urgent fit on screen without pushing the portal cards away */
+const FIRST = 8;
+
+export const AttentionList = memo(function AttentionList({ items, checking = false }: { items: AttentionItem[]; checking?: boolean }) {
+  const [all, setAll] = useState(false);
+  const shown = all ? items : items.slice(0, FIRST);
   return (
     <section className="attention" aria-labelledby="attention-title" data-testid="attention">
       <h2 id="attention-title">
-        Needs attention <span className="count">{items.length}</span>
+        Needs attention <span className="count">{checking ? '…' : items.length}</span>
       </h2>
-      {items.length === 0 ? (
+      {checking ? (
+        <p className="muted">Checking every portal…</p>
+      ) : items.length === 0 ? (
         <p className="muted" data-testid="attention-none">
           Nothing needs attention: every portal answers and no environment is near its capacity.
         </p>
       ) : (
         <ol className="attention-list">
-          {items.map((i) => (
+          {shown.map((i) => (
             <li key={i.key} className="attention-item" data-kind={i.kind} data-key={i.key} data-testid="attention-item">
               <span className="attention-kind">{KIND_TEXT[i.kind]}</span>
               <span className="attention-text">
@@ -57,6 +64,11 @@ export const AttentionList = memo(function AttentionList({ items }: { items: Att
             </li>
           ))}
         </ol>
+      )}
+      {!checking && items.length > FIRST && (
+        <button type="button" className="small" onClick={() => setAll(!all)} aria-expanded={all}>
+          {all ? `Show the first ${FIRST}` : `Show all ${items.length}`}
+        </button>
       )}
     </section>
   );

@@ -14,7 +14,7 @@ export function FleetOverview() {
   const error = useApp((s) => s.snapshotError);
   const threshold = useApp((s) => s.settings.alerts.capacityPercent);
   const builtinId = useApp((s) => s.portals.find((p) => p.builtin)?.id ?? null);
-  const { totals, attention } = useFleetNow();
+  const { totals, attention, checking } = useFleetNow();
 
   return (
     <section className="screen" aria-labelledby="fleet-title">
@@ -35,7 +35,7 @@ export function FleetOverview() {
         <>
           <NowStrip totals={totals} />
           <div className="now-lists">
-            <AttentionList items={attention} />
+            <AttentionList items={attention} checking={checking} />
             <AlertsPanel />
           </div>
         </>

@@ -16,7 +16,7 @@ export function PresenterView() {
   const snapshots = useApp((s) => s.snapshots);
   const threshold = useApp((s) => s.settings.alerts.capacityPercent);
   const builtinId = useApp((s) => s.portals.find((p) => p.builtin)?.id ?? null);
-  const { totals, attention } = useFleetNow();
+  const { totals, attention, checking } = useFleetNow();
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -41,7 +41,7 @@ export function PresenterView() {
       <header className="presenter-head">
         <h1 id="presenter-title">Workshop sessions now</h1>
         <p className="presenter-attention" data-testid="presenter-attention" data-count={attention.length}>
-          {attention.length === 0 ? 'All well' : `${attention.length} need${attention.length === 1 ? 's' : ''} attention`}
+          {checking ? '' : attention.length === 0 ? 'All well' : `${attention.length} need${attention.length === 1 ? 's' : ''} attention`}
         </p>
         <button type="button" className="presenter-leave" onClick={() => void leavePresenter()}>
           Leave (Esc)

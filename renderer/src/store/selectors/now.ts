@@ -66,8 +66,6 @@ interface PortalCounts {
   waiting: number;
   reserved: number;
   free: number;
-  /** RUNNING owned sessions' expiry (portal clock ms) with their environment */
-  expiries: { environment: string; at: number }[];
 }
 
 // a snapshot is immutable and kept while unchanged: its counts (10,000 sessions) are computed once
@@ -76,26 +74,40 @@ const countsCache = new WeakMap<PortalSnapshot, PortalCounts>();
 function countsOf(snap: PortalSnapshot): PortalCounts {
   const cached = countsCache.get(snap);
   if (cached) return cached;
-  const c: PortalCounts = { running: 0, waiting: 0, reserved: 0, free: 0, expiries: [] };
+  const c: PortalCounts = { running: 0, waiting: 0, reserved: 0, free: 0 };
   let roomInEnvironments = 0;
   for (const env of snap.environments) {
     c.reserved += Math.max(0, env.available);
     roomInEnvironments += Math.max(0, env.capacity - env.allocated);
     for (const s of env.sessions) {
       if (!s.user) continue;
-      if (s.state === 'RUNNING') {
-        c.running++;
-        if (s.expires) {
-          const at = Date.parse(s.expires);
-          if (Number.isFinite(at)) c.expiries.push({ environment: env.name, at });
-        }
-      } else if (s.state === 'STARTING' || s.state === 'WAITING') c.waiting++;
+      if (s.state === 'RUNNING') c.running++;
+      else if (s.state === 'STARTING' || s.state === 'WAITING') c.waiting++;
     }
   }
   const p = snap.portal;
   c.free = p && p.maximum > 0 ? Math.min(roomInEnvironments, Math.max(0, p.maximum - p.allocated)) : roomInEnvironments;
   countsCache.set(snap, c);
   return c;
+}
+
+// parsing 10,000 expiry times is the costly part: kept apart from the totals, which the first frame needs
+const expiriesCache = new WeakMap<PortalSnapshot, { environment: string; at: number }[]>();
+
+/** RUNNING owned sessions' expiry (portal clock ms) with their environment */
+function expiriesOf(snap: PortalSnapshot): { environment: string; at: number }[] {
+  const cached = expiriesCache.get(snap);
+  if (cached) return cached;
+  const out: { environment: string; at: number }[] = [];
+  for (const env of snap.environments) {
+    for (const s of env.sessions) {
+      if (!s.user || s.state !== 'RUNNING' || !s.expires) continue;
+      const at = Date.parse(s.expires);
+      if (Number.isFinite(at)) out.push({ environment: env.name, at });
+    }
+  }
+  expiriesCache.set(snap, out);
+  return out;
 }
 
 export function fleetTotals(input: Pick<NowInput, 'order' | 'snapshots'>): FleetTotals {
@@ -169,7 +181,7 @@ function capacityItems(snap: PortalSnapshot, thresholdPercent: number): Attentio
 function expiringItems(snap: PortalSnapshot, windowMs: number, nowMs: number): AttentionItem[] {
   const portalNow = nowMs + snap.clockOffsetMs;
   const byEnv = new Map<string, { count: number; first: number }>();
-  for (const x of countsOf(snap).expiries) {
+  for (const x of expiriesOf(snap)) {
     const left = x.at - portalNow;
     if (left <= 0 || left > windowMs) continue;
     const e = byEnv.get(x.environment) ?? { count: 0, first: left };
