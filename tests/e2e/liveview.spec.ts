@@ -175,10 +175,15 @@ test('live view: the now strip matches the catalogs; a killed portal tops needs-
     const first = page.getByTestId('attention-item').first();
     await expect(first).toHaveAttribute('data-key', `portal:${k.id}`);
     await expect(first.getByTestId('attention-detail')).toHaveText(`portal unreachable: 127.0.0.1:${killedPort}`);
-    await expect(first.getByRole('button', { name: /^Retry Killed lab/ })).toBeVisible();
+    await expect(first.getByRole('button', { name: /^Retry now: Killed lab/ })).toBeVisible();
     const offline = page.getByTestId('alert-row').filter({ hasText: 'Portal offline · Killed lab' });
     await expect(offline).toBeVisible();
     if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'fleet-attention.png') });
+    // the overview with a failing portal, its attention item and its alert is accessible in both themes
+    for (const scheme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expectAccessible(page, `fleet overview with a failing portal (${scheme})`);
+    }
 
     // it comes back on the same port: it leaves the list, and a recovery alert says so
     killed = await startEngine({ dataDir: killedDir, host: '127.0.0.1', port: killedPort });

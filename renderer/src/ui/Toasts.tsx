@@ -41,11 +41,14 @@ export function Toasts() {
   const toasts = useApp((s) => s.toasts);
   return (
     <section className="toasts" aria-label="Alerts">
-      <ul role="status" aria-live="polite" aria-relevant="additions">
-        {toasts.map((a) => (
-          <Toast key={a.id} alert={a} />
-        ))}
-      </ul>
+      {/* the live region wraps the list: role="status" on the <ul> itself would take its list role away */}
+      <div role="status" aria-live="polite" aria-relevant="additions">
+        <ul>
+          {toasts.map((a) => (
+            <Toast key={a.id} alert={a} />
+          ))}
+        </ul>
+      </div>
     </section>
   );
 }

@@ -14,7 +14,7 @@ function RetryAction({ item }: { item: AttentionItem }) {
   const { retrying, note, retry } = useRetry(item.portalId);
   return (
     <span className="attention-actions">
-      <button type="button" className="small" onClick={retry} disabled={retrying} aria-label={`Retry ${item.title}`}>
+      <button type="button" className="small" onClick={retry} disabled={retrying} aria-label={`Retry now: ${item.title}`}>
         {retrying ? 'Retrying…' : 'Retry now'}
       </button>
       <a href={item.action.href}>Edit portal</a>
