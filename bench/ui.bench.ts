@@ -6,7 +6,8 @@
  *  - time to first full render (navigation start → the first session rows painted),
  *  - main-thread time per countdown tick (CDP Performance.getMetrics deltas over an idle window / ticks),
  *  - a scroll through the whole table: long tasks (> 50 ms) and frames.
- * It also times the real app (`dist/renderer`, unchanged) opening the portal's session screen.
+ * It also times the real app (`dist/renderer`, unchanged) opening the portal's session screen, and (bench/ui-overview.ts)
+ * the fleet overview of 20 portals and 10,000 sessions against one small portal.
  *
  * The synthetic fleet is served over the web transport by a loopback harness (tests/e2e/harness/fake-console.ts);
  * the baseline page is built here with Vite from a generated entry under dist/ (benchmark code, not shipped).
@@ -19,6 +20,7 @@ import { chromium, type Browser, type CDPSession, type Page } from '@playwright/
 import { startFakeConsole, type FakeConsole } from '../tests/e2e/harness/fake-console';
 import { syntheticFleet } from '../tests/e2e/harness/synthetic-fleet';
 import { errorDetail } from '../shared/util/error-text';
+import { benchOverview } from './ui-overview';
 
 const ROOT = path.resolve(__dirname, '..');
 const SESSIONS = Number(process.env['BENCH_SESSIONS'] ?? 10_000);
@@ -56,7 +58,7 @@ function PlainTable({ rows }) {
         {['', 'Session', 'Environment', 'User', 'State', 'Started', 'Countdown', 'Extendable', 'Actions'].map((h) => <div role="columnheader" className="st-cell" key={h}>{h}</div>)}
       </div></div>
       <div className="st-scroll-plain" data-testid="session-scroll" role="rowgroup">
-        {rows.map((r, i) => <SessionRowView key={r.name} row={r} index={i} selected={false} busy={false} showEnvironment onToggle={noop} onExtend={noop} onTerminate={noop} />)}
+        {rows.map((r, i) => <SessionRowView key={r.name} row={r} index={i} selected={false} busy={false} showEnvironment portalId="bench" onToggle={noop} onExtend={noop} onTerminate={noop} />)}
       </div>
     </div>
   );
@@ -69,7 +71,7 @@ function Bench() {
   return (
     <main className="bench-main">
       {plain ? <PlainTable rows={rows} /> : (
-        <SessionTable label="Sessions" rows={rows} showEnvironment sorting={sorting} onSortingChange={noop}
+        <SessionTable label="Sessions" rows={rows} portalId="bench" showEnvironment sorting={sorting} onSortingChange={noop}
           selection={{}} onSelectionChange={noop} busy={new Set()} onExtend={noop} onTerminate={noop} />
       )}
     </main>
@@ -273,6 +275,19 @@ function writeBenchmarks(section: string): void {
 async function main(): Promise<void> {
   const appRoot = path.join(ROOT, 'dist', 'renderer');
   if (!fs.existsSync(path.join(appRoot, 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first');
+  // BENCH_UI=overview: only the fleet overview case (its own section of BENCHMARKS.md)
+  if (process.env['BENCH_UI'] === 'overview') {
+    const browser = await chromium.launch({
+      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+      args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-gpu', '--no-first-run'],
+    });
+    try {
+      await benchOverview(browser, appRoot);
+    } finally {
+      await browser.close();
+    }
+    return;
+  }
   process.stdout.write('building the benchmark page…\n');
   const benchRoot = await buildBenchPage();
   const fleet = syntheticFleet({ sessions: SESSIONS, environments: ENVIRONMENTS });
@@ -339,6 +354,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${table}\n`);
     writeBenchmarks(section);
     process.stdout.write('\nwritten to BENCHMARKS.md (## UI)\n');
+    await benchOverview(browser, appRoot);
   } finally {
     await browser.close();
     for (const c of consoles) await c.close();

@@ -7,6 +7,8 @@ const TITLES: Record<Alert['kind'], string> = {
   'portal-offline': 'Portal offline',
   'credentials-rejected': 'Portal credentials rejected',
   expiring: 'Sessions expiring soon',
+  'portal-recovered': 'Portal back',
+  'capacity-recovered': 'Capacity free again',
 };
 
 /**

@@ -5,6 +5,7 @@ import type { ConsoleCore, ConsoleCoreOptions, Handlers } from './core-types';
 import { EventHub } from './event-hub';
 import { createEvents } from './events';
 import { AlertLog } from './history/alert-log';
+import { NewSessionPeople } from './people-directory';
 import { CapacityHistory } from './history/capacity-history';
 import { Monitor } from './monitor';
 import { PortalRegistry, type PortalEntry } from './portal-registry';
@@ -38,6 +39,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   // The capacity history and the alert log outlive a restart: alerts are written before they are pushed, history
   // points are copied from the monitor after each snapshot it pushes and once a minute (its heartbeats).
   const alertLog = new AlertLog(consoleDb.db);
+  const newSessionPeople = new NewSessionPeople(consoleDb.db, now);
   const monitor = new Monitor({
     now,
     ...(tuning.offlineAfterFailures !== undefined && { offlineAfterFailures: tuning.offlineAfterFailures }),
@@ -153,8 +155,16 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       return history.read(portalId, sinceMs);
     },
     'alerts.list': async ({ limit, sinceMs }) => alertLog.list(limit ?? 200, sinceMs),
+    'alerts.acknowledge': async (input) => {
+      const at = now();
+      const ids = alertLog.acknowledge('all' in input ? 'all' : input.ids, at);
+      if (ids.length) events.emit('alerts.acknowledged', { ids, at });
+      return { ids, at };
+    },
     'sessions.request': async (input) => {
       const a = await actions.request(input);
+      const person = newSessionPeople.record(input.portalId, a.user, input);
+      if (person) events.emit('people.changed', { entries: [person] });
       void monitor.pollNow(input.portalId).catch(() => undefined);
       return a;
     },
@@ -162,7 +172,10 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     'sessions.terminate': async ({ portalId, session }) => actions.terminate(portalId, session),
     'sessions.bulkPrepare': async ({ portalId, environment, action, sessions }) => actions.bulkPrepare(portalId, environment, action, sessions),
     'sessions.bulkExecute': async ({ confirmToken }) => actions.bulkExecute(confirmToken),
-    'people.find': async ({ query }) => actions.findPerson(query, { find: (q) => eventsModule.findAttendees(q) }),
+    'people.find': async ({ query }) =>
+      actions.findPerson(query, { find: (q) => eventsModule.findAttendees(q), people: (q) => newSessionPeople.find(q) }),
+    // attendees after New session people: an event's record of a person is the fuller one
+    'people.directory': async () => [...newSessionPeople.list(), ...eventsModule.directory()],
     ...eventsModule.handlers,
     ...checkin.handlers,
     'settings.get': async () => structuredClone(store.settings),

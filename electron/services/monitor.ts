@@ -370,8 +370,11 @@ export class Monitor {
     if (state.catalog !== catalog) state.environments = environmentViews(catalog.environments, state.environments);
     state.catalog = catalog;
     state.history.record(catalog, t);
-    state.alerts.clear('portal-offline');
-    state.alerts.clear('credentials-rejected');
+    // both conditions are cleared (no short circuit); either one ending is a recovery
+    if (Number(state.alerts.clear('portal-offline')) + Number(state.alerts.clear('credentials-rejected'))) {
+      const message = `${state.portal.label} answers again`;
+      this.raise(state, 'portal-recovered', { kind: 'portal-recovered', environment: null, session: null, message });
+    }
     state.alerts.checkCapacity(catalog, state.portal.label);
     state.alerts.checkExpiring(catalog, portalNow, state.portal.label);
     this.push(state);
@@ -405,8 +408,9 @@ export class Monitor {
   }
 
   private raise(state: PortalState, key: string, alert: AlertDraft): void {
-    const id = `${state.portal.id}:${key}:${++this.alertSeq}`;
-    this.options.onAlert({ ...alert, id, portalId: state.portal.id, raisedAt: this.now() });
+    const { id: portalId, label: portalLabel } = state.portal;
+    const id = `${portalId}:${key}:${++this.alertSeq}`;
+    this.options.onAlert({ ...alert, id, portalId, portalLabel, raisedAt: this.now(), count: 1, acknowledgedAt: null });
   }
 
   // ---- snapshots ----------------------------------------------------------------------------------------

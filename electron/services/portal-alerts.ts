@@ -1,7 +1,7 @@
 import type { Alert, Settings } from '../../shared/contract';
 import type { Catalog } from './portal-schemas';
 
-export type AlertDraft = Omit<Alert, 'id' | 'portalId' | 'raisedAt'>;
+export type AlertDraft = Pick<Alert, 'kind' | 'environment' | 'session' | 'message'>;
 
 interface Expiry {
   environment: string;
@@ -16,7 +16,8 @@ interface Expiry {
  * The alerts of one portal, each raised once per condition rather than on every poll: an environment at or above
  * the capacity threshold (again only after it dropped below), the portal going offline or rejecting the
  * credentials (again only after it recovered), a RUNNING session expiring within the window (once per session and
- * expiry time, so an extended session can be announced again).
+ * expiry time, so an extended session can be announced again). The end of a capacity condition is announced once
+ * as a recovery; it is not held as a condition.
  */
 export class PortalAlerts {
   /** conditions currently raised */
@@ -35,8 +36,9 @@ export class PortalAlerts {
     this.raiseAlert(key, alert);
   }
 
-  clear(key: string): void {
-    this.raised.delete(key);
+  /** true when the condition was raised (its end is then worth a recovery alert) */
+  clear(key: string): boolean {
+    return this.raised.delete(key);
   }
 
   checkCapacity(catalog: Catalog, portalLabel: string): void {
@@ -53,8 +55,11 @@ export class PortalAlerts {
             `${e.workshop.title || e.name} on ${portalLabel} is at ${Math.round(percent)}% of its capacity ` +
             `(${e.allocated} of ${e.capacity} allocated)`,
         });
-      } else {
-        this.raised.delete(key);
+      } else if (this.raised.delete(key)) {
+        const message =
+          `${e.workshop.title || e.name} on ${portalLabel} is below ${threshold}% of its capacity again ` +
+          `(${e.allocated} of ${e.capacity} allocated)`;
+        this.raiseAlert(`capacity-recovered:${e.name}`, { kind: 'capacity-recovered', environment: e.name, session: null, message });
       }
     }
   }

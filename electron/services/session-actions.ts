@@ -4,6 +4,7 @@ import {
   FIXED_ACTIVATION_S,
   portalAbilities,
   type Allocation,
+  type DirectoryEntry,
   type Person,
   type PersonAttendee,
   type PersonLookup,
@@ -21,6 +22,8 @@ const MAX_USERS_PER_SEARCH = 10;
 /** the console's own records of people (event attendees), for people.find */
 export interface PeopleDirectory {
   find(query: string): PersonAttendee[];
+  /** people of New session matching the query (name parts, email, user id) */
+  people?(query: string): DirectoryEntry[];
 }
 
 /** the portal's own default activation timeout when a request names none (Learning Center: always this) */
@@ -150,10 +153,12 @@ export class SessionActions {
    */
   async findPerson(query: string, directory?: PeopleDirectory): Promise<PersonLookup> {
     const attendees = directory?.find(query) ?? [];
+    const others = directory?.people?.(query) ?? [];
     const derived = isUserId(query) ? query : userIdFromEmail(query);
-    const users = [...new Set([derived, ...attendees.map((a) => a.user)].filter(Boolean))];
+    const users = [...new Set([derived, ...attendees.map((a) => a.user), ...others.map((p) => p.user)].filter(Boolean))];
     users.splice(MAX_USERS_PER_SEARCH);
     const people = new Map<string, Person>();
+    for (const p of others) people.set(p.user, { email: p.email, firstName: p.firstName, lastName: p.lastName });
     for (const a of attendees) {
       if (!people.has(a.user)) people.set(a.user, { email: a.email, firstName: a.firstName, lastName: a.lastName });
     }

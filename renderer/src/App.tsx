@@ -6,6 +6,7 @@ import { appStore } from './store/app-store';
 import { SCREENS } from './features/palette/commands';
 import { CommandPalette } from './features/palette/CommandPalette';
 import { FleetOverview } from './features/fleet/FleetOverview';
+import { PresenterView } from './features/fleet/PresenterView';
 import { EnvironmentView } from './features/sessions/EnvironmentView';
 import { PeopleView } from './features/people/PeopleView';
 import { CreateSession } from './features/allocate/CreateSession';
@@ -56,6 +57,8 @@ const Screen = memo(function Screen({ route }: { route: Route }) {
       return <SettingsView />;
     case 'portals':
       return <PortalsView />;
+    case 'present':
+      return <FleetOverview />;
   }
 });
 
@@ -100,6 +103,8 @@ export function App() {
       </Suspense>
     );
   }
+  // presenter mode is the whole page: no navigation, status bar or toasts on a projector
+  if (route.name === 'present') return <PresenterView />;
 
   return (
     <div className="app">

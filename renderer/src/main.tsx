@@ -9,6 +9,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
 import './styles/events.css';
+import './styles/liveview.css';
 
 // the transport first: it takes the web token out of the address bar before the router reads the hash
 initApi();

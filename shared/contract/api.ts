@@ -3,6 +3,7 @@ import {
   alertSchema,
   allocationSchema,
   capacityPointSchema,
+  directoryEntrySchema,
   fleetSnapshotSchema,
   keychainStatusSchema,
   personLookupSchema,
@@ -92,6 +93,9 @@ const bulkAction = z.enum(['extend', 'terminate']);
 
 const empty = z.object({}).strict();
 
+/** the alerts that an acknowledgement marked (those already acknowledged are left out) and when */
+const alertsAcknowledgedSchema = z.object({ ids: z.array(z.string()), at: z.number() });
+
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -142,6 +146,8 @@ export const methods = {
       results: z.array(z.object({ session: z.string(), ok: z.boolean(), message: z.string() })),
     }),
   ),
+  /** every person the console knows by portal user id (event attendees, people of New session) */
+  'people.directory': method(empty, z.array(directoryEntrySchema)),
   'people.find': method(z.object({ query: z.string().trim().min(1).max(254) }), personLookupSchema),
   'events.list': method(empty, z.array(eventSummarySchema)),
   'events.get': method(z.object({ eventId: id }), eventDetailSchema),
@@ -178,6 +184,11 @@ export const methods = {
     z.object({ limit: z.number().int().min(1).max(1000).optional(), sinceMs: z.number().int().min(0).optional() }),
     z.array(alertSchema),
   ),
+  /** marks alerts as seen (persisted): the listed ids, or every alert not acknowledged yet */
+  'alerts.acknowledge': method(
+    z.union([z.object({ ids: z.array(id).min(1).max(1000) }).strict(), z.object({ all: z.literal(true) }).strict()]),
+    alertsAcknowledgedSchema,
+  ),
   'settings.get': method(empty, settingsSchema),
   'settings.update': method(settingsSchema, settingsSchema),
 } as const;
@@ -194,7 +205,12 @@ export const events = {
   'monitor.portal': portalSnapshotSchema,
   /** a portal was removed, at this revision of the monitor */
   'monitor.portalRemoved': z.object({ portalId: z.string(), revision: z.number().int(), epoch: z.string() }),
+  /** people added to or changed in the directory (New session); event attendees come with events.changed */
+  'people.changed': z.object({ entries: z.array(directoryEntrySchema) }),
+  /** a new alert, or a repeat of one (same id, higher count) */
   'alerts.raised': alertSchema,
+  /** alerts acknowledged (by any window) */
+  'alerts.acknowledged': alertsAcknowledgedSchema,
   /** an event or some of its attendees changed: the summary and only the changed attendees */
   'events.changed': eventEventsSchemas.changed,
   'events.removed': eventEventsSchemas.removed,

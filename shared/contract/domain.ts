@@ -146,6 +146,17 @@ export type Allocation = z.infer<typeof allocationSchema>;
 export const personSchema = z.object({ email: z.string(), firstName: z.string(), lastName: z.string() });
 export type Person = z.infer<typeof personSchema>;
 
+/**
+ * Someone the console knows by a portal user id: an attendee of one of its events, or a person it created a
+ * session for through New session. Keyed by portalId + user; the renderer joins it with the snapshots.
+ */
+export const directoryEntrySchema = personSchema.extend({
+  portalId: z.string(),
+  user: z.string(),
+  source: z.enum(['event', 'new-session']),
+});
+export type DirectoryEntry = z.infer<typeof directoryEntrySchema>;
+
 export const personSessionSchema = z.object({
   portalId: z.string(),
   portalLabel: z.string(),
@@ -207,13 +218,31 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
+export const alertKindSchema = z.enum([
+  'capacity',
+  'portal-offline',
+  'credentials-rejected',
+  'expiring',
+  // the condition of an earlier alert is over: the portal answers again, the environment is below its threshold
+  'portal-recovered',
+  'capacity-recovered',
+]);
+export type AlertKind = z.infer<typeof alertKindSchema>;
+
 export const alertSchema = z.object({
   id: z.string(),
-  kind: z.enum(['capacity', 'portal-offline', 'credentials-rejected', 'expiring']),
+  kind: alertKindSchema,
   portalId: z.string(),
+  /** the portal's label when the alert was raised: still meaningful after the portal is removed */
+  portalLabel: z.string().default(''),
   environment: z.string().nullable(),
   session: z.string().nullable(),
   message: z.string(),
+  /** when it was last raised (a repeat within a few minutes updates the alert rather than adding one) */
   raisedAt: z.number(),
+  /** how many times it was raised in a row (1, or more for repeats grouped into this one) */
+  count: z.number().int().min(1).default(1),
+  /** local epoch ms it was acknowledged; null while it still asks for attention */
+  acknowledgedAt: z.number().nullable().default(null),
 });
 export type Alert = z.infer<typeof alertSchema>;

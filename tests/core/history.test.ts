@@ -95,6 +95,9 @@ test('capacity history and alerts outlive a restart of the console; alert ids do
     }
   };
   const before = await waitHistory();
+  // acknowledged before the restart: the acknowledgement is on disk, and the condition raised again is a new alert
+  const acked = await core.handlers['alerts.acknowledge']({ ids: [first.id] });
+  assert.deepEqual(acked.ids, [first.id]);
 
   await core.close();
   core = await make();
@@ -106,8 +109,8 @@ test('capacity history and alerts outlive a restart of the console; alert ids do
     );
   const log = await core.handlers['alerts.list']({});
   assert.deepEqual(
-    log.map((a) => [a.id, a.message]),
-    [[first.id, first.message]],
+    log.map((a) => [a.id, a.message, a.portalLabel, a.acknowledgedAt]),
+    [[first.id, first.message, 'Lab', acked.at]],
   );
 
   // after the restart the monitor raises the condition again (it keeps no memory of raised alerts): a new id

@@ -99,6 +99,10 @@ describe('live monitor', () => {
       const back = await snaps.next((s) => s.status === 'live', snaps.seen.indexOf(offline));
       assert.equal(back.lastError, null);
       assert.equal(alerts.seen.filter((a) => a.kind === 'portal-offline').length, 1, 'raised once per outage');
+      const recovered = await alerts.next((a) => a.kind === 'portal-recovered');
+      assert.equal(recovered.message, 'Fake answers again');
+      assert.equal(recovered.portalLabel, 'Fake');
+      assert.ok(alerts.seen.indexOf(recovered) > alerts.seen.indexOf(down), 'the recovery follows the outage');
     } finally {
       await monitor.close();
       client.close();
@@ -153,6 +157,12 @@ describe('live monitor', () => {
       await monitor.pollNow('p1');
       assert.equal(alerts.seen.filter((a) => a.kind === 'capacity').length, 1);
       assert.equal(alerts.seen.filter((a) => a.kind === 'expiring').length, 1);
+      assert.equal(alerts.seen.filter((a) => a.kind === 'capacity-recovered').length, 0, 'nothing recovered yet');
+      // the session ends: the environment is below the threshold again
+      s.state = 'STOPPING';
+      const freed = await alerts.next((a) => a.kind === 'capacity-recovered');
+      assert.equal(freed.environment, 'cap-w01');
+      assert.match(freed.message, /below 50% of its capacity again \(0 of 2/);
     } finally {
       await monitor.close();
       client.close();

@@ -1,4 +1,4 @@
-import type { PersonAttendee } from '../../../shared/contract';
+import type { DirectoryEntry, PersonAttendee } from '../../../shared/contract';
 import type { Handlers } from '../core-types';
 import type { EventHub } from '../event-hub';
 import type { Monitor } from '../monitor';
@@ -14,7 +14,7 @@ import { EventPush } from './event-push';
 import { EventService } from './event-service';
 import { EventStore } from './event-store';
 import { LiveStatus } from './live-status';
-import { findAttendees } from './people';
+import { attendeeDirectory, findAttendees } from './people';
 
 export type EventHandlers = Pick<Handlers, Extract<keyof Handlers, `events.${string}`>>;
 
@@ -39,6 +39,8 @@ export interface EventsModule {
   findAttendees(query: string): PersonAttendee[];
   /** what the check-in pages use: attendees by email, walk-ins, and session requests through the run pipeline */
   checkin: CheckinRequests;
+  /** every attendee by portal and user id, for the people directory */
+  directory(): DirectoryEntry[];
   /** resolves when background link recoveries are done (tests) */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -109,6 +111,7 @@ export function createEvents(o: EventsOptions): EventsModule {
     handlers,
     findAttendees: (query) => findAttendees(store.list(), query),
     checkin: new CheckinRequests(ctx, service),
+    directory: () => attendeeDirectory(store.list()),
     settled: () => live.settled(),
     async close() {
       offSnapshot();

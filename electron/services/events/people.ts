@@ -1,4 +1,4 @@
-import type { PersonAttendee } from '../../../shared/contract';
+import type { DirectoryEntry, PersonAttendee } from '../../../shared/contract';
 import { statusOf, type EventRec } from './event-model';
 
 const MAX_MATCHES = 50;
@@ -32,4 +32,16 @@ export function findAttendees(events: readonly EventRec[], query: string): Perso
     }
   }
   return out;
+}
+
+/** every attendee as a directory entry (portal + user id → name and email); the latest event's wins a repeat */
+export function attendeeDirectory(events: readonly EventRec[]): DirectoryEntry[] {
+  const out = new Map<string, DirectoryEntry>();
+  for (const e of events) {
+    for (const a of e.attendees.values()) {
+      const { email, firstName, lastName, user } = a;
+      out.set(`${e.portalId}\u0000${user}`, { portalId: e.portalId, user, email, firstName, lastName, source: 'event' });
+    }
+  }
+  return [...out.values()];
 }

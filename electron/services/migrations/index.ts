@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { eventsSchema } from './001-events';
 import { historySchema } from './002-history';
 import { checkinSchema } from './003-checkin';
+import { liveviewSchema } from './004-liveview';
 
 /** One step of console.db's schema; `version` is stored in `PRAGMA user_version` once applied. */
 export interface Migration {
@@ -11,4 +12,4 @@ export interface Migration {
 }
 
 /** In order, never edited once released: a change to the schema is a new, higher-numbered migration. */
-export const MIGRATIONS: readonly Migration[] = [eventsSchema, historySchema, checkinSchema];
+export const MIGRATIONS: readonly Migration[] = [eventsSchema, historySchema, checkinSchema, liveviewSchema];

@@ -3,7 +3,7 @@ import { useMemo, useSyncExternalStore } from 'react';
 /**
  * A tiny hash router: `#/fleet`, `#/portal/<id>`, `#/portal/<id>/env/<env>`, `#/people`, `#/create`,
  * `#/events`, `#/events/new`, `#/event/<id>[/report|/handout|/checkin|/edit]`, `#/event/<id>/projector` (the check-in
- * page's projector view, full screen), `#/timeline`, `#/settings`, `#/portals`.
+ * page's projector view, full screen), `#/timeline`, `#/settings`, `#/portals`, `#/present` (presenter mode).
  * `#/roster` (the attendee list's former place) opens the events.
  */
 export type EventTab = 'attendees' | 'report' | 'handout' | 'checkin' | 'edit';
@@ -20,7 +20,8 @@ export type Route =
   | { name: 'projector'; eventId: string }
   | { name: 'timeline'; portalId: string | null }
   | { name: 'settings' }
-  | { name: 'portals' };
+  | { name: 'portals' }
+  | { name: 'present' };
 
 export function parseRoute(hash: string): Route {
   const [pathPart = '', queryPart = ''] = hash.replace(/^#\/?/, '').split('?');
@@ -56,6 +57,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'settings' };
     case 'portals':
       return { name: 'portals' };
+    case 'present':
+      return { name: 'present' };
     default:
       return { name: 'fleet' };
   }

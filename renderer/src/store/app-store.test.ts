@@ -71,7 +71,18 @@ test('whatever order reads and pushes arrive in, each portal keeps its newest re
 
 test('alerts slice: toasts capped, duplicates ignored, dismiss', () => {
   const store = createAppStore();
-  const alert = (i: number): Alert => ({ id: `a${i}`, kind: 'capacity', portalId: 'p', environment: null, session: null, message: `m${i}`, raisedAt: i });
+  const alert = (i: number): Alert => ({
+    id: `a${i}`,
+    kind: 'capacity',
+    portalId: 'p',
+    portalLabel: 'P',
+    environment: null,
+    session: null,
+    message: `m${i}`,
+    raisedAt: i,
+    count: 1,
+    acknowledgedAt: null,
+  });
   for (let i = 0; i < MAX_TOASTS + 2; i++) store.getState().raiseAlert(alert(i));
   store.getState().raiseAlert(alert(0));
   assert.equal(store.getState().toasts.length, MAX_TOASTS);
@@ -79,6 +90,38 @@ test('alerts slice: toasts capped, duplicates ignored, dismiss', () => {
   assert.equal(store.getState().alertHistory[0]?.id, `a${MAX_TOASTS + 1}`);
   store.getState().dismissToast(`a${MAX_TOASTS + 1}`);
   assert.equal(store.getState().toasts.some((t) => t.id === `a${MAX_TOASTS + 1}`), false);
+});
+
+test('alerts slice: a grouped repeat replaces its row and shows again; acknowledgements and the log merge', () => {
+  const store = createAppStore();
+  const s = () => store.getState();
+  const base: Alert = {
+    id: 'alert-1',
+    kind: 'portal-offline',
+    portalId: 'p',
+    portalLabel: 'Lab portal',
+    environment: null,
+    session: null,
+    message: 'Lab portal is offline',
+    raisedAt: 10,
+    count: 1,
+    acknowledgedAt: null,
+  };
+  s().raiseAlert(base);
+  s().dismissToast('alert-1');
+  s().raiseAlert({ ...base, count: 2, raisedAt: 20 });
+  assert.deepEqual(s().alertHistory.map((a) => [a.id, a.count]), [['alert-1', 2]]);
+  assert.deepEqual(s().toasts.map((a) => a.id), ['alert-1']);
+  // the log read after the push holds the older count: the push wins
+  s().applyAlertLog([{ ...base }, { ...base, id: 'alert-2', kind: 'portal-recovered', raisedAt: 30 }]);
+  assert.deepEqual(s().alertHistory.map((a) => [a.id, a.count]), [['alert-2', 1], ['alert-1', 2]]);
+  assert.equal(s().toasts.length, 1, 'alerts read from the log are not toasted');
+  s().applyAcknowledged(['alert-1'], 40);
+  assert.equal(s().alertHistory.find((a) => a.id === 'alert-1')?.acknowledgedAt, 40);
+  assert.equal(s().toasts.length, 0);
+  // a read from before the acknowledgement does not undo it
+  s().applyAlertLog([{ ...base, count: 2, raisedAt: 20 }]);
+  assert.equal(s().alertHistory.find((a) => a.id === 'alert-1')?.acknowledgedAt, 40);
 });
 
 test('portals and settings slices', () => {

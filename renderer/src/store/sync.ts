@@ -7,12 +7,14 @@ import type { AppStore } from './app-store';
 export async function loadAll(store: AppStore): Promise<void> {
   const s = store.getState();
   const requestedAt = performance.now();
-  const [info, portals, settings, fleet, events] = await Promise.all([
+  const [info, portals, settings, fleet, events, alerts, people] = await Promise.all([
     invoke('app.info', {}),
     invoke('portals.list', {}),
     invoke('settings.get', {}),
     invoke('monitor.snapshot', {}),
     invoke('events.list', {}),
+    invoke('alerts.list', {}),
+    invoke('people.directory', {}),
     // the open event's attendees are re-read too: pushes sent while the stream was down are lost
     s.eventDetail ? loadEventDetail(store, s.eventDetail.eventId) : undefined,
   ]);
@@ -23,6 +25,8 @@ export async function loadAll(store: AppStore): Promise<void> {
   else s.setSnapshotError(fleet.error.message);
   if (events.ok) s.applyEventList(events.data, requestedAt);
   else s.setEventsError(events.error.message);
+  if (alerts.ok) s.applyAlertLog(alerts.data);
+  if (people.ok) s.applyDirectory(people.data);
 }
 
 /** Reads one event with all its attendees; pushes that overtake the reply are sorted out by the slice. */
@@ -31,6 +35,16 @@ export async function loadEventDetail(store: AppStore, eventId: string): Promise
   const r = await invoke('events.get', { eventId });
   if (r.ok) store.getState().applyEventDetail(r.data, requestedAt);
   else store.getState().setEventDetailError(eventId, r.error.message);
+}
+
+let peopleTimer: ReturnType<typeof setTimeout> | undefined;
+/** attendees come and go with events.changed: the directory is read again, at most once a second */
+function rereadPeople(store: AppStore): void {
+  if (peopleTimer !== undefined) return;
+  peopleTimer = setTimeout(() => {
+    peopleTimer = undefined;
+    void invoke('people.directory', {}).then((r) => r.ok && store.getState().applyDirectory(r.data));
+  }, 1000);
 }
 
 export async function reloadPortals(store: AppStore): Promise<void> {
@@ -56,7 +70,12 @@ export function startSync(store: AppStore): () => void {
     on('monitor.portal', (p) => store.getState().applyPortalSnapshot(p)),
     on('monitor.portalRemoved', (removal) => store.getState().removePortalSnapshot(removal)),
     on('alerts.raised', (a) => store.getState().raiseAlert(a)),
-    on('events.changed', (p) => store.getState().applyEventChanged(p)),
+    on('alerts.acknowledged', ({ ids, at }) => store.getState().applyAcknowledged(ids, at)),
+    on('events.changed', (p) => {
+      store.getState().applyEventChanged(p);
+      rereadPeople(store);
+    }),
+    on('people.changed', ({ entries }) => store.getState().applyPeople(entries)),
     on('events.removed', ({ eventId }) => store.getState().applyEventRemoved(eventId)),
   ];
   // Read at once for a fast first screen. In web mode that read may be computed before the console has subscribed

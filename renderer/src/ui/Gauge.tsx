@@ -7,7 +7,7 @@ interface Segment {
 
 interface Props {
   label: string;
-  /** accessible value text, e.g. "7 allocated, 2 available of 10 capacity" */
+  /** accessible value text, e.g. "7 in use, 2 reserved of 10 capacity" */
   valueText: string;
   valueNow: number;
   valueMax: number;

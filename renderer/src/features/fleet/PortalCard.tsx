@@ -1,13 +1,15 @@
-import { memo, useState } from 'react';
+import { memo, useLayoutEffect, useRef } from 'react';
 import { DIALECT_LABELS, type Dialect, type EnvironmentView, type PortalSnapshot, type PortalStatus } from '../../../../shared/contract';
-import { invoke } from '../../lib/api';
-import { appStore } from '../../store/app-store';
 import { environmentGauge, portalGauge } from '../../store/selectors/gauges';
 import { isDegraded } from '../../store/selectors/status';
 import { routeHref } from '../../lib/router';
 import { EnvironmentGauge, Gauge } from '../../ui/Gauge';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { PortalEvents } from './PortalEvents';
+import { useRetry } from './use-retry';
+import { subscribeTick } from '../../lib/ticker';
+import { formatAge } from '../../store/selectors/countdown';
+import { formatClockOnDay } from '../../lib/time';
 
 const EnvironmentRow = memo(function EnvironmentRow({
   portalId,
@@ -28,7 +30,8 @@ const EnvironmentRow = memo(function EnvironmentRow({
       </a>
       <EnvironmentGauge label={`${title}: sessions`} gauge={g} />
       <span className="env-numbers" data-testid="environment-numbers">
-        <span title="allocated">{g.allocated}</span> / <span title="available">{g.available}</span> /{' '}
+        <span title="in use (allocated to someone)">{g.allocated}</span> /{' '}
+        <span title="reserved: started ahead, waiting to be claimed">{g.available}</span> /{' '}
         <span title="capacity">{g.capacity}</span>
       </span>
     </li>
@@ -52,31 +55,47 @@ function DialectBadge({ dialect }: { dialect: Dialect }) {
 
 const FAILING: ReadonlySet<PortalStatus> = new Set(['stale', 'offline', 'credentials-rejected']);
 
+/**
+ * "14:05 (3 min ago)": when the portal last answered, else when this page first saw it fail. The age counts
+ * on the shared ticker, written into its own node, so the card does not re-render every second.
+ */
+function FailingSince({ since }: { since: number }) {
+  const ref = useRef<HTMLSpanElement>(null);
+  const text = (now: number) => `${formatClockOnDay(since, now)} (${formatAge(since, now)} ago)`;
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    return subscribeTick((t) => {
+      const v = text(t);
+      if (el.textContent !== v) el.textContent = v;
+    });
+  }, [since]);
+  return (
+    <span ref={ref} className="portal-failure-since" data-testid="portal-failing-since">
+      {text(Date.now())}
+    </span>
+  );
+}
+
 /** Why a failing portal fails, written out on its card (not only in the badge's tooltip), and "Retry now". */
 function PortalFailure({ snapshot }: { snapshot: PortalSnapshot }) {
-  const [retrying, setRetrying] = useState(false);
-  const [note, setNote] = useState<string | null>(null);
-  const retry = async () => {
-    setRetrying(true);
-    setNote(null);
-    const r = await invoke('portals.retryNow', { id: snapshot.portalId });
-    setRetrying(false);
-    if (!r.ok) setNote(`Could not retry: ${r.error.message}`);
-    else {
-      appStore.getState().applyPortalSnapshot(r.data);
-      setNote(r.data.status === 'live' ? 'Connected again' : 'Still failing');
-    }
-  };
+  // a portal that never answered has no lastSeenAt: count from when this card first showed the failure
+  const firstSeen = useRef(Date.now());
+  const since = snapshot.lastSeenAt ?? firstSeen.current;
+  const { retrying, note, retry } = useRetry(snapshot.portalId);
   return (
     <div className="portal-failure" data-testid="portal-failure">
       <p className="portal-failure-reason" data-testid="portal-error">
         {snapshot.lastError ?? 'The portal did not answer.'}
       </p>
+      <p className="portal-failure-meta">
+        {snapshot.lastSeenAt === null ? 'Failing since' : 'Last answered at'} <FailingSince since={since} />
+      </p>
       <div className="portal-failure-actions">
         <button
           type="button"
           className="small"
-          onClick={() => void retry()}
+          onClick={retry}
           disabled={retrying}
           aria-label={`${retrying ? 'Retrying…' : 'Retry now'} ${snapshot.label}`}
         >
@@ -90,7 +109,16 @@ function PortalFailure({ snapshot }: { snapshot: PortalSnapshot }) {
   );
 }
 
-export const PortalCard = memo(function PortalCard({ snapshot, threshold }: { snapshot: PortalSnapshot; threshold: number }) {
+export const PortalCard = memo(function PortalCard({
+  snapshot,
+  threshold,
+  builtin = false,
+}: {
+  snapshot: PortalSnapshot;
+  threshold: number;
+  /** the console's own engine: said on the card, since its portal name is only this computer's host name */
+  builtin?: boolean;
+}) {
   const g = portalGauge(snapshot, threshold);
   const degraded = isDegraded(snapshot.status);
   const headingId = `portal-${snapshot.portalId}-title`;
@@ -102,6 +130,11 @@ export const PortalCard = memo(function PortalCard({ snapshot, threshold }: { sn
         </h2>
         {snapshot.dialect && <DialectBadge dialect={snapshot.dialect} />}
         <StatusBadge status={snapshot.status} lastSeenAt={snapshot.lastSeenAt} lastError={snapshot.lastError} />
+        {builtin && (
+          <p className="portal-kind" data-testid="portal-builtin">
+            Built-in portal <span className="muted">· runs inside this console</span>
+          </p>
+        )}
       </header>
       {(FAILING.has(snapshot.status) || (snapshot.status === 'connecting' && snapshot.lastError !== null)) && (
         <PortalFailure snapshot={snapshot} />
@@ -119,23 +152,26 @@ export const PortalCard = memo(function PortalCard({ snapshot, threshold }: { sn
               segments={[{ kind: 'allocated', percent: g.bounded ? g.percent : 0 }]}
             />
             <span className="portal-gauge-text" data-testid="portal-gauge-text">
+              <span className="portal-gauge-caption">Portal total</span>{' '}
               {g.bounded ? `${g.allocated} of ${g.maximum}` : `${g.allocated} · no maximum`}
             </span>
           </>
         ) : (
-          <span className="muted">No data from this portal yet</span>
+          <span className="muted">
+            {FAILING.has(snapshot.status) ? 'No numbers: the portal has not answered yet' : 'Waiting for the first answer…'}
+          </span>
         )}
       </div>
       {snapshot.environments.length ? (
         <>
           <div className="env-legend" aria-hidden="true">
             <span>
-              <i className="swatch swatch-allocated" /> allocated
+              <i className="swatch swatch-allocated" /> in use
             </span>
             <span>
-              <i className="swatch swatch-available" /> available
+              <i className="swatch swatch-available" /> reserved
             </span>
-            <span className="env-legend-numbers">alloc / avail / capacity</span>
+            <span className="env-legend-numbers">in use / reserved / capacity</span>
           </div>
           <ul className="env-list" aria-label={`${snapshot.label} workshop environments`}>
             {snapshot.environments.map((env) => (

@@ -5,6 +5,7 @@ import { invoke } from '../../lib/api';
 import { navigate, routeHref } from '../../lib/router';
 import { appStore } from '../../store/app-store';
 import { useApp } from '../../store/use-app';
+import { personKey } from '../../store/people.slice';
 import { environmentGauge } from '../../store/selectors/gauges';
 import {
   ALL_ENVIRONMENTS,
@@ -50,11 +51,16 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
   const deferredQuery = useDeferredValue(query);
 
   const all = useMemo(() => sessionRows(snapshot, environment), [snapshot, environment]);
+  const people = useApp((s) => s.people);
   const rows = useMemo(() => {
-    const filtered = filterSessions(all, deferredQuery, state ? [state] : []);
+    const owner = (user: string) => {
+      const p = people[personKey(portalId, user)];
+      return p ? `${p.firstName} ${p.lastName} ${p.email}` : '';
+    };
+    const filtered = filterSessions(all, deferredQuery, state ? [state] : [], owner);
     const s = sorting[0];
     return sortSessions(filtered, s ? { key: s.id as SortKey, desc: s.desc } : null, Date.now());
-  }, [all, deferredQuery, state, sorting]);
+  }, [all, deferredQuery, state, sorting, people, portalId]);
 
   // selection only ever names sessions that are still shown
   const shownSelection = useMemo(() => {
@@ -182,7 +188,7 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
             type="search"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
-            placeholder="session, user, state…"
+            placeholder="session, person, user id, state…"
             data-shortcut-search
             aria-label="Filter sessions"
           />
@@ -236,6 +242,7 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
         <SessionTable
           label={env ? `Sessions of ${env.name}` : `Sessions of ${snapshot.label}`}
           rows={rows}
+          portalId={portalId}
           showEnvironment={!env}
           dialect={snapshot.dialect}
           sorting={sorting}

@@ -12,6 +12,8 @@ import type { Dialect } from '../../../../shared/contract';
 import type { SessionRow } from '../../store/selectors/sessions';
 import { Countdown } from '../../ui/Countdown';
 import { SessionActionButtons } from './SessionActionButtons';
+import { useApp } from '../../store/use-app';
+import { personKey, personName } from '../../store/people.slice';
 
 /** Fixed row height: snapshots arriving every few seconds never shift the table. */
 export const ROW_HEIGHT = 40;
@@ -61,9 +63,36 @@ interface RowProps extends RowActions {
   showEnvironment: boolean;
   /** the portal's dialect: which actions it offers */
   dialect?: Dialect | null | undefined;
+  /** the portal of the sessions: owners are looked up in the people directory by portal and user id */
+  portalId: string;
   onToggle(name: string): void;
   /** translateY for virtualized rows; undefined for a plain table */
   offset?: number | undefined;
+}
+
+/**
+ * The owner: the user id, and beside it the person's name and email when the console knows them (an event's
+ * attendee, someone created through New session). Subscribes to that one directory entry only.
+ */
+function OwnerCell({ portalId, user }: { portalId: string; user: string }) {
+  const person = useApp((s) => (user ? s.people[personKey(portalId, user)] : undefined));
+  if (!person) {
+    return (
+      <div role="cell" className="st-cell st-user" title={user}>
+        {user || '—'}
+      </div>
+    );
+  }
+  const name = personName(person);
+  return (
+    <div role="cell" className="st-cell st-user st-owner" title={`${user}: ${name} <${person.email}>`}>
+      <span className="st-owner-name" data-testid="session-owner">
+        {name}
+        {person.email && name !== person.email && <span className="st-owner-email"> · {person.email}</span>}
+      </span>
+      <span className="st-owner-id">{user}</span>
+    </div>
+  );
 }
 
 /**
@@ -93,9 +122,7 @@ export const SessionRowView = memo(function SessionRowView(p: RowProps) {
           {row.environment}
         </div>
       )}
-      <div role="cell" className="st-cell st-user" title={row.user}>
-        {row.user || '—'}
-      </div>
+      <OwnerCell portalId={p.portalId} user={row.user} />
       <div role="cell" className="st-cell st-state" data-state={row.state}>
         {row.state}
       </div>
@@ -124,6 +151,7 @@ export const SessionRowView = memo(function SessionRowView(p: RowProps) {
 
 interface TableProps extends RowActions {
   rows: SessionRow[];
+  portalId: string;
   showEnvironment: boolean;
   dialect: Dialect | null;
   sorting: SortingState;
@@ -247,6 +275,7 @@ export function SessionTable(props: TableProps) {
                 busy={busy.has(row.name)}
                 showEnvironment={showEnvironment}
                 dialect={props.dialect}
+                portalId={props.portalId}
                 onToggle={toggle}
                 onExtend={props.onExtend}
                 onTerminate={props.onTerminate}

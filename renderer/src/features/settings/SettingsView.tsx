@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
+import { formatClockSeconds } from '../../lib/time';
+import { ALERT_TITLE, alertPortal } from '../alerts/alert-text';
 import { appStore } from '../../store/app-store';
 import { useApp } from '../../store/use-app';
 import { ErrorBox } from '../../ui/States';
@@ -74,16 +76,16 @@ export function SettingsView() {
         </div>
       </form>
       {error && <ErrorBox>{error}</ErrorBox>}
-      <h2>Alerts this session</h2>
+      <h2>Alert log</h2>
       {history.length === 0 ? (
         <p className="muted">No alerts yet. Alerts appear here and as toasts when a threshold is crossed or a portal goes offline.</p>
       ) : (
         <DataTable caption="Alerts raised" columns={ALERT_COLUMNS} testId="alert-history">
           {history.map((a) => (
             <tr key={a.id}>
-              <td>{new Date(a.raisedAt).toLocaleTimeString()}</td>
-              <td>{a.kind}</td>
-              <td>{snapshots[a.portalId]?.label ?? a.portalId}</td>
+              <td>{formatClockSeconds(a.raisedAt)}</td>
+              <td>{ALERT_TITLE[a.kind]}{a.count > 1 ? ` ×${a.count}` : ''}{a.acknowledgedAt !== null ? ' (acknowledged)' : ''}</td>
+              <td>{alertPortal(a, snapshots)}</td>
               <td>{a.message}</td>
             </tr>
           ))}

@@ -3,6 +3,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { CapacityPoint } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
 import { navigate } from '../../lib/router';
+import { formatClock, formatClockSeconds, timeTicks } from '../../lib/time';
 import { useApp } from '../../store/use-app';
 import { timelineSeries } from '../../store/selectors/timeline';
 import { Empty, ErrorBox, Loading } from '../../ui/States';
@@ -16,9 +17,6 @@ const WINDOWS = [
 
 const COLORS = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)', 'var(--chart-5)', 'var(--chart-6)'];
 
-function time(t: number): string {
-  return new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-}
 
 export function CapacityTimeline({ portalId }: { portalId: string | null }) {
   const order = useApp((s) => s.portalOrder);
@@ -48,6 +46,12 @@ export function CapacityTimeline({ portalId }: { portalId: string | null }) {
   }, [id, windowMs, version]);
 
   const series = useMemo(() => timelineSeries(points ?? [], env || null), [points, env]);
+  // whole local minutes and hours on the 24-hour clock, as in every table (recharts would pick odd data times)
+  const ticks = useMemo(() => {
+    const first = series.data[0]?.['t'];
+    const last = series.data[series.data.length - 1]?.['t'];
+    return first === undefined || last === undefined ? [] : timeTicks(first, last, 8);
+  }, [series]);
 
   if (!id) return <Empty>No portals yet.</Empty>;
 
@@ -95,9 +99,16 @@ export function CapacityTimeline({ portalId }: { portalId: string | null }) {
           <ResponsiveContainer width="100%" height={320}>
             <LineChart data={series.data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-              <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={time} stroke="var(--muted)" />
+              <XAxis
+                dataKey="t"
+                type="number"
+                domain={['dataMin', 'dataMax']}
+                ticks={ticks}
+                tickFormatter={formatClock}
+                stroke="var(--muted)"
+              />
               <YAxis allowDecimals={false} stroke="var(--muted)" />
-              <Tooltip labelFormatter={(t) => time(Number(t))} contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)' }} />
+              <Tooltip labelFormatter={(t) => formatClockSeconds(Number(t))} contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)' }} />
               <Legend />
               {series.lines.map((l, i) => (
                 <Line

@@ -47,7 +47,7 @@ test('environment gauge: allocated and available segments never exceed the bar',
   assert.equal(g.allocatedPercent, 60);
   assert.equal(g.availablePercent, 20);
   assert.equal(g.level, 'ok');
-  assert.equal(g.label, '6 allocated, 2 available of 10 capacity');
+  assert.equal(g.label, '6 in use, 2 reserved of 10 capacity');
   const over = environmentGauge(env({ capacity: 10, allocated: 9, available: 5 }), 90);
   assert.equal(over.allocatedPercent + over.availablePercent, 100);
   assert.equal(over.level, 'warn');

@@ -67,7 +67,7 @@ export function environmentGauge(env: EnvironmentView, thresholdPercent: number)
     allocatedPercent,
     availablePercent,
     level: thresholdLevel(env.allocated, capacity, thresholdPercent),
-    label: `${env.allocated} allocated, ${env.available} available of ${capacity} capacity`,
+    label: `${env.allocated} in use, ${env.available} reserved of ${capacity} capacity`,
   };
 }
 

@@ -41,14 +41,22 @@ export function sessionRows(snapshot: PortalSnapshot | undefined, environment: s
   return snapshot.environments.flatMap((env) => environmentRows(env, snapshot.clockOffsetMs));
 }
 
-/** Case-insensitive match of every word of the query against name, user, state or environment. */
-export function filterSessions(rows: readonly SessionRow[], query: string, states: readonly SessionState[] = []): SessionRow[] {
+/**
+ * Case-insensitive match of every word of the query against name, user, state or environment, and the owner's
+ * name and email where `ownerText` knows them (so "lovelace" finds the session of `ada-example-org`).
+ */
+export function filterSessions(
+  rows: readonly SessionRow[],
+  query: string,
+  states: readonly SessionState[] = [],
+  ownerText: (user: string) => string = () => '',
+): SessionRow[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const stateSet = new Set(states);
   return rows.filter((r) => {
     if (stateSet.size && !stateSet.has(r.state)) return false;
     if (!words.length) return true;
-    const hay = `${r.name} ${r.user} ${r.state} ${r.environment}`.toLowerCase();
+    const hay = `${r.name} ${r.user} ${r.state} ${r.environment} ${ownerText(r.user)}`.toLowerCase();
     return words.every((w) => hay.includes(w));
   });
 }
