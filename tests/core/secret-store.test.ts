@@ -24,7 +24,11 @@ test('a keytar whose Secret Service does not answer falls back to memory with th
   const store = await createSecretStore({ keytar: broken });
   assert.equal(store.persistent, false);
   assert.match(store.describe().backend, /no Secret Service answered: Cannot autolaunch D-Bus/);
-  const silent: KeytarLike = { getPassword: () => new Promise(() => {}), setPassword: async () => {}, deletePassword: async () => true };
+  const silent: KeytarLike = {
+    getPassword: () => new Promise(() => {}),
+    setPassword: async () => {},
+    deletePassword: async () => true,
+  };
   const hung = await createSecretStore({ keytar: silent, probeTimeoutMs: 20 });
   assert.match(hung.describe().backend, /did not answer within 20 ms/);
 });
@@ -68,4 +72,3 @@ test('a keychain that answers but refuses to store (locked collection) still giv
   assert.equal(c.username, 'robot@portal-console');
   assert.ok(c.password.length >= 40 && c.password !== a.password);
 });
-

@@ -11,7 +11,11 @@ const W1 = 'ana-portal-w01';
 function isEvent(name: string, session?: string): (body: unknown) => boolean {
   return (body) => {
     const parsed = analyticsMessageSchema.safeParse(body);
-    return parsed.success && parsed.data.event.name === name && (session === undefined || parsed.data.event.session === session);
+    return (
+      parsed.success &&
+      parsed.data.event.name === name &&
+      (session === undefined || parsed.data.event.session === session)
+    );
   };
 }
 
@@ -22,7 +26,9 @@ describe('delivery to the global webhook and the per-session analytics_url', () 
     receiver = await startWebhookReceiver();
     te = await startTestEngine({
       analyticsWebhookUrl: `${receiver.url}/global`,
-      config: config('ana-portal', { workshops: [{ name: 'lab-ana', capacity: 5, reserved: 0, expires: '2m', overtime: '5m', deadline: '10m' }] }),
+      config: config('ana-portal', {
+        workshops: [{ name: 'lab-ana', capacity: 5, reserved: 0, expires: '2m', overtime: '5m', deadline: '10m' }],
+      }),
     });
   });
   after(async () => {
@@ -61,7 +67,10 @@ describe('delivery to the global webhook and the per-session analytics_url', () 
   test('creating a user sends User/Create with the user', async () => {
     const user = uid('ana-new');
     await requestSession(te, W1, { user });
-    const post = await receiver.waitForPost('/global', (b) => isEvent('User/Create')(b) && analyticsMessageSchema.parse(b).event.user === user);
+    const post = await receiver.waitForPost(
+      '/global',
+      (b) => isEvent('User/Create')(b) && analyticsMessageSchema.parse(b).event.user === user,
+    );
     assert.equal(analyticsMessageSchema.parse(post.body).portal.name, 'ana-portal');
   });
 
@@ -106,7 +115,9 @@ describe('a dead or hanging webhook never slows or fails a request', () => {
     });
     try {
       const replies = await Promise.all(
-        Array.from({ length: 10 }, () => requestSession(te, 'dead-portal-w01', { user: uid('dead'), analytics_url: `${deadUrl}/per-session` })),
+        Array.from({ length: 10 }, () =>
+          requestSession(te, 'dead-portal-w01', { user: uid('dead'), analytics_url: `${deadUrl}/per-session` }),
+        ),
       );
       assert.equal(new Set(replies.map((r) => r.name)).size, 10);
       const res = await te.api('/workshops/catalog/environments/');
@@ -131,14 +142,20 @@ describe('a dead or hanging webhook never slows or fails a request', () => {
       const checks = await Promise.all(
         Array.from({ length: 10 }, async (_, i) => {
           const path = `/per-session/${i}`;
-          const reply = await requestSession(te, 'hole-portal-w01', { user: uid('hole'), analytics_url: `${hole.url}${path}` });
+          const reply = await requestSession(te, 'hole-portal-w01', {
+            user: uid('hole'),
+            analytics_url: `${hole.url}${path}`,
+          });
           const abandoned = hole.posts.filter((p) => p.path === path && p.aborted).length;
           return { reply, path, abandoned };
         }),
       );
-      for (const c of checks) assert.equal(c.abandoned, 0, `${c.reply.name}: its delivery was given up before the reply arrived`);
+      for (const c of checks)
+        assert.equal(c.abandoned, 0, `${c.reply.name}: its delivery was given up before the reply arrived`);
       // Deliveries really are made and left hanging (the engine may bound how many run at once, so wait for one).
-      await waitFor(() => hole.posts.some((p) => p.path.startsWith('/per-session/')), { message: 'a held per-session delivery' });
+      await waitFor(() => hole.posts.some((p) => p.path.startsWith('/per-session/')), {
+        message: 'a held per-session delivery',
+      });
       assert.ok(hole.openCount() >= 1);
       const res = await te.api('/workshops/catalog/environments/');
       assert.equal(res.status, 200);

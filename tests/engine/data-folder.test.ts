@@ -12,7 +12,14 @@ import { after, before, describe, test } from 'node:test';
 import { DataFolderBusyError, startEngine } from '../../electron/engine/index';
 import { MemorySecretStore } from '../../electron/services/secret-store';
 import { startWebConsole } from '../../electron/web/start-web-console';
-import { getToken, makeTempDir, runEngineCli, spawnEngineCli, startTestEngine, type EngineCliProcess } from '../support/engine-harness';
+import {
+  getToken,
+  makeTempDir,
+  runEngineCli,
+  spawnEngineCli,
+  startTestEngine,
+  type EngineCliProcess,
+} from '../support/engine-harness';
 import { config, qs, INDEX_URL } from './helpers';
 
 interface Stored {
@@ -55,9 +62,12 @@ describe('two engines on one data folder', () => {
     const dataDir = path.join(tmp.dir, 'shared');
     const first = await spawn1(['--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
     const token = await robotToken(first.url, dataDir);
-    const res = await fetch(`${first.url}/workshops/environment/demo-portal-w01/request/${qs({ index_url: INDEX_URL, user: 'alice' })}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const res = await fetch(
+      `${first.url}/workshops/environment/demo-portal-w01/request/${qs({ index_url: INDEX_URL, user: 'alice' })}`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
     assert.equal(res.status, 200);
     const alice = ((await res.json()) as { name: string }).name;
 
@@ -65,7 +75,10 @@ describe('two engines on one data folder', () => {
     assert.equal(second.code, 1, `the second engine is refused (stdout: ${second.stdout}, stderr: ${second.stderr})`);
     assert.ok(!second.stdout.includes('listening on'), 'the second engine never listened');
     assert.ok(second.stderr.includes(path.resolve(dataDir)), `names the folder:\n${second.stderr}`);
-    assert.ok(second.stderr.includes(`process ${String(first.child.pid)}`), `names the holder's pid:\n${second.stderr}`);
+    assert.ok(
+      second.stderr.includes(`process ${String(first.child.pid)}`),
+      `names the holder's pid:\n${second.stderr}`,
+    );
 
     // the first engine still answers, with its data
     assert.deepEqual(await userSessionNames(first.url, token, 'alice'), [alice]);
@@ -108,7 +121,10 @@ describe('two engines on one data folder', () => {
     const dataDir = path.join(tmp.dir, 'in-process');
     const first = await startEngine({ dataDir, port: 0 });
     try {
-      await assert.rejects(startEngine({ dataDir, port: 0 }), (err: unknown) => err instanceof DataFolderBusyError && err.pid === process.pid);
+      await assert.rejects(
+        startEngine({ dataDir, port: 0 }),
+        (err: unknown) => err instanceof DataFolderBusyError && err.pid === process.pid,
+      );
     } finally {
       await first.close();
     }
@@ -134,10 +150,15 @@ describe('an engine folder held by a console', () => {
     });
     try {
       assert.ok(web.engineUrl, 'the console’s own engine started although the console locked its folder');
-      const headless = await runEngineCli(['--data', engineDir, '--host', '127.0.0.1', '--port', '0'], { timeoutMs: 20_000 });
+      const headless = await runEngineCli(['--data', engineDir, '--host', '127.0.0.1', '--port', '0'], {
+        timeoutMs: 20_000,
+      });
       assert.equal(headless.code, 1, headless.stderr);
       assert.ok(headless.stderr.includes(path.resolve(engineDir)), headless.stderr);
-      assert.ok(headless.stderr.includes(`process ${String(web.enginePid())}`), `names the console's engine:\n${headless.stderr}`);
+      assert.ok(
+        headless.stderr.includes(`process ${String(web.enginePid())}`),
+        `names the console's engine:\n${headless.stderr}`,
+      );
       const res = await fetch(`${web.engineUrl}/workshops/catalog/`);
       await res.text();
       assert.equal(res.status, 200, 'the console’s engine still serves');
@@ -153,7 +174,9 @@ describe('an engine folder held by a console', () => {
     t.after(() => holder.kill('SIGKILL'));
     await new Promise((resolve) => holder.once('spawn', resolve));
     fs.writeFileSync(path.join(dataDir, 'portal-console.lock'), JSON.stringify({ pid: holder.pid, mode: 'electron' }));
-    const headless = await runEngineCli(['--data', dataDir, '--host', '127.0.0.1', '--port', '0'], { timeoutMs: 20_000 });
+    const headless = await runEngineCli(['--data', dataDir, '--host', '127.0.0.1', '--port', '0'], {
+      timeoutMs: 20_000,
+    });
     assert.equal(headless.code, 1, headless.stderr);
     assert.ok(headless.stderr.includes(`electron, process ${String(holder.pid)}`), headless.stderr);
     assert.ok(headless.stderr.includes(path.resolve(dataDir)), headless.stderr);
@@ -175,13 +198,20 @@ describe('nothing is written before the engine listens', () => {
       fs
         .readdirSync(dir)
         .sort()
-        .map((f) => [f, createHash('sha256').update(fs.readFileSync(path.join(dir, f))).digest('hex')]),
+        .map((f) => [
+          f,
+          createHash('sha256')
+            .update(fs.readFileSync(path.join(dir, f)))
+            .digest('hex'),
+        ]),
     );
 
   test('a start on a busy port leaves a new folder uncreated', async (t) => {
     const port = await busyPort(t);
     const dataDir = path.join(tmp.dir, 'never-created');
-    const r = await runEngineCli(['--data', dataDir, '--host', '127.0.0.1', '--port', String(port)], { timeoutMs: 20_000 });
+    const r = await runEngineCli(['--data', dataDir, '--host', '127.0.0.1', '--port', String(port)], {
+      timeoutMs: 20_000,
+    });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /EADDRINUSE/);
     assert.equal(fs.existsSync(dataDir), false, 'no folder, database or credentials file');
@@ -191,9 +221,12 @@ describe('nothing is written before the engine listens', () => {
     const dataDir = path.join(tmp.dir, 'kept');
     const first = await spawn1(['--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
     const token = await robotToken(first.url, dataDir);
-    const res = await fetch(`${first.url}/workshops/environment/demo-portal-w02/request/${qs({ index_url: INDEX_URL, user: 'bob' })}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const res = await fetch(
+      `${first.url}/workshops/environment/demo-portal-w02/request/${qs({ index_url: INDEX_URL, user: 'bob' })}`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
     assert.equal(res.status, 200);
     await res.text();
     first.kill('SIGTERM');
@@ -205,12 +238,18 @@ describe('nothing is written before the engine listens', () => {
     fs.writeFileSync(
       other,
       config('other-portal', {
-        portal: { credentials: { robot: { username: 'other-bot', password: 'other-pw' } }, clients: { robot: { id: 'other', secret: 'other-s' } } },
+        portal: {
+          credentials: { robot: { username: 'other-bot', password: 'other-pw' } },
+          clients: { robot: { id: 'other', secret: 'other-s' } },
+        },
         workshops: [{ name: 'lab-other', capacity: 2 }],
       }),
     );
     const port = await busyPort(t);
-    const r = await runEngineCli(['--data', dataDir, '--config', other, '--host', '127.0.0.1', '--port', String(port)], { timeoutMs: 20_000 });
+    const r = await runEngineCli(
+      ['--data', dataDir, '--config', other, '--host', '127.0.0.1', '--port', String(port)],
+      { timeoutMs: 20_000 },
+    );
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /EADDRINUSE/);
     assert.deepEqual(fingerprint(dataDir), before, 'not one byte of the folder changed');
@@ -233,12 +272,19 @@ describe('file modes in the data folder', { skip: process.platform === 'win32' ?
     t.after(() => process.umask(old));
     const te = await startTestEngine({ dataDir });
     try {
-      const reply = await te.api(`/workshops/environment/demo-portal-w01/request/${qs({ index_url: INDEX_URL, user: 'carol' })}`);
+      const reply = await te.api(
+        `/workshops/environment/demo-portal-w01/request/${qs({ index_url: INDEX_URL, user: 'carol' })}`,
+      );
       assert.equal(reply.status, 200);
       await reply.text();
       assert.equal(mode(dataDir), '700');
-      for (const f of ['portal.db', 'portal.db-wal', 'credentials.json', 'engine.lock']) assert.equal(mode(path.join(dataDir, f)), '600', f);
-      assert.equal(fs.existsSync(path.join(dataDir, 'portal.db-shm')), false, 'exclusive locking keeps no shared-memory file');
+      for (const f of ['portal.db', 'portal.db-wal', 'credentials.json', 'engine.lock'])
+        assert.equal(mode(path.join(dataDir, f)), '600', f);
+      assert.equal(
+        fs.existsSync(path.join(dataDir, 'portal.db-shm')),
+        false,
+        'exclusive locking keeps no shared-memory file',
+      );
     } finally {
       await te.close();
     }
@@ -253,7 +299,8 @@ describe('file modes in the data folder', { skip: process.platform === 'win32' ?
     const again = await startEngine({ dataDir, port: 0 });
     try {
       assert.equal(mode(dataDir), '700');
-      for (const f of ['portal.db', 'portal.db-wal', 'credentials.json']) assert.equal(mode(path.join(dataDir, f)), '600', f);
+      for (const f of ['portal.db', 'portal.db-wal', 'credentials.json'])
+        assert.equal(mode(path.join(dataDir, f)), '600', f);
     } finally {
       await again.close();
     }
@@ -268,8 +315,12 @@ describe('file modes in the data folder', { skip: process.platform === 'win32' ?
     const te = await startEngine({ dataDir, port: 0, log: (l) => logs.push(l) });
     try {
       assert.equal(mode(dataDir), '755');
-      assert.ok(logs.some((l) => l.includes(dataDir) && l.includes('open to other users')), logs.join('\n'));
-      for (const f of ['portal.db', 'portal.db-wal', 'credentials.json']) assert.equal(mode(path.join(dataDir, f)), '600', f);
+      assert.ok(
+        logs.some((l) => l.includes(dataDir) && l.includes('open to other users')),
+        logs.join('\n'),
+      );
+      for (const f of ['portal.db', 'portal.db-wal', 'credentials.json'])
+        assert.equal(mode(path.join(dataDir, f)), '600', f);
     } finally {
       await te.close();
     }

@@ -109,7 +109,10 @@ describe('expiry, on a clock the test moves', () => {
   const clock = new ManualClock();
   let te: TestEngine;
   before(async () => {
-    te = await startTestEngine({ clock, config: config('expire-portal', { workshops: [{ name: 'lab-expire', capacity: 1, reserved: 1, expires: '2s' }] }) });
+    te = await startTestEngine({
+      clock,
+      config: config('expire-portal', { workshops: [{ name: 'lab-expire', capacity: 1, reserved: 1, expires: '2s' }] }),
+    });
   });
   after(async () => {
     await te?.close();
@@ -180,7 +183,9 @@ describe('portal maximum with reclaim of the oldest reserved session', () => {
     // Two active sessions (a and w02's reserved) = maximum: the next one needs the reserved session of w02.
     const b = await requestSession(te, W1, { user: uid('max') });
     assert.equal(b.name, `${W1}-s002`);
-    await waitFor(async () => (await scheduleStatus(te, `${W2}-s001`)) === 404, { message: 'reclaimed reserved session stopped' });
+    await waitFor(async () => (await scheduleStatus(te, `${W2}-s001`)) === 404, {
+      message: 'reclaimed reserved session stopped',
+    });
     const env2 = await environment(te, W2);
     assert.equal(env2.available, 0);
     const after = await catalog(te);
@@ -215,7 +220,11 @@ describe('per-user caps (sessions.registered / anonymous)', () => {
     const user = uid('capped');
     const first = await requestSession(te, W1, { user });
     await expectNoSession(await requestRaw(te, W2, { user }));
-    assert.equal((await requestSession(te, W1, { user })).name, first.name, 're-request of the own session is not capped');
+    assert.equal(
+      (await requestSession(te, W1, { user })).name,
+      first.name,
+      're-request of the own session is not capped',
+    );
     await requestSession(te, W2, { user: uid('other') });
     const t = await te.api(`/workshops/session/${first.name}/terminate/`);
     assert.equal(t.status, 200);
@@ -237,7 +246,12 @@ describe('per-user caps (sessions.registered / anonymous)', () => {
       }),
     });
     try {
-      assert.deepEqual((await catalog(other)).portal.sessions, { maximum: 0, registered: 1, anonymous: 2, allocated: 0 });
+      assert.deepEqual((await catalog(other)).portal.sessions, {
+        maximum: 0,
+        registered: 1,
+        anonymous: 2,
+        allocated: 0,
+      });
       const user = uid('anon');
       await requestSession(other, 'anon-portal-w01', { user });
       await requestSession(other, 'anon-portal-w02', { user });

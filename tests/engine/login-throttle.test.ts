@@ -18,7 +18,11 @@ after(async () => {
 });
 
 /** A password grant sent from `localAddress` (any 127.x address reaches the engine on Linux's loopback). */
-function grant(username: string, password: string, localAddress = '127.0.0.1'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function grant(
+  username: string,
+  password: string,
+  localAddress = '127.0.0.1',
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const r = te.engine.credentials.robot;
   const body = new URLSearchParams({ grant_type: 'password', username, password }).toString();
   const url = new URL(te.url);

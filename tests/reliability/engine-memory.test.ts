@@ -41,7 +41,11 @@ const MAX_BYTES_PER_LIVE_SESSION = 16 * 1024;
 test(`engine memory: ${LIVE} live sessions, then ${CHURN} created and purged`, { timeout: 400_000 }, async () => {
   const r = await runProbe<MemoryResult>('engine-memory.ts', 'MEMORY_RESULT', {
     timeoutMs: 390_000,
-    env: { MEMORY_LIVE: String(LIVE), MEMORY_CHURN: String(CHURN), MEMORY_REAL_BUDGET_MS: String(CHURN >= 100_000 ? 360_000 : 120_000) },
+    env: {
+      MEMORY_LIVE: String(LIVE),
+      MEMORY_CHURN: String(CHURN),
+      MEMORY_REAL_BUDGET_MS: String(CHURN >= 100_000 ? 360_000 : 120_000),
+    },
   });
   const mib = (n: number) => `${(n / 1048576).toFixed(2)} MiB`;
   console.log(
@@ -56,10 +60,19 @@ test(`engine memory: ${LIVE} live sessions, then ${CHURN} created and purged`, {
   assert.ok(r.warmDrained && r.liveDrained && r.churnDrained, 'every ended session was stopped and purged');
   assert.equal(r.dbSessions, 0, 'no session rows left after the purge');
   assert.ok(r.dbUsers <= 2, `only the robot and admin accounts are left (${r.dbUsers} users)`);
-  assert.ok(r.bytesPerLiveSession <= MAX_BYTES_PER_LIVE_SESSION, `${Math.round(r.bytesPerLiveSession)} B of heap per live session`);
+  assert.ok(
+    r.bytesPerLiveSession <= MAX_BYTES_PER_LIVE_SESSION,
+    `${Math.round(r.bytesPerLiveSession)} B of heap per live session`,
+  );
   // JS Maps keep their grown hash tables after deletes, so up to a quarter of the live cost may stay reserved;
   // what matters is that it is not per-session garbage, which the churn below would then grow without bound
   const purgeAllowance = SLACK_BYTES + 0.25 * (r.heapLive - r.heapBase);
-  assert.ok(r.heapAfterLive - r.heapBase <= purgeAllowance, `heap after the purge is ${mib(r.heapAfterLive - r.heapBase)} above the baseline`);
-  assert.ok(r.heapEnd - r.heapAfterLive <= SLACK_BYTES, `heap grew ${mib(r.heapEnd - r.heapAfterLive)} through the churn with nothing live`);
+  assert.ok(
+    r.heapAfterLive - r.heapBase <= purgeAllowance,
+    `heap after the purge is ${mib(r.heapAfterLive - r.heapBase)} above the baseline`,
+  );
+  assert.ok(
+    r.heapEnd - r.heapAfterLive <= SLACK_BYTES,
+    `heap grew ${mib(r.heapEnd - r.heapAfterLive)} through the churn with nothing live`,
+  );
 });

@@ -111,7 +111,8 @@ describe('Content-Security-Policy of the renderer', () => {
       "default-src 'none'; script-src 'self'; base-uri 'none'; frame-ancestors 'none'",
       "default-src 'none'; script-src 'self'; base-uri 'none'; form-action 'none'",
     ];
-    for (const text of weak) assert.throws(() => assertStrict(parsePolicy(text), 'sample'), assert.AssertionError, text);
+    for (const text of weak)
+      assert.throws(() => assertStrict(parsePolicy(text), 'sample'), assert.AssertionError, text);
     const metaWithFrameAncestors =
       "default-src 'none'; script-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     assert.throws(() => assertStrict(parsePolicy(metaWithFrameAncestors), 'meta', 'meta'), assert.AssertionError);

@@ -18,13 +18,29 @@ function recordingHandlers(impl: Partial<Record<string, (input: unknown) => Prom
   return { handlers: handlers as unknown as Handlers, calls };
 }
 
-const appInfo = { version: '1.0.0', mode: 'web', keychain: { available: false, backend: 'none', message: 'm' }, settingsWarning: null };
+const appInfo = {
+  version: '1.0.0',
+  mode: 'web',
+  keychain: { available: false, backend: 'none', message: 'm' },
+  settingsWarning: null,
+};
 
 test('unknown and prototype method names are refused before any lookup', async () => {
   const { handlers, calls } = recordingHandlers({ 'app.info': async () => appInfo });
   const logs: string[] = [];
   const dispatch = createDispatcher({ handlers, log: (l) => logs.push(l) });
-  for (const name of ['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'app.info ', '', 'APP.INFO']) {
+  for (const name of [
+    'nope',
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    'valueOf',
+    '__defineGetter__',
+    'app.info ',
+    '',
+    'APP.INFO',
+  ]) {
     const r = await dispatch(name, {});
     assert.deepEqual(r, { ok: false, error: { code: 'not-found', message: 'unknown method' } }, name);
     assert.equal(isMethodName(name), false, name);
@@ -70,7 +86,9 @@ test('invalid inputs are refused with the zod issues summarized, and the handler
 });
 
 test('a valid call reaches the handler with the parsed input and returns ok', async () => {
-  const { handlers, calls } = recordingHandlers({ 'people.find': async (input) => ({ query: (input as { query: string }).query, sessions: [], failures: [] }) });
+  const { handlers, calls } = recordingHandlers({
+    'people.find': async (input) => ({ query: (input as { query: string }).query, sessions: [], failures: [] }),
+  });
   const dispatch = createDispatcher({ handlers, validateOutput: true, log: () => undefined });
   const r = await dispatch('people.find', { query: '  ada@example.org  ' });
   // the schema trims: the handler sees the parsed value, not the raw one
@@ -89,7 +107,9 @@ test('a ConsoleError keeps its code and message; anything else becomes a generic
       throw Object.assign(new Error('busy'), { name: 'ConsoleError', code: 'conflict' });
     },
     'settings.get': async () => {
-      throw new Error('failed at https://portal.example.org/workshops/session/activate/?token=SECRET-ACT password=hunter2 Bearer abc.def');
+      throw new Error(
+        'failed at https://portal.example.org/workshops/session/activate/?token=SECRET-ACT password=hunter2 Bearer abc.def',
+      );
     },
     'monitor.snapshot': async () => {
       // eslint-disable-next-line @typescript-eslint/only-throw-error -- a handler that throws a non-Error must still answer
@@ -98,7 +118,10 @@ test('a ConsoleError keeps its code and message; anything else becomes a generic
   });
   const dispatch = createDispatcher({ handlers, log: (l) => logs.push(l) });
 
-  assert.deepEqual(await dispatch('portals.remove', { id: 'x' }), { ok: false, error: { code: 'not-found', message: 'no such portal' } });
+  assert.deepEqual(await dispatch('portals.remove', { id: 'x' }), {
+    ok: false,
+    error: { code: 'not-found', message: 'no such portal' },
+  });
   assert.deepEqual(await dispatch('portals.list', {}), { ok: false, error: { code: 'conflict', message: 'busy' } });
 
   const r = await dispatch('settings.get', {});
@@ -117,7 +140,9 @@ test('a ConsoleError keeps its code and message; anything else becomes a generic
 
 test('in development, a handler output outside the contract becomes an internal error naming the method', async () => {
   const logs: string[] = [];
-  const { handlers } = recordingHandlers({ 'portals.remove': async () => ({ id: 7, activationUrl: 'https://x/?token=LEAK' }) });
+  const { handlers } = recordingHandlers({
+    'portals.remove': async () => ({ id: 7, activationUrl: 'https://x/?token=LEAK' }),
+  });
   const strict = createDispatcher({ handlers, validateOutput: true, log: (l) => logs.push(l) });
   const r = await strict('portals.remove', { id: 'a' });
   assert.equal(!r.ok && r.error.code, 'internal');
@@ -143,10 +168,21 @@ test('IPC inputs carrying own __proto__ / constructor keys (no JSON-level guard 
   });
   const dispatch = createDispatcher({ handlers, log: () => undefined });
   // JSON.parse (and structured clone over IPC) make `__proto__` an own property, unlike an object literal
-  const poison = () => JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}') as object;
-  const portal = { label: 'p', baseUrl: 'http://portal.example.org/', clientId: 'c', clientSecret: 's', username: 'u', password: 'w' };
+  const poison = () =>
+    JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}') as object;
+  const portal = {
+    label: 'p',
+    baseUrl: 'http://portal.example.org/',
+    clientId: 'c',
+    clientSecret: 's',
+    username: 'u',
+    password: 'w',
+  };
   await dispatch('portals.add', Object.assign(poison(), portal));
-  await dispatch('settings.update', { alerts: Object.assign(poison(), { capacityPercent: 80, expiringMinutes: 10, notifyOs: true }), theme: 'dark' });
+  await dispatch('settings.update', {
+    alerts: Object.assign(poison(), { capacityPercent: 80, expiringMinutes: 10, notifyOs: true }),
+    theme: 'dark',
+  });
   assert.equal(calls.length, 2);
   for (const { input } of calls) {
     const walk = (value: unknown): void => {

@@ -17,7 +17,10 @@ export const ENGINE_LOCK_FILE = 'engine.lock';
 
 function engineText(holder: LockHolder): { holder: string; otherFolder: string } {
   const started = holder.parent === undefined ? '' : `, started by portal-console process ${holder.parent}`;
-  const who = holder.pid === 0 ? 'another portal engine that is starting' : `another portal engine (process ${holder.pid}${started})`;
+  const who =
+    holder.pid === 0
+      ? 'another portal engine that is starting'
+      : `another portal engine (process ${holder.pid}${started})`;
   return { holder: who, otherFolder: '--data' };
 }
 
@@ -55,7 +58,8 @@ export function lockDataFolder(dataDir: string, startedByConsole: boolean): Data
 }
 
 /** What the engine keeps in its folder; a folder holding anything else is not the engine's to tighten. */
-const ENGINE_FILES = /^(portal\.db(-wal|-shm|-journal)?|credentials\.json(\.[0-9a-f]+\.tmp)?|engine\.lock|portal-console\.lock)$/;
+const ENGINE_FILES =
+  /^(portal\.db(-wal|-shm|-journal)?|credentials\.json(\.[0-9a-f]+\.tmp)?|engine\.lock|portal-console\.lock)$/;
 /** Files that hold secrets or personal data: the database and its WAL (activation tokens, attendee emails). */
 const PRIVATE_FILES = ['portal.db', 'portal.db-wal', 'portal.db-shm', 'portal.db-journal', 'credentials.json'];
 

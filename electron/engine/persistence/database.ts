@@ -115,7 +115,9 @@ export function prepareStatements(db: Db): Statements {
     selectUsers: db.prepare('SELECT * FROM users'),
     selectEnvironments: db.prepare('SELECT * FROM environments ORDER BY id'),
     selectSessions: db.prepare('SELECT * FROM sessions ORDER BY id'),
-    upsertPortal: db.prepare('INSERT OR REPLACE INTO portal (id, name, uid, generation, config_hash, settings) VALUES (1, ?, ?, ?, ?, ?)'),
+    upsertPortal: db.prepare(
+      'INSERT OR REPLACE INTO portal (id, name, uid, generation, config_hash, settings) VALUES (1, ?, ?, ?, ?, ?)',
+    ),
     deleteClients: db.prepare('DELETE FROM oauth_clients'),
     insertClient: db.prepare('INSERT INTO oauth_clients (client_id, secret_hash, user_id) VALUES (?, ?, ?)'),
     upsertWorkshop: db.prepare('INSERT OR REPLACE INTO workshops (name, definition) VALUES (?, ?)'),
@@ -145,10 +147,14 @@ export function prepareStatements(db: Db): Statements {
     ),
     deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
     deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
-    insertToken: db.prepare('INSERT OR REPLACE INTO oauth_tokens (hash, kind, user_id, expires_at, pair) VALUES (?, ?, ?, ?, ?)'),
+    insertToken: db.prepare(
+      'INSERT OR REPLACE INTO oauth_tokens (hash, kind, user_id, expires_at, pair) VALUES (?, ?, ?, ?, ?)',
+    ),
     deleteToken: db.prepare('DELETE FROM oauth_tokens WHERE hash = ?'),
     deleteExpiredTokens: db.prepare('DELETE FROM oauth_tokens WHERE expires_at <= ?'),
-    insertBrowserSession: db.prepare('INSERT OR REPLACE INTO browser_sessions (hash, user_id, expires_at) VALUES (?, ?, ?)'),
+    insertBrowserSession: db.prepare(
+      'INSERT OR REPLACE INTO browser_sessions (hash, user_id, expires_at) VALUES (?, ?, ?)',
+    ),
     deleteBrowserSession: db.prepare('DELETE FROM browser_sessions WHERE hash = ?'),
     deleteExpiredBrowserSessions: db.prepare('DELETE FROM browser_sessions WHERE expires_at <= ?'),
   };

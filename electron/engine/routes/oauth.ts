@@ -36,13 +36,18 @@ function clientCredentials(ctx: Context, form: Map<string, string[]>): ClientCre
       return 'malformed';
     }
   }
-  return { clientId: first(form, 'client_id') ?? null, clientSecret: first(form, 'client_secret') ?? null, viaBasic: false };
+  return {
+    clientId: first(form, 'client_id') ?? null,
+    clientSecret: first(form, 'client_secret') ?? null,
+    viaBasic: false,
+  };
 }
 
 /** The robot application is a public client: the secret is optional, but when one is sent it must be right. */
 async function authenticateClient(engine: EngineContext, creds: ClientCredentials | 'malformed'): Promise<boolean> {
   const client = engine.portal.store.client;
-  if (creds === 'malformed' || client === null || creds.clientId === null || creds.clientId !== client.clientId) return false;
+  if (creds === 'malformed' || client === null || creds.clientId === null || creds.clientId !== client.clientId)
+    return false;
   if (creds.clientSecret === null || (creds.clientSecret === '' && !creds.viaBasic)) return true;
   return verifySecret(creds.clientSecret, client.secretHash);
 }
@@ -50,7 +55,11 @@ async function authenticateClient(engine: EngineContext, creds: ClientCredential
 async function tokenHandler(ctx: Context, _caller: unknown, engine: EngineContext): Promise<Reply> {
   const form = parseFormQuery((await ctx.body()).toString('utf8'));
   const grantType = first(form, 'grant_type');
-  if (grantType === undefined || grantType === '' || !['password', 'refresh_token', 'authorization_code', 'client_credentials'].includes(grantType)) {
+  if (
+    grantType === undefined ||
+    grantType === '' ||
+    !['password', 'refresh_token', 'authorization_code', 'client_credentials'].includes(grantType)
+  ) {
     return oauthError(400, 'unsupported_grant_type');
   }
   if (!(await authenticateClient(engine, clientCredentials(ctx, form)))) {

@@ -128,7 +128,13 @@ export class Views {
   }
 
   /** Appends one environment's JSON to `out` (chunks are joined once per reply: cheaper than growing a string). */
-  pushEnvironmentJson(out: string[], env: EnvironmentRecord, form: 'catalog' | 'status', withSessions: boolean, now: number): void {
+  pushEnvironmentJson(
+    out: string[],
+    env: EnvironmentRecord,
+    form: 'catalog' | 'status',
+    withSessions: boolean,
+    now: number,
+  ): void {
     const workshop = form === 'catalog' ? this.catalogWorkshopJson(env) : statusWorkshopJson(env);
     out.push(
       `{"name":${JSON.stringify(env.name)},"state":"${ENVIRONMENT_STATE_NAMES[env.state]}","workshop":${workshop},` +
@@ -171,7 +177,8 @@ export class Views {
     let out = `{${status}"started":${dt(s.startedAt)},"expires":${dt(s.expiresAt)}`;
     if (extended !== null) out += `,"extended":${extended}`;
     out += `,"expiring":${isExpiring(s.env, s.expiresAt, now)}`;
-    if (s.expiresAt !== null) out += `,"countdown":${countdown(s.expiresAt, now)},"extendable":${this.extendable(s, now)}`;
+    if (s.expiresAt !== null)
+      out += `,"countdown":${countdown(s.expiresAt, now)},"extendable":${this.extendable(s, now)}`;
     return `${out}}`;
   }
 }

@@ -71,7 +71,12 @@ export interface CatalogItem {
   duration: number;
 }
 
-export function catalogPage(portalName: string, items: CatalogItem[], notification: string | undefined, canStart: boolean): Page {
+export function catalogPage(
+  portalName: string,
+  items: CatalogItem[],
+  notification: string | undefined,
+  canStart: boolean,
+): Page {
   const cards = items
     .map(
       (w) => `<section class="card" data-environment="${escapeHtml(w.environment)}">

@@ -85,11 +85,22 @@ export class EventOutbox {
       const chunk = events.slice(i, i + ROWS_PER_INSERT);
       let insert = this.inserts.get(chunk.length);
       if (insert === undefined) {
-        insert = db.prepare(`INSERT INTO events (name, timestamp, user, session, environment, workshop, data) VALUES ${Array(chunk.length).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+        insert = db.prepare(
+          `INSERT INTO events (name, timestamp, user, session, environment, workshop, data) VALUES ${Array(chunk.length).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        );
         this.inserts.set(chunk.length, insert);
       }
       const values: unknown[] = [];
-      for (const e of chunk) values.push(e.name, e.timestamp, e.user, e.session?.name ?? null, e.environment, e.workshop, JSON.stringify(e.data));
+      for (const e of chunk)
+        values.push(
+          e.name,
+          e.timestamp,
+          e.user,
+          e.session?.name ?? null,
+          e.environment,
+          e.workshop,
+          JSON.stringify(e.data),
+        );
       insert.run(...values);
     }
   }
@@ -111,7 +122,10 @@ export class EventOutbox {
       const perSession = e.session?.analyticsUrl ?? null;
       if (portal.webhookUrl === null && perSession === null) continue;
       const { name, uid, generation, url } = portal;
-      this.sender.send([portal.webhookUrl, perSession], analyticsMessage({ name, uid, generation, url }, { ...e, session: e.session?.name ?? null }));
+      this.sender.send(
+        [portal.webhookUrl, perSession],
+        analyticsMessage({ name, uid, generation, url }, { ...e, session: e.session?.name ?? null }),
+      );
     }
   }
 
