@@ -54,7 +54,8 @@ export class DataFolderBusyError extends Error {
     text: BusyText = consoleText(holder),
   ) {
     super(
-      `the data folder ${dir} is in use by ${text.holder}; stop that one first, or pick another folder (${text.otherFolder}). ` +
+      `the data folder ${dir} is in use by ${text.holder}; stop that one first, ` +
+        `or pick another folder (${text.otherFolder}). ` +
         `If no such process runs, delete ${file}.`,
     );
     this.name = 'DataFolderBusyError';

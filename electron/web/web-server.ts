@@ -170,7 +170,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (status === 500) {
       // Ours, not the caller's: the page gets a generic message, the log a redacted description.
       log(
-        `portal-console: web server error on ${request.method} ${request.url.split('?', 1)[0] ?? ''}: ${describeError(error)}`,
+        `portal-console: web server error on ${request.method} ${request.url.split('?', 1)[0] ?? ''}: ` +
+          describeError(error),
       );
       return sendFailure(reply, 500, failure('internal', 'something went wrong in the console'));
     }

@@ -186,7 +186,8 @@ function checkApiVersion(file: string, doc: Located, apiVersion: unknown): strin
   const [group, version] = typeof apiVersion === 'string' ? apiVersion.split('/') : [];
   if (group === undefined || version === undefined || !GROUPS.includes(group) || !VERSIONS.includes(version)) {
     throw new EngineConfigError(
-      `${where(file, doc)}: apiVersion: expected one of ${GROUPS.map((g) => `${g}/v1beta1`).join(', ')} (or v1alpha1/v1alpha2), got ${JSON.stringify(apiVersion)}`,
+      `${where(file, doc)}: apiVersion: expected one of ${GROUPS.map((g) => `${g}/v1beta1`).join(', ')} ` +
+        `(or v1alpha1/v1alpha2), got ${JSON.stringify(apiVersion)}`,
     );
   }
   return group;
@@ -254,7 +255,8 @@ function buildConfig(
     const deadlineSetting = entry.deadline ?? defaults.deadline ?? 0;
     if (capacity === 0)
       warn(
-        `${file}: workshop "${published}" has capacity 0 (no portal maximum and no capacity): no session can be created`,
+        `${file}: workshop "${published}" has capacity 0 (no portal maximum and no capacity): ` +
+          'no session can be created',
       );
     entries.push({
       name: entry.name,
@@ -331,7 +333,8 @@ export function parsePortalConfig(file: string, text: string, warn: (line: strin
       const data = validate(file, located, value, strict.trainingPortal, loose.trainingPortal, warn);
       if (portal !== null) {
         throw new EngineConfigError(
-          `${where(file, located)}: kind: a config holds exactly one TrainingPortal (the first is document ${portal.doc.index + 1})`,
+          `${where(file, located)}: kind: a config holds exactly one TrainingPortal ` +
+            `(the first is document ${portal.doc.index + 1})`,
         );
       }
       portal = { doc: located, data, group };

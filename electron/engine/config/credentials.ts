@@ -171,8 +171,11 @@ export function resolveCredentials(
   else if (robotSources.size === 1 && robotSources.has('config')) source = configSource;
   else if (robotSources.size === 1 && robotSources.has('file'))
     source = `generated once, stored in ${file} (mode 0600)`;
-  else
-    source = `partly from ${[...robotSources].map((s) => (s === 'file' ? (persist ? file : 'this run only') : s === 'config' ? configSource : 'the caller')).join(', ')}`;
+  else {
+    const from = (s: string): string =>
+      s === 'file' ? (persist ? file : 'this run only') : s === 'config' ? configSource : 'the caller';
+    source = `partly from ${[...robotSources].map(from).join(', ')}`;
+  }
   return { credentials, source, file: written ? file : null, stored: toStore };
 }
 

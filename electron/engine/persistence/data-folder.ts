@@ -49,7 +49,9 @@ export function lockDataFolder(dataDir: string, startedByConsole: boolean): Data
     if (holder !== null && holder.pid !== process.pid && processAlive(holder.pid)) {
       lock.release();
       throw new DataFolderBusyError(dir, holder, consoleLock, {
-        holder: `a running portal-console (${holder.mode ?? 'unknown mode'}, process ${holder.pid}) for its built-in engine`,
+        holder:
+          `a running portal-console (${holder.mode ?? 'unknown mode'}, process ${holder.pid}) ` +
+          'for its built-in engine',
         otherFolder: '--data',
       });
     }
@@ -91,7 +93,8 @@ export function secureDataFolder(dataDir: string, log: (line: string) => void): 
     fs.chmodSync(dir, 0o700);
   } else if ((mode & 0o077) !== 0) {
     log(
-      `the data folder ${dir} is open to other users (mode ${mode.toString(8)}) and holds other files, so it is left as it is; ` +
+      `the data folder ${dir} is open to other users (mode ${mode.toString(8)}) and holds other files, ` +
+        'so it is left as it is; ' +
         'the database and credentials in it are readable by you only',
     );
   }

@@ -144,8 +144,10 @@ export class CatalogCache {
     const cached = this.segments.get(env);
     if (cached !== undefined && cached.revision === env.revision && cached.withSessions === withSessions) return cached;
     const pieces: string[] = [
-      `{"name":${JSON.stringify(env.name)},"state":"${ENVIRONMENT_STATE_NAMES[env.state]}","workshop":${this.views.catalogWorkshopJson(env)},` +
-        `"duration":${env.durationS},"capacity":${env.capacity},"reserved":${env.reserved},"allocated":${env.allocated.size},"available":${env.available.size}`,
+      `{"name":${JSON.stringify(env.name)},"state":"${ENVIRONMENT_STATE_NAMES[env.state]}",` +
+        `"workshop":${this.views.catalogWorkshopJson(env)},` +
+        `"duration":${env.durationS},"capacity":${env.capacity},"reserved":${env.reserved},` +
+        `"allocated":${env.allocated.size},"available":${env.available.size}`,
     ];
     const slotted: SessionRecord[] = [];
     const offsets: number[] = [];

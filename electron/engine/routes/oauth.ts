@@ -84,7 +84,8 @@ async function tokenHandler(ctx: Context, _caller: unknown, engine: EngineContex
     if (check.outcome === 'throttled') {
       const body = {
         error: 'slow_down',
-        error_description: `Too many failed sign-ins for this client from this address; try again in ${check.retryAfterS} s.`,
+        error_description:
+          'Too many failed sign-ins for this client from this address; ' + `try again in ${check.retryAfterS} s.`,
       };
       return json(429, JSON.stringify(body), { ...NO_STORE, 'retry-after': String(check.retryAfterS) });
     }
@@ -111,7 +112,9 @@ async function tokenHandler(ctx: Context, _caller: unknown, engine: EngineContex
 
 function tokens(engine: EngineContext, user: UserRecord): Reply {
   const { access, refresh } = engine.portal.store.auth.issueTokens(user);
-  const body = `{"access_token":"${access}","expires_in":${ACCESS_TOKEN_SECONDS},"token_type":"Bearer","scope":"user:info","refresh_token":"${refresh}"}`;
+  const body =
+    `{"access_token":"${access}","expires_in":${ACCESS_TOKEN_SECONDS},"token_type":"Bearer","scope":"user:info",` +
+    `"refresh_token":"${refresh}"}`;
   return json(200, body, NO_STORE);
 }
 

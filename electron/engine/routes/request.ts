@@ -11,8 +11,9 @@ import type { Context, EngineContext, Route } from './types';
 const SLUG = '[-a-zA-Z0-9_]+';
 
 // Django's EmailValidator, simplified: a non-empty local part, a dotted domain of letters, digits and hyphens.
-const EMAIL =
-  /^[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+(\.[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const EMAIL_ATOM = "[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+";
+const EMAIL_LABEL = '[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const EMAIL = new RegExp(`^${EMAIL_ATOM}(\\.${EMAIL_ATOM})*@(${EMAIL_LABEL}\\.)+[A-Za-z]{2,63}$`);
 const TOKEN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** 32 distinct letters and digits, like Python's `random.sample(ascii_letters + digits, 32)`. */
@@ -116,7 +117,8 @@ async function requestSession(ctx: Context, caller: UserRecord | null, engine: E
   const url = `/workshops/session/${s.name}/activate/?token=${s.token ?? ''}&index_url=${quotePlus(indexUrl)}`;
   return json(
     200,
-    `{"name":${name},"session":${name},"user":${JSON.stringify(user.username)},"url":${JSON.stringify(url)},"namespace":${name},` +
+    `{"name":${name},"session":${name},"user":${JSON.stringify(user.username)},"url":${JSON.stringify(url)},` +
+      `"namespace":${name},` +
       `"workshop":${JSON.stringify(env.workshopName)},"environment":${JSON.stringify(env.name)}}`,
   );
 }

@@ -3,7 +3,10 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../persistence/database';
 import type { EnvironmentRecord, SessionRecord, UserRecord } from '../domain/model';
 
-/** An event of the portal (reference names: `Session/Started`, `User/Create`…); `session` is kept for its analytics_url. */
+/**
+ * An event of the portal (reference names: `Session/Started`, `User/Create`…); `session` is kept for its
+ * analytics_url.
+ */
 export interface PortalEvent {
   name: string;
   timestamp: number;
@@ -86,7 +89,8 @@ export class EventOutbox {
       let insert = this.inserts.get(chunk.length);
       if (insert === undefined) {
         insert = db.prepare(
-          `INSERT INTO events (name, timestamp, user, session, environment, workshop, data) VALUES ${Array(chunk.length).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          'INSERT INTO events (name, timestamp, user, session, environment, workshop, data) VALUES ' +
+            Array(chunk.length).fill('(?, ?, ?, ?, ?, ?, ?)').join(', '),
         );
         this.inserts.set(chunk.length, insert);
       }
