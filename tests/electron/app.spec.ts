@@ -19,7 +19,8 @@ interface BridgeWindow {
 test.describe('Electron app', () => {
   test.skip(
     !electron.path,
-    `No Electron binary is installed on this machine (${electron.reason ?? 'unknown reason'}); the Electron suite is skipped.`,
+    `No Electron binary is installed on this machine (${electron.reason ?? 'unknown reason'}); ` +
+      'the Electron suite is skipped.',
   );
 
   let app: ElectronApplication;

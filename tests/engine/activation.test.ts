@@ -151,49 +151,63 @@ describe('browser redirects and notification values', () => {
     await waitGone(W1, reply.name, 5_000);
   });
 
-  test('activating a STOPPED session with the owner cookie goes to index_url with session-deleted; a fresh browser gets 400', async () => {
-    const reply = await requestSession(te, W1, {
-      user: uid('stopped'),
-      index_url: 'https://hub.test/?notification=old',
-    });
-    const cookie = await activateOk(te, reply);
-    const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
-    assert.equal(t.status, 200);
-    await t.text();
-    await waitGone(W1, reply.name, 5_000);
-    const res = await activate(te, reply, cookie);
-    await res.text();
-    assert.equal(res.status, 302);
-    const to = location(res);
-    assert.equal(to.host, 'hub.test');
-    assert.deepEqual(
-      [...to.searchParams.entries()],
-      [['notification', 'session-deleted']],
-      'notification replaced, not repeated',
-    );
-    await expectPlainText(await activate(te, reply), 400, 'Invalid session name supplied');
-  });
+  test(
+    'activating a STOPPED session with the owner cookie goes to index_url with session-deleted; ' +
+      'a fresh browser gets 400',
+    async () => {
+      const reply = await requestSession(te, W1, {
+        user: uid('stopped'),
+        index_url: 'https://hub.test/?notification=old',
+      });
+      const cookie = await activateOk(te, reply);
+      const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
+      assert.equal(t.status, 200);
+      await t.text();
+      await waitGone(W1, reply.name, 5_000);
+      const res = await activate(te, reply, cookie);
+      await res.text();
+      assert.equal(res.status, 302);
+      const to = location(res);
+      assert.equal(to.host, 'hub.test');
+      assert.deepEqual(
+        [...to.searchParams.entries()],
+        [['notification', 'session-deleted']],
+        'notification replaced, not repeated',
+      );
+      await expectPlainText(await activate(te, reply), 400, 'Invalid session name supplied');
+    },
+  );
 
-  test('the session page: own STOPPED session -> index_url with session-deleted; unknown session -> catalog with session-invalid', async () => {
-    const reply = await requestSession(te, W1, { user: uid('invalid'), index_url: 'https://hub.test/back' });
-    const cookie = await activateOk(te, reply);
-    const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
-    await t.text();
-    await waitGone(W1, reply.name, 5_000);
-    const own = await fetch(`${te.url}/workshops/session/${reply.name}/`, { headers: { cookie }, redirect: 'manual' });
-    await own.text();
-    assert.equal(own.status, 302);
-    assert.equal(`${location(own).origin}${location(own).pathname}`, 'https://hub.test/back');
-    assert.equal(location(own).searchParams.get('notification'), 'session-deleted');
-    // session-invalid never goes to index_url: it goes to portal.index (unset here) or the catalog.
-    const unknown = await fetch(`${te.url}/workshops/session/${W1}-s999/`, { headers: { cookie }, redirect: 'manual' });
-    await unknown.text();
-    assert.equal(unknown.status, 302);
-    const to = location(unknown);
-    assert.equal(to.origin, te.url);
-    assert.equal(to.pathname, '/workshops/catalog/');
-    assert.equal(to.searchParams.get('notification'), 'session-invalid');
-  });
+  test(
+    'the session page: own STOPPED session -> index_url with session-deleted; ' +
+      'unknown session -> catalog with session-invalid',
+    async () => {
+      const reply = await requestSession(te, W1, { user: uid('invalid'), index_url: 'https://hub.test/back' });
+      const cookie = await activateOk(te, reply);
+      const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
+      await t.text();
+      await waitGone(W1, reply.name, 5_000);
+      const own = await fetch(`${te.url}/workshops/session/${reply.name}/`, {
+        headers: { cookie },
+        redirect: 'manual',
+      });
+      await own.text();
+      assert.equal(own.status, 302);
+      assert.equal(`${location(own).origin}${location(own).pathname}`, 'https://hub.test/back');
+      assert.equal(location(own).searchParams.get('notification'), 'session-deleted');
+      // session-invalid never goes to index_url: it goes to portal.index (unset here) or the catalog.
+      const unknown = await fetch(`${te.url}/workshops/session/${W1}-s999/`, {
+        headers: { cookie },
+        redirect: 'manual',
+      });
+      await unknown.text();
+      assert.equal(unknown.status, 302);
+      const to = location(unknown);
+      assert.equal(to.origin, te.url);
+      assert.equal(to.pathname, '/workshops/catalog/');
+      assert.equal(to.searchParams.get('notification'), 'session-invalid');
+    },
+  );
 
   test('the web create flow: workshop-invalid for an unknown environment, session-unavailable when full', async () => {
     const create = (env: string): Promise<Response> =>

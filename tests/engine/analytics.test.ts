@@ -36,33 +36,36 @@ describe('delivery to the global webhook and the per-session analytics_url', () 
     await receiver?.close();
   });
 
-  test('request, activate, extend and terminate send Session events of the real portal webhook shape to both', async () => {
-    const user = uid('ana');
-    const reply = await requestSession(te, W1, { user, analytics_url: `${receiver.url}/per-session` });
-    for (const path of ['/global', '/per-session']) {
-      const pending = await receiver.waitForPost(path, isEvent('Session/Pending', reply.name));
-      const msg: AnalyticsMessage = analyticsMessageSchema.parse(pending.body);
-      assert.equal(msg.portal.name, 'ana-portal');
-      assert.equal(msg.portal.url, te.url);
-      assert.equal(typeof msg.portal.uid, 'string');
-      assert.equal(typeof msg.portal.generation, 'number');
-      assert.equal(msg.event.user, user);
-      assert.equal(msg.event.session, reply.name);
-      assert.equal(msg.event.environment, W1);
-      assert.equal(msg.event.workshop, 'lab-ana');
-      assert.ok(!Number.isNaN(Date.parse(msg.event.timestamp)), 'timestamp is a datetime');
-    }
-    await activateOk(te, reply);
-    await receiver.waitForPost('/global', isEvent('Session/Started', reply.name));
-    await receiver.waitForPost('/per-session', isEvent('Session/Started', reply.name));
-    const ext = await te.api(`/workshops/session/${reply.name}/extend/`);
-    assert.equal(((await ext.json()) as { extended: boolean }).extended, true);
-    await receiver.waitForPost('/per-session', isEvent('Session/Extended', reply.name));
-    const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
-    await t.text();
-    await receiver.waitForPost('/global', isEvent('Session/Stopping', reply.name));
-    await receiver.waitForPost('/per-session', isEvent('Session/Stopping', reply.name));
-  });
+  test(
+    'request, activate, extend and terminate send Session events of the real portal webhook shape to ' + 'both',
+    async () => {
+      const user = uid('ana');
+      const reply = await requestSession(te, W1, { user, analytics_url: `${receiver.url}/per-session` });
+      for (const path of ['/global', '/per-session']) {
+        const pending = await receiver.waitForPost(path, isEvent('Session/Pending', reply.name));
+        const msg: AnalyticsMessage = analyticsMessageSchema.parse(pending.body);
+        assert.equal(msg.portal.name, 'ana-portal');
+        assert.equal(msg.portal.url, te.url);
+        assert.equal(typeof msg.portal.uid, 'string');
+        assert.equal(typeof msg.portal.generation, 'number');
+        assert.equal(msg.event.user, user);
+        assert.equal(msg.event.session, reply.name);
+        assert.equal(msg.event.environment, W1);
+        assert.equal(msg.event.workshop, 'lab-ana');
+        assert.ok(!Number.isNaN(Date.parse(msg.event.timestamp)), 'timestamp is a datetime');
+      }
+      await activateOk(te, reply);
+      await receiver.waitForPost('/global', isEvent('Session/Started', reply.name));
+      await receiver.waitForPost('/per-session', isEvent('Session/Started', reply.name));
+      const ext = await te.api(`/workshops/session/${reply.name}/extend/`);
+      assert.equal(((await ext.json()) as { extended: boolean }).extended, true);
+      await receiver.waitForPost('/per-session', isEvent('Session/Extended', reply.name));
+      const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
+      await t.text();
+      await receiver.waitForPost('/global', isEvent('Session/Stopping', reply.name));
+      await receiver.waitForPost('/per-session', isEvent('Session/Stopping', reply.name));
+    },
+  );
 
   test('creating a user sends User/Create with the user', async () => {
     const user = uid('ana-new');

@@ -27,7 +27,8 @@ test('300 cookie-less create requests against a full environment leave one user 
   let cookies = 0;
   let unavailable = 0;
   try {
-    const create = `${engine.url}/workshops/environment/flood-portal-w01/create/${qs({ index_url: 'https://hub.test/' })}`;
+    const create =
+      `${engine.url}/workshops/environment/flood-portal-w01/create/` + qs({ index_url: 'https://hub.test/' });
     const first = await fetch(create, { redirect: 'manual' });
     await first.text();
     assert.match(first.headers.get('location') ?? '', /^\/workshops\/session\/flood-portal-w01-s001\/$/);

@@ -90,7 +90,14 @@ const BAD: BadCase[] = [
   },
   {
     name: 'wrong type: spec.workshops is not a list',
-    yaml: `${stringify(W('lab-a'))}---\n${stringify({ apiVersion: 'training.educates.dev/v1beta1', kind: 'TrainingPortal', metadata: { name: 'bad-portal' }, spec: { workshops: { name: 'lab-a' } } })}`,
+    yaml:
+      `${stringify(W('lab-a'))}---\n` +
+      stringify({
+        apiVersion: 'training.educates.dev/v1beta1',
+        kind: 'TrainingPortal',
+        metadata: { name: 'bad-portal' },
+        spec: { workshops: { name: 'lab-a' } },
+      }),
     mentions: ['TrainingPortal', 'bad-portal', /spec\.workshops/],
   },
   {
@@ -218,7 +225,8 @@ describe('defaults and clamping', () => {
       config: config('dflt-portal', {
         portal: { sessions: { maximum: 4 }, capacity: 9, workshop: { defaults: { expires: '10m' } } },
         workshops: [
-          { name: 'lab-max' }, // no capacity here or in defaults: the deprecated portal.capacity (9) beats sessions.maximum
+          // no capacity here or in defaults: the deprecated portal.capacity (9) beats sessions.maximum
+          { name: 'lab-max' },
           { name: 'lab-clamp', capacity: 2, reserved: 5 },
           { name: 'lab-own', capacity: 3, reserved: 0, expires: '1h' },
         ],
@@ -362,18 +370,21 @@ describe('credentials', () => {
     }
   });
 
-  test('a caller that supplies robot credentials gets no credentials file; the admin password lives for the run', async () => {
-    const robot = { clientId: 'k-client', clientSecret: 'k-secret-789', username: 'k-bot', password: 'k-pass-789' };
-    const te = await startTestEngine({ credentials: { robot } });
-    try {
-      assert.deepEqual(te.engine.credentials.robot, robot);
-      assert.match(te.engine.credentials.admin.password, /^[A-Za-z0-9]{32}$/);
-      assert.equal(fs.existsSync(path.join(te.dataDir, 'credentials.json')), false, 'nothing written in plaintext');
-      await getToken(te.url, robot);
-    } finally {
-      await te.close();
-    }
-  });
+  test(
+    'a caller that supplies robot credentials gets no credentials file; ' + 'the admin password lives for the run',
+    async () => {
+      const robot = { clientId: 'k-client', clientSecret: 'k-secret-789', username: 'k-bot', password: 'k-pass-789' };
+      const te = await startTestEngine({ credentials: { robot } });
+      try {
+        assert.deepEqual(te.engine.credentials.robot, robot);
+        assert.match(te.engine.credentials.admin.password, /^[A-Za-z0-9]{32}$/);
+        assert.equal(fs.existsSync(path.join(te.dataDir, 'credentials.json')), false, 'nothing written in plaintext');
+        await getToken(te.url, robot);
+      } finally {
+        await te.close();
+      }
+    },
+  );
 
   test('the file holds only generated values, never those the config already has', async () => {
     const te = await startTestEngine({

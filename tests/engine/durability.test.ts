@@ -115,7 +115,8 @@ describe('restart on the same data folder', () => {
 
     await te.engine.close();
     assert.equal(clock.pending, 0, 'a closed engine keeps no timer');
-    clock.advance(Date.parse(earlyExpires) - clock.now() + 200); // the activation deadline passes while the engine is down
+    // the activation deadline passes while the engine is down
+    clock.advance(Date.parse(earlyExpires) - clock.now() + 200);
     await te.restart();
     clock.advance(100); // start-up stopped it; its simulated deletion completes on the next sweep
     assert.equal(
@@ -187,7 +188,8 @@ describe('kill -9 right after 200 replies', () => {
     await Promise.allSettled(
       Array.from({ length: TOTAL }, async (_, i) => {
         const res = await fetch(
-          `${url}/workshops/environment/kill-portal-w01/request/${qs({ index_url: INDEX_URL, user: `kill-user-${i}`, timeout: '0' })}`,
+          `${url}/workshops/environment/kill-portal-w01/request/` +
+            qs({ index_url: INDEX_URL, user: `kill-user-${i}`, timeout: '0' }),
           {
             headers: { authorization: `Bearer ${token}` },
           },

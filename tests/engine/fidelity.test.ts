@@ -129,58 +129,63 @@ describe('portal maximum', () => {
       const first = await requestSession(te, 'max-portal-w01', { user: uid('max') });
       const second = await requestSession(te, 'max-portal-w01', { user: uid('max') });
       assert.notEqual(first.name, second.name);
-      await expectNoSession(await requestRaw(te, 'max-portal-w01', { user: uid('max') })); // allocated reached the maximum
+      // allocated reached the maximum
+      await expectNoSession(await requestRaw(te, 'max-portal-w01', { user: uid('max') }));
     } finally {
       await te.close();
     }
   });
 
-  test('a portal over its maximum stops only the excess of reserved sessions, oldest first; no Session/Deleted for them', async () => {
-    const receiver = await startWebhookReceiver();
-    const yaml = (maximum: number): string =>
-      config('trim-portal', {
-        portal: { sessions: { maximum } },
-        workshops: [
-          { name: 'lab-x', capacity: 4, reserved: 2 },
-          { name: 'lab-y', capacity: 4, reserved: 2 },
-        ],
-      });
-    const te = await startTestEngine({ analyticsWebhookUrl: `${receiver.url}/hook`, config: yaml(4) });
-    try {
-      const available = async (): Promise<number> =>
-        (await catalog(te)).environments.reduce((n, e) => n + e.available, 0);
-      await waitFor(async () => (await available()) === 4);
-      await te.restart({ config: yaml(3) });
-      const x = await environment(te, 'trim-portal-w01');
-      assert.equal(x.available, 1, 'the oldest reserved session (lab-x s001) was stopped');
-      assert.equal(await available(), 3, 'one over the maximum: one stopped, not all of them');
-      // the reserved session stopped without an owner: Session/Terminate, but no Session/Deleted (cleanup.py)
-      await waitFor(async () => (await te.api('/workshops/session/trim-portal-w01-s001/schedule/')).status === 404);
-      const reply = await requestSession(te, 'trim-portal-w02', { user: uid('trim') });
-      const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
-      await t.text();
-      const isDeleted = (b: unknown, session: string): boolean => {
-        const m = analyticsMessageSchema.safeParse(b);
-        return m.success && m.data.event.name === 'Session/Deleted' && m.data.event.session === session;
-      };
-      await receiver.waitForPost('/hook', (b) => isDeleted(b, reply.name));
-      assert.ok(
-        receiver.posts.some((p) => {
-          const m = analyticsMessageSchema.safeParse(p.body);
-          return (
-            m.success && m.data.event.name === 'Session/Terminate' && m.data.event.session === 'trim-portal-w01-s001'
-          );
-        }),
-      );
-      assert.ok(
-        !receiver.posts.some((p) => isDeleted(p.body, 'trim-portal-w01-s001')),
-        'no Session/Deleted for a session that never had an owner',
-      );
-    } finally {
-      await te.close();
-      await receiver.close();
-    }
-  });
+  test(
+    'a portal over its maximum stops only the excess of reserved sessions, oldest first; ' +
+      'no Session/Deleted for them',
+    async () => {
+      const receiver = await startWebhookReceiver();
+      const yaml = (maximum: number): string =>
+        config('trim-portal', {
+          portal: { sessions: { maximum } },
+          workshops: [
+            { name: 'lab-x', capacity: 4, reserved: 2 },
+            { name: 'lab-y', capacity: 4, reserved: 2 },
+          ],
+        });
+      const te = await startTestEngine({ analyticsWebhookUrl: `${receiver.url}/hook`, config: yaml(4) });
+      try {
+        const available = async (): Promise<number> =>
+          (await catalog(te)).environments.reduce((n, e) => n + e.available, 0);
+        await waitFor(async () => (await available()) === 4);
+        await te.restart({ config: yaml(3) });
+        const x = await environment(te, 'trim-portal-w01');
+        assert.equal(x.available, 1, 'the oldest reserved session (lab-x s001) was stopped');
+        assert.equal(await available(), 3, 'one over the maximum: one stopped, not all of them');
+        // the reserved session stopped without an owner: Session/Terminate, but no Session/Deleted (cleanup.py)
+        await waitFor(async () => (await te.api('/workshops/session/trim-portal-w01-s001/schedule/')).status === 404);
+        const reply = await requestSession(te, 'trim-portal-w02', { user: uid('trim') });
+        const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
+        await t.text();
+        const isDeleted = (b: unknown, session: string): boolean => {
+          const m = analyticsMessageSchema.safeParse(b);
+          return m.success && m.data.event.name === 'Session/Deleted' && m.data.event.session === session;
+        };
+        await receiver.waitForPost('/hook', (b) => isDeleted(b, reply.name));
+        assert.ok(
+          receiver.posts.some((p) => {
+            const m = analyticsMessageSchema.safeParse(p.body);
+            return (
+              m.success && m.data.event.name === 'Session/Terminate' && m.data.event.session === 'trim-portal-w01-s001'
+            );
+          }),
+        );
+        assert.ok(
+          !receiver.posts.some((p) => isDeleted(p.body, 'trim-portal-w01-s001')),
+          'no Session/Deleted for a session that never had an owner',
+        );
+      } finally {
+        await te.close();
+        await receiver.close();
+      }
+    },
+  );
 });
 
 /** before/after hooks for an engine whose analytics webhook is a receiver's `/hook`; fields are set in before(). */
@@ -236,39 +241,45 @@ describe('browser session page and /delete/', () => {
     assert.equal(res.headers.get('location'), 'https://hub.test/%00%E4%BE%8B?notification=workshop-invalid');
   });
 
-  test('/delete/ sends Session/Stopping; the own STOPPED session without index_url is then session-invalid', async () => {
-    const created = await fetch(`${w.te.url}/workshops/environment/web-portal-w01/create/`, { redirect: 'manual' });
-    await created.text();
-    assert.equal(created.status, 302);
-    const session = /\/workshops\/session\/([^/]+)\/$/.exec(location(created, w.te.url).pathname)?.[1];
-    assert.ok(session);
-    const cookie = created.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
-    const del = await fetch(`${w.te.url}/workshops/session/${session}/delete/`, {
-      headers: { cookie },
-      redirect: 'manual',
-    });
-    await del.text();
-    assert.equal(del.status, 302);
-    assert.equal(location(del, w.te.url).searchParams.get('notification'), 'session-deleted');
-    const stopping = await w.receiver.waitForPost('/hook', (b) => {
-      const m = analyticsMessageSchema.safeParse(b);
-      return (
-        m.success &&
-        m.data.event.session === session &&
-        ['Session/Stopping', 'Session/Terminate'].includes(m.data.event.name)
-      );
-    });
-    assert.equal(analyticsMessageSchema.parse(stopping.body).event.name, 'Session/Stopping');
-    await waitFor(async () => {
-      const res = await fetch(`${w.te.url}/workshops/session/${session}/`, { headers: { cookie }, redirect: 'manual' });
-      await res.text();
-      const to = location(res, w.te.url);
-      return res.status === 302 && to.searchParams.get('notification') === 'session-invalid' ? to : undefined;
-    });
-  });
+  test(
+    '/delete/ sends Session/Stopping; ' + 'the own STOPPED session without index_url is then session-invalid',
+    async () => {
+      const created = await fetch(`${w.te.url}/workshops/environment/web-portal-w01/create/`, { redirect: 'manual' });
+      await created.text();
+      assert.equal(created.status, 302);
+      const session = /\/workshops\/session\/([^/]+)\/$/.exec(location(created, w.te.url).pathname)?.[1];
+      assert.ok(session);
+      const cookie = created.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const del = await fetch(`${w.te.url}/workshops/session/${session}/delete/`, {
+        headers: { cookie },
+        redirect: 'manual',
+      });
+      await del.text();
+      assert.equal(del.status, 302);
+      assert.equal(location(del, w.te.url).searchParams.get('notification'), 'session-deleted');
+      const stopping = await w.receiver.waitForPost('/hook', (b) => {
+        const m = analyticsMessageSchema.safeParse(b);
+        return (
+          m.success &&
+          m.data.event.session === session &&
+          ['Session/Stopping', 'Session/Terminate'].includes(m.data.event.name)
+        );
+      });
+      assert.equal(analyticsMessageSchema.parse(stopping.body).event.name, 'Session/Stopping');
+      await waitFor(async () => {
+        const res = await fetch(`${w.te.url}/workshops/session/${session}/`, {
+          headers: { cookie },
+          redirect: 'manual',
+        });
+        await res.text();
+        const to = location(res, w.te.url);
+        return res.status === 302 && to.searchParams.get('notification') === 'session-invalid' ? to : undefined;
+      });
+    },
+  );
 });
 
 describe('analytics message shapes', () => {

@@ -50,7 +50,8 @@ describe('slow clients', () => {
   test('a body that never finishes gets 408 too', async () => {
     const { received } = rawConnection(
       [
-        'POST /oauth2/token/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\n',
+        'POST /oauth2/token/ HTTP/1.1\r\nHost: x\r\n' +
+          'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\n',
         'grant_type=pass',
       ],
       slow,

@@ -175,24 +175,27 @@ describe('portal maximum with reclaim of the oldest reserved session', () => {
     await te?.close();
   });
 
-  test('a request beyond the active maximum stops a reserved session elsewhere; the allocated maximum is a hard cap', async () => {
-    const body = await catalog(te);
-    assert.deepEqual(body.portal.sessions, { maximum: 2, registered: 0, anonymous: 0, allocated: 0 });
-    const a = await requestSession(te, W1, { user: uid('max') });
-    assert.equal(a.name, `${W1}-s001`);
-    // Two active sessions (a and w02's reserved) = maximum: the next one needs the reserved session of w02.
-    const b = await requestSession(te, W1, { user: uid('max') });
-    assert.equal(b.name, `${W1}-s002`);
-    await waitFor(async () => (await scheduleStatus(te, `${W2}-s001`)) === 404, {
-      message: 'reclaimed reserved session stopped',
-    });
-    const env2 = await environment(te, W2);
-    assert.equal(env2.available, 0);
-    const after = await catalog(te);
-    assert.equal(after.portal.sessions.allocated, 2);
-    await expectNoSession(await requestRaw(te, W2, { user: uid('max') }));
-    assert.equal((await requestSession(te, W1, { user: a.user })).name, a.name, 'owners still get their session');
-  });
+  test(
+    'a request beyond the active maximum stops a reserved session elsewhere; ' + 'the allocated maximum is a hard cap',
+    async () => {
+      const body = await catalog(te);
+      assert.deepEqual(body.portal.sessions, { maximum: 2, registered: 0, anonymous: 0, allocated: 0 });
+      const a = await requestSession(te, W1, { user: uid('max') });
+      assert.equal(a.name, `${W1}-s001`);
+      // Two active sessions (a and w02's reserved) = maximum: the next one needs the reserved session of w02.
+      const b = await requestSession(te, W1, { user: uid('max') });
+      assert.equal(b.name, `${W1}-s002`);
+      await waitFor(async () => (await scheduleStatus(te, `${W2}-s001`)) === 404, {
+        message: 'reclaimed reserved session stopped',
+      });
+      const env2 = await environment(te, W2);
+      assert.equal(env2.available, 0);
+      const after = await catalog(te);
+      assert.equal(after.portal.sessions.allocated, 2);
+      await expectNoSession(await requestRaw(te, W2, { user: uid('max') }));
+      assert.equal((await requestSession(te, W1, { user: a.user })).name, a.name, 'owners still get their session');
+    },
+  );
 });
 
 describe('per-user caps (sessions.registered / anonymous)', () => {

@@ -119,54 +119,61 @@ describe('password grant', () => {
     );
   });
 
-  test('an unknown grant type is 400 unsupported_grant_type; client_credentials is 400 unauthorized_client', async () => {
-    await expectOAuthError(
-      await tokenPost({ ...robotPassword(), grant_type: 'magic' }, robotBasic()),
-      400,
-      'unsupported_grant_type',
-    );
-    await expectOAuthError(
-      await tokenPost({ grant_type: 'client_credentials' }, robotBasic()),
-      400,
-      'unauthorized_client',
-    );
-  });
+  test(
+    'an unknown grant type is 400 unsupported_grant_type; ' + 'client_credentials is 400 unauthorized_client',
+    async () => {
+      await expectOAuthError(
+        await tokenPost({ ...robotPassword(), grant_type: 'magic' }, robotBasic()),
+        400,
+        'unsupported_grant_type',
+      );
+      await expectOAuthError(
+        await tokenPost({ grant_type: 'client_credentials' }, robotBasic()),
+        400,
+        'unauthorized_client',
+      );
+    },
+  );
 
   test('a missing password is 400 invalid_request', async () => {
     const { grant_type, username } = robotPassword() as { grant_type: string; username: string };
     await expectOAuthError(await tokenPost({ grant_type, username }, robotBasic()), 400, 'invalid_request');
   });
 
-  test('password grant: every missing parameter is reported before any duplicate, and grant_type/scope count too (oauthlib)', async () => {
-    const r = te.engine.credentials.robot;
-    const raw = async (
-      body: string,
-    ): Promise<{ status: number; json: { error: string; error_description?: string } }> => {
-      const res = await fetch(`${te.url}/oauth2/token/`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: robotBasic() },
-        body,
-      });
-      return { status: res.status, json: (await res.json()) as { error: string; error_description?: string } };
-    };
-    const user = encodeURIComponent(r.username);
-    const pass = encodeURIComponent(r.password);
-    const missing = await raw(`grant_type=password&username=${user}&username=other`);
-    assert.deepEqual(
-      [missing.status, missing.json],
-      [400, { error: 'invalid_request', error_description: 'Request is missing password parameter.' }],
-    );
-    const dupGrant = await raw(`grant_type=password&grant_type=password&username=${user}&password=${pass}`);
-    assert.deepEqual(
-      [dupGrant.status, dupGrant.json],
-      [400, { error: 'invalid_request', error_description: 'Duplicate grant_type parameter.' }],
-    );
-    const dupScope = await raw(`grant_type=password&username=${user}&password=${pass}&scope=a&scope=b`);
-    assert.deepEqual(
-      [dupScope.status, dupScope.json],
-      [400, { error: 'invalid_request', error_description: 'Duplicate scope parameter.' }],
-    );
-  });
+  test(
+    'password grant: every missing parameter is reported before any duplicate, ' +
+      'and grant_type/scope count too (oauthlib)',
+    async () => {
+      const r = te.engine.credentials.robot;
+      const raw = async (
+        body: string,
+      ): Promise<{ status: number; json: { error: string; error_description?: string } }> => {
+        const res = await fetch(`${te.url}/oauth2/token/`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: robotBasic() },
+          body,
+        });
+        return { status: res.status, json: (await res.json()) as { error: string; error_description?: string } };
+      };
+      const user = encodeURIComponent(r.username);
+      const pass = encodeURIComponent(r.password);
+      const missing = await raw(`grant_type=password&username=${user}&username=other`);
+      assert.deepEqual(
+        [missing.status, missing.json],
+        [400, { error: 'invalid_request', error_description: 'Request is missing password parameter.' }],
+      );
+      const dupGrant = await raw(`grant_type=password&grant_type=password&username=${user}&password=${pass}`);
+      assert.deepEqual(
+        [dupGrant.status, dupGrant.json],
+        [400, { error: 'invalid_request', error_description: 'Duplicate grant_type parameter.' }],
+      );
+      const dupScope = await raw(`grant_type=password&username=${user}&password=${pass}&scope=a&scope=b`);
+      assert.deepEqual(
+        [dupScope.status, dupScope.json],
+        [400, { error: 'invalid_request', error_description: 'Duplicate scope parameter.' }],
+      );
+    },
+  );
 
   test('the token endpoint is POST only: GET is 405 with Allow', async () => {
     const res = await fetch(`${te.url}/oauth2/token/`);

@@ -88,20 +88,23 @@ describe('orphaned: the session page is the activity', () => {
           return e?.name === name && e.session === session;
         });
 
-      test('a page that keeps reporting keeps its session; one that stops for 60 s loses it (Session/Orphaned)', async () => {
-        const b = await newBrowser(te);
-        assert.equal(await state(te, b.session), 'RUNNING');
-        for (let i = 0; i < 4; i++) {
-          clock.advance(50_000);
-          assert.equal((await beat(te, b, true)).status, 200);
-        }
-        assert.equal(await state(te, b.session), 'RUNNING', '200 s with a beat every 50 s');
-        clock.advance(59_999);
-        assert.equal(await state(te, b.session), 'RUNNING', '1 ms before 60 s of silence');
-        clock.advance(1);
-        assert.equal(await state(te, b.session), 'STOPPING');
-        await event('Session/Orphaned', b.session);
-      });
+      test(
+        'a page that keeps reporting keeps its session; ' + 'one that stops for 60 s loses it (Session/Orphaned)',
+        async () => {
+          const b = await newBrowser(te);
+          assert.equal(await state(te, b.session), 'RUNNING');
+          for (let i = 0; i < 4; i++) {
+            clock.advance(50_000);
+            assert.equal((await beat(te, b, true)).status, 200);
+          }
+          assert.equal(await state(te, b.session), 'RUNNING', '200 s with a beat every 50 s');
+          clock.advance(59_999);
+          assert.equal(await state(te, b.session), 'RUNNING', '1 ms before 60 s of silence');
+          clock.advance(1);
+          assert.equal(await state(te, b.session), 'STOPPING');
+          await event('Session/Orphaned', b.session);
+        },
+      );
 
       test('a page out of view that still reports loses its session after 3 × 60 s (Session/Inactive)', async () => {
         const b = await newBrowser(te);
@@ -155,7 +158,9 @@ describe('overdue: start-up that takes too long', () => {
     learningcenter: { before: null, at: null, page: 200, index: 'session-deleted' },
   } as const;
   for (const dialect of ['educates', 'learningcenter'] as const) {
-    test(`${dialect}: ${expectations[dialect].at === null ? 'no startup timeout' : 'the page is sent to /delete/ with startup-timeout'}`, async () => {
+    const outcome =
+      expectations[dialect].at === null ? 'no startup timeout' : 'the page is sent to /delete/ with startup-timeout';
+    test(`${dialect}: ${outcome}`, async () => {
       const entry = engines.get(dialect);
       assert.ok(entry);
       const { te, clock } = entry;
@@ -189,29 +194,32 @@ describe('overdue: start-up that takes too long', () => {
 });
 
 describe('config/: the session page is the workshop URL', () => {
-  test('url is the engine’s page for the session, which its owner can open; null while the session starts', async () => {
-    const clock = new ManualClock();
-    const te = await startTestEngine({ clock, startupDelayMs: 1_000, config: yaml(EDUCATES_API) });
-    try {
-      clock.advance(1_000);
-      const b = await newBrowser(te);
-      const starting = (await (await te.api(`/workshops/session/${b.session}/config/`)).json()) as {
-        url: string | null;
-        password: string;
-      };
-      assert.equal(starting.url, null);
-      clock.advance(1_000);
-      const running = (await (await te.api(`/workshops/session/${b.session}/config/`)).json()) as {
-        url: string | null;
-        password: string;
-      };
-      assert.equal(running.url, `${te.url}/workshops/session/${b.session}/`);
-      assert.match(running.password, /^[A-Za-z0-9]{32}$/);
-      const page = await fetch(running.url, { headers: { cookie: b.cookie }, redirect: 'manual' });
-      assert.equal(page.status, 200);
-      assert.match(await page.text(), new RegExp(`id="session-name">${b.session}<`));
-    } finally {
-      await te.close();
-    }
-  });
+  test(
+    'url is the engine’s page for the session, which its owner can open; ' + 'null while the session starts',
+    async () => {
+      const clock = new ManualClock();
+      const te = await startTestEngine({ clock, startupDelayMs: 1_000, config: yaml(EDUCATES_API) });
+      try {
+        clock.advance(1_000);
+        const b = await newBrowser(te);
+        const starting = (await (await te.api(`/workshops/session/${b.session}/config/`)).json()) as {
+          url: string | null;
+          password: string;
+        };
+        assert.equal(starting.url, null);
+        clock.advance(1_000);
+        const running = (await (await te.api(`/workshops/session/${b.session}/config/`)).json()) as {
+          url: string | null;
+          password: string;
+        };
+        assert.equal(running.url, `${te.url}/workshops/session/${b.session}/`);
+        assert.match(running.password, /^[A-Za-z0-9]{32}$/);
+        const page = await fetch(running.url, { headers: { cookie: b.cookie }, redirect: 'manual' });
+        assert.equal(page.status, 200);
+        assert.match(await page.text(), new RegExp(`id="session-name">${b.session}<`));
+      } finally {
+        await te.close();
+      }
+    },
+  );
 });

@@ -223,15 +223,18 @@ describe('POST and the parameters body', () => {
 });
 
 describe('capacity and reacquire', () => {
-  test('once capacity is used up the reply is 503 {"error": "No session available"}; owners still get theirs', async () => {
-    const a = await requestSession(te, W2, { user: uid('cap') });
-    const b = await requestSession(te, W2, { user: uid('cap') });
-    assert.notEqual(a.name, b.name);
-    await expectNoSession(await requestRaw(te, W2, { user: uid('cap') }));
-    await expectNoSession(await requestRaw(te, W2));
-    const again = await requestSession(te, W2, { user: a.user });
-    assert.equal(again.name, a.name);
-  });
+  test(
+    'once capacity is used up the reply is 503 {"error": "No session available"}; ' + 'owners still get theirs',
+    async () => {
+      const a = await requestSession(te, W2, { user: uid('cap') });
+      const b = await requestSession(te, W2, { user: uid('cap') });
+      assert.notEqual(a.name, b.name);
+      await expectNoSession(await requestRaw(te, W2, { user: uid('cap') }));
+      await expectNoSession(await requestRaw(te, W2));
+      const again = await requestSession(te, W2, { user: a.user });
+      assert.equal(again.name, a.name);
+    },
+  );
 
   test('session= returns the named session of that user, or 503 without creating anything', async () => {
     const user = uid('reacquire');

@@ -149,18 +149,21 @@ describe('extend/', () => {
     assert.equal(second.expires, first.expires);
   });
 
-  test('not permitted (default deadline, or not yet activated): 200 with extended:false and nothing changed', async () => {
-    const plain = await running(W3);
-    const before = await json(await get(`/workshops/session/${plain}/schedule/`), scheduleSchema);
-    const res = await json(await get(`/workshops/session/${plain}/extend/`), extendSchema);
-    assert.equal(res.extended, false);
-    assert.equal(res.expires, before.expires);
+  test(
+    'not permitted (default deadline, or not yet activated): ' + '200 with extended:false and nothing changed',
+    async () => {
+      const plain = await running(W3);
+      const before = await json(await get(`/workshops/session/${plain}/schedule/`), scheduleSchema);
+      const res = await json(await get(`/workshops/session/${plain}/extend/`), extendSchema);
+      assert.equal(res.extended, false);
+      assert.equal(res.expires, before.expires);
 
-    const pending = await requestSession(te, W1, { user: uid('pending') });
-    const p = await json(await get(`/workshops/session/${pending.name}/extend/`), extendSchema);
-    assert.equal(p.extended, false);
-    assert.notEqual(p.status, 'RUNNING');
-  });
+      const pending = await requestSession(te, W1, { user: uid('pending') });
+      const p = await json(await get(`/workshops/session/${pending.name}/extend/`), extendSchema);
+      assert.equal(p.extended, false);
+      assert.notEqual(p.status, 'RUNNING');
+    },
+  );
 
   test('the extended expiry is what the catalog and user sessions report', async () => {
     const reply = await requestSession(te, W1, { user: uid('ext-view') });

@@ -9,7 +9,8 @@ const H = 'email,first_name,last_name';
 describe('attendee CSV files', () => {
   test('a good file: header in any case and order, BOM, trimmed cells, user derived from email', () => {
     const r = parseAttendeeCsv(
-      '\uFEFF Last_Name , EMAIL,first_name\r\n Lovelace , ada@example.org , Ada \r\nHopper,grace.h@example.org,Grace\r\n',
+      '\uFEFF Last_Name , EMAIL,first_name\r\n Lovelace , ada@example.org , Ada \r\n' +
+        'Hopper,grace.h@example.org,Grace\r\n',
     );
     assert.deepEqual(r.errors, []);
     assert.deepEqual(r.rows, [

@@ -94,23 +94,27 @@ describe('electron-builder.yml', () => {
     }
   });
 
-  test('only compiled runtime output goes in (dist/electron, preload, renderer, shared): no sources, tests or build info', () => {
-    const files = asStrings(config['files']);
-    const includes = files.filter((f) => !f.startsWith('!'));
-    assert.deepEqual([...includes].sort(), [
-      'bin/**',
-      'dist/electron/**',
-      'dist/preload/**',
-      'dist/renderer/**',
-      'dist/shared/**',
-      'package.json',
-    ]);
-    for (const excluded of ['!**/*.d.ts', '!**/*.map']) {
-      assert.ok(files.includes(excluded), `files excludes ${excluded}`);
-    }
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string };
-    assert.match(pkg.main, /^dist\//, 'package.json main lies inside the packaged files');
-  });
+  test(
+    'only compiled runtime output goes in (dist/electron, preload, renderer, shared): ' +
+      'no sources, tests or build info',
+    () => {
+      const files = asStrings(config['files']);
+      const includes = files.filter((f) => !f.startsWith('!'));
+      assert.deepEqual([...includes].sort(), [
+        'bin/**',
+        'dist/electron/**',
+        'dist/preload/**',
+        'dist/renderer/**',
+        'dist/shared/**',
+        'package.json',
+      ]);
+      for (const excluded of ['!**/*.d.ts', '!**/*.map']) {
+        assert.ok(files.includes(excluded), `files excludes ${excluded}`);
+      }
+      const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string };
+      assert.match(pkg.main, /^dist\//, 'package.json main lies inside the packaged files');
+    },
+  );
 
   test('targets: Linux AppImage and deb, macOS dmg with hardened runtime, Windows nsis', () => {
     const linux = section(config, 'linux');

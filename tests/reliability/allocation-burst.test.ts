@@ -65,7 +65,8 @@ test(
     const replies = await Promise.all(
       users.map(async (user) => {
         const res = await fetch(
-          `${te.url}/workshops/environment/${ENV}/request/?index_url=${encodeURIComponent('https://hub.test/')}&user=${user}&timeout=0`,
+          `${te.url}/workshops/environment/${ENV}/request/` +
+            `?index_url=${encodeURIComponent('https://hub.test/')}&user=${user}&timeout=0`,
           { headers: { authorization: `Bearer ${token}` } },
         );
         const body = await res.text();

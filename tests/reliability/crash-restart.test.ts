@@ -83,7 +83,8 @@ test(
     const auth = { authorization: `Bearer ${token}` };
     const request = (user: string, timeout: number) =>
       fetch(
-        `${first.url}/workshops/environment/${ENV}/request/?index_url=https%3A%2F%2Fhub.test%2F&user=${user}&timeout=${timeout}`,
+        `${first.url}/workshops/environment/${ENV}/request/` +
+          `?index_url=https%3A%2F%2Fhub.test%2F&user=${user}&timeout=${timeout}`,
         {
           headers: auth,
         },

@@ -3,8 +3,8 @@
  * methods and headers, sent byte for byte over loopback HTTP to the engine CLI in a child process. Properties:
  * no 5xx (other than the portal's documented 503 `{"error": …}` of the request endpoint), the process never dies,
  * and after every run the capacity and ownership invariants hold (allocated ≤ capacity per environment and
- * within the portal maximum, no session listed twice, no user with two live (not STOPPING) sessions in one environment, and
- * no user above the per-user cap). Each property is bounded in runs and in time.
+ * within the portal maximum, no session listed twice, no user with two live (not STOPPING) sessions in one
+ * environment, and no user above the per-user cap). Each property is bounded in runs and in time.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -88,13 +88,14 @@ after(async () => {
   }
   tmp.cleanup();
   console.log(
-    `fuzz: ${runsChecked} runs checked; statuses ${JSON.stringify(Object.fromEntries([...statusSeen].sort((a, b) => a[0] - b[0])))}`,
+    `fuzz: ${runsChecked} runs checked; ` +
+      `statuses ${JSON.stringify(Object.fromEntries([...statusSeen].sort((a, b) => a[0] - b[0])))}`,
   );
 });
 
 /** Node's HTTP client refuses control characters and spaces in a request path; everything else goes raw. */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what this escapes
 const printable = (s: string): string =>
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this escapes
   s.replace(/[\x00-\x20\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 // ---- generators ------------------------------------------------------------------------------------------
@@ -405,52 +406,62 @@ describe('engine fuzzing', { timeout: 180_000 }, () => {
     );
   });
 
-  test('robot traffic on the real routes (allocate, schedule, extend, terminate, look up): no 5xx, invariants hold', async () => {
-    const action = fc.oneof(
-      fc
-        .tuple(
-          fc.constantFrom(...ENVS),
-          fc.constantFrom('alice', 'bob', 'carol', 'dave', 'erin', 'frank'),
-          fc.constantFrom('0', '60', '5', 'x', ''),
-          bodyArb,
-        )
-        .map(([env, user, timeout, body]) => ({
-          method: body === undefined ? 'GET' : 'POST',
-          path: `/workshops/environment/${env}/request/?${new URLSearchParams({ index_url: 'https://hub.test/', user, timeout, analytics_url: CLOSED_LOOPBACK })}`,
-          body,
-        })),
-      fc
-        .tuple(sessionName, fc.constantFrom('schedule', 'extend', 'terminate', 'config', 'authorize'))
-        .map(([s, a]) => ({
-          method: 'GET',
-          path: `/workshops/session/${s}/${a}/`,
-          body: undefined,
-        })),
-      fc
-        .tuple(sessionName, bodyArb)
-        .map(([s, body]) => ({ method: 'POST', path: `/workshops/session/${s}/event/`, body })),
-      fc
-        .constantFrom('alice', 'bob', 'carol', 'nobody')
-        .map((u) => ({ method: 'GET', path: `/workshops/user/${u}/sessions/`, body: undefined })),
-      fc
-        .constantFrom(...ENVS)
-        .map((e) => ({ method: 'GET', path: `/workshops/environment/${e}/status/?sessions=true`, body: undefined })),
-    );
-    await fc.assert(
-      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 6 }), fc.boolean(), async (actions, asAdmin) => {
-        for (const a of actions) {
-          const headers = {
-            authorization: `Bearer ${asAdmin ? tokens.admin : tokens.robot}`,
-            'content-type': 'application/json',
-          };
-          const res = await send(a.method, a.path, headers, a.body);
-          assertNoServerError(res, `${a.method} ${a.path}`);
-        }
-        await assertInvariants();
-      }),
-      options(1),
-    );
-  });
+  test(
+    'robot traffic on the real routes (allocate, schedule, extend, terminate, look up): ' + 'no 5xx, invariants hold',
+    async () => {
+      const action = fc.oneof(
+        fc
+          .tuple(
+            fc.constantFrom(...ENVS),
+            fc.constantFrom('alice', 'bob', 'carol', 'dave', 'erin', 'frank'),
+            fc.constantFrom('0', '60', '5', 'x', ''),
+            bodyArb,
+          )
+          .map(([env, user, timeout, body]) => ({
+            method: body === undefined ? 'GET' : 'POST',
+            path:
+              `/workshops/environment/${env}/request/?` +
+              new URLSearchParams({
+                index_url: 'https://hub.test/',
+                user,
+                timeout,
+                analytics_url: CLOSED_LOOPBACK,
+              }).toString(),
+            body,
+          })),
+        fc
+          .tuple(sessionName, fc.constantFrom('schedule', 'extend', 'terminate', 'config', 'authorize'))
+          .map(([s, a]) => ({
+            method: 'GET',
+            path: `/workshops/session/${s}/${a}/`,
+            body: undefined,
+          })),
+        fc
+          .tuple(sessionName, bodyArb)
+          .map(([s, body]) => ({ method: 'POST', path: `/workshops/session/${s}/event/`, body })),
+        fc
+          .constantFrom('alice', 'bob', 'carol', 'nobody')
+          .map((u) => ({ method: 'GET', path: `/workshops/user/${u}/sessions/`, body: undefined })),
+        fc
+          .constantFrom(...ENVS)
+          .map((e) => ({ method: 'GET', path: `/workshops/environment/${e}/status/?sessions=true`, body: undefined })),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 6 }), fc.boolean(), async (actions, asAdmin) => {
+          for (const a of actions) {
+            const headers = {
+              authorization: `Bearer ${asAdmin ? tokens.admin : tokens.robot}`,
+              'content-type': 'application/json',
+            };
+            const res = await send(a.method, a.path, headers, a.body);
+            assertNoServerError(res, `${a.method} ${a.path}`);
+          }
+          await assertInvariants();
+        }),
+        options(1),
+      );
+    },
+  );
 
   test('concurrent bursts of requests for the same users: no 5xx, no double allocation', async () => {
     await fc.assert(

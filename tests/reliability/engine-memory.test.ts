@@ -49,8 +49,9 @@ test(`engine memory: ${LIVE} live sessions, then ${CHURN} created and purged`, {
   });
   const mib = (n: number) => `${(n / 1048576).toFixed(2)} MiB`;
   console.log(
-    `engine memory: base ${mib(r.heapBase)}, ${r.live} live ${mib(r.heapLive)} (${Math.round(r.bytesPerLiveSession)} B/session, ` +
-      `allocated in ${r.liveMs} ms), after purge ${mib(r.heapAfterLive)}, ${r.churned} churned in ${r.churnMs} ms: mid ${mib(r.heapMid)} ` +
+    `engine memory: base ${mib(r.heapBase)}, ${r.live} live ${mib(r.heapLive)} ` +
+      `(${Math.round(r.bytesPerLiveSession)} B/session, allocated in ${r.liveMs} ms), ` +
+      `after purge ${mib(r.heapAfterLive)}, ${r.churned} churned in ${r.churnMs} ms: mid ${mib(r.heapMid)} ` +
       `end ${mib(r.heapEnd)}; db rows left: ${r.dbSessions} sessions, ${r.dbUsers} users; db ${mib(r.dbBytes)}`,
   );
   assert.equal(r.errors, 0, 'every allocation and termination answered 200');

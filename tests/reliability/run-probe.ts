@@ -30,7 +30,8 @@ export function runProbe<T>(
       if (code !== 0 || !line) {
         reject(
           new Error(
-            `probe ${script} ended with code ${code} signal ${signal}\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-3000)}`,
+            `probe ${script} ended with code ${code} signal ${signal}\n` +
+              `stdout: ${out.slice(-2000)}\nstderr: ${err.slice(-3000)}`,
           ),
         );
         return;

@@ -1,6 +1,6 @@
 /**
- * Runs Electronegativity (Doyensec's Electron misconfiguration scanner, offline) over the built main process, preload and
- * renderer, and fails on any HIGH or MEDIUM finding that is not allowlisted as a false positive in
+ * Runs Electronegativity (Doyensec's Electron misconfiguration scanner, offline) over the built main process,
+ * preload and renderer, and fails on any HIGH or MEDIUM finding that is not allowlisted as a false positive in
  * electronegativity-allowlist.yml. A second scan of a deliberately insecure fixture proves the scanner really ran.
  * `npm test` builds before it runs the tests; on its own, run `npm run build` first.
  */

@@ -100,26 +100,29 @@ test('it exposes exactly ConsoleBridge (invoke and on) as window.portalConsole, 
   assert.deepEqual([...loaded.channelListeners.keys()], [IPC_EVENT_CHANNEL]);
 });
 
-test('every contract method is forwarded on the one invoke channel; unknown and prototype names are refused', async () => {
-  const loaded = loadPreload();
-  const api = bridgeOf(loaded);
-  for (const method of methodNames) {
-    assert.deepEqual(await api.invoke(method, { x: 1 }), { ok: true, data: 'from-main' });
-  }
-  assert.deepEqual(
-    loaded.invokes,
-    methodNames.map((m) => [IPC_INVOKE_CHANNEL, m, { x: 1 }]),
-  );
-  loaded.invokes.length = 0;
-  for (const bad of ['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'app.info\u0000']) {
-    const r = await api.invoke(bad, {});
-    assert.deepEqual(r, { ok: false, error: { code: 'not-found', message: 'unknown method' } }, bad);
-  }
-  for (const bad of [undefined, null, 42, { toString: () => 'app.info' }, ['app.info']]) {
-    assert.equal((await api.invoke(bad as unknown as string, {})).ok, false);
-  }
-  assert.equal(loaded.invokes.length, 0);
-});
+test(
+  'every contract method is forwarded on the one invoke channel; ' + 'unknown and prototype names are refused',
+  async () => {
+    const loaded = loadPreload();
+    const api = bridgeOf(loaded);
+    for (const method of methodNames) {
+      assert.deepEqual(await api.invoke(method, { x: 1 }), { ok: true, data: 'from-main' });
+    }
+    assert.deepEqual(
+      loaded.invokes,
+      methodNames.map((m) => [IPC_INVOKE_CHANNEL, m, { x: 1 }]),
+    );
+    loaded.invokes.length = 0;
+    for (const bad of ['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'app.info\u0000']) {
+      const r = await api.invoke(bad, {});
+      assert.deepEqual(r, { ok: false, error: { code: 'not-found', message: 'unknown method' } }, bad);
+    }
+    for (const bad of [undefined, null, 42, { toString: () => 'app.info' }, ['app.info']]) {
+      assert.equal((await api.invoke(bad as unknown as string, {})).ok, false);
+    }
+    assert.equal(loaded.invokes.length, 0);
+  },
+);
 
 test('an invoke that main rejects resolves to an internal error instead of throwing in the page', async () => {
   const api = bridgeOf(loadPreload(async () => Promise.reject(new Error('No handler registered'))));

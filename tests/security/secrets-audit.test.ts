@@ -120,8 +120,10 @@ describe('secrets audit of a full web-mode run', { timeout: 180_000 }, () => {
     assert.match(output, /AUDIT_SCENARIO_DONE/);
     found = JSON.parse(fs.readFileSync(path.join(outDir, 'secrets.json'), 'utf8')) as AuditSecrets;
     console.log(
-      `secrets audit: store ${found.keychain.backend}; ${found.secrets.length} secrets, ${found.access.length} access and ` +
-        `${found.refresh.length} refresh tokens, ${found.activation.length} activation tokens; ${consoleFiles().length} console files`,
+      `secrets audit: store ${found.keychain.backend}; ${found.secrets.length} secrets, ` +
+        `${found.access.length} access and ${found.refresh.length} refresh tokens, ` +
+        `${found.activation.length} activation tokens; ` +
+        `${consoleFiles().length} console files`,
     );
   });
 
@@ -150,20 +152,23 @@ describe('secrets audit of a full web-mode run', { timeout: 180_000 }, () => {
     );
   });
 
-  test('no password, client secret, access or refresh token in any file the console wrote (raw bytes, WAL included)', () => {
-    const files = consoleFiles().map(raw);
-    assert.deepEqual(leaks([...found.secrets, ...found.access, ...found.refresh], files), []);
-    // Activation tokens only in the built-in engine's database, which must keep them to check activations, and in
-    // console.db (mode 0600), which keeps each attendee's link so it can be handed out again after a restart.
-    const keepsLinks = (name: string) => isBuiltinEngineDb(name) || /console\.db(-wal|-shm)?$/.test(name);
-    assert.deepEqual(
-      leaks(
-        found.activation,
-        files.filter((h) => !keepsLinks(h.name)),
-      ),
-      [],
-    );
-  });
+  test(
+    'no password, client secret, access or refresh token in any file the console wrote (raw bytes, ' + 'WAL included)',
+    () => {
+      const files = consoleFiles().map(raw);
+      assert.deepEqual(leaks([...found.secrets, ...found.access, ...found.refresh], files), []);
+      // Activation tokens only in the built-in engine's database, which must keep them to check activations, and in
+      // console.db (mode 0600), which keeps each attendee's link so it can be handed out again after a restart.
+      const keepsLinks = (name: string) => isBuiltinEngineDb(name) || /console\.db(-wal|-shm)?$/.test(name);
+      assert.deepEqual(
+        leaks(
+          found.activation,
+          files.filter((h) => !keepsLinks(h.name)),
+        ),
+        [],
+      );
+    },
+  );
 
   test('nothing the renderer can read (every method reply, the SSE stream) carries a password, secret or token', () => {
     const saw = fs.readFileSync(path.join(outDir, 'renderer-saw.txt'), 'utf8');
@@ -191,11 +196,14 @@ describe('secrets audit of a full web-mode run', { timeout: 180_000 }, () => {
     assert.deepEqual(leaked, []);
   });
 
-  test('the engine stores tokens only hashed (raw access token absent from its database files, its hash present)', () => {
-    const dbFiles = remoteEngineDbFiles().map(raw);
-    assert.ok(dbFiles.length >= 1);
-    assert.deepEqual(leaks([...found.access, ...found.refresh], dbFiles), []);
-    const hashes = issuedTokenHashes();
-    for (const t of found.access) assert.ok(hashes.has(sha256(t)), 'the access token is stored as its SHA-256');
-  });
+  test(
+    'the engine stores tokens only hashed (raw access token absent from its database files, ' + 'its hash present)',
+    () => {
+      const dbFiles = remoteEngineDbFiles().map(raw);
+      assert.ok(dbFiles.length >= 1);
+      assert.deepEqual(leaks([...found.access, ...found.refresh], dbFiles), []);
+      const hashes = issuedTokenHashes();
+      for (const t of found.access) assert.ok(hashes.has(sha256(t)), 'the access token is stored as its SHA-256');
+    },
+  );
 });

@@ -24,7 +24,9 @@ function fakeProject(
   const loadedMarker = path.join(root, 'index-was-loaded');
   const all: Record<string, string> = {
     'package.json': JSON.stringify({ name: 'electron', version: '0.0.0-test', main: 'index.js' }),
-    'index.js': `require('node:fs').writeFileSync(${JSON.stringify(loadedMarker)}, 'download attempted'); module.exports = 'x';`,
+    'index.js':
+      `require('node:fs').writeFileSync(${JSON.stringify(loadedMarker)}, 'download attempted'); ` +
+      "module.exports = 'x';",
     ...files,
   };
   for (const [name, text] of Object.entries(all)) {
@@ -101,7 +103,9 @@ test('`npm start` without a usable binary says why and falls back to web mode', 
   assert.match(
     r.stdout,
     new RegExp(
-      `No Electron binary is installed on this machine \\(the Electron binary ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[/\\\\]electron does not exist\\); starting the console in web mode instead`,
+      'No Electron binary is installed on this machine \\(' +
+        `the Electron binary ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[/\\\\]electron does not exist\\); ` +
+        'starting the console in web mode instead',
     ),
   );
   assert.match(r.stdout, /Usage: portal-console web/);
