@@ -38,15 +38,24 @@ export interface BusyText {
 }
 
 function consoleText(holder: LockHolder): BusyText {
-  return { holder: `another portal-console (${holder.mode ?? 'unknown mode'}, process ${holder.pid})`, otherFolder: 'web mode: --data' };
+  return {
+    holder: `another portal-console (${holder.mode ?? 'unknown mode'}, process ${holder.pid})`,
+    otherFolder: 'web mode: --data',
+  };
 }
 
 export class DataFolderBusyError extends Error {
   readonly pid: number;
   readonly file: string;
-  constructor(dir: string, holder: LockHolder, file: string = path.join(dir, LOCK_FILE), text: BusyText = consoleText(holder)) {
+  constructor(
+    dir: string,
+    holder: LockHolder,
+    file: string = path.join(dir, LOCK_FILE),
+    text: BusyText = consoleText(holder),
+  ) {
     super(
-      `the data folder ${dir} is in use by ${text.holder}; stop that one first, or pick another folder (${text.otherFolder}). ` +
+      `the data folder ${dir} is in use by ${text.holder}; stop that one first, ` +
+        `or pick another folder (${text.otherFolder}). ` +
         `If no such process runs, delete ${file}.`,
     );
     this.name = 'DataFolderBusyError';
@@ -109,7 +118,11 @@ export function acquireDataLock(dir: string, options: AcquireOptions): DataLock 
   const file = path.join(resolved, options.fileName ?? LOCK_FILE);
   const isAlive = options.isAlive ?? processAlive;
   const describe = options.describe ?? consoleText;
-  const content = JSON.stringify({ pid: process.pid, mode: options.mode, ...(options.parent !== undefined ? { parent: options.parent } : {}) });
+  const content = JSON.stringify({
+    pid: process.pid,
+    mode: options.mode,
+    ...(options.parent !== undefined ? { parent: options.parent } : {}),
+  });
 
   for (let attempt = 0; ; attempt += 1) {
     try {

@@ -6,8 +6,9 @@
 const URL_PATTERN = /\b([a-z][a-z0-9+.-]*:\/\/[^\s?#"'<>]*)[?#][^\s"'<>]*/gi;
 const USERINFO_PATTERN = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'<>]+@/gi;
 const BEARER_PATTERN = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi;
-const KEY_VALUE_PATTERN =
-  /\b(password|passwd|secret|client_secret|clientSecret|token|access_token|refresh_token|api[_-]?key|authorization)(["']?\s*[:=]\s*["']?)[^\s&"',}]+/gi;
+const SECRET_KEYS =
+  'password|passwd|secret|client_secret|clientSecret|token|access_token|refresh_token|api[_-]?key|authorization';
+const KEY_VALUE_PATTERN = new RegExp(`\\b(${SECRET_KEYS})(["']?\\s*[:=]\\s*["']?)[^\\s&"',}]+`, 'gi');
 
 export function redact(text: string): string {
   return text

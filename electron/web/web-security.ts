@@ -10,7 +10,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
  * from `file://` and sees only the meta tag.
  */
 export const META_CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+  "connect-src 'self'; base-uri 'none'; form-action 'none'";
 
 /**
  * Web mode's header: the meta policy plus `frame-ancestors`, which browsers honour only in a header (in a meta tag

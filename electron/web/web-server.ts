@@ -163,10 +163,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
 
   app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const status =
+      typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
+        ? error.statusCode
+        : 500;
     if (status === 500) {
       // Ours, not the caller's: the page gets a generic message, the log a redacted description.
-      log(`portal-console: web server error on ${request.method} ${request.url.split('?', 1)[0] ?? ''}: ${describeError(error)}`);
+      log(
+        `portal-console: web server error on ${request.method} ${request.url.split('?', 1)[0] ?? ''}: ` +
+          describeError(error),
+      );
       return sendFailure(reply, 500, failure('internal', 'something went wrong in the console'));
     }
     const api = isApiPath(request.url) || isApiPath(request.routeOptions.url ?? '');

@@ -112,73 +112,73 @@ test('a page load logs no console error (no CSP notice, no failed load)', async 
   expect(messages).toEqual([]);
 });
 
-test('a portal whose connection test fails is saved only when asked, a duplicate URL is named, and Retry now brings it back', async ({
-  app,
-  page,
-  scratch,
-}) => {
-  const dataDir = path.join(scratch, 'remote-engine');
-  fs.mkdirSync(dataDir, { recursive: true });
-  // an engine started once and stopped: its address is known and nothing answers there
-  let remote: RunningEngine | null = await startEngine({ dataDir, host: '127.0.0.1', port: 0 });
-  const { port, url } = remote;
-  const creds = remote.credentials.robot;
-  await remote.close();
-  remote = null;
-  try {
-    await app.go('Portals');
-    const portals = new PortalsPage(page);
-    const form = {
-      label: 'Later lab',
-      baseUrl: url,
-      clientId: creds.clientId,
-      clientSecret: creds.clientSecret,
-      username: creds.username,
-      password: creds.password,
-      pollSeconds: 600,
-    };
-    await portals.add(form);
-    await expect(portals.urlHost()).toHaveText(`Connects to 127.0.0.1:${port}.`);
-    await portals.submit();
-    await expect(portals.saveCheck()).toContainText(
-      `The connection test failed: portal unreachable: 127.0.0.1:${port}`,
-    );
-    // Cancel keeps the form, unsaved
-    await portals.form().getByRole('button', { name: 'Cancel' }).click();
-    await expect(portals.saveCheck()).toHaveCount(0);
-    await expect(portals.form()).toBeVisible();
-    await expect(portals.row('Later lab')).toHaveCount(0);
-    await portals.submit();
-    await expect(portals.saveCheck()).toBeVisible();
-    await portals.saveAnyway();
-    await expect(portals.row('Later lab')).toBeVisible();
+test(
+  'a portal whose connection test fails is saved only when asked, a duplicate URL is named, ' +
+    'and Retry now brings it back',
+  async ({ app, page, scratch }) => {
+    const dataDir = path.join(scratch, 'remote-engine');
+    fs.mkdirSync(dataDir, { recursive: true });
+    // an engine started once and stopped: its address is known and nothing answers there
+    let remote: RunningEngine | null = await startEngine({ dataDir, host: '127.0.0.1', port: 0 });
+    const { port, url } = remote;
+    const creds = remote.credentials.robot;
+    await remote.close();
+    remote = null;
+    try {
+      await app.go('Portals');
+      const portals = new PortalsPage(page);
+      const form = {
+        label: 'Later lab',
+        baseUrl: url,
+        clientId: creds.clientId,
+        clientSecret: creds.clientSecret,
+        username: creds.username,
+        password: creds.password,
+        pollSeconds: 600,
+      };
+      await portals.add(form);
+      await expect(portals.urlHost()).toHaveText(`Connects to 127.0.0.1:${port}.`);
+      await portals.submit();
+      await expect(portals.saveCheck()).toContainText(
+        `The connection test failed: portal unreachable: 127.0.0.1:${port}`,
+      );
+      // Cancel keeps the form, unsaved
+      await portals.form().getByRole('button', { name: 'Cancel' }).click();
+      await expect(portals.saveCheck()).toHaveCount(0);
+      await expect(portals.form()).toBeVisible();
+      await expect(portals.row('Later lab')).toHaveCount(0);
+      await portals.submit();
+      await expect(portals.saveCheck()).toBeVisible();
+      await portals.saveAnyway();
+      await expect(portals.row('Later lab')).toBeVisible();
 
-    // the same portal again, pasted from its catalog page: trimmed to the root, and the duplicate is named
-    await portals.add({ ...form, label: 'Same lab', baseUrl: `${url}/workshops/catalog/` });
-    await expect(portals.urlHost()).toHaveText(
-      `Connects to 127.0.0.1:${port}, at the portal's root ${url} (/workshops/catalog/ is left out).`,
-    );
-    await portals.submit();
-    await expect(portals.saveCheck()).toContainText(`“Later lab” already uses this portal URL (${url}).`);
-    await portals.form().getByRole('button', { name: 'Cancel' }).click();
-    await portals.form().getByRole('button', { name: 'Cancel' }).click();
-    await expect(portals.form()).toHaveCount(0);
-    await expect(portals.row('Same lab')).toHaveCount(0);
+      // the same portal again, pasted from its catalog page: trimmed to the root, and the duplicate is named
+      await portals.add({ ...form, label: 'Same lab', baseUrl: `${url}/workshops/catalog/` });
+      await expect(portals.urlHost()).toHaveText(
+        `Connects to 127.0.0.1:${port}, at the portal's root ${url} (/workshops/catalog/ is left out).`,
+      );
+      await portals.submit();
+      await expect(portals.saveCheck()).toContainText(`“Later lab” already uses this portal URL (${url}).`);
+      await portals.form().getByRole('button', { name: 'Cancel' }).click();
+      await portals.form().getByRole('button', { name: 'Cancel' }).click();
+      await expect(portals.form()).toHaveCount(0);
+      await expect(portals.row('Same lab')).toHaveCount(0);
 
-    // its card says why it fails; once the portal is back, Retry now shows it live without waiting for a poll
-    await app.go('Fleet overview');
-    const fleet = new FleetPage(page);
-    const card = fleet.card('Later lab');
-    await expect(card.getByTestId('portal-error')).toHaveText(`portal unreachable: 127.0.0.1:${port}`);
-    remote = await startEngine({ dataDir, host: '127.0.0.1', port });
-    await card.getByRole('button', { name: 'Retry now Later lab' }).click();
-    await expect(fleet.status(card)).toHaveText('Live');
-    await expect(card.getByTestId('portal-failure')).toHaveCount(0);
-    await expect(card.getByTestId('environment').first()).toBeVisible();
-  } finally {
-    await remote?.close();
-  }
-});
+      // its card says why it fails; once the portal is back, Retry now shows it live without waiting for a poll
+      await app.go('Fleet overview');
+      const fleet = new FleetPage(page);
+      const card = fleet.card('Later lab');
+      await expect(card.getByTestId('portal-error')).toHaveText(`portal unreachable: 127.0.0.1:${port}`);
+      remote = await startEngine({ dataDir, host: '127.0.0.1', port });
+      await card.getByRole('button', { name: 'Retry now Later lab' }).click();
+      await expect(fleet.status(card)).toHaveText('Live');
+      await expect(card.getByTestId('portal-failure')).toHaveCount(0);
+      await expect(card.getByTestId('environment').first()).toBeVisible();
+    } finally {
+      await remote?.close();
+    }
+  },
+);
 
 test('form errors name the fields as the form does, show the host a URL really reaches, and clear on change', async ({
   app,

@@ -17,7 +17,11 @@ interface BridgeWindow {
 }
 
 test.describe('Electron app', () => {
-  test.skip(!electron.path, `No Electron binary is installed on this machine (${electron.reason ?? 'unknown reason'}); the Electron suite is skipped.`);
+  test.skip(
+    !electron.path,
+    `No Electron binary is installed on this machine (${electron.reason ?? 'unknown reason'}); ` +
+      'the Electron suite is skipped.',
+  );
 
   let app: ElectronApplication;
   let page: Page;
@@ -49,10 +53,21 @@ test.describe('Electron app', () => {
         getLastWebPreferences?: () => Record<string, unknown> | null;
       };
       const p = typeof contents?.getLastWebPreferences === 'function' ? contents.getLastWebPreferences() : null;
-      return p ? { contextIsolation: p['contextIsolation'], sandbox: p['sandbox'], nodeIntegration: p['nodeIntegration'], webviewTag: p['webviewTag'] } : null;
+      return p
+        ? {
+            contextIsolation: p['contextIsolation'],
+            sandbox: p['sandbox'],
+            nodeIntegration: p['nodeIntegration'],
+            webviewTag: p['webviewTag'],
+          }
+        : null;
     });
-    if (prefs !== null) expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
-    else test.info().annotations.push({ type: 'note', description: 'getLastWebPreferences is gone: checked by behaviour only' });
+    if (prefs !== null)
+      expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
+    else
+      test
+        .info()
+        .annotations.push({ type: 'note', description: 'getLastWebPreferences is gone: checked by behaviour only' });
     // Behaviour that holds only with these preferences: contextBridge refuses to expose anything without
     // context isolation, and a sandboxed, Node-free renderer has no require/process in the page.
     const behaviour = await page.evaluate(() => {
@@ -75,7 +90,14 @@ test.describe('Electron app', () => {
         electron: typeof w['electron'],
       };
     });
-    expect(surface).toEqual({ keys: ['invoke', 'on'], require: 'undefined', process: 'undefined', module: 'undefined', ipcRenderer: 'undefined', electron: 'undefined' });
+    expect(surface).toEqual({
+      keys: ['invoke', 'on'],
+      require: 'undefined',
+      process: 'undefined',
+      module: 'undefined',
+      ipcRenderer: 'undefined',
+      electron: 'undefined',
+    });
   });
 
   test('the built-in portal appears', async () => {

@@ -63,7 +63,10 @@ describe('GET /workshops/session/<s>/activate/', () => {
     assert.equal(new URL(res.headers.get('location') ?? '', te.url).pathname, `/workshops/session/${reply.name}/`);
     const cookies = res.headers.getSetCookie();
     assert.ok(cookies.length > 0, 'a login cookie is set');
-    assert.ok(cookies.some((c) => /;\s*httponly/i.test(c)), 'the cookie is HttpOnly');
+    assert.ok(
+      cookies.some((c) => /;\s*httponly/i.test(c)),
+      'the cookie is HttpOnly',
+    );
     const running = await sessionIn(W1, reply.name);
     assert.equal(running?.state, 'RUNNING');
     assert.equal(Date.parse(running?.expires ?? '') - Date.parse(running?.started ?? ''), 1800_000);
@@ -85,9 +88,21 @@ describe('GET /workshops/session/<s>/activate/', () => {
     const reply = await requestSession(te, W1, { user: uid('bad-act') });
     const get = (path: string): Promise<Response> => fetch(`${te.url}${path}`, { redirect: 'manual' });
     await expectPlainText(await get(`/workshops/session/${reply.name}/activate/`), 400, 'No access token supplied');
-    await expectPlainText(await get(`/workshops/session/${reply.name}/activate/?token=`), 400, 'No access token supplied');
-    await expectPlainText(await get(`/workshops/session/${W1}-s999/activate/?token=abc`), 400, 'Invalid session name supplied');
-    await expectPlainText(await get(`/workshops/session/${reply.name}/activate/?token=${'x'.repeat(32)}`), 400, 'Invalid access token for session');
+    await expectPlainText(
+      await get(`/workshops/session/${reply.name}/activate/?token=`),
+      400,
+      'No access token supplied',
+    );
+    await expectPlainText(
+      await get(`/workshops/session/${W1}-s999/activate/?token=abc`),
+      400,
+      'Invalid session name supplied',
+    );
+    await expectPlainText(
+      await get(`/workshops/session/${reply.name}/activate/?token=${'x'.repeat(32)}`),
+      400,
+      'Invalid access token for session',
+    );
     const still = await sessionIn(W1, reply.name);
     assert.notEqual(still?.state, 'RUNNING', 'a failed activation starts nothing');
   });
@@ -122,7 +137,10 @@ describe('browser redirects and notification values', () => {
   test('delete/ by the owner ends the session and returns to index_url with notification=session-deleted', async () => {
     const reply = await requestSession(te, W1, { user: uid('finish'), index_url: 'https://hub.test/list?a=1&b=' });
     const cookie = await activateOk(te, reply);
-    const res = await fetch(`${te.url}/workshops/session/${reply.name}/delete/`, { headers: { cookie }, redirect: 'manual' });
+    const res = await fetch(`${te.url}/workshops/session/${reply.name}/delete/`, {
+      headers: { cookie },
+      redirect: 'manual',
+    });
     await res.text();
     assert.equal(res.status, 302);
     const to = location(res);
@@ -133,46 +151,69 @@ describe('browser redirects and notification values', () => {
     await waitGone(W1, reply.name, 5_000);
   });
 
-  test('activating a STOPPED session with the owner cookie goes to index_url with session-deleted; a fresh browser gets 400', async () => {
-    const reply = await requestSession(te, W1, { user: uid('stopped'), index_url: 'https://hub.test/?notification=old' });
-    const cookie = await activateOk(te, reply);
-    const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
-    assert.equal(t.status, 200);
-    await t.text();
-    await waitGone(W1, reply.name, 5_000);
-    const res = await activate(te, reply, cookie);
-    await res.text();
-    assert.equal(res.status, 302);
-    const to = location(res);
-    assert.equal(to.host, 'hub.test');
-    assert.deepEqual([...to.searchParams.entries()], [['notification', 'session-deleted']], 'notification replaced, not repeated');
-    await expectPlainText(await activate(te, reply), 400, 'Invalid session name supplied');
-  });
+  test(
+    'activating a STOPPED session with the owner cookie goes to index_url with session-deleted; ' +
+      'a fresh browser gets 400',
+    async () => {
+      const reply = await requestSession(te, W1, {
+        user: uid('stopped'),
+        index_url: 'https://hub.test/?notification=old',
+      });
+      const cookie = await activateOk(te, reply);
+      const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
+      assert.equal(t.status, 200);
+      await t.text();
+      await waitGone(W1, reply.name, 5_000);
+      const res = await activate(te, reply, cookie);
+      await res.text();
+      assert.equal(res.status, 302);
+      const to = location(res);
+      assert.equal(to.host, 'hub.test');
+      assert.deepEqual(
+        [...to.searchParams.entries()],
+        [['notification', 'session-deleted']],
+        'notification replaced, not repeated',
+      );
+      await expectPlainText(await activate(te, reply), 400, 'Invalid session name supplied');
+    },
+  );
 
-  test('the session page: own STOPPED session -> index_url with session-deleted; unknown session -> catalog with session-invalid', async () => {
-    const reply = await requestSession(te, W1, { user: uid('invalid'), index_url: 'https://hub.test/back' });
-    const cookie = await activateOk(te, reply);
-    const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
-    await t.text();
-    await waitGone(W1, reply.name, 5_000);
-    const own = await fetch(`${te.url}/workshops/session/${reply.name}/`, { headers: { cookie }, redirect: 'manual' });
-    await own.text();
-    assert.equal(own.status, 302);
-    assert.equal(`${location(own).origin}${location(own).pathname}`, 'https://hub.test/back');
-    assert.equal(location(own).searchParams.get('notification'), 'session-deleted');
-    // session-invalid never goes to index_url: it goes to portal.index (unset here) or the catalog.
-    const unknown = await fetch(`${te.url}/workshops/session/${W1}-s999/`, { headers: { cookie }, redirect: 'manual' });
-    await unknown.text();
-    assert.equal(unknown.status, 302);
-    const to = location(unknown);
-    assert.equal(to.origin, te.url);
-    assert.equal(to.pathname, '/workshops/catalog/');
-    assert.equal(to.searchParams.get('notification'), 'session-invalid');
-  });
+  test(
+    'the session page: own STOPPED session -> index_url with session-deleted; ' +
+      'unknown session -> catalog with session-invalid',
+    async () => {
+      const reply = await requestSession(te, W1, { user: uid('invalid'), index_url: 'https://hub.test/back' });
+      const cookie = await activateOk(te, reply);
+      const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
+      await t.text();
+      await waitGone(W1, reply.name, 5_000);
+      const own = await fetch(`${te.url}/workshops/session/${reply.name}/`, {
+        headers: { cookie },
+        redirect: 'manual',
+      });
+      await own.text();
+      assert.equal(own.status, 302);
+      assert.equal(`${location(own).origin}${location(own).pathname}`, 'https://hub.test/back');
+      assert.equal(location(own).searchParams.get('notification'), 'session-deleted');
+      // session-invalid never goes to index_url: it goes to portal.index (unset here) or the catalog.
+      const unknown = await fetch(`${te.url}/workshops/session/${W1}-s999/`, {
+        headers: { cookie },
+        redirect: 'manual',
+      });
+      await unknown.text();
+      assert.equal(unknown.status, 302);
+      const to = location(unknown);
+      assert.equal(to.origin, te.url);
+      assert.equal(to.pathname, '/workshops/catalog/');
+      assert.equal(to.searchParams.get('notification'), 'session-invalid');
+    },
+  );
 
   test('the web create flow: workshop-invalid for an unknown environment, session-unavailable when full', async () => {
     const create = (env: string): Promise<Response> =>
-      fetch(`${te.url}/workshops/environment/${env}/create/${qs({ index_url: 'https://hub.test/' })}`, { redirect: 'manual' });
+      fetch(`${te.url}/workshops/environment/${env}/create/${qs({ index_url: 'https://hub.test/' })}`, {
+        redirect: 'manual',
+      });
     const unknown = await create('act-portal-w99');
     await unknown.text();
     assert.equal(unknown.status, 302);
@@ -197,7 +238,10 @@ describe('browser redirects and notification values', () => {
 describe('activation timeout, on a clock the test moves', () => {
   test('a session not activated within timeout=1 is stopped at its deadline, and frees capacity', async () => {
     const clock = new ManualClock();
-    const timed = await startTestEngine({ clock, config: config('timeout-portal', { workshops: [{ name: 'lab-t', capacity: 1, reserved: 0 }] }) });
+    const timed = await startTestEngine({
+      clock,
+      config: config('timeout-portal', { workshops: [{ name: 'lab-t', capacity: 1, reserved: 0 }] }),
+    });
     try {
       const ENV = 'timeout-portal-w01';
       const user = uid('timeout');

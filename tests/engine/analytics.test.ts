@@ -11,7 +11,11 @@ const W1 = 'ana-portal-w01';
 function isEvent(name: string, session?: string): (body: unknown) => boolean {
   return (body) => {
     const parsed = analyticsMessageSchema.safeParse(body);
-    return parsed.success && parsed.data.event.name === name && (session === undefined || parsed.data.event.session === session);
+    return (
+      parsed.success &&
+      parsed.data.event.name === name &&
+      (session === undefined || parsed.data.event.session === session)
+    );
   };
 }
 
@@ -22,7 +26,9 @@ describe('delivery to the global webhook and the per-session analytics_url', () 
     receiver = await startWebhookReceiver();
     te = await startTestEngine({
       analyticsWebhookUrl: `${receiver.url}/global`,
-      config: config('ana-portal', { workshops: [{ name: 'lab-ana', capacity: 5, reserved: 0, expires: '2m', overtime: '5m', deadline: '10m' }] }),
+      config: config('ana-portal', {
+        workshops: [{ name: 'lab-ana', capacity: 5, reserved: 0, expires: '2m', overtime: '5m', deadline: '10m' }],
+      }),
     });
   });
   after(async () => {
@@ -30,38 +36,44 @@ describe('delivery to the global webhook and the per-session analytics_url', () 
     await receiver?.close();
   });
 
-  test('request, activate, extend and terminate send Session events of the real portal webhook shape to both', async () => {
-    const user = uid('ana');
-    const reply = await requestSession(te, W1, { user, analytics_url: `${receiver.url}/per-session` });
-    for (const path of ['/global', '/per-session']) {
-      const pending = await receiver.waitForPost(path, isEvent('Session/Pending', reply.name));
-      const msg: AnalyticsMessage = analyticsMessageSchema.parse(pending.body);
-      assert.equal(msg.portal.name, 'ana-portal');
-      assert.equal(msg.portal.url, te.url);
-      assert.equal(typeof msg.portal.uid, 'string');
-      assert.equal(typeof msg.portal.generation, 'number');
-      assert.equal(msg.event.user, user);
-      assert.equal(msg.event.session, reply.name);
-      assert.equal(msg.event.environment, W1);
-      assert.equal(msg.event.workshop, 'lab-ana');
-      assert.ok(!Number.isNaN(Date.parse(msg.event.timestamp)), 'timestamp is a datetime');
-    }
-    await activateOk(te, reply);
-    await receiver.waitForPost('/global', isEvent('Session/Started', reply.name));
-    await receiver.waitForPost('/per-session', isEvent('Session/Started', reply.name));
-    const ext = await te.api(`/workshops/session/${reply.name}/extend/`);
-    assert.equal(((await ext.json()) as { extended: boolean }).extended, true);
-    await receiver.waitForPost('/per-session', isEvent('Session/Extended', reply.name));
-    const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
-    await t.text();
-    await receiver.waitForPost('/global', isEvent('Session/Stopping', reply.name));
-    await receiver.waitForPost('/per-session', isEvent('Session/Stopping', reply.name));
-  });
+  test(
+    'request, activate, extend and terminate send Session events of the real portal webhook shape to ' + 'both',
+    async () => {
+      const user = uid('ana');
+      const reply = await requestSession(te, W1, { user, analytics_url: `${receiver.url}/per-session` });
+      for (const path of ['/global', '/per-session']) {
+        const pending = await receiver.waitForPost(path, isEvent('Session/Pending', reply.name));
+        const msg: AnalyticsMessage = analyticsMessageSchema.parse(pending.body);
+        assert.equal(msg.portal.name, 'ana-portal');
+        assert.equal(msg.portal.url, te.url);
+        assert.equal(typeof msg.portal.uid, 'string');
+        assert.equal(typeof msg.portal.generation, 'number');
+        assert.equal(msg.event.user, user);
+        assert.equal(msg.event.session, reply.name);
+        assert.equal(msg.event.environment, W1);
+        assert.equal(msg.event.workshop, 'lab-ana');
+        assert.ok(!Number.isNaN(Date.parse(msg.event.timestamp)), 'timestamp is a datetime');
+      }
+      await activateOk(te, reply);
+      await receiver.waitForPost('/global', isEvent('Session/Started', reply.name));
+      await receiver.waitForPost('/per-session', isEvent('Session/Started', reply.name));
+      const ext = await te.api(`/workshops/session/${reply.name}/extend/`);
+      assert.equal(((await ext.json()) as { extended: boolean }).extended, true);
+      await receiver.waitForPost('/per-session', isEvent('Session/Extended', reply.name));
+      const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
+      await t.text();
+      await receiver.waitForPost('/global', isEvent('Session/Stopping', reply.name));
+      await receiver.waitForPost('/per-session', isEvent('Session/Stopping', reply.name));
+    },
+  );
 
   test('creating a user sends User/Create with the user', async () => {
     const user = uid('ana-new');
     await requestSession(te, W1, { user });
-    const post = await receiver.waitForPost('/global', (b) => isEvent('User/Create')(b) && analyticsMessageSchema.parse(b).event.user === user);
+    const post = await receiver.waitForPost(
+      '/global',
+      (b) => isEvent('User/Create')(b) && analyticsMessageSchema.parse(b).event.user === user,
+    );
     assert.equal(analyticsMessageSchema.parse(post.body).portal.name, 'ana-portal');
   });
 
@@ -106,7 +118,9 @@ describe('a dead or hanging webhook never slows or fails a request', () => {
     });
     try {
       const replies = await Promise.all(
-        Array.from({ length: 10 }, () => requestSession(te, 'dead-portal-w01', { user: uid('dead'), analytics_url: `${deadUrl}/per-session` })),
+        Array.from({ length: 10 }, () =>
+          requestSession(te, 'dead-portal-w01', { user: uid('dead'), analytics_url: `${deadUrl}/per-session` }),
+        ),
       );
       assert.equal(new Set(replies.map((r) => r.name)).size, 10);
       const res = await te.api('/workshops/catalog/environments/');
@@ -131,14 +145,20 @@ describe('a dead or hanging webhook never slows or fails a request', () => {
       const checks = await Promise.all(
         Array.from({ length: 10 }, async (_, i) => {
           const path = `/per-session/${i}`;
-          const reply = await requestSession(te, 'hole-portal-w01', { user: uid('hole'), analytics_url: `${hole.url}${path}` });
+          const reply = await requestSession(te, 'hole-portal-w01', {
+            user: uid('hole'),
+            analytics_url: `${hole.url}${path}`,
+          });
           const abandoned = hole.posts.filter((p) => p.path === path && p.aborted).length;
           return { reply, path, abandoned };
         }),
       );
-      for (const c of checks) assert.equal(c.abandoned, 0, `${c.reply.name}: its delivery was given up before the reply arrived`);
+      for (const c of checks)
+        assert.equal(c.abandoned, 0, `${c.reply.name}: its delivery was given up before the reply arrived`);
       // Deliveries really are made and left hanging (the engine may bound how many run at once, so wait for one).
-      await waitFor(() => hole.posts.some((p) => p.path.startsWith('/per-session/')), { message: 'a held per-session delivery' });
+      await waitFor(() => hole.posts.some((p) => p.path.startsWith('/per-session/')), {
+        message: 'a held per-session delivery',
+      });
       assert.ok(hole.openCount() >= 1);
       const res = await te.api('/workshops/catalog/environments/');
       assert.equal(res.status, 200);

@@ -23,11 +23,12 @@ test('300 cookie-less create requests against a full environment leave one user 
     }),
   );
   const dataDir = path.join(tmp.dir, 'data');
-  const engine = await startEngine({ dataDir, configPath, port: 0});
+  const engine = await startEngine({ dataDir, configPath, port: 0 });
   let cookies = 0;
   let unavailable = 0;
   try {
-    const create = `${engine.url}/workshops/environment/flood-portal-w01/create/${qs({ index_url: 'https://hub.test/' })}`;
+    const create =
+      `${engine.url}/workshops/environment/flood-portal-w01/create/` + qs({ index_url: 'https://hub.test/' });
     const first = await fetch(create, { redirect: 'manual' });
     await first.text();
     assert.match(first.headers.get('location') ?? '', /^\/workshops\/session\/flood-portal-w01-s001\/$/);
@@ -37,7 +38,11 @@ test('300 cookie-less create requests against a full environment leave one user 
       for (const res of replies) {
         await res.text();
         assert.equal(res.status, 302);
-        if (new URL(res.headers.get('location') ?? '', engine.url).searchParams.get('notification') === 'session-unavailable') unavailable++;
+        if (
+          new URL(res.headers.get('location') ?? '', engine.url).searchParams.get('notification') ===
+          'session-unavailable'
+        )
+          unavailable++;
         cookies += res.headers.getSetCookie().length;
       }
     }
@@ -51,7 +56,11 @@ test('300 cookie-less create requests against a full environment leave one user 
     const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
     assert.equal(count('SELECT count(*) AS n FROM users WHERE is_anonymous = 1'), 1);
     assert.equal(count('SELECT count(*) AS n FROM browser_sessions'), 1);
-    assert.equal(count("SELECT count(*) AS n FROM events WHERE name = 'User/Create'"), 1, 'one User/Create, for the user who got the session');
+    assert.equal(
+      count("SELECT count(*) AS n FROM events WHERE name = 'User/Create'"),
+      1,
+      'one User/Create, for the user who got the session',
+    );
   } finally {
     db.close();
   }

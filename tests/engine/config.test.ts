@@ -38,17 +38,31 @@ interface BadCase {
 }
 
 const BAD: BadCase[] = [
-  { name: 'YAML syntax error', yaml: 'apiVersion: training.educates.dev/v1beta1\nkind: TrainingPortal\nmetadata: {name: x\nspec: [\n', mentions: [] },
+  {
+    name: 'YAML syntax error',
+    yaml: 'apiVersion: training.educates.dev/v1beta1\nkind: TrainingPortal\nmetadata: {name: x\nspec: [\n',
+    mentions: [],
+  },
   {
     name: 'two TrainingPortal documents',
-    yaml: yamlDocs(W('lab-a'), P([{ name: 'lab-a' }], undefined, 'portal-one'), P([{ name: 'lab-a' }], undefined, 'portal-two')),
+    yaml: yamlDocs(
+      W('lab-a'),
+      P([{ name: 'lab-a' }], undefined, 'portal-one'),
+      P([{ name: 'lab-a' }], undefined, 'portal-two'),
+    ),
     mentions: ['TrainingPortal', 'portal-two'],
   },
   { name: 'no TrainingPortal document', yaml: yamlDocs(W('lab-a')), mentions: ['TrainingPortal'] },
   { name: 'empty file', yaml: '', mentions: ['TrainingPortal'] },
   {
     name: 'unknown workshop reference',
-    yaml: yamlDocs(W('lab-a'), P([{ name: 'lab-a', capacity: 1 }, { name: 'lab-missing', capacity: 1 }])),
+    yaml: yamlDocs(
+      W('lab-a'),
+      P([
+        { name: 'lab-a', capacity: 1 },
+        { name: 'lab-missing', capacity: 1 },
+      ]),
+    ),
     mentions: ['TrainingPortal', 'bad-portal', 'lab-missing', /workshops(\[1\]|\.1)/],
   },
   {
@@ -63,7 +77,10 @@ const BAD: BadCase[] = [
   },
   {
     name: 'bad duration in workshop.defaults',
-    yaml: yamlDocs(W('lab-a'), P([{ name: 'lab-a' }], { workshop: { defaults: { capacity: 1, expires: '5 minutes' } } })),
+    yaml: yamlDocs(
+      W('lab-a'),
+      P([{ name: 'lab-a' }], { workshop: { defaults: { capacity: 1, expires: '5 minutes' } } }),
+    ),
     mentions: ['TrainingPortal', 'bad-portal', /defaults\.expires/],
   },
   {
@@ -73,7 +90,14 @@ const BAD: BadCase[] = [
   },
   {
     name: 'wrong type: spec.workshops is not a list',
-    yaml: `${stringify(W('lab-a'))}---\n${stringify({ apiVersion: 'training.educates.dev/v1beta1', kind: 'TrainingPortal', metadata: { name: 'bad-portal' }, spec: { workshops: { name: 'lab-a' } } })}`,
+    yaml:
+      `${stringify(W('lab-a'))}---\n` +
+      stringify({
+        apiVersion: 'training.educates.dev/v1beta1',
+        kind: 'TrainingPortal',
+        metadata: { name: 'bad-portal' },
+        spec: { workshops: { name: 'lab-a' } },
+      }),
     mentions: ['TrainingPortal', 'bad-portal', /spec\.workshops/],
   },
   {
@@ -110,10 +134,13 @@ describe('bad config files are rejected before anything starts', () => {
 
   test('a missing config file is an error naming the path', async () => {
     const file = path.join(tmp.dir, 'does-not-exist.yaml');
-    await assert.rejects(startEngine({ dataDir: path.join(tmp.dir, 'nofile'), configPath: file, port: 0 }), (err: unknown) => {
-      assert.ok(err instanceof Error && err.message.includes(file), String(err));
-      return true;
-    });
+    await assert.rejects(
+      startEngine({ dataDir: path.join(tmp.dir, 'nofile'), configPath: file, port: 0 }),
+      (err: unknown) => {
+        assert.ok(err instanceof Error && err.message.includes(file), String(err));
+        return true;
+      },
+    );
   });
 });
 
@@ -133,13 +160,23 @@ describe('accepted configs', () => {
   test('unknown fields are ignored with a warning naming them', async () => {
     const yaml = yamlDocs(
       W('lab-a'),
-      trainingPortalDoc({ name: 'warn-portal', portal: { colour: 'blue' }, workshops: [{ name: 'lab-a', capacity: 2, flavour: 'x' }] }),
+      trainingPortalDoc({
+        name: 'warn-portal',
+        portal: { colour: 'blue' },
+        workshops: [{ name: 'lab-a', capacity: 2, flavour: 'x' }],
+      }),
     );
     const te = await startTestEngine({ config: yaml });
     try {
       assert.equal((await catalog(te)).environments.length, 1);
-      assert.ok(te.logs.some((l) => l.includes('colour')), `a warning names colour: ${te.logs.join(' | ')}`);
-      assert.ok(te.logs.some((l) => l.includes('flavour')), `a warning names flavour: ${te.logs.join(' | ')}`);
+      assert.ok(
+        te.logs.some((l) => l.includes('colour')),
+        `a warning names colour: ${te.logs.join(' | ')}`,
+      );
+      assert.ok(
+        te.logs.some((l) => l.includes('flavour')),
+        `a warning names flavour: ${te.logs.join(' | ')}`,
+      );
     } finally {
       await te.close();
     }
@@ -147,12 +184,16 @@ describe('accepted configs', () => {
 
   for (const apiVersion of ['training.educates.dev/v1beta1', LEARNING_CENTER_API]) {
     test(`apiVersion ${apiVersion} is accepted`, async () => {
-      const te = await startTestEngine({ config: config('api-portal', { apiVersion, workshops: [{ name: 'lab-api', capacity: 1, expires: 90 }] }) });
+      const te = await startTestEngine({
+        config: config('api-portal', { apiVersion, workshops: [{ name: 'lab-api', capacity: 1, expires: 90 }] }),
+      });
       try {
         assert.equal(te.engine.portalName, 'api-portal');
         // the API group says which dialect the engine speaks (the dialect's shapes are pinned in dialects.test.ts)
         assert.equal(te.engine.dialect, apiVersion === LEARNING_CENTER_API ? 'learningcenter' : 'educates');
-        const body = await te.apiJson<{ environments: { name: string; duration: number }[] }>('/workshops/catalog/environments/');
+        const body = await te.apiJson<{ environments: { name: string; duration: number }[] }>(
+          '/workshops/catalog/environments/',
+        );
         const env = body.environments[0];
         assert.equal(env?.name, 'api-portal-w01');
         assert.equal(env?.duration, 90, 'integer seconds are a valid duration');
@@ -164,7 +205,10 @@ describe('accepted configs', () => {
 
   test('portal labels may be a list of {name, value}', async () => {
     const te = await startTestEngine({
-      config: config('lbl-portal', { portal: { labels: [{ name: 'site', value: 'here' }] }, workshops: [{ name: 'lab-l', capacity: 1 }] }),
+      config: config('lbl-portal', {
+        portal: { labels: [{ name: 'site', value: 'here' }] },
+        workshops: [{ name: 'lab-l', capacity: 1 }],
+      }),
     });
     try {
       assert.deepEqual((await catalog(te)).portal.labels, { site: 'here' });
@@ -181,7 +225,8 @@ describe('defaults and clamping', () => {
       config: config('dflt-portal', {
         portal: { sessions: { maximum: 4 }, capacity: 9, workshop: { defaults: { expires: '10m' } } },
         workshops: [
-          { name: 'lab-max' }, // no capacity here or in defaults: the deprecated portal.capacity (9) beats sessions.maximum
+          // no capacity here or in defaults: the deprecated portal.capacity (9) beats sessions.maximum
+          { name: 'lab-max' },
           { name: 'lab-clamp', capacity: 2, reserved: 5 },
           { name: 'lab-own', capacity: 3, reserved: 0, expires: '1h' },
         ],
@@ -237,7 +282,9 @@ describe('defaults and clamping', () => {
 
   test('a deadline below expires is raised to expires, so the session is never extendable', async () => {
     const other = await startTestEngine({
-      config: config('dl-portal', { workshops: [{ name: 'lab-dl', capacity: 2, reserved: 0, expires: '2m', overtime: '5m', deadline: '1m' }] }),
+      config: config('dl-portal', {
+        workshops: [{ name: 'lab-dl', capacity: 2, reserved: 0, expires: '2m', overtime: '5m', deadline: '1m' }],
+      }),
     });
     try {
       const reply = await requestSession(other, 'dl-portal-w01', { user: uid('dl') });
@@ -257,7 +304,10 @@ describe('credentials', () => {
     const te = await startTestEngine({
       config: config('cred-portal', {
         portal: {
-          credentials: { admin: { username: 'boss', password: 'boss-pass-123' }, robot: { username: 'bot', password: 'bot-pass-123' } },
+          credentials: {
+            admin: { username: 'boss', password: 'boss-pass-123' },
+            robot: { username: 'bot', password: 'bot-pass-123' },
+          },
           clients: { robot: { id: 'my-client', secret: 'my-secret-123' } },
         },
         workshops: [{ name: 'lab-c', capacity: 1 }],
@@ -270,7 +320,12 @@ describe('credentials', () => {
       });
       assert.ok(te.engine.credentialsSource.includes(te.configPath ?? '?'), te.engine.credentialsSource);
       assert.ok(!te.engine.credentialsSource.includes('my-secret-123'), 'the source text carries no secret');
-      await getToken(te.url, { clientId: 'my-client', clientSecret: 'my-secret-123', username: 'bot', password: 'bot-pass-123' });
+      await getToken(te.url, {
+        clientId: 'my-client',
+        clientSecret: 'my-secret-123',
+        username: 'bot',
+        password: 'bot-pass-123',
+      });
     } finally {
       await te.close();
     }
@@ -282,7 +337,8 @@ describe('credentials', () => {
       const c = te.engine.credentials;
       assert.equal(c.admin.username, 'educates');
       assert.equal(c.robot.username, 'robot@educates');
-      for (const secret of [c.admin.password, c.robot.password, c.robot.clientSecret, c.robot.clientId]) assert.match(secret, /^[A-Za-z0-9]{32}$/);
+      for (const secret of [c.admin.password, c.robot.password, c.robot.clientSecret, c.robot.clientId])
+        assert.match(secret, /^[A-Za-z0-9]{32}$/);
       const file = path.join(te.dataDir, 'credentials.json');
       assert.equal(fs.statSync(file).mode & 0o777, 0o600);
       assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), c);
@@ -301,7 +357,10 @@ describe('credentials', () => {
     };
     const te = await startTestEngine({
       credentials: explicit,
-      config: config('exp-portal', { portal: { clients: { robot: { id: 'cfg', secret: 'cfg-secret' } } }, workshops: [{ name: 'lab-e', capacity: 1 }] }),
+      config: config('exp-portal', {
+        portal: { clients: { robot: { id: 'cfg', secret: 'cfg-secret' } } },
+        workshops: [{ name: 'lab-e', capacity: 1 }],
+      }),
     });
     try {
       assert.deepEqual(te.engine.credentials, explicit);
@@ -311,22 +370,28 @@ describe('credentials', () => {
     }
   });
 
-  test('a caller that supplies robot credentials gets no credentials file; the admin password lives for the run', async () => {
-    const robot = { clientId: 'k-client', clientSecret: 'k-secret-789', username: 'k-bot', password: 'k-pass-789' };
-    const te = await startTestEngine({ credentials: { robot } });
-    try {
-      assert.deepEqual(te.engine.credentials.robot, robot);
-      assert.match(te.engine.credentials.admin.password, /^[A-Za-z0-9]{32}$/);
-      assert.equal(fs.existsSync(path.join(te.dataDir, 'credentials.json')), false, 'nothing written in plaintext');
-      await getToken(te.url, robot);
-    } finally {
-      await te.close();
-    }
-  });
+  test(
+    'a caller that supplies robot credentials gets no credentials file; ' + 'the admin password lives for the run',
+    async () => {
+      const robot = { clientId: 'k-client', clientSecret: 'k-secret-789', username: 'k-bot', password: 'k-pass-789' };
+      const te = await startTestEngine({ credentials: { robot } });
+      try {
+        assert.deepEqual(te.engine.credentials.robot, robot);
+        assert.match(te.engine.credentials.admin.password, /^[A-Za-z0-9]{32}$/);
+        assert.equal(fs.existsSync(path.join(te.dataDir, 'credentials.json')), false, 'nothing written in plaintext');
+        await getToken(te.url, robot);
+      } finally {
+        await te.close();
+      }
+    },
+  );
 
   test('the file holds only generated values, never those the config already has', async () => {
     const te = await startTestEngine({
-      config: config('half-portal', { portal: { clients: { robot: { id: 'cfg-id', secret: 'cfg-secret-1' } } }, workshops: [{ name: 'lab-h', capacity: 1 }] }),
+      config: config('half-portal', {
+        portal: { clients: { robot: { id: 'cfg-id', secret: 'cfg-secret-1' } } },
+        workshops: [{ name: 'lab-h', capacity: 1 }],
+      }),
     });
     try {
       const stored = JSON.parse(fs.readFileSync(path.join(te.dataDir, 'credentials.json'), 'utf8')) as {

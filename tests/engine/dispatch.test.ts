@@ -44,8 +44,18 @@ async function startCore(dir: string): Promise<Core> {
   const logs: string[] = [];
   const log = (line: string): void => void logs.push(line);
   const db = openDatabase(dir);
-  const portal = new Portal(db, new AnalyticsSender(log), { dialect: EDUCATES, startupDelayMs: 0, purgeAfterMs: 36 * 3600_000, clock: systemClock, log });
-  const cfg = parsePortalConfig('memory.yaml', config('core-portal', { workshops: [{ name: 'lab-core', capacity: 3, reserved: 0, expires: '30m' }] }), log);
+  const portal = new Portal(db, new AnalyticsSender(log), {
+    dialect: EDUCATES,
+    startupDelayMs: 0,
+    purgeAfterMs: 36 * 3600_000,
+    clock: systemClock,
+    log,
+  });
+  const cfg = parsePortalConfig(
+    'memory.yaml',
+    config('core-portal', { workshops: [{ name: 'lab-core', capacity: 3, reserved: 0, expires: '30m' }] }),
+    log,
+  );
   portal.environments.applyConfig(cfg, 'hash-1');
   const robotHash = await hashSecret('robot-pw');
   portal.environments.applyAccounts(
@@ -59,14 +69,25 @@ async function startCore(dir: string): Promise<Core> {
   const token = portal.store.auth.issueTokens(robot).access;
   portal.store.commitBatch();
   const views = new Views(EDUCATES);
-  const engine: EngineContext = { portal, dialect: EDUCATES, views, catalog: new CatalogCache(views), log, logins: new LoginGuard(verifySecret, robotHash, () => Date.now()) };
+  const engine: EngineContext = {
+    portal,
+    dialect: EDUCATES,
+    views,
+    catalog: new CatalogCache(views),
+    log,
+    logins: new LoginGuard(verifySecret, robotHash, () => Date.now()),
+  };
   return {
     engine,
     db,
     logs,
     token,
     send: (method, url, headers = {}) =>
-      respond(makeRequest({ method, url, headers: { authorization: `Bearer ${token}`, ...headers } }), engine, (route, err) => log(`${route}: ${String(err)}`)),
+      respond(
+        makeRequest({ method, url, headers: { authorization: `Bearer ${token}`, ...headers } }),
+        engine,
+        (route, err) => log(`${route}: ${String(err)}`),
+      ),
     close() {
       portal.close();
       db.close();
@@ -129,36 +150,48 @@ describe('a commit that fails', () => {
     tmp?.cleanup();
   });
 
-  test('is answered 503 "not saved", the allocation is rolled back in memory too, and the next commit works', async () => {
-    // A deferred foreign key that every new session row violates: SQLite refuses the COMMIT itself (the statements
-    // succeed), which is the failure the group commit has to survive.
-    core.db.pragma('foreign_keys = ON');
-    core.db.exec(`
+  test(
+    'is answered 503 "not saved", the allocation is rolled back in memory too, ' + 'and the next commit works',
+    async () => {
+      // A deferred foreign key that every new session row violates: SQLite refuses the COMMIT itself (the statements
+      // succeed), which is the failure the group commit has to survive.
+      core.db.pragma('foreign_keys = ON');
+      core.db.exec(`
       CREATE TABLE anchor (id INTEGER PRIMARY KEY);
       CREATE TABLE doomed (anchor_id INTEGER REFERENCES anchor(id) DEFERRABLE INITIALLY DEFERRED);
       CREATE TRIGGER doom AFTER INSERT ON sessions BEGIN INSERT INTO doomed VALUES (42); END;
     `);
-    const failed = await core.send('GET', request('bob'));
-    assert.equal(failed.status, 503);
-    assert.equal(bodyOf(failed), NOT_SAVED);
-    assert.equal(failed.headers['retry-after'], '1');
-    assert.ok(core.logs.some((l) => l.includes('commit failed')), core.logs.join('\n'));
+      const failed = await core.send('GET', request('bob'));
+      assert.equal(failed.status, 503);
+      assert.equal(bodyOf(failed), NOT_SAVED);
+      assert.equal(failed.headers['retry-after'], '1');
+      assert.ok(
+        core.logs.some((l) => l.includes('commit failed')),
+        core.logs.join('\n'),
+      );
 
-    // memory was reloaded from the database: no session, no user, no allocation counted
-    const store = core.engine.portal.store;
-    assert.equal(store.sessionNamed(`${ENV}-s001`), undefined);
-    assert.equal(store.userNamed('bob'), undefined);
-    assert.equal(store.portalAllocated, 0);
-    const sessions = await core.send('GET', '/workshops/user/bob/sessions/');
-    assert.deepEqual(JSON.parse(bodyOf(sessions)), { user: 'bob', sessions: [] });
+      // memory was reloaded from the database: no session, no user, no allocation counted
+      const store = core.engine.portal.store;
+      assert.equal(store.sessionNamed(`${ENV}-s001`), undefined);
+      assert.equal(store.userNamed('bob'), undefined);
+      assert.equal(store.portalAllocated, 0);
+      const sessions = await core.send('GET', '/workshops/user/bob/sessions/');
+      assert.deepEqual(JSON.parse(bodyOf(sessions)), { user: 'bob', sessions: [] });
 
-    core.db.exec('DROP TRIGGER doom;');
-    const ok = await core.send('GET', request('bob'));
-    assert.equal(ok.status, 200, bodyOf(ok));
-    assert.equal((JSON.parse(bodyOf(ok)) as { name: string }).name, `${ENV}-s001`, 'the failed session name is free again');
-    const row = core.db.prepare("SELECT count(*) AS n FROM sessions WHERE name = ?").get(`${ENV}-s001`) as { n: number };
-    assert.equal(row.n, 1, 'committed');
-  });
+      core.db.exec('DROP TRIGGER doom;');
+      const ok = await core.send('GET', request('bob'));
+      assert.equal(ok.status, 200, bodyOf(ok));
+      assert.equal(
+        (JSON.parse(bodyOf(ok)) as { name: string }).name,
+        `${ENV}-s001`,
+        'the failed session name is free again',
+      );
+      const row = core.db.prepare('SELECT count(*) AS n FROM sessions WHERE name = ?').get(`${ENV}-s001`) as {
+        n: number;
+      };
+      assert.equal(row.n, 1, 'committed');
+    },
+  );
 });
 
 describe('the server gate', () => {
@@ -177,7 +210,11 @@ describe('the server gate', () => {
           .on('error', reject);
       });
       await new Promise((r) => setTimeout(r, 50));
-      gate.open(async (req) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: `ready for ${req.path}` }));
+      gate.open(async (req) => ({
+        status: 200,
+        headers: { 'content-type': 'text/plain' },
+        body: `ready for ${req.path}`,
+      }));
       assert.deepEqual(await answered, { status: 200, body: 'ready for /ready/' });
     } finally {
       gate.server.closeAllConnections();

@@ -18,7 +18,17 @@ import {
 } from '../support/engine-harness';
 import { ManualClock } from '../support/manual-clock';
 import { catalogEnvironmentsSchema, requestReplySchema, type RequestReply } from '../support/portal-schemas';
-import { activateOk, catalog, config, qs, INDEX_URL, requestSession, scheduleStatus, uid, userSessions } from './helpers';
+import {
+  activateOk,
+  catalog,
+  config,
+  qs,
+  INDEX_URL,
+  requestSession,
+  scheduleStatus,
+  uid,
+  userSessions,
+} from './helpers';
 
 function integrity(dbFile: string): string {
   const db = new Database(dbFile);
@@ -105,10 +115,15 @@ describe('restart on the same data folder', () => {
 
     await te.engine.close();
     assert.equal(clock.pending, 0, 'a closed engine keeps no timer');
-    clock.advance(Date.parse(earlyExpires) - clock.now() + 200); // the activation deadline passes while the engine is down
+    // the activation deadline passes while the engine is down
+    clock.advance(Date.parse(earlyExpires) - clock.now() + 200);
     await te.restart();
     clock.advance(100); // start-up stopped it; its simulated deletion completes on the next sweep
-    assert.equal(await scheduleStatus(te, early.name), 404, 'a session whose deadline passed while down is stopped at start');
+    assert.equal(
+      await scheduleStatus(te, early.name),
+      404,
+      'a session whose deadline passed while down is stopped at start',
+    );
     assert.notEqual(await scheduleStatus(te, late.name), 404, 'a pending session is still there');
     assert.notEqual(await scheduleStatus(te, running.name), 404, 'a running session is still there');
     clock.advance(Date.parse(runningExpires) - clock.now() + 100);
@@ -145,7 +160,10 @@ describe('kill -9 right after 200 replies', () => {
       configFile,
       config('kill-portal', {
         portal: {
-          credentials: { robot: { username: 'kill-robot', password: 'kill-robot-pw' }, admin: { username: 'kill-admin', password: 'kill-admin-pw' } },
+          credentials: {
+            robot: { username: 'kill-robot', password: 'kill-robot-pw' },
+            admin: { username: 'kill-admin', password: 'kill-admin-pw' },
+          },
           clients: { robot: { id: 'kill-client', secret: 'kill-secret' } },
         },
         workshops: [{ name: 'lab-kill', capacity: 300, reserved: 2, expires: '30m' }],
@@ -153,7 +171,12 @@ describe('kill -9 right after 200 replies', () => {
     );
     const dataDir = path.join(tmp.dir, 'data');
     const args = ['--config', configFile, '--data', dataDir, '--host', '127.0.0.1', '--port', '0'];
-    const creds = { clientId: 'kill-client', clientSecret: 'kill-secret', username: 'kill-robot', password: 'kill-robot-pw' };
+    const creds = {
+      clientId: 'kill-client',
+      clientSecret: 'kill-secret',
+      username: 'kill-robot',
+      password: 'kill-robot-pw',
+    };
 
     cli = await spawnEngineCli(args);
     const { access_token: token } = await requestToken(cli.url, creds);
@@ -164,9 +187,13 @@ describe('kill -9 right after 200 replies', () => {
     let killed = false;
     await Promise.allSettled(
       Array.from({ length: TOTAL }, async (_, i) => {
-        const res = await fetch(`${url}/workshops/environment/kill-portal-w01/request/${qs({ index_url: INDEX_URL, user: `kill-user-${i}`, timeout: '0' })}`, {
-          headers: { authorization: `Bearer ${token}` },
-        });
+        const res = await fetch(
+          `${url}/workshops/environment/kill-portal-w01/request/` +
+            qs({ index_url: INDEX_URL, user: `kill-user-${i}`, timeout: '0' }),
+          {
+            headers: { authorization: `Bearer ${token}` },
+          },
+        );
         const text = await res.text();
         if (res.status !== 200) return;
         answered.push(requestReplySchema.parse(JSON.parse(text)));
@@ -184,11 +211,14 @@ describe('kill -9 right after 200 replies', () => {
     assert.equal(integrity(path.join(dataDir, 'portal.db')), 'ok');
 
     cli = await spawnEngineCli(args);
-    const res = await fetch(`${cli.url}/workshops/catalog/environments/?sessions=true`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${cli.url}/workshops/catalog/environments/?sessions=true`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(res.status, 200, 'the access token survived the kill');
     const body = catalogEnvironmentsSchema.parse(await res.json());
     const owners = new Map((body.environments[0]?.sessions ?? []).map((s) => [s.name, s.user]));
-    for (const reply of answered) assert.equal(owners.get(reply.name), reply.user, `${reply.name} of ${reply.user} survived`);
+    for (const reply of answered)
+      assert.equal(owners.get(reply.name), reply.user, `${reply.name} of ${reply.user} survived`);
     assert.equal(new Set(answered.map((r) => r.name)).size, answered.length, 'no session was given twice');
     cli.kill('SIGTERM');
     const stopped = await cli.exited;

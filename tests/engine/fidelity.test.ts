@@ -10,7 +10,16 @@ import { startTestEngine, waitFor, type TestEngine, type TestEngineOptions } fro
 import { ManualClock } from '../support/manual-clock';
 import { analyticsMessageSchema } from '../support/portal-schemas';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { catalog, config, environment, expectNoSession, expectPlainText, requestRaw, requestSession, uid } from './helpers';
+import {
+  catalog,
+  config,
+  environment,
+  expectNoSession,
+  expectPlainText,
+  requestRaw,
+  requestSession,
+  uid,
+} from './helpers';
 
 const location = (res: Response, base: string): URL => new URL(res.headers.get('location') ?? '', base);
 
@@ -28,20 +37,28 @@ describe('expiry fields', () => {
 describe('request parameters are read like Django request.GET.get(...).strip()', () => {
   let te: TestEngine;
   before(async () => {
-    te = await startTestEngine({ config: config('fid-portal', { workshops: [{ name: 'lab-fid', capacity: 10, reserved: 0 }] }) });
+    te = await startTestEngine({
+      config: config('fid-portal', { workshops: [{ name: 'lab-fid', capacity: 10, reserved: 0 }] }),
+    });
   });
   after(async () => te?.close());
 
   test('a repeated parameter uses its last value', async () => {
     const first = uid('first');
     const second = uid('second');
-    const res = await te.api(`/workshops/environment/fid-portal-w01/request/?index_url=https%3A%2F%2Fhub.test%2F&user=${first}&user=${second}`);
+    const res = await te.api(
+      `/workshops/environment/fid-portal-w01/request/?index_url=https%3A%2F%2Fhub.test%2F&user=${first}&user=${second}`,
+    );
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as { user: string }).user, second);
   });
 
   test('surrounding whitespace is stripped: a blank index_url is missing, a padded user name is trimmed', async () => {
-    await expectPlainText(await requestRaw(te, 'fid-portal-w01', { index_url: '   ', user: uid('blank') }), 400, 'Need redirect URL for workshop index');
+    await expectPlainText(
+      await requestRaw(te, 'fid-portal-w01', { index_url: '   ', user: uid('blank') }),
+      400,
+      'Need redirect URL for workshop index',
+    );
     const name = uid('padded');
     const reply = await requestSession(te, 'fid-portal-w01', { user: `  ${name} ` });
     assert.equal(reply.user, name);
@@ -59,17 +76,22 @@ describe('request parameters are read like Django request.GET.get(...).strip()',
 describe('re-requesting a pending session (mark_as_pending)', () => {
   let te: TestEngine;
   before(async () => {
-    te = await startTestEngine({ config: config('pend-portal', { workshops: [{ name: 'lab-pend', capacity: 10, reserved: 0 }] }) });
+    te = await startTestEngine({
+      config: config('pend-portal', { workshops: [{ name: 'lab-pend', capacity: 10, reserved: 0 }] }),
+    });
   });
   after(async () => te?.close());
 
-  const sessionOf = async (name: string) => (await environment(te, 'pend-portal-w01')).sessions?.find((s) => s.name === name);
+  const sessionOf = async (name: string) =>
+    (await environment(te, 'pend-portal-w01')).sessions?.find((s) => s.name === name);
 
   test('the activation window restarts even when the reacquire name then differs (503)', async () => {
     const user = uid('reacq');
     const reply = await requestSession(te, 'pend-portal-w01', { user, timeout: '60' });
     assert.ok(((await sessionOf(reply.name))?.countdown ?? 0) <= 60);
-    await expectNoSession(await requestRaw(te, 'pend-portal-w01', { user, timeout: '600', session: 'pend-portal-w01-s999' }));
+    await expectNoSession(
+      await requestRaw(te, 'pend-portal-w01', { user, timeout: '600', session: 'pend-portal-w01-s999' }),
+    );
     const after = await sessionOf(reply.name);
     assert.ok((after?.countdown ?? 0) > 60, `window restarted with the new timeout, countdown ${after?.countdown}`);
   });
@@ -92,7 +114,10 @@ describe('portal maximum', () => {
     const yaml = (withB: boolean): string =>
       config('max-portal', {
         portal: { sessions: { maximum: 2 } },
-        workshops: [{ name: 'lab-a', capacity: 3, reserved: 0 }, ...(withB ? [{ name: 'lab-b', capacity: 1, reserved: 1 }] : [])],
+        workshops: [
+          { name: 'lab-a', capacity: 3, reserved: 0 },
+          ...(withB ? [{ name: 'lab-b', capacity: 1, reserved: 1 }] : []),
+        ],
       });
     const clock = new ManualClock();
     const te = await startTestEngine({ clock, startupDelayMs: 2000, config: yaml(true) });
@@ -104,50 +129,63 @@ describe('portal maximum', () => {
       const first = await requestSession(te, 'max-portal-w01', { user: uid('max') });
       const second = await requestSession(te, 'max-portal-w01', { user: uid('max') });
       assert.notEqual(first.name, second.name);
-      await expectNoSession(await requestRaw(te, 'max-portal-w01', { user: uid('max') })); // allocated reached the maximum
+      // allocated reached the maximum
+      await expectNoSession(await requestRaw(te, 'max-portal-w01', { user: uid('max') }));
     } finally {
       await te.close();
     }
   });
 
-  test('a portal over its maximum stops only the excess of reserved sessions, oldest first; no Session/Deleted for them', async () => {
-    const receiver = await startWebhookReceiver();
-    const yaml = (maximum: number): string =>
-      config('trim-portal', {
-        portal: { sessions: { maximum } },
-        workshops: [
-          { name: 'lab-x', capacity: 4, reserved: 2 },
-          { name: 'lab-y', capacity: 4, reserved: 2 },
-        ],
-      });
-    const te = await startTestEngine({ analyticsWebhookUrl: `${receiver.url}/hook`, config: yaml(4) });
-    try {
-      const available = async (): Promise<number> => (await catalog(te)).environments.reduce((n, e) => n + e.available, 0);
-      await waitFor(async () => (await available()) === 4);
-      await te.restart({ config: yaml(3) });
-      const x = await environment(te, 'trim-portal-w01');
-      assert.equal(x.available, 1, 'the oldest reserved session (lab-x s001) was stopped');
-      assert.equal(await available(), 3, 'one over the maximum: one stopped, not all of them');
-      // the reserved session stopped without an owner: Session/Terminate, but no Session/Deleted (cleanup.py)
-      await waitFor(async () => (await te.api('/workshops/session/trim-portal-w01-s001/schedule/')).status === 404);
-      const reply = await requestSession(te, 'trim-portal-w02', { user: uid('trim') });
-      const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
-      await t.text();
-      const isDeleted = (b: unknown, session: string): boolean => {
-        const m = analyticsMessageSchema.safeParse(b);
-        return m.success && m.data.event.name === 'Session/Deleted' && m.data.event.session === session;
-      };
-      await receiver.waitForPost('/hook', (b) => isDeleted(b, reply.name));
-      assert.ok(receiver.posts.some((p) => {
-        const m = analyticsMessageSchema.safeParse(p.body);
-        return m.success && m.data.event.name === 'Session/Terminate' && m.data.event.session === 'trim-portal-w01-s001';
-      }));
-      assert.ok(!receiver.posts.some((p) => isDeleted(p.body, 'trim-portal-w01-s001')), 'no Session/Deleted for a session that never had an owner');
-    } finally {
-      await te.close();
-      await receiver.close();
-    }
-  });
+  test(
+    'a portal over its maximum stops only the excess of reserved sessions, oldest first; ' +
+      'no Session/Deleted for them',
+    async () => {
+      const receiver = await startWebhookReceiver();
+      const yaml = (maximum: number): string =>
+        config('trim-portal', {
+          portal: { sessions: { maximum } },
+          workshops: [
+            { name: 'lab-x', capacity: 4, reserved: 2 },
+            { name: 'lab-y', capacity: 4, reserved: 2 },
+          ],
+        });
+      const te = await startTestEngine({ analyticsWebhookUrl: `${receiver.url}/hook`, config: yaml(4) });
+      try {
+        const available = async (): Promise<number> =>
+          (await catalog(te)).environments.reduce((n, e) => n + e.available, 0);
+        await waitFor(async () => (await available()) === 4);
+        await te.restart({ config: yaml(3) });
+        const x = await environment(te, 'trim-portal-w01');
+        assert.equal(x.available, 1, 'the oldest reserved session (lab-x s001) was stopped');
+        assert.equal(await available(), 3, 'one over the maximum: one stopped, not all of them');
+        // the reserved session stopped without an owner: Session/Terminate, but no Session/Deleted (cleanup.py)
+        await waitFor(async () => (await te.api('/workshops/session/trim-portal-w01-s001/schedule/')).status === 404);
+        const reply = await requestSession(te, 'trim-portal-w02', { user: uid('trim') });
+        const t = await te.api(`/workshops/session/${reply.name}/terminate/`);
+        await t.text();
+        const isDeleted = (b: unknown, session: string): boolean => {
+          const m = analyticsMessageSchema.safeParse(b);
+          return m.success && m.data.event.name === 'Session/Deleted' && m.data.event.session === session;
+        };
+        await receiver.waitForPost('/hook', (b) => isDeleted(b, reply.name));
+        assert.ok(
+          receiver.posts.some((p) => {
+            const m = analyticsMessageSchema.safeParse(p.body);
+            return (
+              m.success && m.data.event.name === 'Session/Terminate' && m.data.event.session === 'trim-portal-w01-s001'
+            );
+          }),
+        );
+        assert.ok(
+          !receiver.posts.some((p) => isDeleted(p.body, 'trim-portal-w01-s001')),
+          'no Session/Deleted for a session that never had an owner',
+        );
+      } finally {
+        await te.close();
+        await receiver.close();
+      }
+    },
+  );
 });
 
 /** before/after hooks for an engine whose analytics webhook is a receiver's `/hook`; fields are set in before(). */
@@ -173,58 +211,87 @@ describe('browser session page and /delete/', () => {
   });
 
   test('a browser that is not logged in goes to /?next=<path> (login_required(login_url="/"))', async () => {
-    const res = await fetch(`${w.te.url}/workshops/session/web-portal-w01-s001/delete/?notification=startup-timeout`, { redirect: 'manual' });
+    const res = await fetch(`${w.te.url}/workshops/session/web-portal-w01-s001/delete/?notification=startup-timeout`, {
+      redirect: 'manual',
+    });
     await res.text();
     assert.equal(res.status, 302);
-    assert.equal(res.headers.get('location'), '/?next=/workshops/session/web-portal-w01-s001/delete/%3Fnotification%3Dstartup-timeout');
+    assert.equal(
+      res.headers.get('location'),
+      '/?next=/workshops/session/web-portal-w01-s001/delete/%3Fnotification%3Dstartup-timeout',
+    );
   });
 
   test('a query too long for a Location header is left out of next, so the redirect stays readable', async () => {
-    const res = await fetch(`${w.te.url}/workshops/session/web-portal-w01-s001/?x=${'%7B'.repeat(4000)}`, { redirect: 'manual' });
+    const res = await fetch(`${w.te.url}/workshops/session/web-portal-w01-s001/?x=${'%7B'.repeat(4000)}`, {
+      redirect: 'manual',
+    });
     await res.text();
     assert.equal(res.status, 302);
     assert.equal(res.headers.get('location'), '/?next=/workshops/session/web-portal-w01-s001/');
   });
 
   test('an index_url with characters a header cannot carry is percent-encoded in the redirect, not a 500', async () => {
-    const res = await fetch(`${w.te.url}/workshops/environment/web-portal-w99/create/?index_url=https%3A%2F%2Fhub.test%2F%00%E4%BE%8B`, { redirect: 'manual' });
+    const res = await fetch(
+      `${w.te.url}/workshops/environment/web-portal-w99/create/?index_url=https%3A%2F%2Fhub.test%2F%00%E4%BE%8B`,
+      { redirect: 'manual' },
+    );
     await res.text();
     assert.equal(res.status, 302);
     assert.equal(res.headers.get('location'), 'https://hub.test/%00%E4%BE%8B?notification=workshop-invalid');
   });
 
-  test('/delete/ sends Session/Stopping; the own STOPPED session without index_url is then session-invalid', async () => {
-    const created = await fetch(`${w.te.url}/workshops/environment/web-portal-w01/create/`, { redirect: 'manual' });
-    await created.text();
-    assert.equal(created.status, 302);
-    const session = /\/workshops\/session\/([^/]+)\/$/.exec(location(created, w.te.url).pathname)?.[1];
-    assert.ok(session);
-    const cookie = created.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const del = await fetch(`${w.te.url}/workshops/session/${session}/delete/`, { headers: { cookie }, redirect: 'manual' });
-    await del.text();
-    assert.equal(del.status, 302);
-    assert.equal(location(del, w.te.url).searchParams.get('notification'), 'session-deleted');
-    const stopping = await w.receiver.waitForPost('/hook', (b) => {
-      const m = analyticsMessageSchema.safeParse(b);
-      return m.success && m.data.event.session === session && ['Session/Stopping', 'Session/Terminate'].includes(m.data.event.name);
-    });
-    assert.equal(analyticsMessageSchema.parse(stopping.body).event.name, 'Session/Stopping');
-    await waitFor(async () => {
-      const res = await fetch(`${w.te.url}/workshops/session/${session}/`, { headers: { cookie }, redirect: 'manual' });
-      await res.text();
-      const to = location(res, w.te.url);
-      return res.status === 302 && to.searchParams.get('notification') === 'session-invalid' ? to : undefined;
-    });
-  });
+  test(
+    '/delete/ sends Session/Stopping; ' + 'the own STOPPED session without index_url is then session-invalid',
+    async () => {
+      const created = await fetch(`${w.te.url}/workshops/environment/web-portal-w01/create/`, { redirect: 'manual' });
+      await created.text();
+      assert.equal(created.status, 302);
+      const session = /\/workshops\/session\/([^/]+)\/$/.exec(location(created, w.te.url).pathname)?.[1];
+      assert.ok(session);
+      const cookie = created.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const del = await fetch(`${w.te.url}/workshops/session/${session}/delete/`, {
+        headers: { cookie },
+        redirect: 'manual',
+      });
+      await del.text();
+      assert.equal(del.status, 302);
+      assert.equal(location(del, w.te.url).searchParams.get('notification'), 'session-deleted');
+      const stopping = await w.receiver.waitForPost('/hook', (b) => {
+        const m = analyticsMessageSchema.safeParse(b);
+        return (
+          m.success &&
+          m.data.event.session === session &&
+          ['Session/Stopping', 'Session/Terminate'].includes(m.data.event.name)
+        );
+      });
+      assert.equal(analyticsMessageSchema.parse(stopping.body).event.name, 'Session/Stopping');
+      await waitFor(async () => {
+        const res = await fetch(`${w.te.url}/workshops/session/${session}/`, {
+          headers: { cookie },
+          redirect: 'manual',
+        });
+        await res.text();
+        const to = location(res, w.te.url);
+        return res.status === 302 && to.searchParams.get('notification') === 'session-invalid' ? to : undefined;
+      });
+    },
+  );
 });
 
 describe('analytics message shapes', () => {
   const w = engineWithWebhook({
     purgeAfterMs: 200,
-    config: config('shape-portal', { workshops: [{ name: 'lab-shape', alias: 'shape-alias', capacity: 5, reserved: 1 }] }),
+    config: config('shape-portal', {
+      workshops: [{ name: 'lab-shape', alias: 'shape-alias', capacity: 5, reserved: 1 }],
+    }),
   });
 
-  const named = (name: string) => (b: unknown) => analyticsMessageSchema.safeParse(b).success && analyticsMessageSchema.parse(b).event.name === name;
+  const named = (name: string) => (b: unknown) =>
+    analyticsMessageSchema.safeParse(b).success && analyticsMessageSchema.parse(b).event.name === name;
 
   test('environment events carry no user or session and name the published workshop (alias)', async () => {
     const post = await w.receiver.waitForPost('/hook', named('Environment/Created'));
@@ -232,7 +299,11 @@ describe('analytics message shapes', () => {
     assert.deepEqual(Object.keys(event).sort(), ['data', 'environment', 'name', 'timestamp', 'workshop']);
     assert.equal(event['workshop'], 'shape-alias');
     assert.equal(event['environment'], 'shape-portal-w01');
-    assert.equal(analyticsMessageSchema.parse(post.body).portal.url, w.te.url, 'sent with the portal URL, even at start');
+    assert.equal(
+      analyticsMessageSchema.parse(post.body).portal.url,
+      w.te.url,
+      'sent with the portal URL, even at start',
+    );
   });
 
   test('session events name the Workshop resource; timestamps are isoformat() with +00:00', async () => {
@@ -248,11 +319,16 @@ describe('analytics message shapes', () => {
   test('User/Create carries {group: anonymous}; the robot and admin accounts send none', async () => {
     const user = uid('shape');
     await requestSession(w.te, 'shape-portal-w01', { user });
-    const post = await w.receiver.waitForPost('/hook', (b) => named('User/Create')(b) && analyticsMessageSchema.parse(b).event.user === user);
+    const post = await w.receiver.waitForPost(
+      '/hook',
+      (b) => named('User/Create')(b) && analyticsMessageSchema.parse(b).event.user === user,
+    );
     assert.deepEqual(analyticsMessageSchema.parse(post.body).event.data, { group: 'anonymous' });
     const robot = w.te.engine.credentials.robot.username;
     const admin = w.te.engine.credentials.admin.username;
-    const creates = w.receiver.posts.filter((p) => named('User/Create')(p.body)).map((p) => analyticsMessageSchema.parse(p.body).event.user);
+    const creates = w.receiver.posts
+      .filter((p) => named('User/Create')(p.body))
+      .map((p) => analyticsMessageSchema.parse(p.body).event.user);
     assert.ok(!creates.includes(robot) && !creates.includes(admin), `no User/Create for ${robot} or ${admin}`);
   });
 
@@ -262,7 +338,10 @@ describe('analytics message shapes', () => {
     await expectNoSession(await requestRaw(w.te, 'shape-portal-w01', { user, session: 'shape-portal-w01-s999' }));
     await new Promise((r) => setTimeout(r, 300)); // older than purgeAfterMs
     await w.te.restart(); // the reconcile runs at start
-    const post = await w.receiver.waitForPost('/hook', (b) => named('User/Delete')(b) && analyticsMessageSchema.parse(b).event.user === user);
+    const post = await w.receiver.waitForPost(
+      '/hook',
+      (b) => named('User/Delete')(b) && analyticsMessageSchema.parse(b).event.user === user,
+    );
     assert.deepEqual(analyticsMessageSchema.parse(post.body).event.data, { group: 'anonymous' });
   });
 });
@@ -281,8 +360,14 @@ describe('terminate', () => {
       const reply = await requestSession(te, 'term-portal-w01', { user: uid('term') });
       const first = (await (await te.api(`/workshops/session/${reply.name}/terminate/`)).json()) as { expires: string };
       clock.advance(20); // still STOPPING: its simulated deletion takes 3 s
-      const second = (await (await te.api(`/workshops/session/${reply.name}/terminate/`)).json()) as { expires: string };
-      assert.equal(Date.parse(second.expires) - Date.parse(first.expires), 20, `${second.expires} after ${first.expires}`);
+      const second = (await (await te.api(`/workshops/session/${reply.name}/terminate/`)).json()) as {
+        expires: string;
+      };
+      assert.equal(
+        Date.parse(second.expires) - Date.parse(first.expires),
+        20,
+        `${second.expires} after ${first.expires}`,
+      );
     } finally {
       await te.close();
     }

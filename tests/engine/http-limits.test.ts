@@ -16,7 +16,10 @@ let slow: TestEngine;
 /** small size and connection limits, default timeouts */
 let te: TestEngine;
 before(async () => {
-  slow = await startTestEngine({ config: CONFIG, limits: { headersTimeoutMs: 300, requestTimeoutMs: 600, checkIntervalMs: 50 } });
+  slow = await startTestEngine({
+    config: CONFIG,
+    limits: { headersTimeoutMs: 300, requestTimeoutMs: 600, checkIntervalMs: 50 },
+  });
   te = await startTestEngine({ config: CONFIG, limits: { maxBodyBytes: 1000 } });
 });
 after(async () => {
@@ -45,10 +48,14 @@ describe('slow clients', () => {
   });
 
   test('a body that never finishes gets 408 too', async () => {
-    const { received } = rawConnection([
-      'POST /oauth2/token/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\n',
-      'grant_type=pass',
-    ], slow);
+    const { received } = rawConnection(
+      [
+        'POST /oauth2/token/ HTTP/1.1\r\nHost: x\r\n' +
+          'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\n',
+        'grant_type=pass',
+      ],
+      slow,
+    );
     assert.match(await received, /^HTTP\/1\.1 408 Request Timeout\r\n/);
   });
 
@@ -95,7 +102,9 @@ describe('sizes and connections', () => {
       }
       assert.ok(refused, 'a ninth connection was closed without an answer');
       const first = open[0] as net.Socket;
-      const answer = new Promise<string>((resolve) => first.setEncoding('utf8').once('data', (c: string) => resolve(c)));
+      const answer = new Promise<string>((resolve) =>
+        first.setEncoding('utf8').once('data', (c: string) => resolve(c)),
+      );
       first.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
       assert.match(await answer, /^HTTP\/1\.1 302 /);
     } finally {

@@ -109,7 +109,10 @@ describe('expiry, on a clock the test moves', () => {
   const clock = new ManualClock();
   let te: TestEngine;
   before(async () => {
-    te = await startTestEngine({ clock, config: config('expire-portal', { workshops: [{ name: 'lab-expire', capacity: 1, reserved: 1, expires: '2s' }] }) });
+    te = await startTestEngine({
+      clock,
+      config: config('expire-portal', { workshops: [{ name: 'lab-expire', capacity: 1, reserved: 1, expires: '2s' }] }),
+    });
   });
   after(async () => {
     await te?.close();
@@ -172,22 +175,27 @@ describe('portal maximum with reclaim of the oldest reserved session', () => {
     await te?.close();
   });
 
-  test('a request beyond the active maximum stops a reserved session elsewhere; the allocated maximum is a hard cap', async () => {
-    const body = await catalog(te);
-    assert.deepEqual(body.portal.sessions, { maximum: 2, registered: 0, anonymous: 0, allocated: 0 });
-    const a = await requestSession(te, W1, { user: uid('max') });
-    assert.equal(a.name, `${W1}-s001`);
-    // Two active sessions (a and w02's reserved) = maximum: the next one needs the reserved session of w02.
-    const b = await requestSession(te, W1, { user: uid('max') });
-    assert.equal(b.name, `${W1}-s002`);
-    await waitFor(async () => (await scheduleStatus(te, `${W2}-s001`)) === 404, { message: 'reclaimed reserved session stopped' });
-    const env2 = await environment(te, W2);
-    assert.equal(env2.available, 0);
-    const after = await catalog(te);
-    assert.equal(after.portal.sessions.allocated, 2);
-    await expectNoSession(await requestRaw(te, W2, { user: uid('max') }));
-    assert.equal((await requestSession(te, W1, { user: a.user })).name, a.name, 'owners still get their session');
-  });
+  test(
+    'a request beyond the active maximum stops a reserved session elsewhere; ' + 'the allocated maximum is a hard cap',
+    async () => {
+      const body = await catalog(te);
+      assert.deepEqual(body.portal.sessions, { maximum: 2, registered: 0, anonymous: 0, allocated: 0 });
+      const a = await requestSession(te, W1, { user: uid('max') });
+      assert.equal(a.name, `${W1}-s001`);
+      // Two active sessions (a and w02's reserved) = maximum: the next one needs the reserved session of w02.
+      const b = await requestSession(te, W1, { user: uid('max') });
+      assert.equal(b.name, `${W1}-s002`);
+      await waitFor(async () => (await scheduleStatus(te, `${W2}-s001`)) === 404, {
+        message: 'reclaimed reserved session stopped',
+      });
+      const env2 = await environment(te, W2);
+      assert.equal(env2.available, 0);
+      const after = await catalog(te);
+      assert.equal(after.portal.sessions.allocated, 2);
+      await expectNoSession(await requestRaw(te, W2, { user: uid('max') }));
+      assert.equal((await requestSession(te, W1, { user: a.user })).name, a.name, 'owners still get their session');
+    },
+  );
 });
 
 describe('per-user caps (sessions.registered / anonymous)', () => {
@@ -215,7 +223,11 @@ describe('per-user caps (sessions.registered / anonymous)', () => {
     const user = uid('capped');
     const first = await requestSession(te, W1, { user });
     await expectNoSession(await requestRaw(te, W2, { user }));
-    assert.equal((await requestSession(te, W1, { user })).name, first.name, 're-request of the own session is not capped');
+    assert.equal(
+      (await requestSession(te, W1, { user })).name,
+      first.name,
+      're-request of the own session is not capped',
+    );
     await requestSession(te, W2, { user: uid('other') });
     const t = await te.api(`/workshops/session/${first.name}/terminate/`);
     assert.equal(t.status, 200);
@@ -237,7 +249,12 @@ describe('per-user caps (sessions.registered / anonymous)', () => {
       }),
     });
     try {
-      assert.deepEqual((await catalog(other)).portal.sessions, { maximum: 0, registered: 1, anonymous: 2, allocated: 0 });
+      assert.deepEqual((await catalog(other)).portal.sessions, {
+        maximum: 0,
+        registered: 1,
+        anonymous: 2,
+        allocated: 0,
+      });
       const user = uid('anon');
       await requestSession(other, 'anon-portal-w01', { user });
       await requestSession(other, 'anon-portal-w02', { user });

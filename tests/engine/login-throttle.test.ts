@@ -18,7 +18,11 @@ after(async () => {
 });
 
 /** A password grant sent from `localAddress` (any 127.x address reaches the engine on Linux's loopback). */
-function grant(username: string, password: string, localAddress = '127.0.0.1'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function grant(
+  username: string,
+  password: string,
+  localAddress = '127.0.0.1',
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const r = te.engine.credentials.robot;
   const body = new URLSearchParams({ grant_type: 'password', username, password }).toString();
   const url = new URL(te.url);
@@ -48,29 +52,33 @@ function grant(username: string, password: string, localAddress = '127.0.0.1'): 
   });
 }
 
-test('five failed sign-ins from one address: the next attempt gets 429 slow_down with Retry-After, a right password too', async () => {
-  const robot = te.engine.credentials.robot;
-  for (const [user, password] of [
-    [robot.username, 'wrong-1'],
-    ['nobody-here', 'wrong-2'],
-    [robot.username, 'wrong-3'],
-    ['nobody-either', 'wrong-4'],
-    [robot.username, 'wrong-5'],
-  ] as const) {
-    const res = await grant(user, password);
-    assert.equal(res.status, 400, res.body);
-    assert.equal((JSON.parse(res.body) as { error: string }).error, 'invalid_grant');
-  }
-  const limited = await grant(robot.username, robot.password);
-  assert.equal(limited.status, 429, limited.body);
-  assert.equal((JSON.parse(limited.body) as { error: string }).error, 'slow_down');
-  assert.match(limited.headers['retry-after'] ?? '', /^[1-9]\d*$/);
-  assert.match(limited.headers['cache-control'] ?? '', /no-store/);
+test(
+  'five failed sign-ins from one address: ' +
+    'the next attempt gets 429 slow_down with Retry-After, a right password too',
+  async () => {
+    const robot = te.engine.credentials.robot;
+    for (const [user, password] of [
+      [robot.username, 'wrong-1'],
+      ['nobody-here', 'wrong-2'],
+      [robot.username, 'wrong-3'],
+      ['nobody-either', 'wrong-4'],
+      [robot.username, 'wrong-5'],
+    ] as const) {
+      const res = await grant(user, password);
+      assert.equal(res.status, 400, res.body);
+      assert.equal((JSON.parse(res.body) as { error: string }).error, 'invalid_grant');
+    }
+    const limited = await grant(robot.username, robot.password);
+    assert.equal(limited.status, 429, limited.body);
+    assert.equal((JSON.parse(limited.body) as { error: string }).error, 'slow_down');
+    assert.match(limited.headers['retry-after'] ?? '', /^[1-9]\d*$/);
+    assert.match(limited.headers['cache-control'] ?? '', /no-store/);
 
-  const elsewhere = await grant(robot.username, robot.password, '127.0.0.2');
-  assert.equal(elsewhere.status, 200, `another address signs in as usual: ${elsewhere.body}`);
+    const elsewhere = await grant(robot.username, robot.password, '127.0.0.2');
+    assert.equal(elsewhere.status, 200, `another address signs in as usual: ${elsewhere.body}`);
 
-  await new Promise((r) => setTimeout(r, Number(limited.headers['retry-after']) * 1000));
-  const later = await grant(robot.username, robot.password);
-  assert.equal(later.status, 200, `after the wait a right password works again: ${later.body}`);
-});
+    await new Promise((r) => setTimeout(r, Number(limited.headers['retry-after']) * 1000));
+    const later = await grant(robot.username, robot.password);
+    assert.equal(later.status, 200, `after the wait a right password works again: ${later.body}`);
+  },
+);

@@ -83,47 +83,97 @@ describe('password grant', () => {
   });
 
   test('a wrong password or unknown user is 400 invalid_grant', async () => {
-    await expectOAuthError(await tokenPost({ ...robotPassword(), password: 'wrong-password' }, robotBasic()), 400, 'invalid_grant');
-    await expectOAuthError(await tokenPost({ ...robotPassword(), username: 'nobody-here' }, robotBasic()), 400, 'invalid_grant');
+    await expectOAuthError(
+      await tokenPost({ ...robotPassword(), password: 'wrong-password' }, robotBasic()),
+      400,
+      'invalid_grant',
+    );
+    await expectOAuthError(
+      await tokenPost({ ...robotPassword(), username: 'nobody-here' }, robotBasic()),
+      400,
+      'invalid_grant',
+    );
   });
 
   test('a wrong client secret or unknown client is 401 invalid_client', async () => {
     const r = te.engine.credentials.robot;
-    await expectOAuthError(await tokenPost(robotPassword(), basic(r.clientId, 'not-the-secret')), 401, 'invalid_client');
-    await expectOAuthError(await tokenPost(robotPassword(), basic('no-such-client', r.clientSecret)), 401, 'invalid_client');
-    await expectOAuthError(await tokenPost({ ...robotPassword(), client_id: r.clientId, client_secret: 'wrong' }), 401, 'invalid_client');
-    await expectOAuthError(await tokenPost({ ...robotPassword(), client_id: 'no-such-client', client_secret: 'x' }), 401, 'invalid_client');
+    await expectOAuthError(
+      await tokenPost(robotPassword(), basic(r.clientId, 'not-the-secret')),
+      401,
+      'invalid_client',
+    );
+    await expectOAuthError(
+      await tokenPost(robotPassword(), basic('no-such-client', r.clientSecret)),
+      401,
+      'invalid_client',
+    );
+    await expectOAuthError(
+      await tokenPost({ ...robotPassword(), client_id: r.clientId, client_secret: 'wrong' }),
+      401,
+      'invalid_client',
+    );
+    await expectOAuthError(
+      await tokenPost({ ...robotPassword(), client_id: 'no-such-client', client_secret: 'x' }),
+      401,
+      'invalid_client',
+    );
   });
 
-  test('an unknown grant type is 400 unsupported_grant_type; client_credentials is 400 unauthorized_client', async () => {
-    await expectOAuthError(await tokenPost({ ...robotPassword(), grant_type: 'magic' }, robotBasic()), 400, 'unsupported_grant_type');
-    await expectOAuthError(await tokenPost({ grant_type: 'client_credentials' }, robotBasic()), 400, 'unauthorized_client');
-  });
+  test(
+    'an unknown grant type is 400 unsupported_grant_type; ' + 'client_credentials is 400 unauthorized_client',
+    async () => {
+      await expectOAuthError(
+        await tokenPost({ ...robotPassword(), grant_type: 'magic' }, robotBasic()),
+        400,
+        'unsupported_grant_type',
+      );
+      await expectOAuthError(
+        await tokenPost({ grant_type: 'client_credentials' }, robotBasic()),
+        400,
+        'unauthorized_client',
+      );
+    },
+  );
 
   test('a missing password is 400 invalid_request', async () => {
     const { grant_type, username } = robotPassword() as { grant_type: string; username: string };
     await expectOAuthError(await tokenPost({ grant_type, username }, robotBasic()), 400, 'invalid_request');
   });
 
-  test('password grant: every missing parameter is reported before any duplicate, and grant_type/scope count too (oauthlib)', async () => {
-    const r = te.engine.credentials.robot;
-    const raw = async (body: string): Promise<{ status: number; json: { error: string; error_description?: string } }> => {
-      const res = await fetch(`${te.url}/oauth2/token/`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: robotBasic() },
-        body,
-      });
-      return { status: res.status, json: (await res.json()) as { error: string; error_description?: string } };
-    };
-    const user = encodeURIComponent(r.username);
-    const pass = encodeURIComponent(r.password);
-    const missing = await raw(`grant_type=password&username=${user}&username=other`);
-    assert.deepEqual([missing.status, missing.json], [400, { error: 'invalid_request', error_description: 'Request is missing password parameter.' }]);
-    const dupGrant = await raw(`grant_type=password&grant_type=password&username=${user}&password=${pass}`);
-    assert.deepEqual([dupGrant.status, dupGrant.json], [400, { error: 'invalid_request', error_description: 'Duplicate grant_type parameter.' }]);
-    const dupScope = await raw(`grant_type=password&username=${user}&password=${pass}&scope=a&scope=b`);
-    assert.deepEqual([dupScope.status, dupScope.json], [400, { error: 'invalid_request', error_description: 'Duplicate scope parameter.' }]);
-  });
+  test(
+    'password grant: every missing parameter is reported before any duplicate, ' +
+      'and grant_type/scope count too (oauthlib)',
+    async () => {
+      const r = te.engine.credentials.robot;
+      const raw = async (
+        body: string,
+      ): Promise<{ status: number; json: { error: string; error_description?: string } }> => {
+        const res = await fetch(`${te.url}/oauth2/token/`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: robotBasic() },
+          body,
+        });
+        return { status: res.status, json: (await res.json()) as { error: string; error_description?: string } };
+      };
+      const user = encodeURIComponent(r.username);
+      const pass = encodeURIComponent(r.password);
+      const missing = await raw(`grant_type=password&username=${user}&username=other`);
+      assert.deepEqual(
+        [missing.status, missing.json],
+        [400, { error: 'invalid_request', error_description: 'Request is missing password parameter.' }],
+      );
+      const dupGrant = await raw(`grant_type=password&grant_type=password&username=${user}&password=${pass}`);
+      assert.deepEqual(
+        [dupGrant.status, dupGrant.json],
+        [400, { error: 'invalid_request', error_description: 'Duplicate grant_type parameter.' }],
+      );
+      const dupScope = await raw(`grant_type=password&username=${user}&password=${pass}&scope=a&scope=b`);
+      assert.deepEqual(
+        [dupScope.status, dupScope.json],
+        [400, { error: 'invalid_request', error_description: 'Duplicate scope parameter.' }],
+      );
+    },
+  );
 
   test('the token endpoint is POST only: GET is 405 with Allow', async () => {
     const res = await fetch(`${te.url}/oauth2/token/`);
@@ -137,7 +187,12 @@ describe('refresh and revoke', () => {
   test('refresh rotates: new tokens work, the old refresh token is refused after use', async () => {
     const r = te.engine.credentials.robot;
     const first = tokenReplySchema.parse(await (await tokenPost(robotPassword(), robotBasic())).json());
-    const res = await tokenPost({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: r.clientId, client_secret: r.clientSecret });
+    const res = await tokenPost({
+      grant_type: 'refresh_token',
+      refresh_token: first.refresh_token,
+      client_id: r.clientId,
+      client_secret: r.clientSecret,
+    });
     assert.equal(res.status, 200);
     const second = tokenReplySchema.parse(await res.json());
     assert.notEqual(second.refresh_token, first.refresh_token);
@@ -146,7 +201,12 @@ describe('refresh and revoke', () => {
     assert.equal(cat.status, 200);
     await cat.text();
     await expectOAuthError(
-      await tokenPost({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: r.clientId, client_secret: r.clientSecret }),
+      await tokenPost({
+        grant_type: 'refresh_token',
+        refresh_token: first.refresh_token,
+        client_id: r.clientId,
+        client_secret: r.clientSecret,
+      }),
       400,
       'invalid_grant',
     );
@@ -157,7 +217,11 @@ describe('refresh and revoke', () => {
   });
 
   test('an unknown refresh token is 400 invalid_grant', async () => {
-    await expectOAuthError(await tokenPost({ grant_type: 'refresh_token', refresh_token: 'x'.repeat(30) }, robotBasic()), 400, 'invalid_grant');
+    await expectOAuthError(
+      await tokenPost({ grant_type: 'refresh_token', refresh_token: 'x'.repeat(30) }, robotBasic()),
+      400,
+      'invalid_grant',
+    );
   });
 
   test('revoke answers 200 with an empty body and the access token stops working', async () => {
@@ -166,7 +230,11 @@ describe('refresh and revoke', () => {
     const before = await te.api('/workshops/catalog/environments/', bearer(t.access_token));
     assert.equal(before.status, 200);
     await before.text();
-    const res = await tokenPost({ token: t.access_token, client_id: r.clientId, client_secret: r.clientSecret }, undefined, '/oauth2/revoke-token/');
+    const res = await tokenPost(
+      { token: t.access_token, client_id: r.clientId, client_secret: r.clientSecret },
+      undefined,
+      '/oauth2/revoke-token/',
+    );
     assert.equal(res.status, 200);
     assert.equal(await res.text(), '');
     await expectEmpty403(await te.api('/workshops/catalog/environments/', bearer(t.access_token)), 'revoked token');
@@ -175,15 +243,27 @@ describe('refresh and revoke', () => {
   test('revoking a refresh token makes it unusable', async () => {
     const r = te.engine.credentials.robot;
     const t = tokenReplySchema.parse(await (await tokenPost(robotPassword(), robotBasic())).json());
-    const res = await tokenPost({ token: t.refresh_token, client_id: r.clientId, client_secret: r.clientSecret }, undefined, '/oauth2/revoke-token/');
+    const res = await tokenPost(
+      { token: t.refresh_token, client_id: r.clientId, client_secret: r.clientSecret },
+      undefined,
+      '/oauth2/revoke-token/',
+    );
     assert.equal(res.status, 200);
     assert.equal(await res.text(), '');
-    await expectOAuthError(await tokenPost({ grant_type: 'refresh_token', refresh_token: t.refresh_token }, robotBasic()), 400, 'invalid_grant');
+    await expectOAuthError(
+      await tokenPost({ grant_type: 'refresh_token', refresh_token: t.refresh_token }, robotBasic()),
+      400,
+      'invalid_grant',
+    );
   });
 
   test('revoking an unknown token is 200 with an empty body', async () => {
     const r = te.engine.credentials.robot;
-    const res = await tokenPost({ token: 'not-a-token-at-all', client_id: r.clientId, client_secret: r.clientSecret }, undefined, '/oauth2/revoke-token/');
+    const res = await tokenPost(
+      { token: 'not-a-token-at-all', client_id: r.clientId, client_secret: r.clientSecret },
+      undefined,
+      '/oauth2/revoke-token/',
+    );
     assert.equal(res.status, 200);
     assert.equal(await res.text(), '');
   });
@@ -241,17 +321,29 @@ describe('protected endpoints', () => {
 describe('a staff (admin) token on robot-only endpoints', () => {
   test('request is 403 "Session requests not permitted"', async () => {
     const token = await te.adminToken();
-    await expectPlainText(await te.api(`/workshops/environment/${ENV}/request/${qs({ index_url: INDEX_URL })}`, bearer(token)), 403, 'Session requests not permitted');
+    await expectPlainText(
+      await te.api(`/workshops/environment/${ENV}/request/${qs({ index_url: INDEX_URL })}`, bearer(token)),
+      403,
+      'Session requests not permitted',
+    );
   });
 
   test('user sessions is 403 "Session requests not permitted"', async () => {
     const token = await te.adminToken();
-    await expectPlainText(await te.api('/workshops/user/someone/sessions/', bearer(token)), 403, 'Session requests not permitted');
+    await expectPlainText(
+      await te.api('/workshops/user/someone/sessions/', bearer(token)),
+      403,
+      'Session requests not permitted',
+    );
   });
 
   test('environment status is 403 "Status requests not permitted"', async () => {
     const token = await te.adminToken();
-    await expectPlainText(await te.api(`/workshops/environment/${ENV}/status/`, bearer(token)), 403, 'Status requests not permitted');
+    await expectPlainText(
+      await te.api(`/workshops/environment/${ENV}/status/`, bearer(token)),
+      403,
+      'Status requests not permitted',
+    );
   });
 
   test('the catalog answers but ignores the robot-only sessions and state parameters', async () => {

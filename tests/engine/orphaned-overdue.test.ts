@@ -29,14 +29,26 @@ interface Browser {
 
 /** The anonymous web flow: a browser without a login gets a session and a cookie. */
 async function newBrowser(te: TestEngine): Promise<Browser> {
-  const res = await fetch(`${te.url}/workshops/environment/${ENV}/create/${qs({ index_url: INDEX_URL })}`, { redirect: 'manual' });
+  const res = await fetch(`${te.url}/workshops/environment/${ENV}/create/${qs({ index_url: INDEX_URL })}`, {
+    redirect: 'manual',
+  });
   await res.text();
   const session = /^\/workshops\/session\/([^/]+)\/$/.exec(res.headers.get('location') ?? '')?.[1];
   assert.ok(session, `redirected to a session page: ${res.headers.get('location')}`);
-  return { cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), session };
+  return {
+    cookie: res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; '),
+    session,
+  };
 }
 
-async function beat(te: TestEngine, b: Browser, visible: boolean): Promise<{ status: number; body: Record<string, unknown> | null }> {
+async function beat(
+  te: TestEngine,
+  b: Browser,
+  visible: boolean,
+): Promise<{ status: number; body: Record<string, unknown> | null }> {
   const res = await fetch(`${te.url}/workshops/session/${b.session}/activity/`, {
     method: 'POST',
     headers: { cookie: b.cookie, 'content-type': 'application/json' },
@@ -76,20 +88,23 @@ describe('orphaned: the session page is the activity', () => {
           return e?.name === name && e.session === session;
         });
 
-      test('a page that keeps reporting keeps its session; one that stops for 60 s loses it (Session/Orphaned)', async () => {
-        const b = await newBrowser(te);
-        assert.equal(await state(te, b.session), 'RUNNING');
-        for (let i = 0; i < 4; i++) {
-          clock.advance(50_000);
-          assert.equal((await beat(te, b, true)).status, 200);
-        }
-        assert.equal(await state(te, b.session), 'RUNNING', '200 s with a beat every 50 s');
-        clock.advance(59_999);
-        assert.equal(await state(te, b.session), 'RUNNING', '1 ms before 60 s of silence');
-        clock.advance(1);
-        assert.equal(await state(te, b.session), 'STOPPING');
-        await event('Session/Orphaned', b.session);
-      });
+      test(
+        'a page that keeps reporting keeps its session; ' + 'one that stops for 60 s loses it (Session/Orphaned)',
+        async () => {
+          const b = await newBrowser(te);
+          assert.equal(await state(te, b.session), 'RUNNING');
+          for (let i = 0; i < 4; i++) {
+            clock.advance(50_000);
+            assert.equal((await beat(te, b, true)).status, 200);
+          }
+          assert.equal(await state(te, b.session), 'RUNNING', '200 s with a beat every 50 s');
+          clock.advance(59_999);
+          assert.equal(await state(te, b.session), 'RUNNING', '1 ms before 60 s of silence');
+          clock.advance(1);
+          assert.equal(await state(te, b.session), 'STOPPING');
+          await event('Session/Orphaned', b.session);
+        },
+      );
 
       test('a page out of view that still reports loses its session after 3 × 60 s (Session/Inactive)', async () => {
         const b = await newBrowser(te);
@@ -105,7 +120,9 @@ describe('orphaned: the session page is the activity', () => {
       });
 
       test('a requested session not yet activated is never orphaned; a stranger’s beat is refused', async () => {
-        const res = await te.api(`/workshops/environment/${ENV}/request/${qs({ index_url: INDEX_URL, user: 'pending-user', timeout: '0' })}`);
+        const res = await te.api(
+          `/workshops/environment/${ENV}/request/${qs({ index_url: INDEX_URL, user: 'pending-user', timeout: '0' })}`,
+        );
         const reply = (await res.json()) as { name: string };
         // Educates: timeout=0 leaves it pending until its 30 min expiry; Learning Center's fixed 60 s ends it first
         clock.advance(dialect === 'educates' ? 600_000 : 59_000);
@@ -141,7 +158,9 @@ describe('overdue: start-up that takes too long', () => {
     learningcenter: { before: null, at: null, page: 200, index: 'session-deleted' },
   } as const;
   for (const dialect of ['educates', 'learningcenter'] as const) {
-    test(`${dialect}: ${expectations[dialect].at === null ? 'no startup timeout' : 'the page is sent to /delete/ with startup-timeout'}`, async () => {
+    const outcome =
+      expectations[dialect].at === null ? 'no startup timeout' : 'the page is sent to /delete/ with startup-timeout';
+    test(`${dialect}: ${outcome}`, async () => {
       const entry = engines.get(dialect);
       assert.ok(entry);
       const { te, clock } = entry;
@@ -154,7 +173,10 @@ describe('overdue: start-up that takes too long', () => {
       const late = await beat(te, b, true);
       const at = expectations[dialect].at;
       assert.equal(late.body?.['redirect'], at === null ? null : `/workshops/session/${b.session}${at}`);
-      const page = await fetch(`${te.url}/workshops/session/${b.session}/`, { headers: { cookie: b.cookie }, redirect: 'manual' });
+      const page = await fetch(`${te.url}/workshops/session/${b.session}/`, {
+        headers: { cookie: b.cookie },
+        redirect: 'manual',
+      });
       await page.text();
       assert.equal(page.status, expectations[dialect].page);
       const del = await fetch(`${te.url}/workshops/session/${b.session}/delete/?notification=startup-timeout`, {
@@ -162,30 +184,42 @@ describe('overdue: start-up that takes too long', () => {
         redirect: 'manual',
       });
       await del.text();
-      assert.equal(new URL(del.headers.get('location') ?? '', te.url).searchParams.get('notification'), expectations[dialect].index);
+      assert.equal(
+        new URL(del.headers.get('location') ?? '', te.url).searchParams.get('notification'),
+        expectations[dialect].index,
+      );
       assert.equal(await state(te, b.session), 'STOPPING');
     });
   }
 });
 
 describe('config/: the session page is the workshop URL', () => {
-  test('url is the engine’s page for the session, which its owner can open; null while the session starts', async () => {
-    const clock = new ManualClock();
-    const te = await startTestEngine({ clock, startupDelayMs: 1_000, config: yaml(EDUCATES_API) });
-    try {
-      clock.advance(1_000);
-      const b = await newBrowser(te);
-      const starting = (await (await te.api(`/workshops/session/${b.session}/config/`)).json()) as { url: string | null; password: string };
-      assert.equal(starting.url, null);
-      clock.advance(1_000);
-      const running = (await (await te.api(`/workshops/session/${b.session}/config/`)).json()) as { url: string | null; password: string };
-      assert.equal(running.url, `${te.url}/workshops/session/${b.session}/`);
-      assert.match(running.password, /^[A-Za-z0-9]{32}$/);
-      const page = await fetch(running.url, { headers: { cookie: b.cookie }, redirect: 'manual' });
-      assert.equal(page.status, 200);
-      assert.match(await page.text(), new RegExp(`id="session-name">${b.session}<`));
-    } finally {
-      await te.close();
-    }
-  });
+  test(
+    'url is the engine’s page for the session, which its owner can open; ' + 'null while the session starts',
+    async () => {
+      const clock = new ManualClock();
+      const te = await startTestEngine({ clock, startupDelayMs: 1_000, config: yaml(EDUCATES_API) });
+      try {
+        clock.advance(1_000);
+        const b = await newBrowser(te);
+        const starting = (await (await te.api(`/workshops/session/${b.session}/config/`)).json()) as {
+          url: string | null;
+          password: string;
+        };
+        assert.equal(starting.url, null);
+        clock.advance(1_000);
+        const running = (await (await te.api(`/workshops/session/${b.session}/config/`)).json()) as {
+          url: string | null;
+          password: string;
+        };
+        assert.equal(running.url, `${te.url}/workshops/session/${b.session}/`);
+        assert.match(running.password, /^[A-Za-z0-9]{32}$/);
+        const page = await fetch(running.url, { headers: { cookie: b.cookie }, redirect: 'manual' });
+        assert.equal(page.status, 200);
+        assert.match(await page.text(), new RegExp(`id="session-name">${b.session}<`));
+      } finally {
+        await te.close();
+      }
+    },
+  );
 });

@@ -2,8 +2,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestEngine, waitFor, type TestEngine } from '../support/engine-harness';
-import { authorizeSchema, extendSchema, scheduleSchema, sessionConfigSchema, terminateSchema, DATETIME_RE } from '../support/portal-schemas';
-import { activateOk, config, environment, expectPlainText, requestSession, scheduleStatus, uid, userSessions, waitForAvailable } from './helpers';
+import {
+  authorizeSchema,
+  extendSchema,
+  scheduleSchema,
+  sessionConfigSchema,
+  terminateSchema,
+  DATETIME_RE,
+} from '../support/portal-schemas';
+import {
+  activateOk,
+  config,
+  environment,
+  expectPlainText,
+  requestSession,
+  scheduleStatus,
+  uid,
+  userSessions,
+  waitForAvailable,
+} from './helpers';
 
 const W1 = 'util-portal-w01'; // expires 2m, overtime 5m, deadline 10m: extendable once
 const W2 = 'util-portal-w02'; // expires 2m, overtime 5m, deadline 4m: the deadline caps the extension
@@ -105,7 +122,11 @@ describe('extend/', () => {
     const first = await json(await get(`/workshops/session/${name}/extend/`), extendSchema);
     assert.equal(first.extended, true);
     assert.equal(first.status, 'RUNNING');
-    assert.equal(Date.parse(first.expires ?? '') - Date.parse(first.started ?? ''), 420_000, 'expires = started + 120 s + 300 s');
+    assert.equal(
+      Date.parse(first.expires ?? '') - Date.parse(first.started ?? ''),
+      420_000,
+      'expires = started + 120 s + 300 s',
+    );
     assert.equal(first.extendable, false, 'remaining is no longer below the extension');
     assert.equal(first.expiring, false);
     const second = await json(await get(`/workshops/session/${name}/extend/`), extendSchema);
@@ -117,25 +138,32 @@ describe('extend/', () => {
     const name = await running(W2);
     const first = await json(await get(`/workshops/session/${name}/extend/`), extendSchema);
     assert.equal(first.extended, true);
-    assert.equal(Date.parse(first.expires ?? '') - Date.parse(first.started ?? ''), 240_000, 'min(expires + 300 s, started + 240 s)');
+    assert.equal(
+      Date.parse(first.expires ?? '') - Date.parse(first.started ?? ''),
+      240_000,
+      'min(expires + 300 s, started + 240 s)',
+    );
     assert.equal(first.extendable, false);
     const second = await json(await get(`/workshops/session/${name}/extend/`), extendSchema);
     assert.equal(second.extended, false);
     assert.equal(second.expires, first.expires);
   });
 
-  test('not permitted (default deadline, or not yet activated): 200 with extended:false and nothing changed', async () => {
-    const plain = await running(W3);
-    const before = await json(await get(`/workshops/session/${plain}/schedule/`), scheduleSchema);
-    const res = await json(await get(`/workshops/session/${plain}/extend/`), extendSchema);
-    assert.equal(res.extended, false);
-    assert.equal(res.expires, before.expires);
+  test(
+    'not permitted (default deadline, or not yet activated): ' + '200 with extended:false and nothing changed',
+    async () => {
+      const plain = await running(W3);
+      const before = await json(await get(`/workshops/session/${plain}/schedule/`), scheduleSchema);
+      const res = await json(await get(`/workshops/session/${plain}/extend/`), extendSchema);
+      assert.equal(res.extended, false);
+      assert.equal(res.expires, before.expires);
 
-    const pending = await requestSession(te, W1, { user: uid('pending') });
-    const p = await json(await get(`/workshops/session/${pending.name}/extend/`), extendSchema);
-    assert.equal(p.extended, false);
-    assert.notEqual(p.status, 'RUNNING');
-  });
+      const pending = await requestSession(te, W1, { user: uid('pending') });
+      const p = await json(await get(`/workshops/session/${pending.name}/extend/`), extendSchema);
+      assert.equal(p.extended, false);
+      assert.notEqual(p.status, 'RUNNING');
+    },
+  );
 
   test('the extended expiry is what the catalog and user sessions report', async () => {
     const reply = await requestSession(te, W1, { user: uid('ext-view') });
@@ -188,7 +216,10 @@ describe('config/, authorize/, event/', () => {
     await activateOk(te, reply);
     const robot = await json(await get(`/workshops/session/${reply.name}/authorize/`), authorizeSchema);
     assert.deepEqual(robot, { owner: reply.user, user: te.engine.credentials.robot.username, staff: false });
-    const admin = await json(await get(`/workshops/session/${reply.name}/authorize/`, await te.adminToken()), authorizeSchema);
+    const admin = await json(
+      await get(`/workshops/session/${reply.name}/authorize/`, await te.adminToken()),
+      authorizeSchema,
+    );
     assert.deepEqual(admin, { owner: reply.user, user: te.engine.credentials.admin.username, staff: true });
   });
 

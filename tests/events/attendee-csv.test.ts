@@ -8,7 +8,10 @@ const H = 'email,first_name,last_name';
 
 describe('attendee CSV files', () => {
   test('a good file: header in any case and order, BOM, trimmed cells, user derived from email', () => {
-    const r = parseAttendeeCsv('\uFEFF Last_Name , EMAIL,first_name\r\n Lovelace , ada@example.org , Ada \r\nHopper,grace.h@example.org,Grace\r\n');
+    const r = parseAttendeeCsv(
+      '\uFEFF Last_Name , EMAIL,first_name\r\n Lovelace , ada@example.org , Ada \r\n' +
+        'Hopper,grace.h@example.org,Grace\r\n',
+    );
     assert.deepEqual(r.errors, []);
     assert.deepEqual(r.rows, [
       { line: 2, email: 'ada@example.org', firstName: 'Ada', lastName: 'Lovelace', user: 'ada-example-org' },
@@ -27,7 +30,11 @@ describe('attendee CSV files', () => {
     ['short row', `${H}\nada@example.org\n`, /missing first_name, last_name/],
     ['too many columns', `${H}\nada@example.org,Ada,Lovelace,extra\n`, /too many columns \(4, expected 3\)/],
     ['duplicate email', `${H}\nada@example.org,A,B\nADA@example.org,C,D\n`, /duplicate email \(first on line 2\)/],
-    ['duplicate derived user', `${H}\nada.x@example.org,A,B\nada-x@example.org,C,D\n`, /duplicate user "ada-x-example-org" \(first on line 2\)/],
+    [
+      'duplicate derived user',
+      `${H}\nada.x@example.org,A,B\nada-x@example.org,C,D\n`,
+      /duplicate user "ada-x-example-org" \(first on line 2\)/,
+    ],
     ['bad user id', `${H},user\nada@example.org,A,B,ada lovelace\n`, /bad user id/],
   ];
   for (const [name, csv, reason] of bad) {
@@ -44,7 +51,10 @@ describe('attendee CSV files', () => {
   test('line numbers count blank lines and quoted line breaks', () => {
     const r = parseAttendeeCsv(`${H}\n\nada@example.org,"Ada\nAugusta",Lovelace\nbad,X,Y\n`);
     assert.equal(r.rows[0]?.line, 3);
-    assert.deepEqual(r.errors.map((e) => [e.line, e.raw]), [[5, 'bad,X,Y']]);
+    assert.deepEqual(
+      r.errors.map((e) => [e.line, e.raw]),
+      [[5, 'bad,X,Y']],
+    );
   });
 
   const headers: [string, string, RegExp][] = [

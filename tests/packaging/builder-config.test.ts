@@ -94,16 +94,27 @@ describe('electron-builder.yml', () => {
     }
   });
 
-  test('only compiled runtime output goes in (dist/electron, preload, renderer, shared): no sources, tests or build info', () => {
-    const files = asStrings(config['files']);
-    const includes = files.filter((f) => !f.startsWith('!'));
-    assert.deepEqual([...includes].sort(), ['bin/**', 'dist/electron/**', 'dist/preload/**', 'dist/renderer/**', 'dist/shared/**', 'package.json']);
-    for (const excluded of ['!**/*.d.ts', '!**/*.map']) {
-      assert.ok(files.includes(excluded), `files excludes ${excluded}`);
-    }
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string };
-    assert.match(pkg.main, /^dist\//, 'package.json main lies inside the packaged files');
-  });
+  test(
+    'only compiled runtime output goes in (dist/electron, preload, renderer, shared): ' +
+      'no sources, tests or build info',
+    () => {
+      const files = asStrings(config['files']);
+      const includes = files.filter((f) => !f.startsWith('!'));
+      assert.deepEqual([...includes].sort(), [
+        'bin/**',
+        'dist/electron/**',
+        'dist/preload/**',
+        'dist/renderer/**',
+        'dist/shared/**',
+        'package.json',
+      ]);
+      for (const excluded of ['!**/*.d.ts', '!**/*.map']) {
+        assert.ok(files.includes(excluded), `files excludes ${excluded}`);
+      }
+      const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string };
+      assert.match(pkg.main, /^dist\//, 'package.json main lies inside the packaged files');
+    },
+  );
 
   test('targets: Linux AppImage and deb, macOS dmg with hardened runtime, Windows nsis', () => {
     const linux = section(config, 'linux');
@@ -132,7 +143,10 @@ describe('electron-builder.yml', () => {
     const ico = readIcoSizes(fs.readFileSync(path.join(root, String(section(config, 'win')['icon']))));
     assert.ok(ico.includes(256) && ico.includes(16), `ico holds 16 and 256 px images, has ${ico.join(',')}`);
     const icns = readIcnsTypes(fs.readFileSync(path.join(root, String(section(config, 'mac')['icon']))));
-    assert.ok(icns.includes('ic09') && icns.includes('ic10'), `icns holds 512 and 1024 px images, has ${icns.join(',')}`);
+    assert.ok(
+      icns.includes('ic09') && icns.includes('ic10'),
+      `icns holds 512 and 1024 px images, has ${icns.join(',')}`,
+    );
   });
 
   test('the PNG reader refuses a damaged file', () => {

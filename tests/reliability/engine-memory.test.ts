@@ -41,12 +41,17 @@ const MAX_BYTES_PER_LIVE_SESSION = 16 * 1024;
 test(`engine memory: ${LIVE} live sessions, then ${CHURN} created and purged`, { timeout: 400_000 }, async () => {
   const r = await runProbe<MemoryResult>('engine-memory.ts', 'MEMORY_RESULT', {
     timeoutMs: 390_000,
-    env: { MEMORY_LIVE: String(LIVE), MEMORY_CHURN: String(CHURN), MEMORY_REAL_BUDGET_MS: String(CHURN >= 100_000 ? 360_000 : 120_000) },
+    env: {
+      MEMORY_LIVE: String(LIVE),
+      MEMORY_CHURN: String(CHURN),
+      MEMORY_REAL_BUDGET_MS: String(CHURN >= 100_000 ? 360_000 : 120_000),
+    },
   });
   const mib = (n: number) => `${(n / 1048576).toFixed(2)} MiB`;
   console.log(
-    `engine memory: base ${mib(r.heapBase)}, ${r.live} live ${mib(r.heapLive)} (${Math.round(r.bytesPerLiveSession)} B/session, ` +
-      `allocated in ${r.liveMs} ms), after purge ${mib(r.heapAfterLive)}, ${r.churned} churned in ${r.churnMs} ms: mid ${mib(r.heapMid)} ` +
+    `engine memory: base ${mib(r.heapBase)}, ${r.live} live ${mib(r.heapLive)} ` +
+      `(${Math.round(r.bytesPerLiveSession)} B/session, allocated in ${r.liveMs} ms), ` +
+      `after purge ${mib(r.heapAfterLive)}, ${r.churned} churned in ${r.churnMs} ms: mid ${mib(r.heapMid)} ` +
       `end ${mib(r.heapEnd)}; db rows left: ${r.dbSessions} sessions, ${r.dbUsers} users; db ${mib(r.dbBytes)}`,
   );
   assert.equal(r.errors, 0, 'every allocation and termination answered 200');
@@ -56,10 +61,19 @@ test(`engine memory: ${LIVE} live sessions, then ${CHURN} created and purged`, {
   assert.ok(r.warmDrained && r.liveDrained && r.churnDrained, 'every ended session was stopped and purged');
   assert.equal(r.dbSessions, 0, 'no session rows left after the purge');
   assert.ok(r.dbUsers <= 2, `only the robot and admin accounts are left (${r.dbUsers} users)`);
-  assert.ok(r.bytesPerLiveSession <= MAX_BYTES_PER_LIVE_SESSION, `${Math.round(r.bytesPerLiveSession)} B of heap per live session`);
+  assert.ok(
+    r.bytesPerLiveSession <= MAX_BYTES_PER_LIVE_SESSION,
+    `${Math.round(r.bytesPerLiveSession)} B of heap per live session`,
+  );
   // JS Maps keep their grown hash tables after deletes, so up to a quarter of the live cost may stay reserved;
   // what matters is that it is not per-session garbage, which the churn below would then grow without bound
   const purgeAllowance = SLACK_BYTES + 0.25 * (r.heapLive - r.heapBase);
-  assert.ok(r.heapAfterLive - r.heapBase <= purgeAllowance, `heap after the purge is ${mib(r.heapAfterLive - r.heapBase)} above the baseline`);
-  assert.ok(r.heapEnd - r.heapAfterLive <= SLACK_BYTES, `heap grew ${mib(r.heapEnd - r.heapAfterLive)} through the churn with nothing live`);
+  assert.ok(
+    r.heapAfterLive - r.heapBase <= purgeAllowance,
+    `heap after the purge is ${mib(r.heapAfterLive - r.heapBase)} above the baseline`,
+  );
+  assert.ok(
+    r.heapEnd - r.heapAfterLive <= SLACK_BYTES,
+    `heap grew ${mib(r.heapEnd - r.heapAfterLive)} through the churn with nothing live`,
+  );
 });

@@ -7,7 +7,11 @@ import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-export function runProbe<T>(script: string, tag: string, options: { timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<T> {
+export function runProbe<T>(
+  script: string,
+  tag: string,
+  options: { timeoutMs: number; env?: NodeJS.ProcessEnv },
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'probes', script)], {
       cwd: REPO_ROOT,
@@ -24,7 +28,12 @@ export function runProbe<T>(script: string, tag: string, options: { timeoutMs: n
       clearTimeout(timer);
       const line = out.split('\n').find((l) => l.startsWith(`${tag} `));
       if (code !== 0 || !line) {
-        reject(new Error(`probe ${script} ended with code ${code} signal ${signal}\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-3000)}`));
+        reject(
+          new Error(
+            `probe ${script} ended with code ${code} signal ${signal}\n` +
+              `stdout: ${out.slice(-2000)}\nstderr: ${err.slice(-3000)}`,
+          ),
+        );
         return;
       }
       resolve(JSON.parse(line.slice(tag.length + 1)) as T);

@@ -102,16 +102,21 @@ describe('Content-Security-Policy of the renderer', () => {
   test('the checker itself refuses weak policies', () => {
     const weak = [
       "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-      "default-src 'none'; script-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-      "default-src 'none'; script-src 'self' 'unsafe-eval'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-      "default-src 'none'; script-src 'self'; connect-src https://portal.example.com; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self' 'unsafe-inline'; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self' 'unsafe-eval'; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self'; connect-src https://portal.example.com; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
       "default-src 'none'; script-src 'self'; img-src *; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-      "default-src 'none'; script-src 'self'; object-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self'; object-src 'self'; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
       "default-src 'none'; script-src 'self'; form-action 'none'; frame-ancestors 'none'",
       "default-src 'none'; script-src 'self'; base-uri 'none'; frame-ancestors 'none'",
       "default-src 'none'; script-src 'self'; base-uri 'none'; form-action 'none'",
     ];
-    for (const text of weak) assert.throws(() => assertStrict(parsePolicy(text), 'sample'), assert.AssertionError, text);
+    for (const text of weak)
+      assert.throws(() => assertStrict(parsePolicy(text), 'sample'), assert.AssertionError, text);
     const metaWithFrameAncestors =
       "default-src 'none'; script-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     assert.throws(() => assertStrict(parsePolicy(metaWithFrameAncestors), 'meta', 'meta'), assert.AssertionError);

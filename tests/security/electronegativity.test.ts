@@ -1,6 +1,6 @@
 /**
- * Runs Electronegativity (Doyensec's Electron misconfiguration scanner, offline) over the built main process, preload and
- * renderer, and fails on any HIGH or MEDIUM finding that is not allowlisted as a false positive in
+ * Runs Electronegativity (Doyensec's Electron misconfiguration scanner, offline) over the built main process,
+ * preload and renderer, and fails on any HIGH or MEDIUM finding that is not allowlisted as a false positive in
  * electronegativity-allowlist.yml. A second scan of a deliberately insecure fixture proves the scanner really ran.
  * `npm test` builds before it runs the tests; on its own, run `npm run build` first.
  */
@@ -86,7 +86,9 @@ function stageApp(target: string): void {
 }
 
 function loadAllowlist(): AllowEntry[] {
-  const doc = parse(fs.readFileSync(path.join(__dirname, 'electronegativity-allowlist.yml'), 'utf8')) as { allow?: unknown };
+  const doc = parse(fs.readFileSync(path.join(__dirname, 'electronegativity-allowlist.yml'), 'utf8')) as {
+    allow?: unknown;
+  };
   const entries = Array.isArray(doc.allow) ? (doc.allow as AllowEntry[]) : [];
   for (const e of entries) {
     assert.ok(typeof e.check === 'string' && e.check.length > 0, 'every allowlist entry names a check');
@@ -95,7 +97,8 @@ function loadAllowlist(): AllowEntry[] {
   return entries;
 }
 
-const matches = (f: Finding, e: AllowEntry): boolean => f.issue === e.check && (e.file === undefined || f.filename.includes(e.file));
+const matches = (f: Finding, e: AllowEntry): boolean =>
+  f.issue === e.check && (e.file === undefined || f.filename.includes(e.file));
 
 describe('Electronegativity', { timeout: SCAN_TIMEOUT_MS + 30_000 }, () => {
   let tmp = '';
@@ -140,6 +143,9 @@ describe('Electronegativity', { timeout: SCAN_TIMEOUT_MS + 30_000 }, () => {
 
   test('every allowlist entry still matches a finding (no stale exceptions)', () => {
     const stale = loadAllowlist().filter((e) => !appFindings.some((f) => matches(f, e)));
-    assert.deepEqual(stale.map((e) => `${e.check} ${e.file ?? ''}`.trim()), []);
+    assert.deepEqual(
+      stale.map((e) => `${e.check} ${e.file ?? ''}`.trim()),
+      [],
+    );
   });
 });

@@ -21,7 +21,9 @@ interface Loaded {
   ipcRenderer: Record<string, unknown>;
 }
 
-function loadPreload(invokeResult: (args: unknown[]) => Promise<unknown> = async () => ({ ok: true, data: 'from-main' })): Loaded {
+function loadPreload(
+  invokeResult: (args: unknown[]) => Promise<unknown> = async () => ({ ok: true, data: 'from-main' }),
+): Loaded {
   assert.ok(fs.existsSync(PRELOAD), `${PRELOAD} is missing: run \`npm run build\``);
   const loaded: Loaded = { exposed: [], required: [], invokes: [], channelListeners: new Map(), ipcRenderer: {} };
   const ipcRenderer = {
@@ -43,7 +45,9 @@ function loadPreload(invokeResult: (args: unknown[]) => Promise<unknown> = async
     ipcRenderer,
   };
 
-  const mod = Module as unknown as { _load: (request: string, parent: { filename?: string } | null, isMain: boolean) => unknown };
+  const mod = Module as unknown as {
+    _load: (request: string, parent: { filename?: string } | null, isMain: boolean) => unknown;
+  };
   const original = mod._load;
   mod._load = function (request, parent, isMain) {
     if (parent?.filename === PRELOAD) {
@@ -80,7 +84,12 @@ test('the preload is one file that requires only electron', () => {
 test('it exposes exactly ConsoleBridge (invoke and on) as window.portalConsole, and no raw IPC', () => {
   const loaded = loadPreload();
   const api = bridgeOf(loaded);
-  assert.deepEqual(Reflect.ownKeys(api as object).map(String).sort(), ['invoke', 'on']);
+  assert.deepEqual(
+    Reflect.ownKeys(api as object)
+      .map(String)
+      .sort(),
+    ['invoke', 'on'],
+  );
   assert.equal(typeof api.invoke, 'function');
   assert.equal(typeof api.on, 'function');
   // nothing reachable from the exposed object is ipcRenderer or one of its functions
@@ -91,27 +100,36 @@ test('it exposes exactly ConsoleBridge (invoke and on) as window.portalConsole, 
   assert.deepEqual([...loaded.channelListeners.keys()], [IPC_EVENT_CHANNEL]);
 });
 
-test('every contract method is forwarded on the one invoke channel; unknown and prototype names are refused', async () => {
-  const loaded = loadPreload();
-  const api = bridgeOf(loaded);
-  for (const method of methodNames) {
-    assert.deepEqual(await api.invoke(method, { x: 1 }), { ok: true, data: 'from-main' });
-  }
-  assert.deepEqual(loaded.invokes, methodNames.map((m) => [IPC_INVOKE_CHANNEL, m, { x: 1 }]));
-  loaded.invokes.length = 0;
-  for (const bad of ['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'app.info\u0000']) {
-    const r = await api.invoke(bad, {});
-    assert.deepEqual(r, { ok: false, error: { code: 'not-found', message: 'unknown method' } }, bad);
-  }
-  for (const bad of [undefined, null, 42, { toString: () => 'app.info' }, ['app.info']]) {
-    assert.equal((await api.invoke(bad as unknown as string, {})).ok, false);
-  }
-  assert.equal(loaded.invokes.length, 0);
-});
+test(
+  'every contract method is forwarded on the one invoke channel; ' + 'unknown and prototype names are refused',
+  async () => {
+    const loaded = loadPreload();
+    const api = bridgeOf(loaded);
+    for (const method of methodNames) {
+      assert.deepEqual(await api.invoke(method, { x: 1 }), { ok: true, data: 'from-main' });
+    }
+    assert.deepEqual(
+      loaded.invokes,
+      methodNames.map((m) => [IPC_INVOKE_CHANNEL, m, { x: 1 }]),
+    );
+    loaded.invokes.length = 0;
+    for (const bad of ['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'app.info\u0000']) {
+      const r = await api.invoke(bad, {});
+      assert.deepEqual(r, { ok: false, error: { code: 'not-found', message: 'unknown method' } }, bad);
+    }
+    for (const bad of [undefined, null, 42, { toString: () => 'app.info' }, ['app.info']]) {
+      assert.equal((await api.invoke(bad as unknown as string, {})).ok, false);
+    }
+    assert.equal(loaded.invokes.length, 0);
+  },
+);
 
 test('an invoke that main rejects resolves to an internal error instead of throwing in the page', async () => {
   const api = bridgeOf(loadPreload(async () => Promise.reject(new Error('No handler registered'))));
-  assert.deepEqual(await api.invoke('app.info', {}), { ok: false, error: { code: 'internal', message: 'the console did not answer' } });
+  assert.deepEqual(await api.invoke('app.info', {}), {
+    ok: false,
+    error: { code: 'internal', message: 'the console did not answer' },
+  });
 });
 
 test('listeners get only the payload of known events, and unsubscribe works', () => {

@@ -45,20 +45,30 @@ let found: AuditSecrets;
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 /** raw bytes as latin1, so any byte sequence of an ASCII secret is found wherever it sits in a binary file */
-const raw = (file: string): Haystack => ({ name: path.relative(tmp, file), text: fs.readFileSync(file).toString('latin1') });
+const raw = (file: string): Haystack => ({
+  name: path.relative(tmp, file),
+  text: fs.readFileSync(file).toString('latin1'),
+});
 
 /** every file the console wrote (its data folder, with the built-in engine), while running and after stop */
 function consoleFiles(): string[] {
-  return [...filesUnder(path.join(rootDir, 'console')), ...filesUnder(path.join(outDir, 'running-snapshot', 'console'))];
+  return [
+    ...filesUnder(path.join(rootDir, 'console')),
+    ...filesUnder(path.join(outDir, 'running-snapshot', 'console')),
+  ];
 }
 function remoteEngineDbFiles(): string[] {
-  return [...filesUnder(path.join(rootDir, 'remote-engine')), ...filesUnder(path.join(outDir, 'running-snapshot', 'remote-engine'))].filter((f) =>
-    /portal\.db(-wal|-shm)?$/.test(f),
-  );
+  return [
+    ...filesUnder(path.join(rootDir, 'remote-engine')),
+    ...filesUnder(path.join(outDir, 'running-snapshot', 'remote-engine')),
+  ].filter((f) => /portal\.db(-wal|-shm)?$/.test(f));
 }
 const isBuiltinEngineDb = (name: string): boolean => /console[/\\]engine[/\\]portal\.db(-wal|-shm)?$/.test(name);
 
@@ -67,7 +77,8 @@ function leaks(needles: string[], haystacks: Haystack[]): string[] {
   for (const n of needles) {
     if (n.length < 8) continue; // nothing that short is a secret here; avoids matching noise
     const forms = new Set([n, encodeURIComponent(n), JSON.stringify(n).slice(1, -1)]);
-    for (const h of haystacks) for (const f of forms) if (h.text.includes(f)) hits.push(`${n.slice(0, 4)}… in ${h.name}`);
+    for (const h of haystacks)
+      for (const f of forms) if (h.text.includes(f)) hits.push(`${n.slice(0, 4)}… in ${h.name}`);
   }
   return hits;
 }
@@ -82,7 +93,8 @@ function issuedTokenHashes(): Set<string> {
     for (const ext of ['-wal', '-shm']) if (fs.existsSync(file + ext)) fs.copyFileSync(file + ext, copy + ext);
     const db = new Database(copy);
     try {
-      for (const row of db.prepare('SELECT hash FROM oauth_tokens').all() as Array<{ hash: string }>) hashes.add(row.hash);
+      for (const row of db.prepare('SELECT hash FROM oauth_tokens').all() as Array<{ hash: string }>)
+        hashes.add(row.hash);
     } finally {
       db.close();
     }
@@ -108,8 +120,10 @@ describe('secrets audit of a full web-mode run', { timeout: 180_000 }, () => {
     assert.match(output, /AUDIT_SCENARIO_DONE/);
     found = JSON.parse(fs.readFileSync(path.join(outDir, 'secrets.json'), 'utf8')) as AuditSecrets;
     console.log(
-      `secrets audit: store ${found.keychain.backend}; ${found.secrets.length} secrets, ${found.access.length} access and ` +
-        `${found.refresh.length} refresh tokens, ${found.activation.length} activation tokens; ${consoleFiles().length} console files`,
+      `secrets audit: store ${found.keychain.backend}; ${found.secrets.length} secrets, ` +
+        `${found.access.length} access and ${found.refresh.length} refresh tokens, ` +
+        `${found.activation.length} activation tokens; ` +
+        `${consoleFiles().length} console files`,
     );
   });
 
@@ -117,28 +131,52 @@ describe('secrets audit of a full web-mode run', { timeout: 180_000 }, () => {
 
   test('the run had secrets and tokens to look for (the audit is not vacuous)', () => {
     assert.ok(found.secrets.length >= 4, 'robot passwords and client secrets were recorded');
-    assert.ok(found.access.length >= 1 && found.refresh.length >= 1, 'the console obtained tokens from the remote portal');
+    assert.ok(
+      found.access.length >= 1 && found.refresh.length >= 1,
+      'the console obtained tokens from the remote portal',
+    );
     assert.ok(found.activation.length >= 2, 'allocations were made');
-    assert.ok(consoleFiles().some((f) => /portal\.db-wal$/.test(f)), 'a WAL file was captured while running');
+    assert.ok(
+      consoleFiles().some((f) => /portal\.db-wal$/.test(f)),
+      'a WAL file was captured while running',
+    );
   });
 
   test('no password, client secret, access or refresh token in the console output (stdout, stderr, logs)', () => {
-    assert.deepEqual(leaks([...found.secrets, ...found.access, ...found.refresh, ...found.activation], [{ name: 'output', text: output }]), []);
+    assert.deepEqual(
+      leaks(
+        [...found.secrets, ...found.access, ...found.refresh, ...found.activation],
+        [{ name: 'output', text: output }],
+      ),
+      [],
+    );
   });
 
-  test('no password, client secret, access or refresh token in any file the console wrote (raw bytes, WAL included)', () => {
-    const files = consoleFiles().map(raw);
-    assert.deepEqual(leaks([...found.secrets, ...found.access, ...found.refresh], files), []);
-    // Activation tokens only in the built-in engine's database, which must keep them to check activations, and in
-    // console.db (mode 0600), which keeps each attendee's link so it can be handed out again after a restart.
-    const keepsLinks = (name: string) => isBuiltinEngineDb(name) || /console\.db(-wal|-shm)?$/.test(name);
-    assert.deepEqual(leaks(found.activation, files.filter((h) => !keepsLinks(h.name))), []);
-  });
+  test(
+    'no password, client secret, access or refresh token in any file the console wrote (raw bytes, ' + 'WAL included)',
+    () => {
+      const files = consoleFiles().map(raw);
+      assert.deepEqual(leaks([...found.secrets, ...found.access, ...found.refresh], files), []);
+      // Activation tokens only in the built-in engine's database, which must keep them to check activations, and in
+      // console.db (mode 0600), which keeps each attendee's link so it can be handed out again after a restart.
+      const keepsLinks = (name: string) => isBuiltinEngineDb(name) || /console\.db(-wal|-shm)?$/.test(name);
+      assert.deepEqual(
+        leaks(
+          found.activation,
+          files.filter((h) => !keepsLinks(h.name)),
+        ),
+        [],
+      );
+    },
+  );
 
   test('nothing the renderer can read (every method reply, the SSE stream) carries a password, secret or token', () => {
     const saw = fs.readFileSync(path.join(outDir, 'renderer-saw.txt'), 'utf8');
     assert.ok(saw.includes('monitor.portal'), 'the SSE stream was captured');
-    assert.deepEqual(leaks([...found.secrets, ...found.access, ...found.refresh], [{ name: 'renderer', text: saw }]), []);
+    assert.deepEqual(
+      leaks([...found.secrets, ...found.access, ...found.refresh], [{ name: 'renderer', text: saw }]),
+      [],
+    );
   });
 
   test('no token issued by either engine appears anywhere (hash comparison of every token-like string)', () => {
@@ -158,11 +196,14 @@ describe('secrets audit of a full web-mode run', { timeout: 180_000 }, () => {
     assert.deepEqual(leaked, []);
   });
 
-  test('the engine stores tokens only hashed (raw access token absent from its database files, its hash present)', () => {
-    const dbFiles = remoteEngineDbFiles().map(raw);
-    assert.ok(dbFiles.length >= 1);
-    assert.deepEqual(leaks([...found.access, ...found.refresh], dbFiles), []);
-    const hashes = issuedTokenHashes();
-    for (const t of found.access) assert.ok(hashes.has(sha256(t)), 'the access token is stored as its SHA-256');
-  });
+  test(
+    'the engine stores tokens only hashed (raw access token absent from its database files, ' + 'its hash present)',
+    () => {
+      const dbFiles = remoteEngineDbFiles().map(raw);
+      assert.ok(dbFiles.length >= 1);
+      assert.deepEqual(leaks([...found.access, ...found.refresh], dbFiles), []);
+      const hashes = issuedTokenHashes();
+      for (const t of found.access) assert.ok(hashes.has(sha256(t)), 'the access token is stored as its SHA-256');
+    },
+  );
 });

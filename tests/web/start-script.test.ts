@@ -14,14 +14,19 @@ const start = require(path.resolve(__dirname, '..', '..', 'scripts', 'start.js')
   findElectronBinary(options?: { root?: string; env?: NodeJS.ProcessEnv }): { path?: string; reason?: string };
 };
 
-function fakeProject(t: { after(fn: () => void): void }, files: Record<string, string>): { root: string; loadedMarker: string } {
+function fakeProject(
+  t: { after(fn: () => void): void },
+  files: Record<string, string>,
+): { root: string; loadedMarker: string } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-start-'));
   t.after(() => fs.rmSync(root, { recursive: true, force: true }));
   const pkg = path.join(root, 'node_modules', 'electron');
   const loadedMarker = path.join(root, 'index-was-loaded');
   const all: Record<string, string> = {
     'package.json': JSON.stringify({ name: 'electron', version: '0.0.0-test', main: 'index.js' }),
-    'index.js': `require('node:fs').writeFileSync(${JSON.stringify(loadedMarker)}, 'download attempted'); module.exports = 'x';`,
+    'index.js':
+      `require('node:fs').writeFileSync(${JSON.stringify(loadedMarker)}, 'download attempted'); ` +
+      "module.exports = 'x';",
     ...files,
   };
   for (const [name, text] of Object.entries(all)) {
@@ -51,7 +56,9 @@ test('path.txt naming a binary that is not in dist/ gives a reason instead of a 
 
 test('a downloaded binary is found through path.txt', (t) => {
   const p = fakeProject(t, { 'path.txt': 'electron', 'dist/electron': '#!/bin/sh\n' });
-  assert.deepEqual(start.findElectronBinary({ root: p.root, env: {} }), { path: path.join(p.root, 'node_modules', 'electron', 'dist', 'electron') });
+  assert.deepEqual(start.findElectronBinary({ root: p.root, env: {} }), {
+    path: path.join(p.root, 'node_modules', 'electron', 'dist', 'electron'),
+  });
   assert.equal(fs.existsSync(p.loadedMarker), false);
 });
 
@@ -69,7 +76,9 @@ test('ELECTRON_OVERRIDE_DIST_PATH is honoured as the electron package honours it
   assert.match(start.findElectronBinary({ root: withPathTxt.root, env }).reason ?? '', /Electron\.app.*does not exist/);
   fs.mkdirSync(path.join(override, 'Electron.app', 'Contents', 'MacOS'), { recursive: true });
   fs.writeFileSync(path.join(override, 'Electron.app', 'Contents', 'MacOS', 'Electron'), '');
-  assert.deepEqual(start.findElectronBinary({ root: withPathTxt.root, env }), { path: path.join(override, 'Electron.app', 'Contents', 'MacOS', 'Electron') });
+  assert.deepEqual(start.findElectronBinary({ root: withPathTxt.root, env }), {
+    path: path.join(override, 'Electron.app', 'Contents', 'MacOS', 'Electron'),
+  });
   // a folder where the binary should be is not a binary
   fs.rmSync(path.join(override, 'electron'));
   fs.mkdirSync(path.join(override, 'electron'));
@@ -91,7 +100,14 @@ test('`npm start` without a usable binary says why and falls back to web mode', 
     env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: missing },
   });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, new RegExp(`No Electron binary is installed on this machine \\(the Electron binary ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[/\\\\]electron does not exist\\); starting the console in web mode instead`));
+  assert.match(
+    r.stdout,
+    new RegExp(
+      'No Electron binary is installed on this machine \\(' +
+        `the Electron binary ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[/\\\\]electron does not exist\\); ` +
+        'starting the console in web mode instead',
+    ),
+  );
   assert.match(r.stdout, /Usage: portal-console web/);
 });
 
@@ -112,7 +128,9 @@ test('`npm start` with ELECTRON_OVERRIDE_DIST_PATH runs that binary on the proje
   const name = fs.existsSync(pathTxt) ? fs.readFileSync(pathTxt, 'utf8').trim() : 'electron';
   const fake = path.join(override, name);
   fs.mkdirSync(path.dirname(fake), { recursive: true });
-  fs.writeFileSync(fake, '#!/bin/sh\necho "fake-electron run-as-node=[${ELECTRON_RUN_AS_NODE}] args=[$*]"\n', { mode: 0o755 });
+  fs.writeFileSync(fake, '#!/bin/sh\necho "fake-electron run-as-node=[${ELECTRON_RUN_AS_NODE}] args=[$*]"\n', {
+    mode: 0o755,
+  });
   const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'start.js'), '--extra-flag'], {
     cwd: root,
     encoding: 'utf8',

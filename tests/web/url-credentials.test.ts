@@ -71,25 +71,35 @@ test('every URL the console takes is refused when it carries userinfo, and nothi
   }
 });
 
-test('a portal URL pasted from a portal page is trimmed to the portal root; another path is refused with a hint', async () => {
-  const web = await startTestConsole({ engine: false });
-  try {
-    const trimmed = JSON.parse(
-      (await web.invoke('portals.add', { label: 'Pasted', baseUrl: 'http://127.0.0.1:9/workshops/catalog/', ...robot }))
-        .body,
-    ) as { ok: true; data: PortalView };
-    assert.equal(trimmed.ok, true);
-    assert.equal(trimmed.data.baseUrl, 'http://127.0.0.1:9');
-    assert.equal(trimmed.data.defaultIndexUrl, 'http://127.0.0.1:9/workshops/catalog/');
-    const refused = JSON.parse(
-      (await web.invoke('portals.add', { label: 'Prefixed', baseUrl: 'http://127.0.0.1:9/portal-a/', ...robot })).body,
-    ) as Reply;
-    assert.equal(refused.ok, false);
-    if (!refused.ok) assert.match(refused.error.message, /served at the root of its host: use http:\/\/127\.0\.0\.1:9/);
-  } finally {
-    await web.close();
-  }
-});
+test(
+  'a portal URL pasted from a portal page is trimmed to the portal root; ' + 'another path is refused with a hint',
+  async () => {
+    const web = await startTestConsole({ engine: false });
+    try {
+      const trimmed = JSON.parse(
+        (
+          await web.invoke('portals.add', {
+            label: 'Pasted',
+            baseUrl: 'http://127.0.0.1:9/workshops/catalog/',
+            ...robot,
+          })
+        ).body,
+      ) as { ok: true; data: PortalView };
+      assert.equal(trimmed.ok, true);
+      assert.equal(trimmed.data.baseUrl, 'http://127.0.0.1:9');
+      assert.equal(trimmed.data.defaultIndexUrl, 'http://127.0.0.1:9/workshops/catalog/');
+      const refused = JSON.parse(
+        (await web.invoke('portals.add', { label: 'Prefixed', baseUrl: 'http://127.0.0.1:9/portal-a/', ...robot }))
+          .body,
+      ) as Reply;
+      assert.equal(refused.ok, false);
+      if (!refused.ok)
+        assert.match(refused.error.message, /served at the root of its host: use http:\/\/127\.0\.0\.1:9/);
+    } finally {
+      await web.close();
+    }
+  },
+);
 
 test('a settings.json with passwords inside URLs is cleaned and rewritten at once, and the user is told', async (t) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-userinfo-'));
@@ -123,7 +133,10 @@ test('a settings.json with passwords inside URLs is cleaned and rewritten at onc
     const info = JSON.parse((await web.invoke('app.info', {})).body) as { data: { settingsWarning: string | null } };
     assert.match(
       info.data.settingsWarning ?? '',
-      /user name or password inside the portal URL of "Old portal", the default index URL of "Old portal", the built-in portal's default index URL; it was removed/,
+      new RegExp(
+        'user name or password inside the portal URL of "Old portal", the default index URL of "Old portal", ' +
+          "the built-in portal's default index URL; it was removed",
+      ),
     );
     assert.doesNotMatch(info.data.settingsWarning ?? '', /hunter2|letmein|s3cret/);
     const list = JSON.parse((await web.invoke('portals.list', {})).body) as { data: PortalView[] };

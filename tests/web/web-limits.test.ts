@@ -117,7 +117,8 @@ describe('web mode timeouts and connection limits', () => {
   test('a body that trickles in gets 408 and the connection is closed', async () => {
     const c = await talk(
       server.port,
-      `POST /api/invoke/app.info HTTP/1.1\r\n${host()}Authorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`,
+      `POST /api/invoke/app.info HTTP/1.1\r\n${host()}Authorization: Bearer ${TOKEN}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":',
     );
     const got = await c.closed();
     c.socket.destroy();
@@ -136,7 +137,8 @@ describe('web mode timeouts and connection limits', () => {
   test('an idle keep-alive connection is closed after its answer', async () => {
     const c = await talk(
       server.port,
-      `POST /api/invoke/app.info HTTP/1.1\r\n${host()}Authorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`,
+      `POST /api/invoke/app.info HTTP/1.1\r\n${host()}Authorization: Bearer ${TOKEN}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
     );
     await c.waitFor(/^HTTP\/1\.1 200 [\s\S]*\{"ok":true/);
     const got = await c.closed();

@@ -22,7 +22,9 @@ type Obj = <S extends z.ZodRawShape>(shape: S) => z.ZodObject<S>;
 function schemas(obj: Obj) {
   const duration = z
     .union([z.number(), z.string()])
-    .refine((v) => parseDuration(v) !== null, { message: 'expected a duration like "30m", "1h", "90s" or integer seconds' })
+    .refine((v) => parseDuration(v) !== null, {
+      message: 'expected a duration like "30m", "1h", "90s" or integer seconds',
+    })
     .transform((v) => parseDuration(v) ?? 0);
   const count = z.number().int().min(0);
   const labelValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -30,7 +32,9 @@ function schemas(obj: Obj) {
     z.record(z.string(), labelValue),
     z.array(obj({ name: z.string().min(1), value: labelValue.optional() })),
   ]);
-  const metadata = z.looseObject({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase DNS name') });
+  const metadata = z.looseObject({
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase DNS name'),
+  });
   const workshopSettings = {
     capacity: count.optional(),
     reserved: count.optional(),
@@ -49,10 +53,19 @@ function schemas(obj: Obj) {
     metadata,
     spec: obj({
       portal: obj({
-        sessions: obj({ maximum: count.optional(), registered: count.optional(), anonymous: count.optional() }).optional(),
+        sessions: obj({
+          maximum: count.optional(),
+          registered: count.optional(),
+          anonymous: count.optional(),
+        }).optional(),
         credentials: obj({ admin: credentialPair.optional(), robot: credentialPair.optional() }).optional(),
-        clients: obj({ robot: obj({ id: z.string().min(1).optional(), secret: z.string().min(1).optional() }).optional() }).optional(),
-        registration: obj({ type: z.enum(['one-step', 'anonymous']).optional(), enabled: z.boolean().optional() }).optional(),
+        clients: obj({
+          robot: obj({ id: z.string().min(1).optional(), secret: z.string().min(1).optional() }).optional(),
+        }).optional(),
+        registration: obj({
+          type: z.enum(['one-step', 'anonymous']).optional(),
+          enabled: z.boolean().optional(),
+        }).optional(),
         index: z.string().min(1).optional(),
         catalog: obj({ visibility: z.enum(['public', 'private']).optional() }).optional(),
         labels: labels.optional(),
@@ -64,7 +77,9 @@ function schemas(obj: Obj) {
         orphaned: duration.optional(),
       }).optional(),
       analytics: obj({ webhook: obj({ url: z.url({ protocol: /^https?$/ }).optional() }).optional() }).optional(),
-      workshops: z.array(obj({ name: z.string().min(1), alias: z.string().min(1).optional(), ...workshopSettings })).optional(),
+      workshops: z
+        .array(obj({ name: z.string().min(1), alias: z.string().min(1).optional(), ...workshopSettings }))
+        .optional(),
     }).optional(),
   });
   const workshop = obj({
@@ -99,8 +114,8 @@ function schemas(obj: Obj) {
   return { trainingPortal, workshop };
 }
 
-const strict = schemas(((shape) => z.strictObject(shape)));
-const loose = schemas(((shape) => z.object(shape)));
+const strict = schemas((shape) => z.strictObject(shape));
+const loose = schemas((shape) => z.object(shape));
 
 type PortalDoc = z.output<typeof loose.trainingPortal>;
 type WorkshopDoc = z.output<typeof loose.workshop>;
@@ -171,7 +186,8 @@ function checkApiVersion(file: string, doc: Located, apiVersion: unknown): strin
   const [group, version] = typeof apiVersion === 'string' ? apiVersion.split('/') : [];
   if (group === undefined || version === undefined || !GROUPS.includes(group) || !VERSIONS.includes(version)) {
     throw new EngineConfigError(
-      `${where(file, doc)}: apiVersion: expected one of ${GROUPS.map((g) => `${g}/v1beta1`).join(', ')} (or v1alpha1/v1alpha2), got ${JSON.stringify(apiVersion)}`,
+      `${where(file, doc)}: apiVersion: expected one of ${GROUPS.map((g) => `${g}/v1beta1`).join(', ')} ` +
+        `(or v1alpha1/v1alpha2), got ${JSON.stringify(apiVersion)}`,
     );
   }
   return group;
@@ -226,7 +242,9 @@ function buildConfig(
     }
     const published = entry.alias ?? entry.name;
     if (seen.has(published)) {
-      throw new EngineConfigError(`${where(file, portalDoc)}: spec.workshops[${i}].name: workshop "${published}" is listed twice`);
+      throw new EngineConfigError(
+        `${where(file, portalDoc)}: spec.workshops[${i}].name: workshop "${published}" is listed twice`,
+      );
     }
     seen.add(published);
     const capacity = entry.capacity ?? defaults.capacity ?? p.capacity ?? maximum;
@@ -235,7 +253,11 @@ function buildConfig(
     if (initial !== 0) initial = Math.max(initial, reserved);
     const expires = entry.expires ?? defaults.expires ?? p.expires ?? 0;
     const deadlineSetting = entry.deadline ?? defaults.deadline ?? 0;
-    if (capacity === 0) warn(`${file}: workshop "${published}" has capacity 0 (no portal maximum and no capacity): no session can be created`);
+    if (capacity === 0)
+      warn(
+        `${file}: workshop "${published}" has capacity 0 (no portal maximum and no capacity): ` +
+          'no session can be created',
+      );
     entries.push({
       name: entry.name,
       alias: entry.alias ?? null,
@@ -289,7 +311,9 @@ export function parsePortalConfig(file: string, text: string, warn: (line: strin
   docs.forEach((document, index) => {
     const yamlError = document.errors[0];
     if (yamlError !== undefined) {
-      throw new EngineConfigError(`${file}: document ${index + 1}: YAML error: ${yamlError.message.split('\n')[0] ?? ''}`);
+      throw new EngineConfigError(
+        `${file}: document ${index + 1}: YAML error: ${yamlError.message.split('\n')[0] ?? ''}`,
+      );
     }
     const value: unknown = document.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) return; // empty document, e.g. a trailing `---`
@@ -298,27 +322,35 @@ export function parsePortalConfig(file: string, text: string, warn: (line: strin
     }
     const record = value as Record<string, unknown>;
     const meta = record['metadata'];
-    const name = typeof meta === 'object' && meta !== null && typeof (meta as Record<string, unknown>)['name'] === 'string'
-      ? String((meta as Record<string, unknown>)['name'])
-      : '';
+    const name =
+      typeof meta === 'object' && meta !== null && typeof (meta as Record<string, unknown>)['name'] === 'string'
+        ? String((meta as Record<string, unknown>)['name'])
+        : '';
     const kind = typeof record['kind'] === 'string' ? record['kind'] : '';
     const located: Located = { index, kind: kind === '' ? 'no kind' : kind, name };
     if (kind === 'TrainingPortal') {
       const group = checkApiVersion(file, located, record['apiVersion']);
       const data = validate(file, located, value, strict.trainingPortal, loose.trainingPortal, warn);
       if (portal !== null) {
-        throw new EngineConfigError(`${where(file, located)}: kind: a config holds exactly one TrainingPortal (the first is document ${portal.doc.index + 1})`);
+        throw new EngineConfigError(
+          `${where(file, located)}: kind: a config holds exactly one TrainingPortal ` +
+            `(the first is document ${portal.doc.index + 1})`,
+        );
       }
       portal = { doc: located, data, group };
     } else if (kind === 'Workshop') {
       checkApiVersion(file, located, record['apiVersion']);
       const data = validate(file, located, value, strict.workshop, loose.workshop, warn);
       if (workshops.has(data.metadata.name)) {
-        throw new EngineConfigError(`${where(file, located)}: metadata.name: a Workshop named "${data.metadata.name}" appears twice`);
+        throw new EngineConfigError(
+          `${where(file, located)}: metadata.name: a Workshop named "${data.metadata.name}" appears twice`,
+        );
       }
       workshops.set(data.metadata.name, workshopDefinition(data));
     } else {
-      warn(`${where(file, located)}: ignoring a document of kind "${kind}" (only TrainingPortal and Workshop are used)`);
+      warn(
+        `${where(file, located)}: ignoring a document of kind "${kind}" (only TrainingPortal and Workshop are used)`,
+      );
     }
   });
   const found = portal as { doc: Located; data: PortalDoc; group: string } | null;

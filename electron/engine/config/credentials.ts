@@ -46,7 +46,7 @@ function readStored(file: string): Stored {
   if (!existsSync(file)) return {};
   try {
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return typeof parsed === 'object' && parsed !== null ? (parsed) : {};
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
   } catch {
     return {};
   }
@@ -73,7 +73,8 @@ export function resolveCredentials(
   dataDir: string,
   config: PartialCredentials,
   configSource: string,
-  caller: Partial<{ robot: Partial<EngineCredentials['robot']>; admin: Partial<EngineCredentials['admin']> }> | undefined,
+  caller:
+    Partial<{ robot: Partial<EngineCredentials['robot']>; admin: Partial<EngineCredentials['admin']> }> | undefined,
   /** usernames of generated accounts (`robot@educates`/`educates`, or the Learning Center ones) */
   defaults: { robot: string; admin: string } = { robot: 'robot@educates', admin: 'educates' },
 ): ResolvedCredentials {
@@ -87,7 +88,13 @@ export function resolveCredentials(
   const sources = new Set<string>();
   /** only generated values are written: the caller's never, the config's are already in the config file */
   const toStore: Stored = {};
-  const pick = (callerValue: unknown, configValue: unknown, storedValue: unknown, make: () => string, keep: (v: string) => void): string => {
+  const pick = (
+    callerValue: unknown,
+    configValue: unknown,
+    storedValue: unknown,
+    make: () => string,
+    keep: (v: string) => void,
+  ): string => {
     const fromCaller = str(callerValue);
     if (fromCaller !== undefined) {
       sources.add('caller');
@@ -111,23 +118,64 @@ export function resolveCredentials(
     toStore.admin = { ...toStore.admin, [key]: v };
   };
   const robot = {
-    clientId: pick(caller?.robot?.clientId, config.robot.clientId, stored.robot?.clientId, () => randomAlphanumeric(32), keepRobot('clientId')),
-    clientSecret: pick(caller?.robot?.clientSecret, config.robot.clientSecret, stored.robot?.clientSecret, () => randomAlphanumeric(32), keepRobot('clientSecret')),
-    username: pick(caller?.robot?.username, config.robot.username, stored.robot?.username, () => defaults.robot, keepRobot('username')),
-    password: pick(caller?.robot?.password, config.robot.password, stored.robot?.password, () => randomAlphanumeric(32), keepRobot('password')),
+    clientId: pick(
+      caller?.robot?.clientId,
+      config.robot.clientId,
+      stored.robot?.clientId,
+      () => randomAlphanumeric(32),
+      keepRobot('clientId'),
+    ),
+    clientSecret: pick(
+      caller?.robot?.clientSecret,
+      config.robot.clientSecret,
+      stored.robot?.clientSecret,
+      () => randomAlphanumeric(32),
+      keepRobot('clientSecret'),
+    ),
+    username: pick(
+      caller?.robot?.username,
+      config.robot.username,
+      stored.robot?.username,
+      () => defaults.robot,
+      keepRobot('username'),
+    ),
+    password: pick(
+      caller?.robot?.password,
+      config.robot.password,
+      stored.robot?.password,
+      () => randomAlphanumeric(32),
+      keepRobot('password'),
+    ),
   };
   const robotSources = new Set(sources);
   const admin = {
-    username: pick(caller?.admin?.username, config.admin.username, stored.admin?.username, () => defaults.admin, keepAdmin('username')),
-    password: pick(caller?.admin?.password, config.admin.password, stored.admin?.password, () => randomAlphanumeric(32), keepAdmin('password')),
+    username: pick(
+      caller?.admin?.username,
+      config.admin.username,
+      stored.admin?.username,
+      () => defaults.admin,
+      keepAdmin('username'),
+    ),
+    password: pick(
+      caller?.admin?.password,
+      config.admin.password,
+      stored.admin?.password,
+      () => randomAlphanumeric(32),
+      keepAdmin('password'),
+    ),
   };
   const credentials: EngineCredentials = { robot, admin };
   const written = generated && persist;
   let source: string;
   if (robotSources.size === 1 && robotSources.has('caller')) source = 'supplied by the caller';
   else if (robotSources.size === 1 && robotSources.has('config')) source = configSource;
-  else if (robotSources.size === 1 && robotSources.has('file')) source = `generated once, stored in ${file} (mode 0600)`;
-  else source = `partly from ${[...robotSources].map((s) => (s === 'file' ? (persist ? file : 'this run only') : s === 'config' ? configSource : 'the caller')).join(', ')}`;
+  else if (robotSources.size === 1 && robotSources.has('file'))
+    source = `generated once, stored in ${file} (mode 0600)`;
+  else {
+    const from = (s: string): string =>
+      s === 'file' ? (persist ? file : 'this run only') : s === 'config' ? configSource : 'the caller';
+    source = `partly from ${[...robotSources].map(from).join(', ')}`;
+  }
   return { credentials, source, file: written ? file : null, stored: toStore };
 }
 

@@ -52,7 +52,8 @@ export function parseCatalogQuery(query: string): QueryParams {
     const parts = item.split('=');
     if (parts.length > 2) {
       throw new QueryStringError(
-        `Malformed query string parameter "${item.slice(0, 100)}": expected key=value with "=" in values encoded as %3D`,
+        `Malformed query string parameter "${item.slice(0, 100)}": ` +
+          'expected key=value with "=" in values encoded as %3D',
       );
     }
     add(out, decode(parts[0] ?? '', false), decode(parts[1] ?? '', false));

@@ -17,7 +17,10 @@ export const ENGINE_LOCK_FILE = 'engine.lock';
 
 function engineText(holder: LockHolder): { holder: string; otherFolder: string } {
   const started = holder.parent === undefined ? '' : `, started by portal-console process ${holder.parent}`;
-  const who = holder.pid === 0 ? 'another portal engine that is starting' : `another portal engine (process ${holder.pid}${started})`;
+  const who =
+    holder.pid === 0
+      ? 'another portal engine that is starting'
+      : `another portal engine (process ${holder.pid}${started})`;
   return { holder: who, otherFolder: '--data' };
 }
 
@@ -46,7 +49,9 @@ export function lockDataFolder(dataDir: string, startedByConsole: boolean): Data
     if (holder !== null && holder.pid !== process.pid && processAlive(holder.pid)) {
       lock.release();
       throw new DataFolderBusyError(dir, holder, consoleLock, {
-        holder: `a running portal-console (${holder.mode ?? 'unknown mode'}, process ${holder.pid}) for its built-in engine`,
+        holder:
+          `a running portal-console (${holder.mode ?? 'unknown mode'}, process ${holder.pid}) ` +
+          'for its built-in engine',
         otherFolder: '--data',
       });
     }
@@ -55,7 +60,8 @@ export function lockDataFolder(dataDir: string, startedByConsole: boolean): Data
 }
 
 /** What the engine keeps in its folder; a folder holding anything else is not the engine's to tighten. */
-const ENGINE_FILES = /^(portal\.db(-wal|-shm|-journal)?|credentials\.json(\.[0-9a-f]+\.tmp)?|engine\.lock|portal-console\.lock)$/;
+const ENGINE_FILES =
+  /^(portal\.db(-wal|-shm|-journal)?|credentials\.json(\.[0-9a-f]+\.tmp)?|engine\.lock|portal-console\.lock)$/;
 /** Files that hold secrets or personal data: the database and its WAL (activation tokens, attendee emails). */
 const PRIVATE_FILES = ['portal.db', 'portal.db-wal', 'portal.db-shm', 'portal.db-journal', 'credentials.json'];
 
@@ -87,7 +93,8 @@ export function secureDataFolder(dataDir: string, log: (line: string) => void): 
     fs.chmodSync(dir, 0o700);
   } else if ((mode & 0o077) !== 0) {
     log(
-      `the data folder ${dir} is open to other users (mode ${mode.toString(8)}) and holds other files, so it is left as it is; ` +
+      `the data folder ${dir} is open to other users (mode ${mode.toString(8)}) and holds other files, ` +
+        'so it is left as it is; ' +
         'the database and credentials in it are readable by you only',
     );
   }

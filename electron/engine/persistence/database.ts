@@ -40,7 +40,9 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE TABLE IF NOT EXISTS oauth_tokens (
   hash TEXT PRIMARY KEY, kind TEXT NOT NULL, user_id INTEGER NOT NULL, expires_at INTEGER NOT NULL, pair TEXT
 );
-CREATE TABLE IF NOT EXISTS browser_sessions (hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS browser_sessions (
+  hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL, expires_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, timestamp INTEGER NOT NULL, user TEXT, session TEXT,
   environment TEXT, workshop TEXT, data TEXT NOT NULL
@@ -115,7 +117,9 @@ export function prepareStatements(db: Db): Statements {
     selectUsers: db.prepare('SELECT * FROM users'),
     selectEnvironments: db.prepare('SELECT * FROM environments ORDER BY id'),
     selectSessions: db.prepare('SELECT * FROM sessions ORDER BY id'),
-    upsertPortal: db.prepare('INSERT OR REPLACE INTO portal (id, name, uid, generation, config_hash, settings) VALUES (1, ?, ?, ?, ?, ?)'),
+    upsertPortal: db.prepare(
+      'INSERT OR REPLACE INTO portal (id, name, uid, generation, config_hash, settings) VALUES (1, ?, ?, ?, ?, ?)',
+    ),
     deleteClients: db.prepare('DELETE FROM oauth_clients'),
     insertClient: db.prepare('INSERT INTO oauth_clients (client_id, secret_hash, user_id) VALUES (?, ?, ?)'),
     upsertWorkshop: db.prepare('INSERT OR REPLACE INTO workshops (name, definition) VALUES (?, ?)'),
@@ -123,14 +127,15 @@ export function prepareStatements(db: Db): Statements {
     commit: db.prepare('COMMIT'),
     rollback: db.prepare('ROLLBACK'),
     upsertUser: db.prepare(
-      `INSERT INTO users (id, username, password_hash, is_staff, is_robot, is_anonymous, email, first_name, last_name, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO users (id, username, password_hash, is_staff, is_robot, is_anonymous, email, first_name, last_name,
+       created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET password_hash = excluded.password_hash, is_staff = excluded.is_staff,
        is_robot = excluded.is_robot, is_anonymous = excluded.is_anonymous`,
     ),
     upsertEnvironment: db.prepare(
-      `INSERT OR REPLACE INTO environments (id, name, workshop, alias, position, state, capacity, reserved, initial, expires, overtime,
-       deadline, orphaned, overdue, labels, tally, created_at, ready_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO environments (id, name, workshop, alias, position, state, capacity, reserved, initial,
+       expires, overtime, deadline, orphaned, overdue, labels, tally, created_at, ready_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     updateTally: db.prepare('UPDATE environments SET tally = ? WHERE id = ?'),
     // a real UPSERT: REPLACE would delete and re-insert the row and its index entries on every change
@@ -145,10 +150,14 @@ export function prepareStatements(db: Db): Statements {
     ),
     deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
     deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
-    insertToken: db.prepare('INSERT OR REPLACE INTO oauth_tokens (hash, kind, user_id, expires_at, pair) VALUES (?, ?, ?, ?, ?)'),
+    insertToken: db.prepare(
+      'INSERT OR REPLACE INTO oauth_tokens (hash, kind, user_id, expires_at, pair) VALUES (?, ?, ?, ?, ?)',
+    ),
     deleteToken: db.prepare('DELETE FROM oauth_tokens WHERE hash = ?'),
     deleteExpiredTokens: db.prepare('DELETE FROM oauth_tokens WHERE expires_at <= ?'),
-    insertBrowserSession: db.prepare('INSERT OR REPLACE INTO browser_sessions (hash, user_id, expires_at) VALUES (?, ?, ?)'),
+    insertBrowserSession: db.prepare(
+      'INSERT OR REPLACE INTO browser_sessions (hash, user_id, expires_at) VALUES (?, ?, ?)',
+    ),
     deleteBrowserSession: db.prepare('DELETE FROM browser_sessions WHERE hash = ?'),
     deleteExpiredBrowserSessions: db.prepare('DELETE FROM browser_sessions WHERE expires_at <= ?'),
   };

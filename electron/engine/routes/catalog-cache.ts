@@ -76,7 +76,12 @@ export class CatalogCache {
    * The body for these environments (already chosen and in order), or null when a countdown does not fit its slot
    * (the caller then builds it the ordinary way).
    */
-  body(store: PortalStore, envs: EnvironmentRecord[], withSessions: boolean, now: number): { body: Buffer; release: () => void } | null {
+  body(
+    store: PortalStore,
+    envs: EnvironmentRecord[],
+    withSessions: boolean,
+    now: number,
+  ): { body: Buffer; release: () => void } | null {
     const head = Buffer.from(`{"portal":${this.views.portalJson(store)},"environments":[`);
     const segments: Segment[] = [];
     let length = head.length + TAIL.length + Math.max(0, envs.length - 1);
@@ -122,7 +127,8 @@ export class CatalogCache {
         if (!writeNumber(bytes, slot, width, countdown)) return false;
         written[k] = countdown;
       }
-      if (moving[k] === true) writeBytes(bytes, slot + width + EXTENDABLE_PREFIX.length, this.views.extendable(s, now) ? TRUE : FALSE);
+      if (moving[k] === true)
+        writeBytes(bytes, slot + width + EXTENDABLE_PREFIX.length, this.views.extendable(s, now) ? TRUE : FALSE);
     }
     return true;
   }
@@ -138,8 +144,10 @@ export class CatalogCache {
     const cached = this.segments.get(env);
     if (cached !== undefined && cached.revision === env.revision && cached.withSessions === withSessions) return cached;
     const pieces: string[] = [
-      `{"name":${JSON.stringify(env.name)},"state":"${ENVIRONMENT_STATE_NAMES[env.state]}","workshop":${this.views.catalogWorkshopJson(env)},` +
-        `"duration":${env.durationS},"capacity":${env.capacity},"reserved":${env.reserved},"allocated":${env.allocated.size},"available":${env.available.size}`,
+      `{"name":${JSON.stringify(env.name)},"state":"${ENVIRONMENT_STATE_NAMES[env.state]}",` +
+        `"workshop":${this.views.catalogWorkshopJson(env)},` +
+        `"duration":${env.durationS},"capacity":${env.capacity},"reserved":${env.reserved},` +
+        `"allocated":${env.allocated.size},"available":${env.available.size}`,
     ];
     const slotted: SessionRecord[] = [];
     const offsets: number[] = [];
@@ -183,7 +191,17 @@ export class CatalogCache {
     const bytes = Buffer.from(pieces.join(''));
     if (bytes.length !== length) throw new Error('catalog cache: a segment is not as long as measured');
     const written = new Int32Array(slotted.length).fill(-1);
-    const segment: Segment = { env, revision: env.revision, withSessions, bytes, slotted, offsets, widths, moving, written };
+    const segment: Segment = {
+      env,
+      revision: env.revision,
+      withSessions,
+      bytes,
+      slotted,
+      offsets,
+      widths,
+      moving,
+      written,
+    };
     this.segments.set(env, segment);
     return segment;
   }

@@ -36,13 +36,18 @@ function clientCredentials(ctx: Context, form: Map<string, string[]>): ClientCre
       return 'malformed';
     }
   }
-  return { clientId: first(form, 'client_id') ?? null, clientSecret: first(form, 'client_secret') ?? null, viaBasic: false };
+  return {
+    clientId: first(form, 'client_id') ?? null,
+    clientSecret: first(form, 'client_secret') ?? null,
+    viaBasic: false,
+  };
 }
 
 /** The robot application is a public client: the secret is optional, but when one is sent it must be right. */
 async function authenticateClient(engine: EngineContext, creds: ClientCredentials | 'malformed'): Promise<boolean> {
   const client = engine.portal.store.client;
-  if (creds === 'malformed' || client === null || creds.clientId === null || creds.clientId !== client.clientId) return false;
+  if (creds === 'malformed' || client === null || creds.clientId === null || creds.clientId !== client.clientId)
+    return false;
   if (creds.clientSecret === null || (creds.clientSecret === '' && !creds.viaBasic)) return true;
   return verifySecret(creds.clientSecret, client.secretHash);
 }
@@ -50,7 +55,11 @@ async function authenticateClient(engine: EngineContext, creds: ClientCredential
 async function tokenHandler(ctx: Context, _caller: unknown, engine: EngineContext): Promise<Reply> {
   const form = parseFormQuery((await ctx.body()).toString('utf8'));
   const grantType = first(form, 'grant_type');
-  if (grantType === undefined || grantType === '' || !['password', 'refresh_token', 'authorization_code', 'client_credentials'].includes(grantType)) {
+  if (
+    grantType === undefined ||
+    grantType === '' ||
+    !['password', 'refresh_token', 'authorization_code', 'client_credentials'].includes(grantType)
+  ) {
     return oauthError(400, 'unsupported_grant_type');
   }
   if (!(await authenticateClient(engine, clientCredentials(ctx, form)))) {
@@ -75,7 +84,8 @@ async function tokenHandler(ctx: Context, _caller: unknown, engine: EngineContex
     if (check.outcome === 'throttled') {
       const body = {
         error: 'slow_down',
-        error_description: `Too many failed sign-ins for this client from this address; try again in ${check.retryAfterS} s.`,
+        error_description:
+          'Too many failed sign-ins for this client from this address; ' + `try again in ${check.retryAfterS} s.`,
       };
       return json(429, JSON.stringify(body), { ...NO_STORE, 'retry-after': String(check.retryAfterS) });
     }
@@ -102,7 +112,9 @@ async function tokenHandler(ctx: Context, _caller: unknown, engine: EngineContex
 
 function tokens(engine: EngineContext, user: UserRecord): Reply {
   const { access, refresh } = engine.portal.store.auth.issueTokens(user);
-  const body = `{"access_token":"${access}","expires_in":${ACCESS_TOKEN_SECONDS},"token_type":"Bearer","scope":"user:info","refresh_token":"${refresh}"}`;
+  const body =
+    `{"access_token":"${access}","expires_in":${ACCESS_TOKEN_SECONDS},"token_type":"Bearer","scope":"user:info",` +
+    `"refresh_token":"${refresh}"}`;
   return json(200, body, NO_STORE);
 }
 

@@ -11,7 +11,9 @@ import type { Context, EngineContext, Route } from './types';
 const SLUG = '[-a-zA-Z0-9_]+';
 
 // Django's EmailValidator, simplified: a non-empty local part, a dotted domain of letters, digits and hyphens.
-const EMAIL = /^[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+(\.[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const EMAIL_ATOM = "[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+";
+const EMAIL_LABEL = '[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const EMAIL = new RegExp(`^${EMAIL_ATOM}(\\.${EMAIL_ATOM})*@(${EMAIL_LABEL}\\.)+[A-Za-z]{2,63}$`);
 const TOKEN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** 32 distinct letters and digits, like Python's `random.sample(ascii_letters + digits, 32)`. */
@@ -35,13 +37,15 @@ function parseParameters(body: Buffer): { name: string; value: string }[] {
   } catch {
     throw new HttpError(400, 'Invalid JSON request payload');
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new HttpError(400, 'Malformed JSON request payload');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new HttpError(400, 'Malformed JSON request payload');
   const list = (data as Record<string, unknown>)['parameters'];
   if (list === undefined) return [];
   if (!Array.isArray(list)) throw new HttpError(400, 'Malformed JSON request payload');
   return list.map((item: unknown) => {
     // the real portal answers 500 for an item that is not an object; a client's mistake gets a 400 here
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new HttpError(400, 'Malformed JSON request payload: each parameter must be an object with name and value');
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      throw new HttpError(400, 'Malformed JSON request payload: each parameter must be an object with name and value');
     const { name, value } = item as Record<string, unknown>;
     if (typeof name !== 'string' || name === '' || (value !== undefined && typeof value !== 'string')) {
       throw new HttpError(400, 'Malformed JSON request payload');
@@ -66,7 +70,11 @@ async function requestSession(ctx: Context, caller: UserRecord | null, engine: E
   const timeoutText = fixedActivationTimeoutS === null ? last(q, 'timeout') : undefined;
   if (timeoutText !== undefined) {
     // the real portal's int() raises and answers 500; a client's mistake gets a 400 here
-    if (!/^\s*\+?\d{1,9}\s*$/.test(timeoutText)) throw new HttpError(400, 'Invalid timeout: expected a whole number of seconds (0 disables the activation deadline)');
+    if (!/^\s*\+?\d{1,9}\s*$/.test(timeoutText))
+      throw new HttpError(
+        400,
+        'Invalid timeout: expected a whole number of seconds (0 disables the activation deadline)',
+      );
     timeoutS = Number(timeoutText.trim());
   }
   // Learning Center reads neither a parameters body nor `analytics_url` nor `session` (reacquire)
@@ -78,7 +86,8 @@ async function requestSession(ctx: Context, caller: UserRecord | null, engine: E
   const username = stripped(q, 'user') || randomUUID();
   if (username.length > 150) throw new HttpError(400, 'Invalid user name: at most 150 characters');
   const analyticsUrl = requestExtras ? stripped(q, 'analytics_url') || null : null;
-  if (analyticsUrl !== null && !/^https?:\/\//i.test(analyticsUrl)) throw new HttpError(400, 'Invalid analytics URL: expected an http(s) URL');
+  if (analyticsUrl !== null && !/^https?:\/\//i.test(analyticsUrl))
+    throw new HttpError(400, 'Invalid analytics URL: expected an http(s) URL');
   const reacquire = requestExtras ? last(q, 'session') || null : null;
   const params = resolveParameters(env.workshop.parameters, supplied);
   const token = activationToken();
@@ -92,7 +101,10 @@ async function requestSession(ctx: Context, caller: UserRecord | null, engine: E
       });
     }
     if (user.isStaff || user.isRobot) return { error: 'forbidden-user' as const };
-    return { user, allocation: engine.portal.allocate(env, user, { token, timeoutS, reacquire, indexUrl, analyticsUrl, params }) };
+    return {
+      user,
+      allocation: engine.portal.allocate(env, user, { token, timeoutS, reacquire, indexUrl, analyticsUrl, params }),
+    };
   });
   if ('error' in result) throw new HttpError(400, 'Session requests not permitted for user');
   const { allocation, user } = result;
@@ -105,11 +117,17 @@ async function requestSession(ctx: Context, caller: UserRecord | null, engine: E
   const url = `/workshops/session/${s.name}/activate/?token=${s.token ?? ''}&index_url=${quotePlus(indexUrl)}`;
   return json(
     200,
-    `{"name":${name},"session":${name},"user":${JSON.stringify(user.username)},"url":${JSON.stringify(url)},"namespace":${name},` +
+    `{"name":${name},"session":${name},"user":${JSON.stringify(user.username)},"url":${JSON.stringify(url)},` +
+      `"namespace":${name},` +
       `"workshop":${JSON.stringify(env.workshopName)},"environment":${JSON.stringify(env.name)}}`,
   );
 }
 
 export const requestRoutes: Route[] = [
-  { pattern: new RegExp(`^/workshops/environment/(?<env>${SLUG})/request/$`), methods: ['GET', 'POST'], auth: 'bearer', handler: requestSession },
+  {
+    pattern: new RegExp(`^/workshops/environment/(?<env>${SLUG})/request/$`),
+    methods: ['GET', 'POST'],
+    auth: 'bearer',
+    handler: requestSession,
+  },
 ];

@@ -38,8 +38,9 @@ function workshopFields(env: EnvironmentRecord, identity: Dialect['workshopIdent
   const w = env.workshop;
   const labels = identity === 'labels' ? `"labels":${JSON.stringify(env.labels)},` : '';
   return (
-    `"title":${JSON.stringify(w.title)},"description":${JSON.stringify(w.description)},"vendor":${JSON.stringify(w.vendor)},` +
-    `"authors":${JSON.stringify(w.authors)},"difficulty":${JSON.stringify(w.difficulty)},"duration":${JSON.stringify(w.duration)},` +
+    `"title":${JSON.stringify(w.title)},"description":${JSON.stringify(w.description)},` +
+    `"vendor":${JSON.stringify(w.vendor)},"authors":${JSON.stringify(w.authors)},` +
+    `"difficulty":${JSON.stringify(w.difficulty)},"duration":${JSON.stringify(w.duration)},` +
     `"tags":${JSON.stringify(w.tags)},${labels}"logo":${JSON.stringify(w.logo)},"url":${JSON.stringify(w.url)}`
   );
 }
@@ -52,7 +53,8 @@ function statusWorkshopJson(env: EnvironmentRecord): string {
 export function environmentSummaryJson(env: EnvironmentRecord): string {
   return (
     `{"name":${JSON.stringify(env.name)},"state":"${ENVIRONMENT_STATE_NAMES[env.state]}","duration":${env.durationS},` +
-    `"capacity":${env.capacity},"reserved":${env.reserved},"allocated":${env.allocated.size},"available":${env.available.size}}`
+    `"capacity":${env.capacity},"reserved":${env.reserved},"allocated":${env.allocated.size},` +
+    `"available":${env.available.size}}`
   );
 }
 
@@ -83,8 +85,10 @@ export class Views {
     const identity = this.dialect.workshopIdentity;
     const json =
       identity === 'labels'
-        ? `{"name":${JSON.stringify(env.alias ?? env.workshopName)},"resource":${JSON.stringify(env.workshopName)},${workshopFields(env, identity)}}`
-        : `{"name":${JSON.stringify(env.workshopName)},"id":"${workshopId(env.workshop)}",${workshopFields(env, identity)}}`;
+        ? `{"name":${JSON.stringify(env.alias ?? env.workshopName)},"resource":${JSON.stringify(env.workshopName)},` +
+          `${workshopFields(env, identity)}}`
+        : `{"name":${JSON.stringify(env.workshopName)},"id":"${workshopId(env.workshop)}",` +
+          `${workshopFields(env, identity)}}`;
     this.workshops.set(env, { revision: env.revision, json });
     return json;
   }
@@ -95,7 +99,8 @@ export class Views {
     if (cached !== undefined && cached.revision === s.revision) return cached.json;
     const name = JSON.stringify(s.name);
     const json =
-      `{"name":${name},"state":"${SESSION_STATE_NAMES[s.state]}","namespace":${name},"user":${JSON.stringify(s.owner?.username ?? '')},` +
+      `{"name":${name},"state":"${SESSION_STATE_NAMES[s.state]}","namespace":${name},` +
+      `"user":${JSON.stringify(s.owner?.username ?? '')},` +
       `"started":${dt(s.startedAt)}` +
       (s.expiresAt === null ? '}' : `,"expires":"${formatDateTime(s.expiresAt)}","countdown":`);
     this.sessionHeads.set(s, { revision: s.revision, json });
@@ -128,11 +133,18 @@ export class Views {
   }
 
   /** Appends one environment's JSON to `out` (chunks are joined once per reply: cheaper than growing a string). */
-  pushEnvironmentJson(out: string[], env: EnvironmentRecord, form: 'catalog' | 'status', withSessions: boolean, now: number): void {
+  pushEnvironmentJson(
+    out: string[],
+    env: EnvironmentRecord,
+    form: 'catalog' | 'status',
+    withSessions: boolean,
+    now: number,
+  ): void {
     const workshop = form === 'catalog' ? this.catalogWorkshopJson(env) : statusWorkshopJson(env);
     out.push(
       `{"name":${JSON.stringify(env.name)},"state":"${ENVIRONMENT_STATE_NAMES[env.state]}","workshop":${workshop},` +
-        `"duration":${env.durationS},"capacity":${env.capacity},"reserved":${env.reserved},"allocated":${env.allocated.size},"available":${env.available.size}`,
+        `"duration":${env.durationS},"capacity":${env.capacity},"reserved":${env.reserved},` +
+        `"allocated":${env.allocated.size},"available":${env.available.size}`,
     );
     if (withSessions) {
       out.push(',"sessions":[');
@@ -158,9 +170,11 @@ export class Views {
     const expiry =
       s.expiresAt === null
         ? ''
-        : `,"expires":"${formatDateTime(s.expiresAt)}","countdown":${countdown(s.expiresAt, now)},"extendable":${this.extendable(s, now)}`;
+        : `,"expires":"${formatDateTime(s.expiresAt)}","countdown":${countdown(s.expiresAt, now)},` +
+          `"extendable":${this.extendable(s, now)}`;
     return (
-      `{"name":${name},"namespace":${name},"workshop":${JSON.stringify(s.env.workshopName)},"environment":${JSON.stringify(s.env.name)},` +
+      `{"name":${name},"namespace":${name},"workshop":${JSON.stringify(s.env.workshopName)},` +
+      `"environment":${JSON.stringify(s.env.name)},` +
       `"started":${dt(s.startedAt)}${expiry}}`
     );
   }
@@ -171,7 +185,8 @@ export class Views {
     let out = `{${status}"started":${dt(s.startedAt)},"expires":${dt(s.expiresAt)}`;
     if (extended !== null) out += `,"extended":${extended}`;
     out += `,"expiring":${isExpiring(s.env, s.expiresAt, now)}`;
-    if (s.expiresAt !== null) out += `,"countdown":${countdown(s.expiresAt, now)},"extendable":${this.extendable(s, now)}`;
+    if (s.expiresAt !== null)
+      out += `,"countdown":${countdown(s.expiresAt, now)},"extendable":${this.extendable(s, now)}`;
     return `${out}}`;
   }
 }

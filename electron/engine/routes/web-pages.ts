@@ -13,7 +13,9 @@ export interface Page {
 export function page(title: string, body: string, script: string | null, connect = false): Page {
   const nonce = randomBytes(16).toString('base64');
   const connectSrc = connect ? "; connect-src 'self'" : '';
-  const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'${connectSrc}`;
+  const csp =
+    `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'self' data:; ` +
+    `base-uri 'none'; form-action 'self'; frame-ancestors 'none'${connectSrc}`;
   const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -28,7 +30,7 @@ main{max-width:960px;margin:24px auto;padding:0 24px}
 .banner{background:#fff4d6;border:1px solid #e8c45c;border-radius:6px;padding:10px 14px;margin-bottom:16px}
 .muted{color:#5b6475}
 .countdown{font-size:2em;font-variant-numeric:tabular-nums}
-a.button,button{display:inline-block;background:#2b6de5;color:#fff;border:0;border-radius:6px;padding:8px 16px;text-decoration:none;font-size:1em;cursor:pointer}
+${BUTTON_STYLE}
 a.button.finish{background:#c23b3b}
 dl{display:grid;grid-template-columns:max-content auto;gap:4px 16px}
 dt{color:#5b6475}
@@ -45,6 +47,10 @@ ${script === null ? '' : `<script nonce="${nonce}">${script}</script>`}
 `;
   return { html, csp };
 }
+
+const BUTTON_STYLE =
+  'a.button,button{display:inline-block;background:#2b6de5;color:#fff;border:0;border-radius:6px;padding:8px 16px;' +
+  'text-decoration:none;font-size:1em;cursor:pointer}';
 
 const NOTIFICATIONS: Record<string, string> = {
   'session-deleted': 'Your workshop session has ended.',
@@ -71,16 +77,26 @@ export interface CatalogItem {
   duration: number;
 }
 
-export function catalogPage(portalName: string, items: CatalogItem[], notification: string | undefined, canStart: boolean): Page {
+export function catalogPage(
+  portalName: string,
+  items: CatalogItem[],
+  notification: string | undefined,
+  canStart: boolean,
+): Page {
   const cards = items
-    .map(
-      (w) => `<section class="card" data-environment="${escapeHtml(w.environment)}">
+    .map((w) => {
+      const time = w.duration > 0 ? `${Math.round(w.duration / 60)} minutes` : 'no time limit';
+      const create = `/workshops/environment/${encodeURIComponent(w.environment)}/create/`;
+      const start = canStart
+        ? `<a class="button" href="${create}?index_url=%2Fworkshops%2Fcatalog%2F">Start workshop</a>`
+        : '';
+      return `<section class="card" data-environment="${escapeHtml(w.environment)}">
 <h2>${escapeHtml(w.title)}</h2>
 <p>${escapeHtml(w.description)}</p>
-<p class="muted">${w.duration > 0 ? `${Math.round(w.duration / 60)} minutes` : 'no time limit'} · capacity ${w.capacity} · allocated ${w.allocated} · available ${w.available}</p>
-${canStart ? `<a class="button" href="/workshops/environment/${encodeURIComponent(w.environment)}/create/?index_url=%2Fworkshops%2Fcatalog%2F">Start workshop</a>` : ''}
-</section>`,
-    )
+<p class="muted">${time} · capacity ${w.capacity} · allocated ${w.allocated} · available ${w.available}</p>
+${start}
+</section>`;
+    })
     .join('\n');
   const body = `${notificationBanner(notification)}
 <h1>Workshops</h1>
@@ -106,27 +122,42 @@ export interface SessionPageData {
  */
 export function sessionPage(d: SessionPageData): Page {
   const base = `/workshops/session/${encodeURIComponent(d.session)}`;
-  const body = `<section class="card" id="session" data-state="${escapeHtml(d.state)}" data-activity="${base}/activity/" data-heartbeat-ms="${d.heartbeatMs}">
+  const expires = d.expires === null ? '' : escapeHtml(d.expires);
+  const left = d.expires === null ? 'no time limit' : '';
+  const countdown = `<span id="countdown" class="countdown" data-expires="${expires}">${left}</span>`;
+  const body =
+    `<section class="card" id="session" data-state="${escapeHtml(d.state)}" data-activity="${base}/activity/" ` +
+    `data-heartbeat-ms="${d.heartbeatMs}">
 <h1>${escapeHtml(d.title)}</h1>
 <dl>
 <dt>Session</dt><dd id="session-name">${escapeHtml(d.session)}</dd>
 <dt>State</dt><dd id="session-state">${escapeHtml(d.state)}</dd>
-<dt>Time left</dt><dd><span id="countdown" class="countdown" data-expires="${d.expires === null ? '' : escapeHtml(d.expires)}">${d.expires === null ? 'no time limit' : ''}</span></dd>
+<dt>Time left</dt><dd>${countdown}</dd>
 </dl>
 <p class="muted">This built-in portal runs no workshop dashboard: the session exists only as portal state.</p>
 <p><a id="finish" class="button finish" href="${base}/delete/">Finish</a></p>
 </section>`;
-  const script = `(function(){var el=document.getElementById('countdown');var exp=el.getAttribute('data-expires');if(!exp)return;var end=Date.parse(exp);
-function pad(n){return n<10?'0'+n:''+n}
-function tick(){var left=Math.max(0,Math.floor((end-Date.now())/1000));el.textContent=Math.floor(left/3600)+':'+pad(Math.floor(left%3600/60))+':'+pad(left%60);if(left===0){clearInterval(t);setTimeout(function(){location.reload()},2500)}}
-var t=setInterval(tick,1000);tick();})();
-(function(){var s=document.getElementById('session');var state=s.getAttribute('data-state');var url=s.getAttribute('data-activity');
-function beat(){fetch(url,{method:'POST',credentials:'same-origin',headers:{'content-type':'application/json'},body:JSON.stringify({visible:document.visibilityState==='visible'})})
-.then(function(r){return r.ok?r.json():null}).then(function(b){if(b===null){location.reload();return}if(b.redirect){location.href=b.redirect;return}if(b.state!==state)location.reload()}).catch(function(){})}
-setInterval(beat,state==='RUNNING'?Number(s.getAttribute('data-heartbeat-ms')):1000);beat();
-document.addEventListener('visibilitychange',function(){if(document.visibilityState==='visible')beat()});})();`;
-  return page(`${d.portalName}: ${d.title}`, body, script, true);
+  return page(`${d.portalName}: ${d.title}`, body, SESSION_SCRIPT, true);
 }
+
+/** The session page's script: its countdown, and its reports to `activity/`. One string per line of the script. */
+const SESSION_SCRIPT = [
+  `(function(){var el=document.getElementById('countdown');var exp=el.getAttribute('data-expires');` +
+    `if(!exp)return;var end=Date.parse(exp);`,
+  `function pad(n){return n<10?'0'+n:''+n}`,
+  `function tick(){var left=Math.max(0,Math.floor((end-Date.now())/1000));` +
+    `el.textContent=Math.floor(left/3600)+':'+pad(Math.floor(left%3600/60))+':'+pad(left%60);` +
+    `if(left===0){clearInterval(t);setTimeout(function(){location.reload()},2500)}}`,
+  `var t=setInterval(tick,1000);tick();})();`,
+  `(function(){var s=document.getElementById('session');var state=s.getAttribute('data-state');` +
+    `var url=s.getAttribute('data-activity');`,
+  `function beat(){fetch(url,{method:'POST',credentials:'same-origin',headers:{'content-type':'application/json'},` +
+    `body:JSON.stringify({visible:document.visibilityState==='visible'})})`,
+  `.then(function(r){return r.ok?r.json():null}).then(function(b){if(b===null){location.reload();return}` +
+    `if(b.redirect){location.href=b.redirect;return}if(b.state!==state)location.reload()}).catch(function(){})}`,
+  `setInterval(beat,state==='RUNNING'?Number(s.getAttribute('data-heartbeat-ms')):1000);beat();`,
+  `document.addEventListener('visibilitychange',function(){if(document.visibilityState==='visible')beat()});})();`,
+].join('\n');
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

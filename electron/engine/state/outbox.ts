@@ -3,7 +3,10 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../persistence/database';
 import type { EnvironmentRecord, SessionRecord, UserRecord } from '../domain/model';
 
-/** An event of the portal (reference names: `Session/Started`, `User/Create`…); `session` is kept for its analytics_url. */
+/**
+ * An event of the portal (reference names: `Session/Started`, `User/Create`…); `session` is kept for its
+ * analytics_url.
+ */
 export interface PortalEvent {
   name: string;
   timestamp: number;
@@ -85,11 +88,23 @@ export class EventOutbox {
       const chunk = events.slice(i, i + ROWS_PER_INSERT);
       let insert = this.inserts.get(chunk.length);
       if (insert === undefined) {
-        insert = db.prepare(`INSERT INTO events (name, timestamp, user, session, environment, workshop, data) VALUES ${Array(chunk.length).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+        insert = db.prepare(
+          'INSERT INTO events (name, timestamp, user, session, environment, workshop, data) VALUES ' +
+            Array(chunk.length).fill('(?, ?, ?, ?, ?, ?, ?)').join(', '),
+        );
         this.inserts.set(chunk.length, insert);
       }
       const values: unknown[] = [];
-      for (const e of chunk) values.push(e.name, e.timestamp, e.user, e.session?.name ?? null, e.environment, e.workshop, JSON.stringify(e.data));
+      for (const e of chunk)
+        values.push(
+          e.name,
+          e.timestamp,
+          e.user,
+          e.session?.name ?? null,
+          e.environment,
+          e.workshop,
+          JSON.stringify(e.data),
+        );
       insert.run(...values);
     }
   }
@@ -111,7 +126,10 @@ export class EventOutbox {
       const perSession = e.session?.analyticsUrl ?? null;
       if (portal.webhookUrl === null && perSession === null) continue;
       const { name, uid, generation, url } = portal;
-      this.sender.send([portal.webhookUrl, perSession], analyticsMessage({ name, uid, generation, url }, { ...e, session: e.session?.name ?? null }));
+      this.sender.send(
+        [portal.webhookUrl, perSession],
+        analyticsMessage({ name, uid, generation, url }, { ...e, session: e.session?.name ?? null }),
+      );
     }
   }
 

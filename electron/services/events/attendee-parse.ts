@@ -7,7 +7,10 @@ const emailSchema = z.email();
 const RAW_MAX = 200;
 const MAX_ENTRIES = 10_000;
 
-/** Attendees from a CSV file (email, first_name, last_name[, user]) or from pasted lines. Garbage never throws; bad rows are reported. */
+/**
+ * Attendees from a CSV file (email, first_name, last_name[, user]) or from pasted lines. Garbage never throws; bad
+ * rows are reported.
+ */
 export function parseAttendees(text: string, format: 'csv' | 'lines'): AttendeeParse {
   return format === 'csv' ? parseAttendeeCsv(text) : parseLines(text);
 }

@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { EventName, EventPayload, FleetSnapshot, MethodName, PortalView, Result, Settings } from '../../../shared/contract';
+import type {
+  EventName,
+  EventPayload,
+  FleetSnapshot,
+  MethodName,
+  PortalView,
+  Result,
+  Settings,
+} from '../../../shared/contract';
 import { syntheticHistory } from './synthetic-fleet';
 
 /**
@@ -26,9 +34,14 @@ const TYPES: Record<string, string> = {
 };
 
 const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+  "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-export async function startFakeConsole(opts: { staticRoot: string; fleet: FleetSnapshot; token?: string }): Promise<FakeConsole> {
+export async function startFakeConsole(opts: {
+  staticRoot: string;
+  fleet: FleetSnapshot;
+  token?: string;
+}): Promise<FakeConsole> {
   const token = opts.token ?? 'bench-token';
   let settings: Settings = { alerts: { capacityPercent: 90, expiringMinutes: 10, notifyOs: false }, theme: 'system' };
   const streams = new Set<http.ServerResponse>();
@@ -48,7 +61,15 @@ export async function startFakeConsole(opts: { staticRoot: string; fleet: FleetS
   const answer = (method: MethodName, input: Record<string, unknown>): Result<unknown> => {
     switch (method) {
       case 'app.info':
-        return { ok: true, data: { version: 'bench', mode: 'web', keychain: { available: false, backend: 'none', message: 'benchmark harness' }, settingsWarning: null } };
+        return {
+          ok: true,
+          data: {
+            version: 'bench',
+            mode: 'web',
+            keychain: { available: false, backend: 'none', message: 'benchmark harness' },
+            settingsWarning: null,
+          },
+        };
       case 'portals.list':
         return { ok: true, data: portals };
       case 'settings.get':
@@ -60,19 +81,29 @@ export async function startFakeConsole(opts: { staticRoot: string; fleet: FleetS
         return { ok: true, data: opts.fleet };
       case 'monitor.history': {
         const p = opts.fleet.portals.find((x) => x.portalId === input['portalId']);
-        return p ? { ok: true, data: syntheticHistory(p, 120, 30_000) } : { ok: false, error: { code: 'not-found', message: 'no such portal' } };
+        return p
+          ? { ok: true, data: syntheticHistory(p, 120, 30_000) }
+          : { ok: false, error: { code: 'not-found', message: 'no such portal' } };
       }
       default:
-        return { ok: false, error: { code: 'not-supported', message: `${method} is not part of the benchmark harness` } };
+        return {
+          ok: false,
+          error: { code: 'not-supported', message: `${method} is not part of the benchmark harness` },
+        };
     }
   };
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname.startsWith('/api/')) {
-      const auth = url.pathname === '/api/events' ? url.searchParams.get('token') : (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      const auth =
+        url.pathname === '/api/events'
+          ? url.searchParams.get('token')
+          : (req.headers.authorization ?? '').replace(/^Bearer /, '');
       if (auth !== token) {
-        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: { code: 'forbidden', message: 'token' } }));
+        res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: false, error: { code: 'forbidden', message: 'token' } }));
         return;
       }
       if (url.pathname === '/api/events') {
@@ -92,17 +123,26 @@ export async function startFakeConsole(opts: { staticRoot: string; fleet: FleetS
         } catch {
           // an unreadable body is answered like an empty one
         }
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(answer(method, input)));
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+          .end(JSON.stringify(answer(method, input)));
       });
       return;
     }
     const rel = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
     const file = path.resolve(opts.staticRoot, rel);
-    if (!file.startsWith(path.resolve(opts.staticRoot) + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    if (
+      !file.startsWith(path.resolve(opts.staticRoot) + path.sep) ||
+      !fs.existsSync(file) ||
+      fs.statSync(file).isDirectory()
+    ) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': CSP });
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CSP,
+    });
     fs.createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -15,8 +15,8 @@ interface Props {
  * Add or edit a portal. Secret fields are write-only: they start empty, are never filled from the console
  * (which never sends them), and an empty field on edit keeps the stored secret. Saving first tests the
  * connection and looks for another portal with the same URL (usePortalSave); if either finds a problem the form
- * says what and asks before saving. The built-in portal's address and robot are the console's: its form has only the label,
- * poll interval, index URL and on/off.
+ * says what and asks before saving. The built-in portal's address and robot are the console's: its form has only the
+ * label, poll interval, index URL and on/off.
  */
 export function PortalForm({ portal, onDone }: Props) {
   const [d, setD] = useState<Draft>(() => toDraft(portal));

@@ -88,7 +88,9 @@ test('duplicates are found by origin; the URL hint names the host a URL really r
   assert.deepEqual(duplicatesOf('https://portal.example.org', [remote], 'remote-1'), []);
   assert.deepEqual(urlHint('http://portal.example.org:443@127.0.0.1:18101'), {
     tone: 'warn',
-    text: 'Connects to 127.0.0.1:18101: the URL must not contain a user name or password (the robot credentials have their own fields).',
+    text:
+      'Connects to 127.0.0.1:18101: the URL must not contain a user name or password ' +
+      '(the robot credentials have their own fields).',
   });
   assert.equal(urlHint('https://portal.example.org')?.text, 'Connects to portal.example.org.');
   assert.equal(urlHint('not a url'), null);
