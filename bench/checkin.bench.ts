@@ -291,12 +291,20 @@ async function main() {
     console.log(`${PEOPLE} people (${taps} double taps) in ${wallS.toFixed(1)} s: ${submitMs.length} submissions`);
     console.log(`submit → redirect p50 ${f(p50)} p99 ${f(p99)}; direct REST p50 ${f(r50)} p99 ${f(r99)}`);
     console.log(`errors ${errors.length}; split double taps ${splitTaps}; people holding two sessions ${holdingTwo}`);
-    console.log(`portal sessions ${[...held.values()].reduce((a, b) => a + b, 0)} for ${held.size} people; ` +
-      `event lists ${attendees.length} (${walkIns} walk-ins with a session, each once: ${listedOnce}); ` +
-      `stats ${JSON.stringify(stats)}`);
+    console.log(
+      `portal sessions ${[...held.values()].reduce((a, b) => a + b, 0)} for ${held.size} people; ` +
+        `event lists ${attendees.length} (${walkIns} walk-ins with a session, each once: ${listedOnce}); ` +
+        `stats ${JSON.stringify(stats)}`,
+    );
     for (const e of errors.slice(0, 10)) console.log(`  ${e}`);
-    const ok = errors.length === 0 && holdingTwo === 0 && splitTaps === 0 && held.size === PEOPLE && listedOnce &&
-      walkIns === PEOPLE && leaked === 0;
+    const ok =
+      errors.length === 0 &&
+      holdingTwo === 0 &&
+      splitTaps === 0 &&
+      held.size === PEOPLE &&
+      listedOnce &&
+      walkIns === PEOPLE &&
+      leaked === 0;
 
     if (process.env['BENCH_WRITE'] !== '0') {
       writeSection(

@@ -72,10 +72,25 @@ ${workshops.map((w) => `    - {name: ${w}, capacity: ${PER_WORKSHOP + 20}, reser
 }
 
 async function startEngineCli(dataDir: string, configPath: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'electron', 'cli-entry.ts'), 'engine', '--data', dataDir, '--config', configPath, '--port', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'electron', 'cli-entry.ts'),
+      'engine',
+      '--data',
+      dataDir,
+      '--config',
+      configPath,
+      '--port',
+      '0',
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
@@ -142,7 +157,12 @@ async function main() {
     );
     const links: string[] = [];
     await runPool(requests, 4, async (r) => {
-      const a = await core.handlers['sessions.request']({ portalId: 'builtin', environment: r.environment, user: r.user, timeout: 0 });
+      const a = await core.handlers['sessions.request']({
+        portalId: 'builtin',
+        environment: r.environment,
+        user: r.user,
+        timeout: 0,
+      });
       if (r.open) links.push(a.activationUrl);
     });
     await activateAll(links);
@@ -221,18 +241,28 @@ async function main() {
     results.live = live;
     results.polls = answers;
     results.changed = pushes;
-    say(`monitoring ${PORTALS} portals (one engine registered ${PORTALS} times, ${allocatedBefore}→${allocatedAfter} allocated sessions in its catalog), polled every ${POLL_MS / 1000} s for ${(wall / 1000).toFixed(0)} s:`);
-    say(`  main-process CPU: ${percent.toFixed(2)}% of one core (target < ${CPU_TARGET}%) ${percent < CPU_TARGET ? 'PASS' : 'FAIL'}; ${live}/${PORTALS} portals live at the end`);
-    say(`  ${answers} polls answered (${((answers / wall) * 1000).toFixed(1)}/s), ${((cpu.user + cpu.system) / 1000 / Math.max(1, answers)).toFixed(2)} ms of console CPU per poll; ${pushes} changed catalogs pushed`);
+    say(
+      `monitoring ${PORTALS} portals (one engine registered ${PORTALS} times, ${allocatedBefore}→${allocatedAfter} allocated sessions in its catalog), polled every ${POLL_MS / 1000} s for ${(wall / 1000).toFixed(0)} s:`,
+    );
+    say(
+      `  main-process CPU: ${percent.toFixed(2)}% of one core (target < ${CPU_TARGET}%) ${percent < CPU_TARGET ? 'PASS' : 'FAIL'}; ${live}/${PORTALS} portals live at the end`,
+    );
+    say(
+      `  ${answers} polls answered (${((answers / wall) * 1000).toFixed(1)}/s), ${((cpu.user + cpu.system) / 1000 / Math.max(1, answers)).toFixed(2)} ms of console CPU per poll; ${pushes} changed catalogs pushed`,
+    );
     say(
       `  transport alone (the same polls, nothing else done, before and after): ${results.transportPercent.toFixed(2)}% of one core, ` +
         `${results.transportMsPerPoll.toFixed(2)} ms per poll; console / transport alone ${(percent / results.transportPercent).toFixed(2)}×`,
     );
-    say(`  an idle wake-up of this process costs ${results.wakeUpUs.toFixed(0)} µs of CPU (a 10 ms timer doing nothing)`);
+    say(
+      `  an idle wake-up of this process costs ${results.wakeUpUs.toFixed(0)} µs of CPU (a 10 ms timer doing nothing)`,
+    );
     // --- 2. the transport: node:http (the console's) against undici's Pool, same catalog, same run
     const transports = await compareTransports(engine.url, token, CATALOG_PATH);
     results.transport = transports;
-    say(`transport, ${transports.reads} catalog reads each (${(transports.bytes / 1000).toFixed(0)} kB), 4 at a time, alternating blocks:`);
+    say(
+      `transport, ${transports.reads} catalog reads each (${(transports.bytes / 1000).toFixed(0)} kB), 4 at a time, alternating blocks:`,
+    );
     say(
       `  node:http keep-alive agent: ${transports.nodeHttpCpuMs.toFixed(2)} ms CPU per read; ` +
         `undici Pool: ${transports.undiciCpuMs.toFixed(2)} ms (undici / node:http ${(transports.undiciCpuMs / transports.nodeHttpCpuMs).toFixed(2)}×)`,
@@ -317,7 +347,9 @@ async function startProfile() {
   const session = new Session();
   session.connect();
   const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))),
+    );
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 500 });
   await post('Profiler.start');
@@ -345,7 +377,8 @@ async function activateAll(urls: string[]) {
 async function waitForEnvironments(core: Awaited<ReturnType<typeof createConsoleCore>>) {
   for (let i = 0; i < 600; i++) {
     const s = (await core.handlers['monitor.snapshot']({})).portals.find((p) => p.portalId === 'builtin');
-    if (s?.status === 'live' && s.environments.length >= 3 && s.environments.every((e) => e.state === 'RUNNING')) return s.environments;
+    if (s?.status === 'live' && s.environments.length >= 3 && s.environments.every((e) => e.state === 'RUNNING'))
+      return s.environments;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('the built-in portal did not become live with three running environments');
@@ -353,7 +386,9 @@ async function waitForEnvironments(core: Awaited<ReturnType<typeof createConsole
 
 async function waitLive(core: Awaited<ReturnType<typeof createConsoleCore>>, n: number) {
   for (let i = 0; i < 600; i++) {
-    const live = (await core.handlers['monitor.snapshot']({})).portals.filter((p) => !p.portalId.startsWith('builtin') && p.status === 'live').length;
+    const live = (await core.handlers['monitor.snapshot']({})).portals.filter(
+      (p) => !p.portalId.startsWith('builtin') && p.status === 'live',
+    ).length;
     if (live >= n) return;
     await new Promise((r) => setTimeout(r, 100));
   }

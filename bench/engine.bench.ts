@@ -34,7 +34,11 @@ const INDEX = encodeURIComponent('https://hub.test/');
 const RUNS = Math.max(1, Number(process.env['BENCH_RUNS'] ?? 1));
 const ALLOC_TARGET = 0.7;
 const CATALOG_P99_TARGET_MS = 5;
-const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' / ');
+const load = (): string =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
 
 const root = path.resolve(__dirname, '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-engine-'));
@@ -47,14 +51,21 @@ interface Creds {
   password: string;
 }
 
-function writeConfig(name: string, workshops: Array<{ name: string; capacity: number; reserved: number }>, creds: Creds): string {
+function writeConfig(
+  name: string,
+  workshops: Array<{ name: string; capacity: number; reserved: number }>,
+  creds: Creds,
+): string {
   const file = path.join(tmp, `${name}.yaml`);
   fs.writeFileSync(
     file,
     portalConfig({
       name,
       portal: {
-        credentials: { robot: { username: creds.username, password: creds.password }, admin: { username: 'bench-admin', password: 'bench-admin-pw' } },
+        credentials: {
+          robot: { username: creds.username, password: creds.password },
+          admin: { username: 'bench-admin', password: 'bench-admin-pw' },
+        },
         clients: { robot: { id: creds.clientId, secret: creds.clientSecret } },
       },
       workshops: workshops.map((w) => ({ ...w, expires: '2h' })),
@@ -64,7 +75,16 @@ function writeConfig(name: string, workshops: Array<{ name: string; capacity: nu
 }
 
 async function startEngine(name: string, configFile: string): Promise<EngineCliProcess> {
-  const p = await spawnEngineCli(['--config', configFile, '--data', path.join(tmp, `${name}-data`), '--host', '127.0.0.1', '--port', '0']);
+  const p = await spawnEngineCli([
+    '--config',
+    configFile,
+    '--data',
+    path.join(tmp, `${name}-data`),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+  ]);
   children.push({ stop: () => p.kill('SIGKILL') });
   return p;
 }
@@ -114,23 +134,58 @@ async function measure(run: number, creds: Creds): Promise<RunResult> {
 
   // (a) allocation throughput vs the bare server (bare measured before and after the engine; the mean is used).
   console.log(`run ${run}: (a) allocation: warming up… (load average ${loadBefore})`);
-  await runLoad({ concurrency: CONCURRENCY, total: ALLOC_WARMUP, url: (i) => `${engine.url}${allocPath('warm')(i)}`, headers: auth });
-  await runLoad({ concurrency: CONCURRENCY, total: ALLOC_WARMUP, url: (i) => `${bare.url}${allocPath('warm')(i)}`, headers: auth });
-  const bare1 = await runLoad({ concurrency: CONCURRENCY, total: ALLOC_MEASURED, url: (i) => `${bare.url}${allocPath('bare1')(i)}`, headers: auth });
-  const alloc = await runLoad({ concurrency: CONCURRENCY, total: ALLOC_MEASURED, url: (i) => `${engine.url}${allocPath('alloc')(i)}`, headers: auth });
-  const bare2 = await runLoad({ concurrency: CONCURRENCY, total: ALLOC_MEASURED, url: (i) => `${bare.url}${allocPath('bare2')(i)}`, headers: auth });
+  await runLoad({
+    concurrency: CONCURRENCY,
+    total: ALLOC_WARMUP,
+    url: (i) => `${engine.url}${allocPath('warm')(i)}`,
+    headers: auth,
+  });
+  await runLoad({
+    concurrency: CONCURRENCY,
+    total: ALLOC_WARMUP,
+    url: (i) => `${bare.url}${allocPath('warm')(i)}`,
+    headers: auth,
+  });
+  const bare1 = await runLoad({
+    concurrency: CONCURRENCY,
+    total: ALLOC_MEASURED,
+    url: (i) => `${bare.url}${allocPath('bare1')(i)}`,
+    headers: auth,
+  });
+  const alloc = await runLoad({
+    concurrency: CONCURRENCY,
+    total: ALLOC_MEASURED,
+    url: (i) => `${engine.url}${allocPath('alloc')(i)}`,
+    headers: auth,
+  });
+  const bare2 = await runLoad({
+    concurrency: CONCURRENCY,
+    total: ALLOC_MEASURED,
+    url: (i) => `${bare.url}${allocPath('bare2')(i)}`,
+    headers: auth,
+  });
   const bareRps = (bare1.rps + bare2.rps) / 2;
   const allocRatio = alloc.rps / bareRps;
   const allocOk = (alloc.statuses.get(200) ?? 0) === ALLOC_MEASURED && alloc.errors === 0;
-  console.log(`    engine ${rate(alloc)} [${statusSummary(alloc.statuses)}], bare ${Math.round(bareRps)} req/s, ratio ${allocRatio.toFixed(2)}`);
+  console.log(
+    `    engine ${rate(alloc)} [${statusSummary(alloc.statuses)}], bare ${Math.round(bareRps)} req/s, ratio ${allocRatio.toFixed(2)}`,
+  );
 
   // (b) catalog with 10,000 live sessions.
   const already = ALLOC_WARMUP + ALLOC_MEASURED;
   console.log(`    (b) catalog: filling to ${LIVE_SESSIONS} live sessions…`);
-  const fill = await runLoad({ concurrency: CONCURRENCY, total: LIVE_SESSIONS - already, url: (i) => `${engine.url}${allocPath('fill')(i)}`, headers: auth });
+  const fill = await runLoad({
+    concurrency: CONCURRENCY,
+    total: LIVE_SESSIONS - already,
+    url: (i) => `${engine.url}${allocPath('fill')(i)}`,
+    headers: auth,
+  });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const probe = await httpGet(agent, `${engine.url}/workshops/catalog/environments/?sessions=true`, auth);
-  const catalogBody = JSON.parse(probe.body) as { portal: { sessions: { allocated: number } }; environments: Array<{ sessions?: unknown[] }> };
+  const catalogBody = JSON.parse(probe.body) as {
+    portal: { sessions: { allocated: number } };
+    environments: Array<{ sessions?: unknown[] }>;
+  };
   const live = catalogBody.portal.sessions.allocated;
   const listed = catalogBody.environments.reduce((n, e) => n + (e.sessions?.length ?? 0), 0);
   const bodyBytes = Buffer.byteLength(probe.body);
@@ -146,7 +201,9 @@ async function measure(run: number, creds: Creds): Promise<RunResult> {
   agent.destroy();
   const p99 = percentile(withSessions.latencies, 99);
   const sizedP99 = percentile(bareSized.latencies, 99);
-  console.log(`    ${live} allocated, ${listed} listed, ${bodyKiB.toFixed(0)} KiB; p50 ${ms(percentile(withSessions.latencies, 50))}, p99 ${ms(p99)}; same-size static body p99 ${ms(sizedP99)}`);
+  console.log(
+    `    ${live} allocated, ${listed} listed, ${bodyKiB.toFixed(0)} KiB; p50 ${ms(percentile(withSessions.latencies, 50))}, p99 ${ms(p99)}; same-size static body p99 ${ms(sizedP99)}`,
+  );
   console.log('    stopping the engine and the bare server…');
   const engineExit = await stopEngine(engine);
   await bare.stop();
@@ -159,7 +216,13 @@ async function measure(run: number, creds: Creds): Promise<RunResult> {
       `**${allocRatio.toFixed(2)}×**`,
       `≥ ${ALLOC_TARGET}× ${allocRatio >= ALLOC_TARGET && allocOk ? 'met' : `MISSED by ${(ALLOC_TARGET - allocRatio).toFixed(2)}`}`,
     ],
-    ['(a) allocation latency p50 / p99', `${ms(percentile(alloc.latencies, 50))} / ${ms(percentile(alloc.latencies, 99))}`, `${ms(percentile(bare1.latencies, 50))} / ${ms(percentile(bare1.latencies, 99))}`, '', ''],
+    [
+      '(a) allocation latency p50 / p99',
+      `${ms(percentile(alloc.latencies, 50))} / ${ms(percentile(alloc.latencies, 99))}`,
+      `${ms(percentile(bare1.latencies, 50))} / ${ms(percentile(bare1.latencies, 99))}`,
+      '',
+      '',
+    ],
     [
       `(b) catalog sessions=true, ${live.toLocaleString('en-US')} live sessions (${bodyKiB.toFixed(0)} KiB)`,
       `p50 ${ms(percentile(withSessions.latencies, 50))}, p99 ${ms(p99)}`,
@@ -174,19 +237,34 @@ async function measure(run: number, creds: Creds): Promise<RunResult> {
       `${(p99 / sizedP99).toFixed(2)}× (p99)`,
       '',
     ],
-    ['(b) bare server, small reply', `p50 ${ms(percentile(bareCatalog.latencies, 50))}, p99 ${ms(percentile(bareCatalog.latencies, 99))}`, '', `${(p99 / percentile(bareCatalog.latencies, 99)).toFixed(0)}× (p99)`, ''],
+    [
+      '(b) bare server, small reply',
+      `p50 ${ms(percentile(bareCatalog.latencies, 50))}, p99 ${ms(percentile(bareCatalog.latencies, 99))}`,
+      '',
+      `${(p99 / percentile(bareCatalog.latencies, 99)).toFixed(0)}× (p99)`,
+      '',
+    ],
   ];
   return { rows, allocOk, engineExit, fill, loadBefore, loadAfter };
 }
 
 async function main(): Promise<void> {
-  const creds: Creds = { clientId: 'bench-client', clientSecret: 'bench-secret-value', username: 'bench-robot', password: 'bench-robot-pw' };
+  const creds: Creds = {
+    clientId: 'bench-client',
+    clientSecret: 'bench-secret-value',
+    username: 'bench-robot',
+    password: 'bench-robot-pw',
+  };
   const runs: RunResult[] = [];
   for (let run = 1; run <= RUNS; run++) runs.push(await measure(run, creds));
 
   // (c) burst of 1,000 concurrent requests against capacity 600.
   console.log(`(c) burst: ${BURST} concurrent requests, capacity ${BURST_CAPACITY}…`);
-  const burstConfig = writeConfig('burst-portal', [{ name: 'lab-burst', capacity: BURST_CAPACITY, reserved: 10 }], creds);
+  const burstConfig = writeConfig(
+    'burst-portal',
+    [{ name: 'lab-burst', capacity: BURST_CAPACITY, reserved: 10 }],
+    creds,
+  );
   const burstEngine = await startEngine('burst-portal', burstConfig);
   const burstToken = await getToken(burstEngine.url, creds);
   const burstAuth = { authorization: `Bearer ${burstToken}` };
@@ -198,7 +276,8 @@ async function main(): Promise<void> {
     total: BURST,
     agent: burstAgent,
     headers: burstAuth,
-    url: (i) => `${burstEngine.url}/workshops/environment/burst-portal-w01/request/?index_url=${INDEX}&user=burst-${i}&timeout=0`,
+    url: (i) =>
+      `${burstEngine.url}/workshops/environment/burst-portal-w01/request/?index_url=${INDEX}&user=burst-${i}&timeout=0`,
     onReply: (i, reply) => {
       if (reply.status !== 200) return;
       const body = JSON.parse(reply.body) as { name: string; user: string };
@@ -211,15 +290,34 @@ async function main(): Promise<void> {
   const granted = burst.statuses.get(200) ?? 0;
   const refused = burst.statuses.get(503) ?? 0;
   const unexpected = burst.total - granted - refused - burst.errors;
-  const after = JSON.parse((await httpGet(new http.Agent(), `${burstEngine.url}/workshops/catalog/environments/?sessions=true`, burstAuth)).body) as {
-    environments: Array<{ capacity: number; allocated: number; available: number; sessions: Array<{ name: string; user: string }> }>;
+  const after = JSON.parse(
+    (await httpGet(new http.Agent(), `${burstEngine.url}/workshops/catalog/environments/?sessions=true`, burstAuth))
+      .body,
+  ) as {
+    environments: Array<{
+      capacity: number;
+      allocated: number;
+      available: number;
+      sessions: Array<{ name: string; user: string }>;
+    }>;
   };
   const env = after.environments[0];
   const owners = new Map((env?.sessions ?? []).map((s) => [s.name, s.user]));
   const ownersMatch = [...replies.entries()].every(([name, user]) => owners.get(name) === user);
-  const withinCapacity = granted <= BURST_CAPACITY && (env?.allocated ?? Infinity) <= BURST_CAPACITY && (env?.allocated ?? 0) + (env?.available ?? 0) <= BURST_CAPACITY;
-  const burstOk = burst.errors === 0 && unexpected === 0 && duplicates === 0 && ownersMatch && withinCapacity && granted === BURST_CAPACITY;
-  console.log(`    ${statusSummary(burst.statuses)}, network errors ${burst.errors}, duplicates ${duplicates}, owners match ${ownersMatch}, allocated ${env?.allocated}`);
+  const withinCapacity =
+    granted <= BURST_CAPACITY &&
+    (env?.allocated ?? Infinity) <= BURST_CAPACITY &&
+    (env?.allocated ?? 0) + (env?.available ?? 0) <= BURST_CAPACITY;
+  const burstOk =
+    burst.errors === 0 &&
+    unexpected === 0 &&
+    duplicates === 0 &&
+    ownersMatch &&
+    withinCapacity &&
+    granted === BURST_CAPACITY;
+  console.log(
+    `    ${statusSummary(burst.statuses)}, network errors ${burst.errors}, duplicates ${duplicates}, owners match ${ownersMatch}, allocated ${env?.allocated}`,
+  );
   const burstExit = await stopEngine(burstEngine);
 
   // Report.
@@ -228,8 +326,7 @@ async function main(): Promise<void> {
     (r, i) =>
       `${RUNS > 1 ? `Run ${i + 1} of ${RUNS}, load average (1/5/15 min) ${r.loadBefore} before, ${r.loadAfter} after:` : `Load average (1/5/15 min) ${r.loadBefore} before, ${r.loadAfter} after.`}
 
-` +
-      [...header, ...r.rows.map((row) => `| ${row.join(' | ')} |`)].join('\n'),
+` + [...header, ...r.rows.map((row) => `| ${row.join(' | ')} |`)].join('\n'),
   );
   const burstTable = [
     ...header,

@@ -53,9 +53,13 @@ async function firstFrame(browser: Browser, origin: string, url: string, cards: 
     await page.goto(url);
     await page.waitForFunction(() => window.sessionStorage.getItem('portal-console.token') !== null);
     await page.goto(`${origin}/?measured#/fleet`);
-    await page.waitForFunction(() => ((window as unknown as { __overview: number | null }).__overview ?? 0) > 0, undefined, {
-      timeout: 120_000,
-    });
+    await page.waitForFunction(
+      () => ((window as unknown as { __overview: number | null }).__overview ?? 0) > 0,
+      undefined,
+      {
+        timeout: 120_000,
+      },
+    );
     return await page.evaluate(() => (window as unknown as { __overview: number }).__overview);
   } finally {
     await page.close();
@@ -102,7 +106,7 @@ export async function benchOverview(browser: Browser, appRoot: string): Promise<
     `Target: first frame < ${TARGET_MS} ms with 20 portals and ${SESSIONS.toLocaleString('en')} sessions: ${b < TARGET_MS ? 'met' : 'MISSED'} (${f1(b)} ms).`,
     '',
     '- *First frame*: navigation start (a fresh load of the shipped `dist/renderer` at `#/fleet`) until the frame after the now strip and every portal card are in the DOM; includes loading the bundle and reading the fleet over the web transport from a loopback harness.',
-    '- The baseline is the same app and the same harness with a fleet of one portal and 10 sessions, so the ratio is the cost of the fleet\'s size; the now strip and the needs-attention list are computed over all 10,000 sessions.',
+    "- The baseline is the same app and the same harness with a fleet of one portal and 10 sessions, so the ratio is the cost of the fleet's size; the now strip and the needs-attention list are computed over all 10,000 sessions.",
   ].join('\n');
   process.stdout.write(`\n${table}\n`);
   writeSection('UI: fleet overview', body);

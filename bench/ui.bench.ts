@@ -186,13 +186,19 @@ async function measure(browser: Browser, url: string, opts: { scroll: boolean; p
     if (opts.prime) {
       // the page reads the token from the fragment into this tab's sessionStorage; the measured load is fresh
       await page.goto(opts.prime);
-      await page.waitForFunction(() => window.sessionStorage.getItem('portal-console.token') !== null, undefined, { timeout: 120_000 });
+      await page.waitForFunction(() => window.sessionStorage.getItem('portal-console.token') !== null, undefined, {
+        timeout: 120_000,
+      });
     }
     await page.goto(url);
-    await page.waitForFunction(() => {
-      const b = (window as unknown as BenchWindow).__bench;
-      return b.firstRows !== null && b.firstRows > 0;
-    }, undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => {
+        const b = (window as unknown as BenchWindow).__bench;
+        return b.firstRows !== null && b.firstRows > 0;
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
     const firstRenderMs = await page.evaluate(() => (window as unknown as BenchWindow).__bench.firstRows ?? 0);
     const domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
 
@@ -274,7 +280,8 @@ function writeBenchmarks(section: string): void {
 
 async function main(): Promise<void> {
   const appRoot = path.join(ROOT, 'dist', 'renderer');
-  if (!fs.existsSync(path.join(appRoot, 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first');
+  if (!fs.existsSync(path.join(appRoot, 'index.html')))
+    throw new Error('dist/renderer is missing: run `npm run build` first');
   // BENCH_UI=overview: only the fleet overview case (its own section of BENCHMARKS.md)
   if (process.env['BENCH_UI'] === 'overview') {
     const browser = await chromium.launch({
@@ -294,7 +301,12 @@ async function main(): Promise<void> {
   const consoles: FakeConsole[] = [];
   const browser = await chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    args: [
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
   });
   try {
     const bench = await startFakeConsole({ staticRoot: benchRoot, fleet });
@@ -308,7 +320,12 @@ async function main(): Promise<void> {
       const order: ('virtual' | 'plain')[] = i % 2 ? ['plain', 'virtual'] : ['virtual', 'plain'];
       // every variant is measured the same way: a first load takes the token, the measured load is a fresh navigation
       for (const mode of order) {
-        results[mode].push(await measure(browser, `${bench.origin}/?table=${mode}&measured`, { scroll: true, prime: withToken(bench, `?table=${mode}`, '') }));
+        results[mode].push(
+          await measure(browser, `${bench.origin}/?table=${mode}&measured`, {
+            scroll: true,
+            prime: withToken(bench, `?table=${mode}`, ''),
+          }),
+        );
       }
       results.app.push(await measure(browser, `${app.origin}/?bench#/portal/bench`, { scroll: false, prime: app.url }));
     }
@@ -317,17 +334,66 @@ async function main(): Promise<void> {
     const a = medianOf(results.app);
 
     const rows: [string, string, string, string, string][] = [
-      ['time to first full render (ms, target < 300)', f1(v.firstRenderMs), f1(p.firstRenderMs), ratio(p.firstRenderMs, v.firstRenderMs), f1(a.firstRenderMs)],
-      ['DOM elements after first render', String(Math.round(v.domNodes)), String(Math.round(p.domNodes)), ratio(p.domNodes, v.domNodes), String(Math.round(a.domNodes))],
-      ['scripting per countdown tick (ms, target < 4)', f2(v.tickScriptMs), f2(p.tickScriptMs), ratio(p.tickScriptMs, v.tickScriptMs), f2(a.tickScriptMs)],
-      ['main-thread task time per tick (ms)', f2(v.tickTaskMs), f2(p.tickTaskMs), ratio(p.tickTaskMs, v.tickTaskMs), f2(a.tickTaskMs)],
-      ['scroll: steps taken of a full pass (one viewport per frame)', `${v.scrollFrames} of ${v.scrollNeeded}`, `${p.scrollFrames} of ${p.scrollNeeded}`, '', '—'],
+      [
+        'time to first full render (ms, target < 300)',
+        f1(v.firstRenderMs),
+        f1(p.firstRenderMs),
+        ratio(p.firstRenderMs, v.firstRenderMs),
+        f1(a.firstRenderMs),
+      ],
+      [
+        'DOM elements after first render',
+        String(Math.round(v.domNodes)),
+        String(Math.round(p.domNodes)),
+        ratio(p.domNodes, v.domNodes),
+        String(Math.round(a.domNodes)),
+      ],
+      [
+        'scripting per countdown tick (ms, target < 4)',
+        f2(v.tickScriptMs),
+        f2(p.tickScriptMs),
+        ratio(p.tickScriptMs, v.tickScriptMs),
+        f2(a.tickScriptMs),
+      ],
+      [
+        'main-thread task time per tick (ms)',
+        f2(v.tickTaskMs),
+        f2(p.tickTaskMs),
+        ratio(p.tickTaskMs, v.tickTaskMs),
+        f2(a.tickTaskMs),
+      ],
+      [
+        'scroll: steps taken of a full pass (one viewport per frame)',
+        `${v.scrollFrames} of ${v.scrollNeeded}`,
+        `${p.scrollFrames} of ${p.scrollNeeded}`,
+        '',
+        '—',
+      ],
       ['scroll: long tasks > 50 ms', String(v.scrollLongTasks), String(p.scrollLongTasks), '', '—'],
-      ['scroll: long tasks per 100 steps', f1(v.longTasksPer100), f1(p.longTasksPer100), ratio(p.longTasksPer100, v.longTasksPer100), '—'],
-      ['scroll: longest task (ms)', f1(v.scrollLongestMs), f1(p.scrollLongestMs), ratio(p.scrollLongestMs, v.scrollLongestMs), '—'],
-      ['scroll: main-thread time per step (ms)', f2(v.taskMsPerStep), f2(p.taskMsPerStep), ratio(p.taskMsPerStep, v.taskMsPerStep), '—'],
+      [
+        'scroll: long tasks per 100 steps',
+        f1(v.longTasksPer100),
+        f1(p.longTasksPer100),
+        ratio(p.longTasksPer100, v.longTasksPer100),
+        '—',
+      ],
+      [
+        'scroll: longest task (ms)',
+        f1(v.scrollLongestMs),
+        f1(p.scrollLongestMs),
+        ratio(p.scrollLongestMs, v.scrollLongestMs),
+        '—',
+      ],
+      [
+        'scroll: main-thread time per step (ms)',
+        f2(v.taskMsPerStep),
+        f2(p.taskMsPerStep),
+        ratio(p.taskMsPerStep, v.taskMsPerStep),
+        '—',
+      ],
     ];
-    const header = '| measure | virtualized table | plain table (baseline) | baseline / virtualized | shipped app (`#/portal/<id>`) |';
+    const header =
+      '| measure | virtualized table | plain table (baseline) | baseline / virtualized | shipped app (`#/portal/<id>`) |';
     const table = [header, '|---|---:|---:|---:|---:|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
     const cpu = `nproc ${os.cpus().length}, ${process.platform} ${process.arch}, Node ${process.version}, Chromium ${browser.version()}, load average ${os.loadavg()[0]?.toFixed(1)} at the end (shared machine)`;
     const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');

@@ -8,7 +8,14 @@ if (!fs.existsSync(cli)) {
   process.stderr.write('portal-console is not built yet: run `npm run build` in ' + path.dirname(__dirname) + '\n');
   process.exit(1);
 }
-require(cli).main(process.argv.slice(2)).then(
-  (code) => { if (typeof code === 'number') process.exitCode = code; },
-  (err) => { process.stderr.write(`portal-console: ${err && err.message ? err.message : String(err)}\n`); process.exitCode = 1; },
-);
+require(cli)
+  .main(process.argv.slice(2))
+  .then(
+    (code) => {
+      if (typeof code === 'number') process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`portal-console: ${err && err.message ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );

@@ -28,7 +28,10 @@ const appUrl = devServerUrl ?? pathToFileURL(rendererIndex).href;
 // web mode share it; PORTAL_CONSOLE_USER_DATA picks another (tests, a second profile). Set before the
 // single-instance lock, which lives there.
 const userDataOverride = process.env['PORTAL_CONSOLE_USER_DATA'];
-app.setPath('userData', userDataOverride ? path.resolve(userDataOverride) : path.join(app.getPath('appData'), APP_FOLDER_NAME));
+app.setPath(
+  'userData',
+  userDataOverride ? path.resolve(userDataOverride) : path.join(app.getPath('appData'), APP_FOLDER_NAME),
+);
 
 let mainWindow: BrowserWindow | null = null;
 let booted: BootedConsole | null = null;

@@ -10,7 +10,12 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const BUILD_OUTPUTS = ['dist/electron/main.js', 'dist/electron/cli.js', 'dist/preload/preload.js', 'dist/renderer/index.html'];
+const BUILD_OUTPUTS = [
+  'dist/electron/main.js',
+  'dist/electron/cli.js',
+  'dist/preload/preload.js',
+  'dist/renderer/index.html',
+];
 
 /**
  * Where the `electron` package would find its binary, decided as its `index.js` decides but WITHOUT loading it:

@@ -8,7 +8,13 @@ import { PortalTransport, type Receiver } from '../../electron/services/portal-t
 import { UndiciTransport } from './undici-transport';
 
 interface Exchanger {
-  exchange(method: 'GET', path: string, headers: Record<string, string>, body?: string, receiver?: Receiver): Promise<PortalResponse>;
+  exchange(
+    method: 'GET',
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+    receiver?: Receiver,
+  ): Promise<PortalResponse>;
 }
 
 export interface TransportFigures {
@@ -56,7 +62,15 @@ export async function compareTransports(
     await run(undici, 20);
     for (let b = 0; b < blocks; b++) {
       const order: [Exchanger, 'nodeHttp' | 'undici'][] =
-        b % 2 === 0 ? [[nodeHttp, 'nodeHttp'], [undici, 'undici']] : [[undici, 'undici'], [nodeHttp, 'nodeHttp']];
+        b % 2 === 0
+          ? [
+              [nodeHttp, 'nodeHttp'],
+              [undici, 'undici'],
+            ]
+          : [
+              [undici, 'undici'],
+              [nodeHttp, 'nodeHttp'],
+            ];
       for (const [t, name] of order) {
         const r = await run(t, perBlock);
         totals[`${name}CpuMs`] += r.cpuMs;

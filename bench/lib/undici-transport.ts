@@ -34,7 +34,10 @@ export class UndiciTransport {
         size += chunk.length;
         if (size > MAX_BODY_BYTES) {
           res.body.destroy();
-          throw new ConsoleError('bad-response', `${this.host} sent an answer larger than ${MAX_BODY_BYTES / 1_000_000} MB`);
+          throw new ConsoleError(
+            'bad-response',
+            `${this.host} sent an answer larger than ${MAX_BODY_BYTES / 1_000_000} MB`,
+          );
         }
         if (!receiver) {
           chunks.push(chunk);

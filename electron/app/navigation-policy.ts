@@ -33,7 +33,12 @@ export function isAppUrl(url: string, appUrl: string): boolean {
   }
   if (own.protocol === 'file:') {
     // No query either: the IPC sender check refuses `index.html?…`, so the window must never show it.
-    return target.protocol === 'file:' && target.host === own.host && target.pathname === own.pathname && target.search === '';
+    return (
+      target.protocol === 'file:' &&
+      target.host === own.host &&
+      target.pathname === own.pathname &&
+      target.search === ''
+    );
   }
   return target.origin === own.origin;
 }

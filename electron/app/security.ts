@@ -1,5 +1,11 @@
 import { app, session, shell, type WebContents } from 'electron';
-import { decideNavigation, decidePermission, decideWindowOpen, isAllowedDownload, isSafeExternalUrl } from './navigation-policy';
+import {
+  decideNavigation,
+  decidePermission,
+  decideWindowOpen,
+  isAllowedDownload,
+  isSafeExternalUrl,
+} from './navigation-policy';
 
 /**
  * Applies the Electron security baseline to every web contents the app creates. The decisions live in

@@ -94,7 +94,10 @@ export function runEngine(
       if (exitCode === undefined) child.kill();
       reject(new EngineStartError(message));
     };
-    const timer = setTimeout(() => fail(`the built-in engine did not start within ${readyTimeoutMs} ms`), readyTimeoutMs);
+    const timer = setTimeout(
+      () => fail(`the built-in engine did not start within ${readyTimeoutMs} ms`),
+      readyTimeoutMs,
+    );
 
     child.onMessage((raw) => {
       const message = parseChildMessage(raw);
@@ -192,7 +195,9 @@ export function superviseEngine(
         return;
       }
       const delay = backoffDelay(crashesInARow, { baseMs: baseDelayMs });
-      log(`portal-console: the built-in engine stopped unexpectedly (exit code ${String(code)}); restarting it in ${delay} ms`);
+      log(
+        `portal-console: the built-in engine stopped unexpectedly (exit code ${String(code)}); restarting it in ${delay} ms`,
+      );
       report({ state: 'crashed', exitCode: code, restartInMs: delay });
       await new Promise<void>((resolve) => {
         wakeDelay = resolve;

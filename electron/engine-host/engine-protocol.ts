@@ -41,7 +41,12 @@ export function parseChildMessage(message: unknown): EngineChildMessage | null {
   if (typeof message !== 'object' || message === null) return null;
   const m = message as Record<string, unknown>;
   if (m['type'] === 'ready' && typeof m['url'] === 'string' && typeof m['port'] === 'number') {
-    return { type: 'ready', url: m['url'], port: m['port'], portalName: typeof m['portalName'] === 'string' ? m['portalName'] : '' };
+    return {
+      type: 'ready',
+      url: m['url'],
+      port: m['port'],
+      portalName: typeof m['portalName'] === 'string' ? m['portalName'] : '',
+    };
   }
   if (m['type'] === 'log' && typeof m['line'] === 'string') return { type: 'log', line: m['line'] };
   if (m['type'] === 'error') {

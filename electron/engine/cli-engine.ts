@@ -104,7 +104,9 @@ export async function runEngineCommand(argv: string[]): Promise<number> {
   });
   process.stdout.write(`listening on ${engine.url}\n`);
   process.stdout.write(`robot credentials: ${engine.credentialsSource}\n`);
-  process.stdout.write(`dialect: ${engine.dialect} (a real portal of this kind publishes its credentials under status.${engine.dialect})\n`);
+  process.stdout.write(
+    `dialect: ${engine.dialect} (a real portal of this kind publishes its credentials under status.${engine.dialect})\n`,
+  );
   const credFile = join(options.dataDir, 'credentials.json');
   if (engine.credentialsSource.includes(credFile)) {
     const f = shellQuote(credFile);

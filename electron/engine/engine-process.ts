@@ -10,7 +10,10 @@ import { errorText } from '../../shared/util/error-text';
 
 type StartOptions = Omit<EngineOptions, 'log'>;
 type Incoming = { type: 'start'; options: StartOptions } | { type: 'stop' };
-type Outgoing = { type: 'ready'; url: string; port: number; portalName: string } | { type: 'error'; message: string } | { type: 'log'; line: string };
+type Outgoing =
+  | { type: 'ready'; url: string; port: number; portalName: string }
+  | { type: 'error'; message: string }
+  | { type: 'log'; line: string };
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;

@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { AnalyticsSender } from './state/analytics';
 import { loadPortalConfig, EngineConfigError } from './config/config-file';
-import { hashSecret, persistCredentials, randomAlphanumeric, resolveCredentials, verifySecret, type EngineCredentials } from './config/credentials';
+import {
+  hashSecret,
+  persistCredentials,
+  randomAlphanumeric,
+  resolveCredentials,
+  verifySecret,
+  type EngineCredentials,
+} from './config/credentials';
 import { lockDataFolder, secureDataFolder } from './persistence/data-folder';
 import { openDatabase, type Db } from './persistence/database';
 import { demoPortalConfig } from './config/demo-portal';
@@ -98,7 +105,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const log = options.log ?? (() => undefined);
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8080;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer 0–65535, got ${port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError(`port must be an integer 0–65535, got ${port}`);
   const startupDelayMs = Math.max(0, options.startupDelayMs ?? 0);
   const clock = options.clock ?? systemClock;
   const purgeAfterMs = Math.max(0, options.purgeAfterMs ?? DEFAULT_PURGE_MS);
@@ -106,7 +114,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   if (options.dialect !== undefined && !DIALECT_NAMES.includes(options.dialect)) {
     throw new EngineConfigError(`dialect must be one of ${DIALECT_NAMES.join(', ')}, got "${String(options.dialect)}"`);
   }
-  const config = options.configPath === undefined ? demoPortalConfig(options.dialect) : loadPortalConfig(options.configPath, log);
+  const config =
+    options.configPath === undefined ? demoPortalConfig(options.dialect) : loadPortalConfig(options.configPath, log);
   const dialect = dialectNamed(options.dialect ?? config.dialect);
   const webhookUrl = options.analyticsWebhookUrl ?? config.webhookUrl;
   if (webhookUrl !== null && !/^https?:\/\//i.test(webhookUrl)) {
@@ -190,7 +199,9 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     const onInternalError = internalErrorLog(log);
     gate.open((req) => respond(req, engine, onInternalError));
     const environments = [...store.environments()].length;
-    log(`portal "${store.name}" (${dialect.name}) listening on ${url} (${environments} environment(s); credentials ${resolved.source})`);
+    log(
+      `portal "${store.name}" (${dialect.name}) listening on ${url} (${environments} environment(s); credentials ${resolved.source})`,
+    );
     const database = db;
     let closing: Promise<void> | null = null;
     return {

@@ -73,7 +73,8 @@ export interface CatalogRead {
  * compare with it (a probe or a bulk action can overlap a poll).
  */
 export class CatalogCache {
-  private last: { path: string; body: Buffer; countdowns: Int32Array; data: Catalog; storage: Buffer | null } | null = null;
+  private last: { path: string; body: Buffer; countdowns: Int32Array; data: Catalog; storage: Buffer | null } | null =
+    null;
   /** a buffer the next answer can be received into (the replaced answer's, or an unchanged one's) */
   private spare: Buffer | null = null;
   private reads = 0;

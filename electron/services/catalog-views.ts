@@ -44,7 +44,10 @@ function environmentView(e: CatalogEnvironment): EnvironmentView {
  * object, revision and all, so the renderer keeps what it drew of it; a changed or new one is a new object with
  * revision 0, which the monitor sets to the revision of the snapshot that first carries it.
  */
-export function environmentViews(environments: readonly CatalogEnvironment[], previous: readonly EnvironmentView[]): EnvironmentView[] {
+export function environmentViews(
+  environments: readonly CatalogEnvironment[],
+  previous: readonly EnvironmentView[],
+): EnvironmentView[] {
   const before = new Map(previous.map((v) => [v.name, v]));
   return environments.map((e) => {
     const view = environmentView(e);

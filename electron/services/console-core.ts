@@ -134,7 +134,12 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       const started = now();
       try {
         const r = await client.probe();
-        return { ok: true, message: `connected to ${r.portalName || client.host}`, portalName: r.portalName || null, latencyMs: r.latencyMs };
+        return {
+          ok: true,
+          message: `connected to ${r.portalName || client.host}`,
+          portalName: r.portalName || null,
+          latencyMs: r.latencyMs,
+        };
       } catch (err) {
         if (!(err instanceof ConsoleError)) throw err;
         if (err.code === 'not-found') throw err;
@@ -170,10 +175,14 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     },
     'sessions.extend': async ({ portalId, session }) => actions.extend(portalId, session),
     'sessions.terminate': async ({ portalId, session }) => actions.terminate(portalId, session),
-    'sessions.bulkPrepare': async ({ portalId, environment, action, sessions }) => actions.bulkPrepare(portalId, environment, action, sessions),
+    'sessions.bulkPrepare': async ({ portalId, environment, action, sessions }) =>
+      actions.bulkPrepare(portalId, environment, action, sessions),
     'sessions.bulkExecute': async ({ confirmToken }) => actions.bulkExecute(confirmToken),
     'people.find': async ({ query }) =>
-      actions.findPerson(query, { find: (q) => eventsModule.findAttendees(q), people: (q) => newSessionPeople.find(q) }),
+      actions.findPerson(query, {
+        find: (q) => eventsModule.findAttendees(q),
+        people: (q) => newSessionPeople.find(q),
+      }),
     // attendees after New session people: an event's record of a person is the fuller one
     'people.directory': async () => [...newSessionPeople.list(), ...eventsModule.directory()],
     ...eventsModule.handlers,

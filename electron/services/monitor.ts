@@ -312,7 +312,8 @@ export class Monitor {
       }
     })().finally(() => {
       state.inFlight = null;
-      if (this.states.get(state.portal.id) === state && state.timer === null) this.reschedule(state, this.nextDelay(state));
+      if (this.states.get(state.portal.id) === state && state.timer === null)
+        this.reschedule(state, this.nextDelay(state));
     });
     state.inFlight = run;
     return run;
@@ -340,12 +341,21 @@ export class Monitor {
   private nextDelay(state: PortalState): number {
     const interval = state.portal.pollIntervalMs;
     if (state.backoff === 0) return interval;
-    const extra = state.status === 'credentials-rejected' ? Math.max(CREDENTIALS_BACKOFF_MS - interval, BACKOFF_EXTRA_MS) : BACKOFF_EXTRA_MS;
+    const extra =
+      state.status === 'credentials-rejected'
+        ? Math.max(CREDENTIALS_BACKOFF_MS - interval, BACKOFF_EXTRA_MS)
+        : BACKOFF_EXTRA_MS;
     const max = Math.max(interval, this.options.maxBackoffMs ?? interval + extra);
     return Math.max(backoffDelay(state.backoff, { baseMs: interval, maxMs: max }), state.waitUntil - this.now());
   }
 
-  private onSuccess(state: PortalState, catalog: Catalog, clockOffsetMs: number | null, unchanged: boolean, dialect: Dialect | null): void {
+  private onSuccess(
+    state: PortalState,
+    catalog: Catalog,
+    clockOffsetMs: number | null,
+    unchanged: boolean,
+    dialect: Dialect | null,
+  ): void {
     const t = this.now();
     const wasLive = state.status === 'live';
     state.failures = 0;
@@ -354,7 +364,10 @@ export class Monitor {
     state.lastError = null;
     state.lastSeenAt = t;
     let offsetChanged = false;
-    if (clockOffsetMs !== null && Math.abs(clockOffsetMs - state.clockOffsetMs) > (this.options.clockJitterMs ?? 2000)) {
+    if (
+      clockOffsetMs !== null &&
+      Math.abs(clockOffsetMs - state.clockOffsetMs) > (this.options.clockJitterMs ?? 2000)
+    ) {
       state.clockOffsetMs = clockOffsetMs;
       offsetChanged = true;
     }
@@ -425,7 +438,14 @@ export class Monitor {
       lastError: state.lastError,
       clockOffsetMs: state.clockOffsetMs,
       portal: p
-        ? { name: p.name, url: p.url, maximum: p.sessions.maximum, registered: p.sessions.registered, anonymous: p.sessions.anonymous, allocated: p.sessions.allocated }
+        ? {
+            name: p.name,
+            url: p.url,
+            maximum: p.sessions.maximum,
+            registered: p.sessions.registered,
+            anonymous: p.sessions.anonymous,
+            allocated: p.sessions.allocated,
+          }
         : null,
       environments: state.environments,
       dialect: state.dialect,
@@ -443,7 +463,8 @@ export class Monitor {
     const s = this.toSnapshot(state);
     const head = JSON.stringify([s.label, s.status, s.lastError, s.clockOffsetMs, s.portal, s.dialect]);
     const envs = state.environments;
-    const sameEnvs = envs.length === state.pushedEnvironments.length && envs.every((e, i) => e === state.pushedEnvironments[i]);
+    const sameEnvs =
+      envs.length === state.pushedEnvironments.length && envs.every((e, i) => e === state.pushedEnvironments[i]);
     if (head === state.pushedHead && sameEnvs) return;
     state.revision = ++this.revision;
     for (const e of envs) if (e.revision === 0) e.revision = state.revision;

@@ -59,7 +59,12 @@ export class PortalAlerts {
         const message =
           `${e.workshop.title || e.name} on ${portalLabel} is below ${threshold}% of its capacity again ` +
           `(${e.allocated} of ${e.capacity} allocated)`;
-        this.raiseAlert(`capacity-recovered:${e.name}`, { kind: 'capacity-recovered', environment: e.name, session: null, message });
+        this.raiseAlert(`capacity-recovered:${e.name}`, {
+          kind: 'capacity-recovered',
+          environment: e.name,
+          session: null,
+          message,
+        });
       }
     }
   }
@@ -94,7 +99,13 @@ export class PortalAlerts {
         if (s.state !== 'RUNNING' || !s.expires) continue;
         const expiresMs = Date.parse(s.expires);
         if (!Number.isFinite(expiresMs)) continue;
-        sessions.push({ environment: e.name, session: s.name, user: s.user, expiresMs, key: `expiring:${s.name}:${s.expires}` });
+        sessions.push({
+          environment: e.name,
+          session: s.name,
+          user: s.user,
+          expiresMs,
+          key: `expiring:${s.name}:${s.expires}`,
+        });
       }
     }
     this.expiries = { catalog, sessions };

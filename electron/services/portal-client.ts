@@ -211,7 +211,9 @@ export class PortalClient {
       if (res.status < 200 || res.status >= 300) throw statusError(this.host, res, reauthenticated);
       const dateMs = res.date ? Date.parse(res.date) : NaN;
       // The Date header has whole seconds (truncated), so its true value is on average half a second later.
-      const clockOffsetMs = Number.isFinite(dateMs) ? Math.round(dateMs + 500 - (res.startedAt + res.endedAt) / 2) : null;
+      const clockOffsetMs = Number.isFinite(dateMs)
+        ? Math.round(dateMs + 500 - (res.startedAt + res.endedAt) / 2)
+        : null;
       const latencyMs = res.endedAt - res.startedAt;
       const cached = read?.reuse(res.body) ?? null;
       if (cached !== null) return { data: cached as z.output<S>, unchanged: true, clockOffsetMs, latencyMs };

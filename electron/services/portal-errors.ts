@@ -94,11 +94,14 @@ export function isRefusedToken(res: PortalResponse): boolean {
 export function statusError(host: string, res: PortalResponse, reauthenticated = false): ConsoleError {
   const text = excerpt(res.text);
   if (res.status === 403) {
-    if (/environment does not exist/i.test(text)) return new ConsoleError('unknown-workshop', `no such workshop environment on ${host}`);
+    if (/environment does not exist/i.test(text))
+      return new ConsoleError('unknown-workshop', `no such workshop environment on ${host}`);
     if (text === '') {
       return new ConsoleError(
         'credentials-rejected',
-        reauthenticated ? `${host} refused the robot's token even after signing in again` : `${host} refused the robot's token`,
+        reauthenticated
+          ? `${host} refused the robot's token even after signing in again`
+          : `${host} refused the robot's token`,
       );
     }
     return new ConsoleError('forbidden', `${host} refused: ${text}`);
@@ -110,7 +113,8 @@ export function statusError(host: string, res: PortalResponse, reauthenticated =
       `${host} redirected the request (${res.status}): check the portal URL, it should be the training portal itself`,
     );
   }
-  if (res.status === 400) return new ConsoleError('invalid-input', `${host} refused the request: ${text || 'bad request'}`);
+  if (res.status === 400)
+    return new ConsoleError('invalid-input', `${host} refused the request: ${text || 'bad request'}`);
   if (isNoSession(res)) {
     const body = safeJson(res.text) as { error?: unknown } | null;
     const why = typeof body?.error === 'string' ? body.error : 'No session available';
@@ -138,7 +142,12 @@ export function statusError(host: string, res: PortalResponse, reauthenticated =
 }
 
 /** what a token endpoint's refusal means: which credential the portal rejected, or else the status as usual */
-export function grantError(host: string, res: PortalResponse, grant: 'password' | 'refresh_token', oauthCode: string | null) {
+export function grantError(
+  host: string,
+  res: PortalResponse,
+  grant: 'password' | 'refresh_token',
+  oauthCode: string | null,
+) {
   if (res.status === 429 || oauthCode === 'slow_down') {
     return signInThrottled(host, retryAt(res, res.endedAt), res.endedAt);
   }
@@ -152,7 +161,10 @@ export function grantError(host: string, res: PortalResponse, grant: 'password' 
     );
   }
   if (oauthCode === 'unauthorized_client' || oauthCode === 'unsupported_grant_type') {
-    return new ConsoleError('credentials-rejected', `${host} does not allow this client to sign in as the robot (${oauthCode})`);
+    return new ConsoleError(
+      'credentials-rejected',
+      `${host} does not allow this client to sign in as the robot (${oauthCode})`,
+    );
   }
   return statusError(host, res);
 }

@@ -9,7 +9,8 @@ export const BUILTIN_ID = 'builtin';
 export const DEFAULT_POLL_MS = 5000;
 
 /** keychain accounts of a portal: `<portalId>:client-secret`, `<portalId>:password`, `<portalId>:refresh-token` */
-export const secretAccount = (portalId: string, kind: 'client-secret' | 'password' | 'refresh-token') => `${portalId}:${kind}`;
+export const secretAccount = (portalId: string, kind: 'client-secret' | 'password' | 'refresh-token') =>
+  `${portalId}:${kind}`;
 
 export interface PortalEntry {
   id: string;
@@ -34,7 +35,12 @@ export function defaultIndexUrlFor(baseUrl: string): string {
 }
 
 function slugId(label: string): string {
-  const base = label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'portal';
+  const base =
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'portal';
   return `${base}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -107,7 +113,12 @@ export class PortalRegistry {
 
   /** a throwaway client for `portals.test` of a portal not yet saved; nothing is stored */
   draftClient(input: PortalInput): PortalClient {
-    const creds: PortalCredentials = { clientId: input.clientId, clientSecret: input.clientSecret, username: input.username, password: input.password };
+    const creds: PortalCredentials = {
+      clientId: input.clientId,
+      clientSecret: input.clientSecret,
+      username: input.username,
+      password: input.password,
+    };
     return new PortalClient({
       baseUrl: input.baseUrl,
       refreshTokenAccount: null,
@@ -189,7 +200,11 @@ export class PortalRegistry {
     if (u.clientSecret !== undefined) await this.setSecret(u.id, 'client-secret', u.clientSecret);
     if (u.password !== undefined) await this.setSecret(u.id, 'password', u.password);
     const authChanged =
-      next.baseUrl !== old.baseUrl || next.clientId !== old.clientId || next.username !== old.username || u.clientSecret !== undefined || u.password !== undefined;
+      next.baseUrl !== old.baseUrl ||
+      next.clientId !== old.clientId ||
+      next.username !== old.username ||
+      u.clientSecret !== undefined ||
+      u.password !== undefined;
     if (authChanged) {
       // A refresh token belongs to the old robot identity; the new credentials start with a password grant.
       await this.o.secretStore.delete(secretAccount(u.id, 'refresh-token')).catch(() => false);
@@ -304,7 +319,10 @@ export class PortalRegistry {
     if (id === BUILTIN_ID && startError) throw new ConsoleError('portal-unreachable', startError);
     if (id === BUILTIN_ID && this.builtinCredentials) return this.builtinCredentials;
     const e = this.get(id);
-    const [clientSecret, password] = await Promise.all([this.getSecret(id, 'client-secret'), this.getSecret(id, 'password')]);
+    const [clientSecret, password] = await Promise.all([
+      this.getSecret(id, 'client-secret'),
+      this.getSecret(id, 'password'),
+    ]);
     if (clientSecret === null || password === null) {
       throw new ConsoleError(
         'credentials-rejected',
@@ -335,7 +353,10 @@ export class PortalRegistry {
     try {
       await this.o.secretStore.set(secretAccount(id, kind), value);
     } catch (err) {
-      const why = err instanceof ConsoleError && err.code === 'keychain-unavailable' ? err.message : 'the keychain refused to store the credentials';
+      const why =
+        err instanceof ConsoleError && err.code === 'keychain-unavailable'
+          ? err.message
+          : 'the keychain refused to store the credentials';
       throw new ConsoleError('keychain-unavailable', `${why}; nothing was saved`);
     }
   }

@@ -7,9 +7,18 @@ import { sessionStateSchema, type SessionState } from '../../shared/contract';
  * `countdown` omitted when a session has no expiry).
  */
 
-const str = z.string().nullish().transform((v) => v ?? '');
-const count = z.number().nullish().transform((v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0));
-const dateTime = z.string().nullish().transform((v) => v ?? null);
+const str = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? '');
+const count = z
+  .number()
+  .nullish()
+  .transform((v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0));
+const dateTime = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 
 const sessionState = z
   .unknown()
@@ -36,7 +45,10 @@ export const catalogSessionSchema = z.object({
   started: dateTime,
   expires: dateTime,
   countdown: z.number().nullish(),
-  extendable: z.boolean().nullish().transform((v) => v ?? null),
+  extendable: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
 });
 export type CatalogSession = z.infer<typeof catalogSessionSchema>;
 
@@ -47,24 +59,39 @@ export const catalogWorkshopSchema = z.object({
   description: str,
   vendor: str,
   difficulty: str,
-  duration: z.union([z.string(), z.number()]).nullish().transform((v) => (v == null ? '' : String(v))),
-  tags: z.array(z.string()).nullish().transform((v) => v ?? []),
+  duration: z
+    .union([z.string(), z.number()])
+    .nullish()
+    .transform((v) => (v == null ? '' : String(v))),
+  tags: z
+    .array(z.string())
+    .nullish()
+    .transform((v) => v ?? []),
   /** null when absent: Learning Center and Educates before 2.6.15 send an `id` instead (see portal-dialect.ts) */
-  labels: z.record(z.string(), z.string()).nullish().transform((v) => v ?? null),
+  labels: z
+    .record(z.string(), z.string())
+    .nullish()
+    .transform((v) => v ?? null),
   logo: str,
   url: str,
 });
 
 export const catalogEnvironmentSchema = z.object({
   name: z.string().min(1),
-  state: z.string().nullish().transform((v) => v ?? 'RUNNING'),
+  state: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? 'RUNNING'),
   workshop: catalogWorkshopSchema,
   duration: count,
   capacity: count,
   reserved: count,
   allocated: count,
   available: count,
-  sessions: z.array(catalogSessionSchema).nullish().transform((v) => v ?? []),
+  sessions: z
+    .array(catalogSessionSchema)
+    .nullish()
+    .transform((v) => v ?? []),
 });
 export type CatalogEnvironment = z.infer<typeof catalogEnvironmentSchema>;
 
@@ -104,7 +131,10 @@ export const userSessionsSchema = z.object({
       started: dateTime,
       expires: dateTime,
       countdown: z.number().nullish(),
-      extendable: z.boolean().nullish().transform((v) => v ?? null),
+      extendable: z
+        .boolean()
+        .nullish()
+        .transform((v) => v ?? null),
     }),
   ),
 });
@@ -114,10 +144,16 @@ export const scheduleResponseSchema = z.object({
   status: str,
   started: dateTime,
   expires: dateTime,
-  extended: z.boolean().nullish().transform((v) => v ?? false),
+  extended: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
   expiring: z.boolean().nullish(),
   countdown: z.number().nullish(),
-  extendable: z.boolean().nullish().transform((v) => v ?? null),
+  extendable: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
 });
 export type ScheduleResponse = z.infer<typeof scheduleResponseSchema>;
 

@@ -96,7 +96,10 @@ export class PortalTransport {
     } catch (err) {
       if (this.closing.signal.aborted) throw new ConsoleError('cancelled', 'cancelled');
       if (flight.timedOut) {
-        throw new ConsoleError('portal-timeout', `${this.host} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s`);
+        throw new ConsoleError(
+          'portal-timeout',
+          `${this.host} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s`,
+        );
       }
       if (err instanceof ConsoleError) throw err;
       throw new ConsoleError('portal-unreachable', `portal unreachable: ${this.host}`);
@@ -119,7 +122,9 @@ export class PortalTransport {
       const mod = url.protocol === 'https:' ? https : http;
       // an explicit length (0 for a body-less POST) keeps each request a single write: no chunked terminator sent
       // separately, which Nagle's algorithm and delayed ACKs would hold back
-      const length = method === 'POST' && { 'content-length': String(body === undefined ? 0 : Buffer.byteLength(body)) };
+      const length = method === 'POST' && {
+        'content-length': String(body === undefined ? 0 : Buffer.byteLength(body)),
+      };
       const req = mod.request(url, { method, agent: this.agent, headers: { ...headers, ...length } }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -129,7 +134,12 @@ export class PortalTransport {
           // a hostile or broken portal must not make the console buffer without bound
           if (size > MAX_BODY_BYTES) {
             req.destroy();
-            reject(new ConsoleError('bad-response', `${this.host} sent an answer larger than ${MAX_BODY_BYTES / 1_000_000} MB`));
+            reject(
+              new ConsoleError(
+                'bad-response',
+                `${this.host} sent an answer larger than ${MAX_BODY_BYTES / 1_000_000} MB`,
+              ),
+            );
             return;
           }
           if (receiver) receiveInto(receiver, chunk, size, declared);
@@ -140,7 +150,11 @@ export class PortalTransport {
           const retryAfter = res.headers['retry-after'];
           resolve({
             status: res.statusCode ?? 0,
-            body: receiver ? received(receiver, size) : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size),
+            body: receiver
+              ? received(receiver, size)
+              : chunks.length === 1
+                ? (chunks[0] as Buffer)
+                : Buffer.concat(chunks, size),
             date: typeof date === 'string' ? date : null,
             retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
           });

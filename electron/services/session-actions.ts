@@ -70,7 +70,8 @@ export class SessionActions {
         timeout,
       });
     } catch (err) {
-      if (err instanceof ConsoleError && err.code === 'no-capacity') throw await this.diagnoseNoSession(portal, input.environment, user);
+      if (err instanceof ConsoleError && err.code === 'no-capacity')
+        throw await this.diagnoseNoSession(portal, input.environment, user);
       throw err;
     }
     const seconds = timeout ?? DEFAULT_ACTIVATION_S;
@@ -97,19 +98,31 @@ export class SessionActions {
     if (!env) return new ConsoleError('unknown-workshop', `no workshop environment ${environment} on ${portal.label}`);
     const title = env.workshop.title || env.workshop.name || env.name;
     if (env.state !== 'RUNNING') {
-      return new ConsoleError('no-capacity', `no capacity left in ${title}: the environment is ${env.state.toLowerCase()} and takes no new sessions`);
+      return new ConsoleError(
+        'no-capacity',
+        `no capacity left in ${title}: the environment is ${env.state.toLowerCase()} and takes no new sessions`,
+      );
     }
     // Users created over REST are in the portal's "anonymous" group, whose cap is `anonymous` (it defaults to
     // `registered`); a user created some other way is capped by `registered`.
     const caps = cat.portal.sessions;
     const cap = caps.anonymous > 0 ? caps.anonymous : caps.registered;
     if (mine.status === 'fulfilled' && cap > 0 && mine.value.sessions.length >= cap) {
-      return new ConsoleError('user-cap', `this user already has the maximum number of sessions (${cap} on ${portal.label})`);
+      return new ConsoleError(
+        'user-cap',
+        `this user already has the maximum number of sessions (${cap} on ${portal.label})`,
+      );
     }
     if (caps.maximum > 0 && caps.allocated >= caps.maximum) {
-      return new ConsoleError('no-capacity', `no capacity left in ${title}: ${portal.label} has all ${caps.maximum} of its sessions allocated`);
+      return new ConsoleError(
+        'no-capacity',
+        `no capacity left in ${title}: ${portal.label} has all ${caps.maximum} of its sessions allocated`,
+      );
     }
-    return new ConsoleError('no-capacity', `no capacity left in ${title} (${env.allocated} of ${env.capacity} allocated)`);
+    return new ConsoleError(
+      'no-capacity',
+      `no capacity left in ${title} (${env.allocated} of ${env.capacity} allocated)`,
+    );
   }
 
   async extend(portalId: string, session: string): Promise<Schedule> {
@@ -117,7 +130,14 @@ export class SessionActions {
     this.refuseWhereAbsent(portalId, 'extend');
     const r = await portal.client.extend(session);
     this.refresh(portalId);
-    return { session, status: r.status, started: r.started, expires: r.expires, extended: r.extended, extendable: r.extendable };
+    return {
+      session,
+      status: r.status,
+      started: r.started,
+      expires: r.expires,
+      extended: r.extended,
+      extendable: r.extendable,
+    };
   }
 
   async terminate(portalId: string, session: string): Promise<{ session: string; expires: string | null }> {
@@ -128,7 +148,11 @@ export class SessionActions {
       r = await portal.client.terminate(session);
     } catch (err) {
       // A portal whose dialect is not known yet answers a missing route with 404 too: find out which it was.
-      if (err instanceof ConsoleError && err.code === 'not-found' && (await this.monitor.detectDialect(portalId)) === 'learningcenter') {
+      if (
+        err instanceof ConsoleError &&
+        err.code === 'not-found' &&
+        (await this.monitor.detectDialect(portalId)) === 'learningcenter'
+      ) {
         this.refuseWhereAbsent(portalId, 'terminate');
       }
       throw err;
@@ -155,7 +179,9 @@ export class SessionActions {
     const attendees = directory?.find(query) ?? [];
     const others = directory?.people?.(query) ?? [];
     const derived = isUserId(query) ? query : userIdFromEmail(query);
-    const users = [...new Set([derived, ...attendees.map((a) => a.user), ...others.map((p) => p.user)].filter(Boolean))];
+    const users = [
+      ...new Set([derived, ...attendees.map((a) => a.user), ...others.map((p) => p.user)].filter(Boolean)),
+    ];
     users.splice(MAX_USERS_PER_SEARCH);
     const people = new Map<string, Person>();
     for (const p of others) people.set(p.user, { email: p.email, firstName: p.firstName, lastName: p.lastName });
@@ -191,7 +217,11 @@ export class SessionActions {
             });
           }
         } catch (err) {
-          result.failures.push({ portalId: p.id, portalLabel: p.label, message: err instanceof ConsoleError ? err.message : 'the portal could not be asked' });
+          result.failures.push({
+            portalId: p.id,
+            portalLabel: p.label,
+            message: err instanceof ConsoleError ? err.message : 'the portal could not be asked',
+          });
         }
       }),
     );
@@ -211,7 +241,10 @@ export class SessionActions {
     if (selection) {
       const unknown = selection.filter((s) => !allocated.includes(s));
       if (unknown.length) {
-        throw new ConsoleError('invalid-input', `not allocated in ${environment}: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? '…' : ''}`);
+        throw new ConsoleError(
+          'invalid-input',
+          `not allocated in ${environment}: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? '…' : ''}`,
+        );
       }
       sessions = [...new Set(selection)];
     }
@@ -236,7 +269,11 @@ export class SessionActions {
       try {
         if (plan.action === 'extend') {
           const r = await portal.client.extend(session);
-          results[i] = { session, ok: r.extended, message: r.extended ? `extended until ${r.expires ?? 'no expiry'}` : 'not extendable now' };
+          results[i] = {
+            session,
+            ok: r.extended,
+            message: r.extended ? `extended until ${r.expires ?? 'no expiry'}` : 'not extendable now',
+          };
         } else {
           await portal.client.terminate(session);
           results[i] = { session, ok: true, message: 'ended' };
@@ -263,7 +300,8 @@ export class SessionActions {
 /** the portal user id: the one given, else a slug of the email (see user-id.ts for why) */
 export function resolveUser(user: string | undefined, email: string | undefined): string {
   if (user) {
-    if (!isUserId(user)) throw new ConsoleError('invalid-input', 'a user id may only hold letters, digits, "-" or "_" (at most 150)');
+    if (!isUserId(user))
+      throw new ConsoleError('invalid-input', 'a user id may only hold letters, digits, "-" or "_" (at most 150)');
     return user;
   }
   const derived = email ? userIdFromEmail(email) : '';

@@ -12,14 +12,20 @@ export const defaultSettings: Settings = {
 
 /** A remote portal as stored on disk. Secrets are never part of it: they live in the SecretStore. */
 export const storedPortalSchema = z.object({
-  id: z.string().regex(/^[-a-zA-Z0-9_]+$/).max(100),
+  id: z
+    .string()
+    .regex(/^[-a-zA-Z0-9_]+$/)
+    .max(100),
   label: z.string().min(1).max(100),
   baseUrl: z.url({ protocol: /^https?$/ }).refine((url) => !hasUserinfo(url)),
   clientId: z.string().min(1).max(200),
   username: z.string().min(1).max(150),
   pollIntervalMs: z.number().int().min(1000).max(600_000),
   /** null: the portal's own catalog page (see docs/console.md) */
-  defaultIndexUrl: z.url({ protocol: /^https?$/ }).refine((url) => !hasUserinfo(url)).nullable(),
+  defaultIndexUrl: z
+    .url({ protocol: /^https?$/ })
+    .refine((url) => !hasUserinfo(url))
+    .nullable(),
   enabled: z.boolean(),
 });
 export type StoredPortal = z.infer<typeof storedPortalSchema>;
@@ -28,7 +34,10 @@ export type StoredPortal = z.infer<typeof storedPortalSchema>;
 export const builtinPrefsSchema = z.object({
   enabled: z.boolean(),
   pollIntervalMs: z.number().int().min(1000).max(600_000),
-  defaultIndexUrl: z.url({ protocol: /^https?$/ }).refine((url) => !hasUserinfo(url)).nullable(),
+  defaultIndexUrl: z
+    .url({ protocol: /^https?$/ })
+    .refine((url) => !hasUserinfo(url))
+    .nullable(),
   label: z.string().min(1).max(100).nullable(),
 });
 export type BuiltinPrefs = z.infer<typeof builtinPrefsSchema>;

@@ -40,7 +40,8 @@ function parseDialect(text: string | undefined): Dialect | undefined {
 
 function parsePort(text: string | undefined): number {
   if (text === undefined) return 0;
-  if (!/^\d{1,5}$/.test(text) || Number(text) > 65_535) throw new Error(`--port must be a number from 0 to 65535, not "${text}"`);
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65_535)
+    throw new Error(`--port must be a number from 0 to 65535, not "${text}"`);
   return Number(text);
 }
 

@@ -19,11 +19,11 @@ import { Loading } from './ui/States';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 
 // the projector view (and the QR code library) loads when a facilitator first opens it
-const ProjectorView = lazy(() =>
-  import('./features/events/ProjectorView').then((m) => ({ default: m.ProjectorView })),
-);
+const ProjectorView = lazy(() => import('./features/events/ProjectorView').then((m) => ({ default: m.ProjectorView })));
 // recharts is large: the timeline loads on first visit so the fleet overview renders sooner
-const CapacityTimeline = lazy(() => import('./features/timeline/CapacityTimeline').then((m) => ({ default: m.CapacityTimeline })));
+const CapacityTimeline = lazy(() =>
+  import('./features/timeline/CapacityTimeline').then((m) => ({ default: m.CapacityTimeline })),
+);
 
 /**
  * The current screen. Memoized on the route (useRoute keeps its object while the hash is unchanged), so the shell
@@ -34,11 +34,23 @@ const Screen = memo(function Screen({ route }: { route: Route }) {
     case 'fleet':
       return <FleetOverview />;
     case 'environment':
-      return <EnvironmentView key={`${route.portalId}/${route.environment}`} portalId={route.portalId} environment={route.environment} />;
+      return (
+        <EnvironmentView
+          key={`${route.portalId}/${route.environment}`}
+          portalId={route.portalId}
+          environment={route.environment}
+        />
+      );
     case 'people':
       return <PeopleView initialQuery={route.query} />;
     case 'create':
-      return <CreateSession key={`${route.portalId ?? ''}/${route.environment ?? ''}`} portalId={route.portalId} environment={route.environment} />;
+      return (
+        <CreateSession
+          key={`${route.portalId ?? ''}/${route.environment ?? ''}`}
+          portalId={route.portalId}
+          environment={route.environment}
+        />
+      );
     case 'events':
       return <EventsView />;
     case 'event-new':
@@ -117,14 +129,23 @@ export function App() {
           <ul>
             {SCREENS.map((s) => (
               <li key={s.key}>
-                <a href={routeHref(s.route)} aria-current={isCurrent(route, s.route) ? 'page' : undefined} title={`g ${s.key}`}>
+                <a
+                  href={routeHref(s.route)}
+                  aria-current={isCurrent(route, s.route) ? 'page' : undefined}
+                  title={`g ${s.key}`}
+                >
                   {s.label}
                 </a>
               </li>
             ))}
           </ul>
         </nav>
-        <button type="button" className="palette-button" onClick={() => appStore.getState().setPaletteOpen(true)} aria-keyshortcuts="Control+K Meta+K">
+        <button
+          type="button"
+          className="palette-button"
+          onClick={() => appStore.getState().setPaletteOpen(true)}
+          aria-keyshortcuts="Control+K Meta+K"
+        >
           Commands <kbd>Ctrl K</kbd>
         </button>
       </header>

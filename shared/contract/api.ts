@@ -37,7 +37,10 @@ import { hasUserinfo, portalRoot, USERINFO_MESSAGE } from './urls';
 
 const id = z.string().min(1).max(200);
 /** Portal names, environment and session names are Django slugs on the portal side. */
-const slug = z.string().regex(/^[-a-zA-Z0-9_]+$/, 'must be letters, digits, "-" or "_"').max(200);
+const slug = z
+  .string()
+  .regex(/^[-a-zA-Z0-9_]+$/, 'must be letters, digits, "-" or "_"')
+  .max(200);
 const anyHttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
 /** Every URL the console takes refuses userinfo: see `hasUserinfo`. */
 const httpUrl = anyHttpUrl.refine((url) => !hasUserinfo(url), { message: USERINFO_MESSAGE });
@@ -66,9 +69,7 @@ export const portalInputSchema = z.object({
 });
 export type PortalInput = z.infer<typeof portalInputSchema>;
 
-export const portalUpdateSchema = portalInputSchema
-  .partial()
-  .extend({ id });
+export const portalUpdateSchema = portalInputSchema.partial().extend({ id });
 export type PortalUpdate = z.infer<typeof portalUpdateSchema>;
 
 export const sessionRequestSchema = z

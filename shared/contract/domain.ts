@@ -211,7 +211,10 @@ export type Schedule = z.infer<typeof scheduleSchema>;
 export const settingsSchema = z.object({
   alerts: z.object({
     capacityPercent: z.number().min(1).max(100),
-    expiringMinutes: z.number().min(1).max(24 * 60),
+    expiringMinutes: z
+      .number()
+      .min(1)
+      .max(24 * 60),
     notifyOs: z.boolean(),
   }),
   theme: z.enum(['system', 'light', 'dark']),

@@ -11,7 +11,16 @@ test('backoff doubles from its base up to its cap', () => {
 
 test('jitter spreads each delay evenly around it', () => {
   const b = { baseMs: 250, jitter: 0.5 };
-  assert.equal(backoffDelay(2, b, () => 0), 250);
-  assert.equal(backoffDelay(2, b, () => 0.5), 500);
-  assert.equal(backoffDelay(2, b, () => 1), 750);
+  assert.equal(
+    backoffDelay(2, b, () => 0),
+    250,
+  );
+  assert.equal(
+    backoffDelay(2, b, () => 0.5),
+    500,
+  );
+  assert.equal(
+    backoffDelay(2, b, () => 1),
+    750,
+  );
 });

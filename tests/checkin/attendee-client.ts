@@ -70,7 +70,10 @@ export class AttendeeClient {
           res.on('error', reject);
         },
       );
-      const timer = setTimeout(() => req.destroy(new Error(`${o.method ?? 'GET'} ${u.pathname} timed out`)), o.timeoutMs ?? 15_000);
+      const timer = setTimeout(
+        () => req.destroy(new Error(`${o.method ?? 'GET'} ${u.pathname} timed out`)),
+        o.timeoutMs ?? 15_000,
+      );
       req.on('error', (err) => {
         clearTimeout(timer);
         reject(err);

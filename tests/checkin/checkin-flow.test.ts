@@ -113,7 +113,13 @@ describe('refusals and banners', () => {
     const { status } = await eventWithCheckin(f, { name: 'Banners' });
     const c = new AttendeeClient();
     try {
-      for (const n of ['session-deleted', 'workshop-invalid', 'session-unavailable', 'session-invalid', 'startup-timeout']) {
+      for (const n of [
+        'session-deleted',
+        'workshop-invalid',
+        'session-unavailable',
+        'session-invalid',
+        'startup-timeout',
+      ]) {
         const page = await c.send(`${status.url}?notification=${n}`);
         assert.equal(page.status, 200);
         assert.equal(bannerOf(page.body), n);
@@ -136,7 +142,11 @@ describe('refusals and banners', () => {
     const c = new AttendeeClient();
     try {
       const stranger = await c.checkIn(status.url as string, person(9));
-      const wrongCode = await c.checkIn(status.url as string, { ...person(0), email: 'grace@example.org', code: 'WRONG' });
+      const wrongCode = await c.checkIn(status.url as string, {
+        ...person(0),
+        email: 'grace@example.org',
+        code: 'WRONG',
+      });
       assert.equal(stranger.status, wrongCode.status);
       assert.equal(bannerTitle(stranger.body), bannerTitle(wrongCode.body));
       assert.equal((await f.core.handlers['events.get']({ eventId })).attendees.length, 1, 'no walk-in in listed mode');

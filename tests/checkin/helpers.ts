@@ -74,7 +74,10 @@ export async function eventWithCheckin(
     mode: o.mode ?? 'code',
     code: o.code === undefined ? 'KUBE-24' : o.code,
   });
-  const status = await f.core.handlers['checkin.start']({ eventId: event.id, ...(o.address && { address: o.address }) });
+  const status = await f.core.handlers['checkin.start']({
+    eventId: event.id,
+    ...(o.address && { address: o.address }),
+  });
   if (status.state !== 'running') throw new Error(`check-in did not start: ${status.error}`);
   return { eventId: event.id, environment, status };
 }

@@ -29,7 +29,7 @@ describe('the check-in page refuses what is not a check-in', () => {
   });
   after(async () => f.close());
 
-  test('a form without its token, with another browser\'s token, or a token without its cookie is refused', async () => {
+  test("a form without its token, with another browser's token, or a token without its cookie is refused", async () => {
     const a = new AttendeeClient('127.0.1.1');
     const b = new AttendeeClient('127.0.1.2');
     try {
@@ -53,7 +53,7 @@ describe('the check-in page refuses what is not a check-in', () => {
     }
   });
 
-  test('the cookie is HttpOnly and SameSite=Strict, and its name is the event\'s own', async () => {
+  test("the cookie is HttpOnly and SameSite=Strict, and its name is the event's own", async () => {
     const page = await rawRequest(url, '/', { headers: { host: new URL(url).host } });
     const cookie = (page.headers['set-cookie'] ?? [])[0] ?? '';
     assert.match(cookie, /^checkin_[0-9a-f]{12}=/);
@@ -80,7 +80,11 @@ describe('the check-in page refuses what is not a check-in', () => {
       ['DELETE', '/', {}, undefined, 404],
     ];
     for (const [method, p, headers, body, status] of cases) {
-      const r = await rawRequest(url, p, { method, headers: { host, ...headers }, ...(body !== undefined && { body }) });
+      const r = await rawRequest(url, p, {
+        method,
+        headers: { host, ...headers },
+        ...(body !== undefined && { body }),
+      });
       assert.equal(r.status, status, `${method} ${p}`);
       assert.match(r.headers['content-type'] as string, /text\/html/, `${method} ${p}`);
       assert.doesNotMatch(r.body, /at .*\.(ts|js):\d+|Error:|FST_/, `${method} ${p} shows no internals`);

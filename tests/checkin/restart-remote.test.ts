@@ -9,7 +9,14 @@ import net from 'node:net';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { AttendeeClient, connectionRefused } from './attendee-client';
-import { eventWithCheckin, makeEvent, person, startCheckinFixture, untilAttendees, type CheckinFixture } from './helpers';
+import {
+  eventWithCheckin,
+  makeEvent,
+  person,
+  startCheckinFixture,
+  untilAttendees,
+  type CheckinFixture,
+} from './helpers';
 import { labConfig } from '../events/helpers';
 import { startTestEngine, type TestEngine } from '../support/engine-harness';
 

@@ -93,7 +93,10 @@ test('shared on 127.0.0.2: page, engine links and Host checks use that address; 
     ['GET', '/workshops/user/x/sessions/'],
     ['GET', '/admin/'],
   ] as const) {
-    const r = await rawRequest(`http://${SHARE}:${enginePort}`, p, { method, headers: { host: `${SHARE}:${enginePort}` } });
+    const r = await rawRequest(`http://${SHARE}:${enginePort}`, p, {
+      method,
+      headers: { host: `${SHARE}:${enginePort}` },
+    });
     assert.equal(r.status, 404, `${method} ${p} through the gate`);
   }
   const gateForeign = await rawRequest(`http://${SHARE}:${enginePort}`, '/', { headers: { host: 'evil.example' } });

@@ -43,56 +43,67 @@ test('every call of a bounded store fails with keychain-unavailable when the key
 });
 
 // the bound on the test: before keychain calls were bounded, the poll (and closing the core) waited for good
-test('a keychain that stops answering makes a sign-in fail, not hang: polls go on and recover', { timeout: 30_000 }, async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-keychain-'));
-  const portal = await startFaultPortal({ environments: [{ name: 'lab-w01', title: 'Lab', capacity: 5, duration: 1800 }] });
-  const store = new HangingStore();
-  const core = await createConsoleCore({
-    dataDir: dir,
-    secretStore: store,
-    mode: 'web',
-    version: 't',
-    builtinPortal: null,
-    tuning: { requestTimeoutMs: 1000, retries: 0, pollIntervalMs: 50, maxBackoffMs: 100, keychainTimeoutMs: 100 },
-  });
-  t.after(async () => {
-    await core.close();
-    await portal.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const snapshots: PortalSnapshot[] = [];
-  core.events.on('monitor.portal', (s) => snapshots.push(s));
-  const o = portal.options;
-  const added = await core.handlers['portals.add']({
-    label: 'Lab',
-    baseUrl: portal.url,
-    clientId: o.clientId,
-    clientSecret: o.clientSecret,
-    username: o.username,
-    password: o.password,
-  });
-  await waitFor(() => snapshots.some((s) => s.portalId === added.id && s.status === 'live'), { message: 'portal live' });
+test(
+  'a keychain that stops answering makes a sign-in fail, not hang: polls go on and recover',
+  { timeout: 30_000 },
+  async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-keychain-'));
+    const portal = await startFaultPortal({
+      environments: [{ name: 'lab-w01', title: 'Lab', capacity: 5, duration: 1800 }],
+    });
+    const store = new HangingStore();
+    const core = await createConsoleCore({
+      dataDir: dir,
+      secretStore: store,
+      mode: 'web',
+      version: 't',
+      builtinPortal: null,
+      tuning: { requestTimeoutMs: 1000, retries: 0, pollIntervalMs: 50, maxBackoffMs: 100, keychainTimeoutMs: 100 },
+    });
+    t.after(async () => {
+      await core.close();
+      await portal.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const snapshots: PortalSnapshot[] = [];
+    core.events.on('monitor.portal', (s) => snapshots.push(s));
+    const o = portal.options;
+    const added = await core.handlers['portals.add']({
+      label: 'Lab',
+      baseUrl: portal.url,
+      clientId: o.clientId,
+      clientSecret: o.clientSecret,
+      username: o.username,
+      password: o.password,
+    });
+    await waitFor(() => snapshots.some((s) => s.portalId === added.id && s.status === 'live'), {
+      message: 'portal live',
+    });
 
-  // The keychain hangs, and the portal forgets the robot's tokens: the next sign-in needs the password from it.
-  store.hang = true;
-  portal.revokeAccessTokens();
-  portal.setPassword(o.password);
-  const failed = await waitFor(
-    () => snapshots.find((s) => s.portalId === added.id && s.status !== 'live' && s.lastError !== null),
-    { message: 'the poll failed with the keychain as the reason' },
-  );
-  assert.match(failed.lastError ?? '', /keychain did not answer within 100 ms: the robot credentials could not be read/);
-  // a portal cannot be saved meanwhile, and says why
-  await rejectsWithCode(
-    core.handlers['portals.update']({ id: added.id, password: 'new' }),
-    'keychain-unavailable',
-    /did not answer within 100 ms; nothing was saved/,
-  );
+    // The keychain hangs, and the portal forgets the robot's tokens: the next sign-in needs the password from it.
+    store.hang = true;
+    portal.revokeAccessTokens();
+    portal.setPassword(o.password);
+    const failed = await waitFor(
+      () => snapshots.find((s) => s.portalId === added.id && s.status !== 'live' && s.lastError !== null),
+      { message: 'the poll failed with the keychain as the reason' },
+    );
+    assert.match(
+      failed.lastError ?? '',
+      /keychain did not answer within 100 ms: the robot credentials could not be read/,
+    );
+    // a portal cannot be saved meanwhile, and says why
+    await rejectsWithCode(
+      core.handlers['portals.update']({ id: added.id, password: 'new' }),
+      'keychain-unavailable',
+      /did not answer within 100 ms; nothing was saved/,
+    );
 
-  // The keychain answers again: the next poll signs in without any action.
-  store.hang = false;
-  const since = snapshots.length;
-  await waitFor(() => snapshots.slice(since).some((s) => s.portalId === added.id && s.status === 'live'), {
-    message: 'live again once the keychain answers',
-  });
-});
+    // The keychain answers again: the next poll signs in without any action.
+    store.hang = false;
+    const since = snapshots.length;
+    await waitFor(() => snapshots.slice(since).some((s) => s.portalId === added.id && s.status === 'live'), {
+      message: 'live again once the keychain answers',
+    });
+  },
+);

@@ -15,7 +15,9 @@ test('keychain round trip with keytar under service portal-console', async (t) =
   if (!store.persistent) {
     const why = `no keychain, backend ${store.describe().backend}`;
     if (process.env['REQUIRE_KEYCHAIN'] === '1') assert.fail(`REQUIRE_KEYCHAIN=1 but ${why}`);
-    t.skip(`keychain test skipped: ${why}; run it inside dbus-run-session with gnome-keyring (see the top of this file)`);
+    t.skip(
+      `keychain test skipped: ${why}; run it inside dbus-run-session with gnome-keyring (see the top of this file)`,
+    );
     return;
   }
   assert.equal(store.describe().available, true);

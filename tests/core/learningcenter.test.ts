@@ -103,12 +103,18 @@ describe('the console on a Learning Center engine', () => {
     });
     assert.equal(a.user, 'ada-example-org');
     assert.ok(a.activationUrl.startsWith(`${lc.url}/workshops/session/${a.session}/activate/?token=`));
-    assert.ok(a.activateBy !== null && a.activateBy - before <= 61_000 && a.activateBy - before >= 59_000, 'about 60 s');
+    assert.ok(
+      a.activateBy !== null && a.activateBy - before <= 61_000 && a.activateBy - before >= 59_000,
+      'about 60 s',
+    );
     const waiting = await waitFor(() => latest()?.environments[0]?.sessions.find((s) => s.name === a.session), {
       message: 'the session in the catalog',
     });
     assert.match(waiting.state, /^(STARTING|WAITING)$/);
-    assert.ok(waiting.expires && Date.parse(waiting.expires) - before <= 61_000 + 1000, 'the portal deletes it after 60 s');
+    assert.ok(
+      waiting.expires && Date.parse(waiting.expires) - before <= 61_000 + 1000,
+      'the portal deletes it after 60 s',
+    );
   });
 
   test('activation: the link opens the session, and its state follows', async () => {
@@ -136,8 +142,16 @@ describe('the console on a Learning Center engine', () => {
     const session = latest()?.environments[0]?.sessions.find((s) => s.user === 'grace');
     assert.ok(session);
     const can = portalAbilities('learningcenter');
-    await rejectsWithCode(core.handlers['sessions.terminate']({ portalId, session: session.name }), 'not-supported', /no terminate endpoint/);
-    await rejectsWithCode(core.handlers['sessions.extend']({ portalId, session: session.name }), 'not-supported', /owner or staff/);
+    await rejectsWithCode(
+      core.handlers['sessions.terminate']({ portalId, session: session.name }),
+      'not-supported',
+      /no terminate endpoint/,
+    );
+    await rejectsWithCode(
+      core.handlers['sessions.extend']({ portalId, session: session.name }),
+      'not-supported',
+      /owner or staff/,
+    );
     for (const action of ['extend', 'terminate'] as const) {
       await rejectsWithCode(
         core.handlers['sessions.bulkPrepare']({ portalId, environment, action }),
@@ -146,7 +160,9 @@ describe('the console on a Learning Center engine', () => {
       );
     }
     // nothing was sent: the session is as it was
-    const after = (await core.handlers['portals.retryNow']({ id: portalId })).environments[0]?.sessions.find((s) => s.name === session.name);
+    const after = (await core.handlers['portals.retryNow']({ id: portalId })).environments[0]?.sessions.find(
+      (s) => s.name === session.name,
+    );
     assert.equal(after?.state, 'RUNNING');
     assert.equal(after?.expires, session.expires);
   });
@@ -197,7 +213,11 @@ test('a portal not yet known answering 404 to terminate is asked which dialect i
   const a = await core.handlers['sessions.request']({ portalId: id, environment: 'fake-portal-w01', user: 'ada' });
   portal.setFault(null);
   // the old answer was "not found on … (it may have ended)"
-  await rejectsWithCode(core.handlers['sessions.terminate']({ portalId: id, session: a.session }), 'not-supported', /no terminate endpoint/);
+  await rejectsWithCode(
+    core.handlers['sessions.terminate']({ portalId: id, session: a.session }),
+    'not-supported',
+    /no terminate endpoint/,
+  );
   assert.equal(portal.hits.get('GET /workshops/session/fake-portal-w01-s001/terminate/'), 1, 'asked once, then known');
   await rejectsWithCode(core.handlers['sessions.terminate']({ portalId: id, session: a.session }), 'not-supported');
   assert.equal(portal.hits.get('GET /workshops/session/fake-portal-w01-s001/terminate/'), 1);
@@ -302,5 +322,8 @@ test('Learning Center: a full cycle of sessions, expiry included, raises no erro
   assert.ok(mine.every((s) => s.lastError === null && s.status !== 'offline' && s.status !== 'stale'));
   assert.equal(latest()?.status, 'live');
   // (an expiring notice would be no error; with the engine's clock moved and its Date header not, none is due here)
-  assert.deepEqual(alerts.filter((a) => a.kind !== 'expiring'), []);
+  assert.deepEqual(
+    alerts.filter((a) => a.kind !== 'expiring'),
+    [],
+  );
 });

@@ -25,7 +25,15 @@ function recorder<T>() {
       const hit = seen.slice(from).find(pred);
       if (hit) return Promise.resolve(hit);
       return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no matching push within 10 s; seen: ${JSON.stringify(seen.map((s) => (s as { status?: string }).status ?? s))}`)), 10_000);
+        const t = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no matching push within 10 s; seen: ${JSON.stringify(seen.map((s) => (s as { status?: string }).status ?? s))}`,
+              ),
+            ),
+          10_000,
+        );
         waiters.push({ pred, resolve: (v) => (clearTimeout(t), resolve(v)) });
       });
     },
@@ -75,7 +83,10 @@ describe('live monitor', () => {
       // several more polls with nothing changed: no further pushes
       const polls = portal.hits.get('GET /workshops/catalog/environments/') ?? 0;
       await new Promise<void>((resolve) => {
-        const check = () => ((portal.hits.get('GET /workshops/catalog/environments/') ?? 0) >= polls + 4 ? resolve() : setTimeout(check, 10));
+        const check = () =>
+          (portal.hits.get('GET /workshops/catalog/environments/') ?? 0) >= polls + 4
+            ? resolve()
+            : setTimeout(check, 10);
         check();
       });
       assert.equal(snaps.seen.filter((s) => s.status === 'live').length, 1, 'unchanged polls are not pushed');
@@ -139,7 +150,10 @@ describe('live monitor', () => {
 
   test('capacity and expiring alerts are raised once per condition', async () => {
     const p = await startFaultPortal({ environments: [{ name: 'cap-w01', title: 'Cap', capacity: 2, duration: 60 }] });
-    const settings: Settings = { ...defaultSettings, alerts: { capacityPercent: 50, expiringMinutes: 5, notifyOs: false } };
+    const settings: Settings = {
+      ...defaultSettings,
+      alerts: { capacityPercent: 50, expiringMinutes: 5, notifyOs: false },
+    };
     const { monitor, client, alerts, snaps } = setup(p, settings);
     try {
       await snaps.next((s) => s.status === 'live');
@@ -188,13 +202,20 @@ describe('live monitor', () => {
   });
 
   test('expiring alerts follow the clock on unchanged polls, and an extended session is announced again', async () => {
-    const p = await startFaultPortal({ environments: [{ name: 'exp-w01', title: 'Exp', capacity: 4, duration: 3600 }] });
+    const p = await startFaultPortal({
+      environments: [{ name: 'exp-w01', title: 'Exp', capacity: 4, duration: 3600 }],
+    });
     const o = p.options;
     const client = new PortalClient({
       baseUrl: p.url,
       refreshTokenAccount: null,
       secretStore: new MemorySecretStore(),
-      credentials: async () => ({ clientId: o.clientId, clientSecret: o.clientSecret, username: o.username, password: o.password }),
+      credentials: async () => ({
+        clientId: o.clientId,
+        clientSecret: o.clientSecret,
+        username: o.username,
+        password: o.password,
+      }),
     });
     // which polls found the catalog unchanged (only countdowns moved): the expiring check must not rely on a change
     const unchanged: boolean[] = [];
@@ -205,10 +226,19 @@ describe('live monitor', () => {
       return r;
     };
     const alerts = recorder<Alert>();
-    const settings: Settings = { ...defaultSettings, alerts: { capacityPercent: 100, expiringMinutes: 5, notifyOs: false } };
+    const settings: Settings = {
+      ...defaultSettings,
+      alerts: { capacityPercent: 100, expiringMinutes: 5, notifyOs: false },
+    };
     // the monitor's clock only: the portal's Date header and countdowns keep real time, so the catalog stays the same
     let shift = 0;
-    const monitor = new Monitor({ now: () => Date.now() + shift, clockJitterMs: 2000, settings: () => settings, onSnapshot: () => {}, onAlert: (a) => alerts.push(a) });
+    const monitor = new Monitor({
+      now: () => Date.now() + shift,
+      clockJitterMs: 2000,
+      settings: () => settings,
+      onSnapshot: () => {},
+      onAlert: (a) => alerts.push(a),
+    });
     try {
       await client.requestSession({ environment: 'exp-w01', user: 'u1', indexUrl: 'https://x.test/' });
       const s = p.sessions[0];
@@ -229,7 +259,11 @@ describe('live monitor', () => {
       assert.equal(first[0]?.session, s.name);
       assert.match(first[0]?.message ?? '', /u1\) on P expires in 4 min/);
       await monitor.pollNow('p1');
-      assert.equal(alerts.seen.filter((a) => a.kind === 'expiring').length, 1, 'raised once per session and expiry time');
+      assert.equal(
+        alerts.seen.filter((a) => a.kind === 'expiring').length,
+        1,
+        'raised once per session and expiry time',
+      );
 
       s.expires += 5 * 60_000; // extended: 9 min left, a new expiry time
       await monitor.pollNow('p1');
@@ -260,9 +294,21 @@ describe('live monitor', () => {
       baseUrl: p.url,
       refreshTokenAccount: null,
       secretStore: new MemorySecretStore(),
-      credentials: async () => ({ clientId: o.clientId, clientSecret: o.clientSecret, username: o.username, password: o.password }),
+      credentials: async () => ({
+        clientId: o.clientId,
+        clientSecret: o.clientSecret,
+        username: o.username,
+        password: o.password,
+      }),
     });
-    const monitor = new Monitor({ now: () => t, historyLimit: 50, historyHeartbeatMs: 1000, settings: () => defaultSettings, onSnapshot: () => {}, onAlert: () => {} });
+    const monitor = new Monitor({
+      now: () => t,
+      historyLimit: 50,
+      historyHeartbeatMs: 1000,
+      settings: () => defaultSettings,
+      onSnapshot: () => {},
+      onAlert: () => {},
+    });
     try {
       monitor.upsert({ id: 'p1', label: 'P', client, pollIntervalMs: 600_000, enabled: true });
       for (let i = 0; i < 200; i++) {
@@ -273,7 +319,10 @@ describe('live monitor', () => {
       assert.ok(h.length <= 50 && h.length >= 25, `history has ${h.length} points`);
       assert.equal(h[h.length - 1]?.t, t);
       assert.ok((h[0]?.t ?? Infinity) <= 50_000, 'the start of the event is still covered');
-      assert.deepEqual(monitor.history('p1', t - 500).map((x) => x.t), [t]);
+      assert.deepEqual(
+        monitor.history('p1', t - 500).map((x) => x.t),
+        [t],
+      );
     } finally {
       await monitor.close();
       client.close();
@@ -337,7 +386,12 @@ describe('backoff while a portal is down, and "retry now"', () => {
       timeoutMs: 2000,
       retries: 0,
     });
-    const monitor = new Monitor({ timers, settings: () => defaultSettings, onSnapshot: (s) => snaps.push(s), onAlert: () => {} });
+    const monitor = new Monitor({
+      timers,
+      settings: () => defaultSettings,
+      onSnapshot: (s) => snaps.push(s),
+      onAlert: () => {},
+    });
     monitor.upsert({ id: 'p1', label: 'Stepped', client, pollIntervalMs: INTERVAL, enabled: true });
     const status = () => monitor.snapshot('p1')?.status;
     return { timers, snaps, client, monitor, status };
@@ -409,7 +463,11 @@ describe('backoff while a portal is down, and "retry now"', () => {
       assert.equal(snap?.status, 'live', 'live without waiting for the armed timer');
       assert.equal(status(), 'live');
       assert.equal(timers.delay, INTERVAL, 'the backoff timer was replaced by one at the interval');
-      assert.equal((portal.hits.get('GET /workshops/catalog/environments/') ?? 0) - pollsBefore, 1, 'one poll reached the portal');
+      assert.equal(
+        (portal.hits.get('GET /workshops/catalog/environments/') ?? 0) - pollsBefore,
+        1,
+        'one poll reached the portal',
+      );
     } finally {
       await monitor.close();
       client.close();
@@ -445,7 +503,10 @@ describe('backoff while a portal is down, and "retry now"', () => {
       const clicks = await Promise.all([monitor.pollNow('p1'), monitor.pollNow('p1'), monitor.pollNow('p1')]);
       assert.equal(most, 1, 'one poll at a time');
       assert.equal(calls, 2, 'the clicks wait for the poll under way, then share one more');
-      assert.deepEqual(clicks.map((c) => c?.status), ['live', 'live', 'live']);
+      assert.deepEqual(
+        clicks.map((c) => c?.status),
+        ['live', 'live', 'live'],
+      );
       assert.equal(status(), 'live');
       assert.equal(timers.armed.size, 1, 'one next poll scheduled');
     } finally {

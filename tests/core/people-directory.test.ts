@@ -9,7 +9,10 @@ import { MemorySecretStore } from '../../electron/services/secret-store';
 import { startFaultPortal } from '../fakes/fault-portal';
 
 test('people of New session are recorded in console.db, pushed, found by parts of their name, and kept', async (t) => {
-  const portal = await startFaultPortal({ name: 'lab', environments: [{ name: 'lab-w01', title: 'Lab', capacity: 5, duration: 1800 }] });
+  const portal = await startFaultPortal({
+    name: 'lab',
+    environments: [{ name: 'lab-w01', title: 'Lab', capacity: 5, duration: 1800 }],
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'people-'));
   const secrets = new MemorySecretStore();
   const make = () =>

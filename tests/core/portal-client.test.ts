@@ -16,7 +16,12 @@ function clientFor(portal: FakePortal, extra: Partial<ConstructorParameters<type
     baseUrl: portal.url,
     refreshTokenAccount: 'p1:refresh-token',
     secretStore: store,
-    credentials: async () => ({ clientId: o.clientId, clientSecret: o.clientSecret, username: o.username, password: o.password }),
+    credentials: async () => ({
+      clientId: o.clientId,
+      clientSecret: o.clientSecret,
+      username: o.username,
+      password: o.password,
+    }),
     timeoutMs: 300,
     retries: 2,
     retryBaseMs: 5,
@@ -95,7 +100,13 @@ describe('portal client against the fault-injecting fake portal', () => {
         baseUrl: portal.url,
         refreshTokenAccount: null,
         secretStore: new MemorySecretStore(),
-        credentials: async () => ({ clientId: o.clientId, clientSecret: o.clientSecret, username: o.username, password: o.password, ...patch }),
+        credentials: async () => ({
+          clientId: o.clientId,
+          clientSecret: o.clientSecret,
+          username: o.username,
+          password: o.password,
+          ...patch,
+        }),
         timeoutMs: 500,
       });
     await rejects(bad({ password: 'wrong' }).catalog(), 'credentials-rejected', /robot password rejected/);
@@ -106,8 +117,18 @@ describe('portal client against the fault-injecting fake portal', () => {
     ['a portal that never answers', { kind: 'hang' }, 'portal-timeout', /did not answer/],
     ['connection resets', { kind: 'reset' }, 'portal-unreachable', /portal unreachable: 127\.0\.0\.1/],
     ['502 from a gateway', { kind: 'status', status: 502 }, 'portal-unreachable', /502/],
-    ['500 server error', { kind: 'status', status: 500, body: '<h1>Server Error (500)</h1>' }, 'portal-error', /answered 500: Server Error \(500\)/],
-    ['a redirect (e.g. to a login page)', { kind: 'status', status: 302 }, 'bad-response', /redirected the request \(302\)/],
+    [
+      '500 server error',
+      { kind: 'status', status: 500, body: '<h1>Server Error (500)</h1>' },
+      'portal-error',
+      /answered 500: Server Error \(500\)/,
+    ],
+    [
+      'a redirect (e.g. to a login page)',
+      { kind: 'status', status: 302 },
+      'bad-response',
+      /redirected the request \(302\)/,
+    ],
     ['malformed JSON', { kind: 'malformed' }, 'bad-response', /unexpected answer/],
     ['a wrong shape', { kind: 'wrong-shape' }, 'bad-response', /unexpected answer/],
   ];
@@ -132,19 +153,35 @@ describe('portal client against the fault-injecting fake portal', () => {
     portal.setFault({ kind: 'status', status: 503, body: 'unavailable' }, /catalog/);
     const before = portal.hits.get('GET /workshops/catalog/environments/') ?? 0;
     await rejects(client.catalog(), 'portal-unreachable');
-    assert.equal((portal.hits.get('GET /workshops/catalog/environments/') ?? 0) - before, 3, 'one try plus two retries');
+    assert.equal(
+      (portal.hits.get('GET /workshops/catalog/environments/') ?? 0) - before,
+      3,
+      'one try plus two retries',
+    );
     client.close();
   });
 
   test('request errors: unknown environment, missing session, no session available (not retried)', async () => {
     const { client } = clientFor(portal);
-    await rejects(client.requestSession({ environment: 'nope-w01', user: 'u1', indexUrl: 'https://x.test/' }), 'unknown-workshop');
+    await rejects(
+      client.requestSession({ environment: 'nope-w01', user: 'u1', indexUrl: 'https://x.test/' }),
+      'unknown-workshop',
+    );
     await rejects(client.extend('fake-portal-w01-s999'), 'not-found');
-    const full = await startFaultPortal({ environments: [{ name: 'full-w01', title: 'Full', capacity: 0, duration: 60 }] });
+    const full = await startFaultPortal({
+      environments: [{ name: 'full-w01', title: 'Full', capacity: 0, duration: 60 }],
+    });
     try {
       const c2 = clientFor(full).client;
-      await rejects(c2.requestSession({ environment: 'full-w01', user: 'u1', indexUrl: 'https://x.test/' }), 'no-capacity');
-      assert.equal(full.hits.get('POST /workshops/environment/full-w01/request/'), 1, 'a 503 "No session available" is an answer, not retried');
+      await rejects(
+        c2.requestSession({ environment: 'full-w01', user: 'u1', indexUrl: 'https://x.test/' }),
+        'no-capacity',
+      );
+      assert.equal(
+        full.hits.get('POST /workshops/environment/full-w01/request/'),
+        1,
+        'a 503 "No session available" is an answer, not retried',
+      );
       c2.close();
     } finally {
       await full.close();
@@ -171,7 +208,12 @@ describe('Learning Center shapes', () => {
     });
     try {
       const { client } = clientFor(portal);
-      const a = await client.requestSession({ environment: 'lc-w01', user: 'ada-example-org', indexUrl: 'https://x.test/', timeout: 0 });
+      const a = await client.requestSession({
+        environment: 'lc-w01',
+        user: 'ada-example-org',
+        indexUrl: 'https://x.test/',
+        timeout: 0,
+      });
       assert.equal(a.name, 'lc-w01-s001');
       const waiting = (await client.catalog()).data.environments[0]?.sessions[0];
       assert.ok(waiting?.expires, 'the fixed 60 s activation deadline, whatever the request said');
@@ -197,7 +239,10 @@ describe('Learning Center shapes', () => {
 describe('unchanged catalog detection', () => {
   test('bodies equal except for countdowns compare equal; any other difference does not', () => {
     const body = (countdowns: number[], extra = '') =>
-      Buffer.from(JSON.stringify({ environments: countdowns.map((c, i) => ({ name: `s${i}`, countdown: c, expires: 'x' })) }) + extra);
+      Buffer.from(
+        JSON.stringify({ environments: countdowns.map((c, i) => ({ name: `s${i}`, countdown: c, expires: 'x' })) }) +
+          extra,
+      );
     assert.equal(sameIgnoringCountdown(body([1, 20, 300]), body([0, 19, 299])), true);
     assert.equal(sameIgnoringCountdown(body([1, 2]), body([1, 2, 3])), false);
     assert.equal(sameIgnoringCountdown(body([1]), body([1], ' ')), false);
@@ -212,11 +257,16 @@ describe('unchanged catalog detection', () => {
     assert.equal(sameIgnoringCountdown(previous, body([8, 3, 298]), offsets), true);
     assert.equal(sameIgnoringCountdown(previous, body([8, 3, 298], ' '), offsets), false);
     fc.assert(
-      fc.property(fc.array(fc.nat(), { maxLength: 20 }), fc.array(fc.nat(), { maxLength: 20 }), fc.string(), (a, b, s) => {
-        const same = a.length === b.length;
-        assert.equal(sameIgnoringCountdown(body(a, s), body(b, s)), same);
-        assert.equal(sameIgnoringCountdown(body(a, s), body(a, `${s}x`)), false);
-      }),
+      fc.property(
+        fc.array(fc.nat(), { maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        fc.string(),
+        (a, b, s) => {
+          const same = a.length === b.length;
+          assert.equal(sameIgnoringCountdown(body(a, s), body(b, s)), same);
+          assert.equal(sameIgnoringCountdown(body(a, s), body(a, `${s}x`)), false);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -226,7 +276,11 @@ describe('catalog answers received into reused buffers', () => {
   /** sessions as the portal would list them; countdowns vary, everything else comes from `names` */
   const catalogBody = (names: string[], countdown: number) =>
     JSON.stringify({
-      portal: { name: 'p', url: 'http://p.test', sessions: { maximum: 0, registered: 0, anonymous: 0, allocated: names.length } },
+      portal: {
+        name: 'p',
+        url: 'http://p.test',
+        sessions: { maximum: 0, registered: 0, anonymous: 0, allocated: names.length },
+      },
       environments: [
         {
           name: 'p-w01',
@@ -235,7 +289,13 @@ describe('catalog answers received into reused buffers', () => {
           capacity: 100,
           allocated: names.length,
           available: 0,
-          sessions: names.map((n, i) => ({ name: n, state: 'RUNNING', user: `u-${n}`, expires: '2030-01-01T00:00:00Z', countdown: countdown + i })),
+          sessions: names.map((n, i) => ({
+            name: n,
+            state: 'RUNNING',
+            user: `u-${n}`,
+            expires: '2030-01-01T00:00:00Z',
+            countdown: countdown + i,
+          })),
         },
       ],
     });
@@ -260,7 +320,10 @@ describe('catalog answers received into reused buffers', () => {
       }
       setTimeout(() => {
         const bytes = Buffer.from(next.body);
-        res.writeHead(200, { 'content-type': 'application/json', ...(next.contentLength && { 'content-length': String(bytes.length) }) });
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          ...(next.contentLength && { 'content-length': String(bytes.length) }),
+        });
         const size = Math.ceil(bytes.length / next.pieces);
         let at = 0;
         const write = () => {
@@ -292,7 +355,8 @@ describe('catalog answers received into reused buffers', () => {
   }
 
   /** what the console must see for a body: the sessions it lists (countdowns aside, as an unchanged answer keeps the old ones) */
-  const seen = (r: Awaited<ReturnType<PortalClient['catalog']>>) => r.data.environments.flatMap((e) => e.sessions.map((s) => `${s.name}/${s.user}`));
+  const seen = (r: Awaited<ReturnType<PortalClient['catalog']>>) =>
+    r.data.environments.flatMap((e) => e.sessions.map((s) => `${s.name}/${s.user}`));
 
   test('every answer is read correctly whatever its size, order, chunking or length header', async () => {
     const portal = await scriptedPortal();
@@ -303,7 +367,9 @@ describe('catalog answers received into reused buffers', () => {
         fc.asyncProperty(
           fc.array(
             fc.record({
-              names: fc.array(fc.constantFrom('a', 'bb', 'ccc', 'dddd', 'a-much-longer-session-name'), { maxLength: 60 }),
+              names: fc.array(fc.constantFrom('a', 'bb', 'ccc', 'dddd', 'a-much-longer-session-name'), {
+                maxLength: 60,
+              }),
               countdown: fc.nat({ max: 100_000 }),
               pieces: fc.integer({ min: 1, max: 5 }),
               contentLength: fc.boolean(),
@@ -312,7 +378,12 @@ describe('catalog answers received into reused buffers', () => {
           ),
           async (answers) => {
             for (const a of answers) {
-              portal.queue.push({ body: catalogBody(a.names, a.countdown), pieces: a.pieces, contentLength: a.contentLength, delayMs: 0 });
+              portal.queue.push({
+                body: catalogBody(a.names, a.countdown),
+                pieces: a.pieces,
+                contentLength: a.contentLength,
+                delayMs: 0,
+              });
               const r = await portal.client.catalog();
               const expected = a.names.map((n) => `${n}/u-${n}`);
               const same = previous !== null && JSON.stringify(previous) === JSON.stringify(expected);
@@ -335,7 +406,10 @@ describe('catalog answers received into reused buffers', () => {
       const big = Array.from({ length: 400 }, (_, i) => `s${i}`);
       const other = Array.from({ length: 300 }, (_, i) => `t${i}`);
       portal.queue.push({ body: catalogBody(big, 10), pieces: 1, contentLength: true, delayMs: 0 });
-      assert.deepEqual(seen(await portal.client.catalog()), big.map((n) => `${n}/u-${n}`));
+      assert.deepEqual(
+        seen(await portal.client.catalog()),
+        big.map((n) => `${n}/u-${n}`),
+      );
       portal.queue.push({ body: catalogBody(big, 20), pieces: 1, contentLength: true, delayMs: 0 });
       assert.equal((await portal.client.catalog()).unchanged, true);
       // the first of two overlapping reads answers last: the second changes the cached answer meanwhile
@@ -349,16 +423,31 @@ describe('catalog answers received into reused buffers', () => {
       portal.queue.push({ body: catalogBody(other, 40), pieces: 2, contentLength: true, delayMs: 0 });
       const third = portal.client.catalog();
       const [slowResult, thirdResult] = await Promise.all([slow, third]);
-      assert.deepEqual(seen(fastResult), other.map((n) => `${n}/u-${n}`));
-      assert.deepEqual(seen(slowResult), big.map((n) => `${n}/u-${n}`));
+      assert.deepEqual(
+        seen(fastResult),
+        other.map((n) => `${n}/u-${n}`),
+      );
+      assert.deepEqual(
+        seen(slowResult),
+        big.map((n) => `${n}/u-${n}`),
+      );
       assert.equal(slowResult.unchanged, true, 'the slow read compared with the answer cached when it started');
-      assert.deepEqual(seen(thirdResult), other.map((n) => `${n}/u-${n}`));
+      assert.deepEqual(
+        seen(thirdResult),
+        other.map((n) => `${n}/u-${n}`),
+      );
       portal.queue.push({ body: catalogBody(other, 50), pieces: 1, contentLength: true, delayMs: 0 });
-      assert.deepEqual(seen(await portal.client.catalog()), other.map((n) => `${n}/u-${n}`));
+      assert.deepEqual(
+        seen(await portal.client.catalog()),
+        other.map((n) => `${n}/u-${n}`),
+      );
       // a catalog that shrinks a lot (the end of an event) after a large one, then stays the same
       const huge = Array.from({ length: 3000 }, (_, i) => `h${i}`);
       portal.queue.push({ body: catalogBody(huge, 60), pieces: 5, contentLength: false, delayMs: 0 });
-      assert.deepEqual(seen(await portal.client.catalog()), huge.map((n) => `${n}/u-${n}`));
+      assert.deepEqual(
+        seen(await portal.client.catalog()),
+        huge.map((n) => `${n}/u-${n}`),
+      );
       for (const countdown of [70, 80, 90]) {
         portal.queue.push({ body: catalogBody(['z'], countdown), pieces: 1, contentLength: true, delayMs: 0 });
         const r = await portal.client.catalog();
@@ -381,6 +470,9 @@ describe('catalog answers received into reused buffers', () => {
     assert.equal(a.length, b.length);
     assert.equal(sameIgnoringCountdown(a, b), false);
     assert.equal(sameIgnoringCountdown(b, a), false);
-    assert.equal(sameIgnoringCountdown(a, Buffer.from('{"x":"abcdefghijklmn","countdown":123}'), countdownOffsets(a)), true);
+    assert.equal(
+      sameIgnoringCountdown(a, Buffer.from('{"x":"abcdefghijklmn","countdown":123}'), countdownOffsets(a)),
+      true,
+    );
   });
 });

@@ -15,12 +15,21 @@ async function watch(t: test.TestContext, options: FakePortalOptions) {
     baseUrl: portal.url,
     refreshTokenAccount: null,
     secretStore: new MemorySecretStore(),
-    credentials: async () => ({ clientId: o.clientId, clientSecret: o.clientSecret, username: o.username, password: o.password }),
+    credentials: async () => ({
+      clientId: o.clientId,
+      clientSecret: o.clientSecret,
+      username: o.username,
+      password: o.password,
+    }),
     timeoutMs: 1000,
     retries: 0,
   });
   const pushes: PortalSnapshot[] = [];
-  const monitor = new Monitor({ settings: () => defaultSettings, onSnapshot: (s) => pushes.push(s), onAlert: () => {} });
+  const monitor = new Monitor({
+    settings: () => defaultSettings,
+    onSnapshot: (s) => pushes.push(s),
+    onAlert: () => {},
+  });
   monitor.upsert({ id: 'p1', label: 'P', client, pollIntervalMs: 20, enabled: true });
   t.after(async () => {
     await monitor.close();
@@ -44,8 +53,14 @@ test('every push takes the next revision; an environment that did not change kee
     ],
   });
   const live = await waitFor(() => pushes.find((s) => s.status === 'live'), { message: 'live' });
-  assert.ok(pushes.every((s, i) => i === 0 || s.revision > (pushes[i - 1] as PortalSnapshot).revision), 'revisions rise');
-  assert.deepEqual(live.environments.map((e) => e.revision), [live.revision, live.revision]);
+  assert.ok(
+    pushes.every((s, i) => i === 0 || s.revision > (pushes[i - 1] as PortalSnapshot).revision),
+    'revisions rise',
+  );
+  assert.deepEqual(
+    live.environments.map((e) => e.revision),
+    [live.revision, live.revision],
+  );
   assert.equal(monitor.fleet().epoch, live.epoch);
 
   await morePolls(3);

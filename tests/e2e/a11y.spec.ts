@@ -17,7 +17,8 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     for (const screen of SCREENS) {
       await app.go(screen);
-      if (screen === 'Capacity timeline') await expect(page.getByTestId('capacity-chart').or(page.getByText('No history'))).toBeVisible();
+      if (screen === 'Capacity timeline')
+        await expect(page.getByTestId('capacity-chart').or(page.getByText('No history'))).toBeVisible();
       await expectAccessible(page, `${screen} (${scheme})`);
       await page.screenshot({ path: info.outputPath(`${screen.replace(/\W+/g, '-').toLowerCase()}-${scheme}.png`) });
     }

@@ -47,7 +47,10 @@ test.describe('a Learning Center portal next to an Educates one', () => {
     const tanzu = fleet.card('Tanzu lab');
     await expect(fleet.status(tanzu)).toHaveText('Live');
     await expect(tanzu.getByTestId('portal-dialect')).toHaveText('API: Learning Center');
-    const builtin = fleet.cards().filter({ hasNot: page.getByRole('heading', { name: 'Tanzu lab' }) }).first();
+    const builtin = fleet
+      .cards()
+      .filter({ hasNot: page.getByRole('heading', { name: 'Tanzu lab' }) })
+      .first();
     await expect(builtin.getByTestId('portal-dialect')).toHaveText('API: Educates');
 
     // New session on the Learning Center portal: no activation window, the fixed 60 s explained
@@ -77,7 +80,10 @@ test.describe('a Learning Center portal next to an Educates one', () => {
     await expect(state).toHaveText('RUNNING');
     await expect(state).toHaveAttribute('data-state', 'RUNNING');
     await expect(sessions.row(session).getByRole('button', { name: /Terminate|Extend/ })).toHaveCount(0);
-    await expect(sessions.row(session).getByTestId('no-session-actions')).toHaveAttribute('title', /no terminate endpoint/);
+    await expect(sessions.row(session).getByTestId('no-session-actions')).toHaveAttribute(
+      'title',
+      /no terminate endpoint/,
+    );
     await expect(page.getByRole('button', { name: /Terminate (selected|all)|Extend (selected|all)/ })).toHaveCount(0);
     await expect(page.getByTestId('dialect-note')).toContainText('the session ends when it expires');
     await expect(page.getByTestId('dialect-note')).toContainText('owner or staff');

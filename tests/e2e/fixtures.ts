@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import type { startWebConsole as StartWebConsole, WebConsole, WebConsoleOptions } from '../../electron/web/start-web-console';
+import type {
+  startWebConsole as StartWebConsole,
+  WebConsole,
+  WebConsoleOptions,
+} from '../../electron/web/start-web-console';
 import type { startEngine as StartEngine } from '../../electron/engine/index';
 import type { MethodInput, MethodName, MethodOutput, Result } from '../../shared/contract';
 import { AppPage } from './pages/app-page';
@@ -111,7 +115,13 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(
-    bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`),
+    bad.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    ),
     `axe on ${screen}`,
   ).toEqual([]);
 }

@@ -83,7 +83,12 @@ function totalsOf(catalogs: Catalog[]) {
 
 async function shownTotals(page: Page) {
   const read = async (k: string) => Number(await page.getByTestId(`now-${k}`).locator('dd').getAttribute('data-value'));
-  return { running: await read('running'), waiting: await read('waiting'), free: await read('free'), reserved: await read('reserved') };
+  return {
+    running: await read('running'),
+    waiting: await read('waiting'),
+    free: await read('free'),
+    reserved: await read('reserved'),
+  };
 }
 
 async function addEnginePortal(wc: WebConsole, engine: RunningEngine, label: string) {
@@ -142,7 +147,13 @@ test('live view: the now strip matches the catalogs; a killed portal tops needs-
       firstName: 'Ada',
       lastName: 'Lovelace',
     });
-    await callConsole(wc, 'sessions.request', { portalId: builtinId, environment: env, email: 'grace@example.org', firstName: 'Grace', lastName: 'Hopper' });
+    await callConsole(wc, 'sessions.request', {
+      portalId: builtinId,
+      environment: env,
+      email: 'grace@example.org',
+      firstName: 'Grace',
+      lastName: 'Hopper',
+    });
     const secondId = snap.portals.find((p) => p.label === 'Second lab')?.portalId ?? '';
     await callConsole(wc, 'sessions.request', { portalId: secondId, environment: envOf(secondId), user: 'walk-in-1' });
 
@@ -162,7 +173,9 @@ test('live view: the now strip matches the catalogs; a killed portal tops needs-
       .poll(async () => {
         const expected = totalsOf(await catalogs());
         const shown = await shownTotals(page);
-        return JSON.stringify(shown) === JSON.stringify(expected) ? 'match' : `shown ${JSON.stringify(shown)}, catalogs ${JSON.stringify(expected)}`;
+        return JSON.stringify(shown) === JSON.stringify(expected)
+          ? 'match'
+          : `shown ${JSON.stringify(shown)}, catalogs ${JSON.stringify(expected)}`;
       })
       .toBe('match');
     expect((await shownTotals(page)).waiting).toBeGreaterThanOrEqual(3);

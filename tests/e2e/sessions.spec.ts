@@ -3,7 +3,11 @@ import { CreateSessionPage } from './pages/create-page';
 import { FleetPage } from './pages/fleet-page';
 import { SessionsPage } from './pages/sessions-page';
 
-test('create a session for a named user: link opens the workshop, gauges move, the countdown ticks, people finds it, terminate ends it', async ({ app, page, context }, info) => {
+test('create a session for a named user: link opens the workshop, gauges move, the countdown ticks, people finds it, terminate ends it', async ({
+  app,
+  page,
+  context,
+}, info) => {
   const fleet = new FleetPage(page);
   const card = fleet.cards().first();
   await expect(fleet.status(card)).toHaveText('Live');
@@ -71,7 +75,11 @@ test('create a session for a named user: link opens the workshop, gauges move, t
   await sessions.terminate(session!);
   await expect(app.notice()).toContainText(`Terminating ${session}`);
   await expect
-    .poll(async () => ((await sessions.row(session!).count()) === 0 ? 'gone' : await sessions.row(session!).locator('.st-state').textContent()))
+    .poll(async () =>
+      (await sessions.row(session!).count()) === 0
+        ? 'gone'
+        : await sessions.row(session!).locator('.st-state').textContent(),
+    )
     .toMatch(/gone|STOPPING|STOPPED/);
 });
 

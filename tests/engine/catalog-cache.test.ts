@@ -54,7 +54,10 @@ async function assertAgrees(): Promise<void> {
       continue;
     }
     assert.equal(s.countdown, Math.max(0, Math.floor((Date.parse(s.expires) - clock.now()) / 1000)), s.name);
-    const schedule = (await (await te.api(`/workshops/session/${s.name}/schedule/`)).json()) as { countdown: number; extendable: boolean };
+    const schedule = (await (await te.api(`/workshops/session/${s.name}/schedule/`)).json()) as {
+      countdown: number;
+      extendable: boolean;
+    };
     assert.deepEqual([s.countdown, s.extendable], [schedule.countdown, schedule.extendable], s.name);
   }
 }
@@ -74,7 +77,10 @@ test('countdown and extendable are right at every moment, with multi-byte userna
     await assertAgrees();
   }
   const { sessions } = await catalogSessions();
-  assert.ok(sessions.some((s) => s.extendable === true), 'some running session is extendable near its end');
+  assert.ok(
+    sessions.some((s) => s.extendable === true),
+    'some running session is extendable near its end',
+  );
 });
 
 test('a change to a session or an environment is in the next body', async () => {

@@ -8,7 +8,16 @@ import {
   environmentStatusSchema,
   DATETIME_RE,
 } from '../support/portal-schemas';
-import { activateOk, catalog, config, expectEmpty403, expectPlainText, requestSession, uid, waitForAvailable } from './helpers';
+import {
+  activateOk,
+  catalog,
+  config,
+  expectEmpty403,
+  expectPlainText,
+  requestSession,
+  uid,
+  waitForAvailable,
+} from './helpers';
 
 const WORKSHOP_SPECS = {
   'lab-alpha': {
@@ -31,7 +40,9 @@ function catalogConfig(withBeta: boolean): string {
     portal: { labels: { site: 'test-site' }, workshop: { defaults: { labels: { event: 'demo', level: 'default' } } } },
     workshops: [
       { name: 'lab-alpha', capacity: 4, reserved: 1, expires: '30m', labels: { track: 'core' } },
-      ...(withBeta ? [{ name: 'lab-beta', capacity: 2, reserved: 0, alias: 'beta-alias', labels: { level: 'expert' } }] : []),
+      ...(withBeta
+        ? [{ name: 'lab-beta', capacity: 2, reserved: 0, alias: 'beta-alias', labels: { level: 'expert' } }]
+        : []),
     ],
     workshopSpecs: WORKSHOP_SPECS,
   });
@@ -114,7 +125,10 @@ describe('GET /workshops/catalog/environments/', () => {
   test('sessions flag is case-insensitive and accepts 1; false leaves the key out', async () => {
     for (const q of ['?sessions=TRUE', '?sessions=1', '?sessions=True']) {
       const body = await catalog(te, q);
-      assert.ok(body.environments.every((e) => Array.isArray(e.sessions)), q);
+      assert.ok(
+        body.environments.every((e) => Array.isArray(e.sessions)),
+        q,
+      );
     }
     const off = await catalog(te, '?sessions=false');
     assert.ok(off.environments.every((e) => !('sessions' in e)));
@@ -189,12 +203,18 @@ describe('GET /workshops/environment/<env>/status/', () => {
     assert.equal(body.workshop.name, 'lab-beta');
     assert.equal('resource' in body.workshop, false);
     assert.equal('sessions' in body, false);
-    const withSessions = environmentStatusSchema.parse(await te.apiJson(`/workshops/environment/${W2}/status/?sessions=true`));
+    const withSessions = environmentStatusSchema.parse(
+      await te.apiJson(`/workshops/environment/${W2}/status/?sessions=true`),
+    );
     assert.ok(Array.isArray(withSessions.sessions));
   });
 
   test('an unknown environment is 403 "Environment does not exist"', async () => {
-    await expectPlainText(await te.api('/workshops/environment/cat-portal-w99/status/'), 403, 'Environment does not exist');
+    await expectPlainText(
+      await te.api('/workshops/environment/cat-portal-w99/status/'),
+      403,
+      'Environment does not exist',
+    );
   });
 });
 
@@ -216,14 +236,19 @@ describe('state filter and a STOPPING environment', () => {
     assert.equal(beta.state, 'STOPPING');
     assert.equal(beta.capacity, 0);
     assert.equal(beta.reserved, 0);
-    assert.ok(beta.sessions?.some((s) => s.name === reply.name && s.user === user), 'its allocated session keeps running');
+    assert.ok(
+      beta.sessions?.some((s) => s.name === reply.name && s.user === user),
+      'its allocated session keeps running',
+    );
     const onlyStopping = await catalog(te, '?state=stopping');
     assert.deepEqual(
       onlyStopping.environments.map((e) => [e.name, e.state]),
       [[W2, 'STOPPING']],
     );
     // A STOPPING environment takes no new sessions.
-    const res = await te.api(`/workshops/environment/${W2}/request/?index_url=https%3A%2F%2Fhub.test%2F&user=${uid('late')}`);
+    const res = await te.api(
+      `/workshops/environment/${W2}/request/?index_url=https%3A%2F%2Fhub.test%2F&user=${uid('late')}`,
+    );
     assert.equal(res.status, 503);
     await res.text();
 
@@ -244,7 +269,10 @@ describe('public catalog (spec.portal.catalog.visibility: public)', () => {
   let pub: TestEngine;
   before(async () => {
     pub = await startTestEngine({
-      config: config('pub-portal', { portal: { catalog: { visibility: 'public' } }, workshops: [{ name: 'lab-pub', capacity: 2, reserved: 0 }] }),
+      config: config('pub-portal', {
+        portal: { catalog: { visibility: 'public' } },
+        workshops: [{ name: 'lab-pub', capacity: 2, reserved: 0 }],
+      }),
     });
   });
   after(async () => {
@@ -252,7 +280,10 @@ describe('public catalog (spec.portal.catalog.visibility: public)', () => {
   });
 
   test('without a token: 200, RUNNING environments only, never sessions', async () => {
-    for (const path of ['/workshops/catalog/environments/?sessions=true&state=STOPPING', '/workshops/catalog/environments/']) {
+    for (const path of [
+      '/workshops/catalog/environments/?sessions=true&state=STOPPING',
+      '/workshops/catalog/environments/',
+    ]) {
       const res = await fetch(`${pub.url}${path}`);
       assert.equal(res.status, 200, path);
       const body = catalogEnvironmentsSchema.parse(await res.json());
@@ -267,7 +298,9 @@ describe('public catalog (spec.portal.catalog.visibility: public)', () => {
   });
 
   test('a bad token is ignored (anonymous); a robot token still gets sessions', async () => {
-    const res = await fetch(`${pub.url}/workshops/catalog/environments/?sessions=true`, { headers: { authorization: 'Bearer nonsense' } });
+    const res = await fetch(`${pub.url}/workshops/catalog/environments/?sessions=true`, {
+      headers: { authorization: 'Bearer nonsense' },
+    });
     assert.equal(res.status, 200);
     const anon = catalogEnvironmentsSchema.parse(await res.json());
     assert.equal('sessions' in (anon.environments[0] ?? {}), false);
@@ -276,7 +309,10 @@ describe('public catalog (spec.portal.catalog.visibility: public)', () => {
   });
 
   test('everything else still needs a token', async () => {
-    await expectEmpty403(await fetch(`${pub.url}/workshops/environment/pub-portal-w01/request/?index_url=x`), 'request');
+    await expectEmpty403(
+      await fetch(`${pub.url}/workshops/environment/pub-portal-w01/request/?index_url=x`),
+      'request',
+    );
     await expectEmpty403(await fetch(`${pub.url}/workshops/environment/pub-portal-w01/status/`), 'status');
   });
 });

@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { getToken, makeTempDir, REPO_ROOT, runEngineCli, spawnEngineCli, startTestEngine, waitFor, type EngineCliProcess } from '../support/engine-harness';
+import {
+  getToken,
+  makeTempDir,
+  REPO_ROOT,
+  runEngineCli,
+  spawnEngineCli,
+  startTestEngine,
+  waitFor,
+  type EngineCliProcess,
+} from '../support/engine-harness';
 import { catalogEnvironmentsSchema } from '../support/portal-schemas';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 import { config, qs, INDEX_URL } from './helpers';
@@ -45,7 +54,10 @@ test('docs/engine.md lists exactly the options --help prints', async () => {
   const { stdout } = await runEngineCli(['--help']);
   const fromHelp = new Set(stdout.match(/--[a-z][a-z-]*/g) ?? []);
   const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'engine.md'), 'utf8');
-  const table = doc.slice(doc.indexOf('| option | meaning |'), doc.indexOf('\n\n', doc.indexOf('| option | meaning |')));
+  const table = doc.slice(
+    doc.indexOf('| option | meaning |'),
+    doc.indexOf('\n\n', doc.indexOf('| option | meaning |')),
+  );
   const fromDoc = new Set(table.match(/--[a-z][a-z-]*/g) ?? []);
   assert.deepEqual([...fromDoc].sort(), [...fromHelp].sort());
 });
@@ -54,7 +66,16 @@ test('a bad config prints an error naming file and field, and exits 1 without li
   const file = path.join(tmp.dir, 'broken.yaml');
   fs.writeFileSync(file, config('broken-portal', { workshops: [{ name: 'lab-b', capacity: 1, expires: '10x' }] }));
   const dataDir = path.join(tmp.dir, 'broken-data');
-  const { code, stdout, stderr } = await runEngineCli(['--config', file, '--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
+  const { code, stdout, stderr } = await runEngineCli([
+    '--config',
+    file,
+    '--data',
+    dataDir,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+  ]);
   assert.equal(code, 1);
   assert.ok(!stdout.includes('listening on'), 'never listened');
   const output = stdout + stderr;
@@ -78,18 +99,28 @@ describe('the demo portal (no --config)', () => {
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
     const creds = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredCredentials;
     const output = p.stdout() + p.stderr();
-    assert.ok(output.includes(file) || output.includes('credentials.json'), `says where the credentials are:\n${output}`);
+    assert.ok(
+      output.includes(file) || output.includes('credentials.json'),
+      `says where the credentials are:\n${output}`,
+    );
     for (const secret of [creds.robot.clientSecret, creds.robot.password, creds.admin.password]) {
       assert.ok(!output.includes(secret), 'no secret in the output');
     }
     const token = await getToken(p.url, { ...creds.robot });
-    const res = await fetch(`${p.url}/workshops/catalog/environments/`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${p.url}/workshops/catalog/environments/`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(res.status, 200);
     const body = catalogEnvironmentsSchema.parse(await res.json());
-    assert.ok(body.environments.length >= 3 && body.environments.length <= 4, `3–4 demo workshops, got ${body.environments.length}`);
+    assert.ok(
+      body.environments.length >= 3 && body.environments.length <= 4,
+      `3–4 demo workshops, got ${body.environments.length}`,
+    );
     const env = body.environments[0];
     assert.ok(env);
-    const reply = await fetch(`${p.url}/workshops/environment/${env.name}/request/${qs({ index_url: INDEX_URL })}`, { headers: { authorization: `Bearer ${token}` } });
+    const reply = await fetch(`${p.url}/workshops/environment/${env.name}/request/${qs({ index_url: INDEX_URL })}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(reply.status, 200);
     await reply.text();
 
@@ -113,12 +144,33 @@ test('--webhook and --startup-delay are honoured', async () => {
     fs.writeFileSync(
       file,
       config('flag-portal', {
-        portal: { clients: { robot: { id: 'flag-client', secret: 'flag-secret' } }, credentials: { robot: { username: 'flag-bot', password: 'flag-pw' } } },
+        portal: {
+          clients: { robot: { id: 'flag-client', secret: 'flag-secret' } },
+          credentials: { robot: { username: 'flag-bot', password: 'flag-pw' } },
+        },
         workshops: [{ name: 'lab-flag', capacity: 3, reserved: 1 }],
       }),
     );
-    const p = await spawn(['--config', file, '--data', path.join(tmp.dir, 'flag-data'), '--host', '127.0.0.1', '--port', '0', '--startup-delay', '400', '--webhook', `${receiver.url}/cli`]);
-    const token = await getToken(p.url, { clientId: 'flag-client', clientSecret: 'flag-secret', username: 'flag-bot', password: 'flag-pw' });
+    const p = await spawn([
+      '--config',
+      file,
+      '--data',
+      path.join(tmp.dir, 'flag-data'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--startup-delay',
+      '400',
+      '--webhook',
+      `${receiver.url}/cli`,
+    ]);
+    const token = await getToken(p.url, {
+      clientId: 'flag-client',
+      clientSecret: 'flag-secret',
+      username: 'flag-bot',
+      password: 'flag-pw',
+    });
     const output = p.stdout();
     assert.ok(output.includes(file), `names the config file as the credentials source:\n${output}`);
     assert.ok(!output.includes('flag-secret') && !output.includes('flag-pw'), 'no secret in the output');
@@ -126,17 +178,25 @@ test('--webhook and --startup-delay are honoured', async () => {
     const deadline = Date.now() + 10_000;
     let available = 0;
     while (available < 1 && Date.now() < deadline) {
-      const res = await fetch(`${p.url}/workshops/catalog/environments/`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${p.url}/workshops/catalog/environments/`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       available = catalogEnvironmentsSchema.parse(await res.json()).environments[0]?.available ?? 0;
       if (available < 1) await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(available, 1);
-    const res = await fetch(`${p.url}/workshops/environment/flag-portal-w01/request/${qs({ index_url: INDEX_URL, user: 'flag-user' })}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const res = await fetch(
+      `${p.url}/workshops/environment/flag-portal-w01/request/${qs({ index_url: INDEX_URL, user: 'flag-user' })}`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
     assert.equal(res.status, 200);
     await res.text();
-    await receiver.waitForPost('/cli', (b) => (b as { event?: { name?: string } } | undefined)?.event?.name === 'Session/Pending');
+    await receiver.waitForPost(
+      '/cli',
+      (b) => (b as { event?: { name?: string } } | undefined)?.event?.name === 'Session/Pending',
+    );
     p.kill('SIGTERM');
     assert.equal((await p.exited).code, 0);
   } finally {
@@ -148,12 +208,16 @@ describe('dialects from the command line', () => {
   test('--dialect learningcenter without --config serves the Learning Center demo portal', async () => {
     const dataDir = path.join(tmp.dir, 'lc-demo');
     const p = await spawn(['--dialect', 'learningcenter', '--data', dataDir, '--host', '127.0.0.1', '--port', '0']);
-    await waitFor(() => /dialect: learningcenter \(.*status\.learningcenter\)/.test(p.stdout()), { message: `dialect line in:\n${p.stdout()}` });
+    await waitFor(() => /dialect: learningcenter \(.*status\.learningcenter\)/.test(p.stdout()), {
+      message: `dialect line in:\n${p.stdout()}`,
+    });
     const creds = JSON.parse(fs.readFileSync(path.join(dataDir, 'credentials.json'), 'utf8')) as StoredCredentials;
     assert.equal(creds.robot.username, 'robot@learningcenter');
     assert.equal(creds.admin.username, 'learningcenter');
     const token = await getToken(p.url, { ...creds.robot });
-    const body = (await (await fetch(`${p.url}/workshops/catalog/environments/`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    const body = (await (
+      await fetch(`${p.url}/workshops/catalog/environments/`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
       portal: Record<string, unknown>;
       environments: { workshop: Record<string, unknown> }[];
     };

@@ -28,7 +28,9 @@ function yaml(apiVersion: string): string {
       { name: 'lab-one', capacity: 40, reserved: 1, expires: '10m', labels: { track: 'one' } },
       { name: 'lab-two', capacity: 40, reserved: 0, expires: '20m', overtime: '10m', deadline: '30m' },
     ],
-    workshopSpecs: { 'lab-one': { url: 'https://labs.test/one', request: { parameters: [{ name: 'GREETING', value: 'hello' }] } } },
+    workshopSpecs: {
+      'lab-one': { url: 'https://labs.test/one', request: { parameters: [{ name: 'GREETING', value: 'hello' }] } },
+    },
   });
 }
 
@@ -56,11 +58,24 @@ async function getJson(te: TestEngine, path: string, token?: string): Promise<Js
   assert.equal(r.status, 200, `${path}: ${r.status} ${r.body.slice(0, 200)}`);
   return JSON.parse(r.body) as Json;
 }
-async function request(te: TestEngine, env: string, params: Record<string, string> = {}, init: RequestInit = {}): Promise<{ status: number; body: string }> {
-  const res = await te.api(`/workshops/environment/${env}/request/${qs({ index_url: INDEX_URL, user: uid('dia'), ...params })}`, init);
+async function request(
+  te: TestEngine,
+  env: string,
+  params: Record<string, string> = {},
+  init: RequestInit = {},
+): Promise<{ status: number; body: string }> {
+  const res = await te.api(
+    `/workshops/environment/${env}/request/${qs({ index_url: INDEX_URL, user: uid('dia'), ...params })}`,
+    init,
+  );
   return { status: res.status, body: await res.text() };
 }
-async function requested(te: TestEngine, env: string, params: Record<string, string> = {}, init: RequestInit = {}): Promise<Json> {
+async function requested(
+  te: TestEngine,
+  env: string,
+  params: Record<string, string> = {},
+  init: RequestInit = {},
+): Promise<Json> {
   const r = await request(te, env, params, init);
   assert.equal(r.status, 200, r.body);
   return JSON.parse(r.body) as Json;
@@ -100,14 +115,19 @@ const WORKSHOP_KEYS = ['title', 'description', 'vendor', 'authors', 'difficulty'
 const ROWS: Row[] = [
   {
     what: 'catalog workshop keys',
-    observe: async ({ te }) => Object.keys(((await getJson(te, '/workshops/catalog/environments/'))['environments'] as Json[])[0]?.['workshop'] as Json),
+    observe: async ({ te }) =>
+      Object.keys(
+        ((await getJson(te, '/workshops/catalog/environments/'))['environments'] as Json[])[0]?.['workshop'] as Json,
+      ),
     educates: ['name', 'resource', ...WORKSHOP_KEYS, 'labels', 'logo', 'url'],
     learningcenter: ['name', 'id', ...WORKSHOP_KEYS, 'logo', 'url'],
   },
   {
     what: 'catalog workshop id: a 32-digit hex hash of the content',
     observe: async ({ te }) => {
-      const w = ((await getJson(te, '/workshops/catalog/environments/'))['environments'] as Json[])[0]?.['workshop'] as Json;
+      const w = ((await getJson(te, '/workshops/catalog/environments/'))['environments'] as Json[])[0]?.[
+        'workshop'
+      ] as Json;
       return typeof w['id'] === 'string' && /^[0-9a-f]{32}$/.test(w['id']);
     },
     educates: false,
@@ -130,7 +150,8 @@ const ROWS: Row[] = [
   },
   {
     what: 'catalog state=STOPPED (robot): only STOPPED ones, or ignored (RUNNING)',
-    observe: async ({ te }) => ((await getJson(te, '/workshops/catalog/environments/?state=STOPPED'))['environments'] as Json[]).length,
+    observe: async ({ te }) =>
+      ((await getJson(te, '/workshops/catalog/environments/?state=STOPPED'))['environments'] as Json[]).length,
     educates: 0,
     learningcenter: 2,
   },
@@ -186,30 +207,34 @@ const ROWS: Row[] = [
     educates: what.endsWith('(no slash)') ? 301 : 200,
     learningcenter: 404,
   })),
-  ...(['terminate', 'config'] as const).map(
-    (endpoint): Row => ({
-      what: `GET /workshops/session/<s>/${endpoint}/ (robot)`,
-      observe: async ({ te }) => (await get(te, `/workshops/session/${String((await requested(te, W2))['name'])}/${endpoint}/`)).status,
-      educates: 200,
-      learningcenter: 404,
-    }),
-  ),
-  ...(['schedule', 'extend', 'authorize'] as const).map(
-    (endpoint): Row => ({
-      what: `GET /workshops/session/<s>/${endpoint}/ as the robot, and as staff`,
-      observe: async ({ te }) => {
-        const name = String((await requested(te, W2))['name']);
-        const robot = await get(te, `/workshops/session/${name}/${endpoint}/`);
-        const staff = await get(te, `/workshops/session/${name}/${endpoint}/`, await te.adminToken());
-        return [robot.status, robot.status === 403 ? robot.body : '', staff.status];
-      },
-      educates: [200, '', 200],
-      learningcenter: [403, 'Access to session not permitted', 200],
-    }),
-  ),
+  ...(['terminate', 'config'] as const).map((endpoint): Row => ({
+    what: `GET /workshops/session/<s>/${endpoint}/ (robot)`,
+    observe: async ({ te }) =>
+      (await get(te, `/workshops/session/${String((await requested(te, W2))['name'])}/${endpoint}/`)).status,
+    educates: 200,
+    learningcenter: 404,
+  })),
+  ...(['schedule', 'extend', 'authorize'] as const).map((endpoint): Row => ({
+    what: `GET /workshops/session/<s>/${endpoint}/ as the robot, and as staff`,
+    observe: async ({ te }) => {
+      const name = String((await requested(te, W2))['name']);
+      const robot = await get(te, `/workshops/session/${name}/${endpoint}/`);
+      const staff = await get(te, `/workshops/session/${name}/${endpoint}/`, await te.adminToken());
+      return [robot.status, robot.status === 403 ? robot.body : '', staff.status];
+    },
+    educates: [200, '', 200],
+    learningcenter: [403, 'Access to session not permitted', 200],
+  })),
   {
     what: 'schedule of an owned session: keys (staff)',
-    observe: async ({ te }) => Object.keys(await getJson(te, `/workshops/session/${String((await requested(te, W2))['name'])}/schedule/`, await te.adminToken())),
+    observe: async ({ te }) =>
+      Object.keys(
+        await getJson(
+          te,
+          `/workshops/session/${String((await requested(te, W2))['name'])}/schedule/`,
+          await te.adminToken(),
+        ),
+      ),
     educates: ['status', 'started', 'expires', 'expiring', 'countdown', 'extendable'],
     learningcenter: ['started', 'expires', 'expiring', 'countdown', 'extendable'],
   },

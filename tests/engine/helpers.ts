@@ -48,12 +48,21 @@ export function qs(params: Record<string, string | undefined>): string {
 }
 
 /** `GET /workshops/environment/<env>/request/?index_url=…&…` as the robot; raw response. */
-export function requestRaw(te: TestEngine, env: string, params: Record<string, string | undefined> = {}, init?: RequestInit): Promise<Response> {
+export function requestRaw(
+  te: TestEngine,
+  env: string,
+  params: Record<string, string | undefined> = {},
+  init?: RequestInit,
+): Promise<Response> {
   return te.api(`/workshops/environment/${env}/request/${qs({ index_url: INDEX_URL, ...params })}`, init);
 }
 
 /** A session request that must succeed; the reply is schema-checked. */
-export async function requestSession(te: TestEngine, env: string, params: Record<string, string | undefined> = {}): Promise<RequestReply> {
+export async function requestSession(
+  te: TestEngine,
+  env: string,
+  params: Record<string, string | undefined> = {},
+): Promise<RequestReply> {
   const res = await requestRaw(te, env, params);
   const text = await res.text();
   assert.equal(res.status, 200, `request ${env} ${JSON.stringify(params)} -> ${res.status} ${text.slice(0, 200)}`);
@@ -87,7 +96,11 @@ export async function catalog(te: TestEngine, query = '', token?: string): Promi
   return catalogEnvironmentsSchema.parse(await te.apiJson(`/workshops/catalog/environments/${query}`, init));
 }
 
-export async function environment(te: TestEngine, name: string, query = '?sessions=true&state=RUNNING&state=STOPPING&state=STARTING&state=STOPPED') {
+export async function environment(
+  te: TestEngine,
+  name: string,
+  query = '?sessions=true&state=RUNNING&state=STOPPING&state=STARTING&state=STOPPED',
+) {
   const env = (await catalog(te, query)).environments.find((e) => e.name === name);
   assert.ok(env, `environment ${name} not in the catalog`);
   return env;

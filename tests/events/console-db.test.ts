@@ -85,9 +85,7 @@ test('a database made by the first version opens with the current code, its even
     assert.deepEqual({ ...la, current: undefined }, { ...a, current: undefined });
     assert.deepEqual(la?.current, rec);
     // and it can still be changed
-    store.patchAllocations(loaded, [
-      { a: la, rec: la?.current, patch: { status: 'ended', endedAt: 9 } },
-    ]);
+    store.patchAllocations(loaded, [{ a: la, rec: la?.current, patch: { status: 'ended', endedAt: 9 } }]);
   } finally {
     now.close();
   }

@@ -114,7 +114,8 @@ export async function startFaultPortal(opts: FakePortalOptions = {}): Promise<Fa
     res.writeHead(status, { 'content-type': type, date: new Date(now() + o.clockSkewMs).toUTCString() });
     res.end(text);
   };
-  const text = (res: http.ServerResponse, status: number, message: string) => send(res, status, message, 'text/html; charset=utf-8');
+  const text = (res: http.ServerResponse, status: number, message: string) =>
+    send(res, status, message, 'text/html; charset=utf-8');
 
   const live = (s: FakeSession) => s.state !== 'STOPPING';
   const envOf = (name: string) => o.environments.find((e) => e.name === name);
@@ -156,7 +157,12 @@ export async function startFaultPortal(opts: FakePortalOptions = {}): Promise<Fa
       uid: 'uid',
       generation: 1,
       url: url,
-      sessions: { maximum: o.maximum, registered: o.registered, anonymous: o.anonymous, allocated: sessions.filter(live).length },
+      sessions: {
+        maximum: o.maximum,
+        registered: o.registered,
+        anonymous: o.anonymous,
+        allocated: sessions.filter(live).length,
+      },
     },
     environments: o.environments.map((e) => {
       const allocated = allocatedIn(e.name);
@@ -224,13 +230,20 @@ export async function startFaultPortal(opts: FakePortalOptions = {}): Promise<Fa
       const rt = token();
       access.set(at, now() + o.expiresInS * 1000);
       refreshTokens.add(rt);
-      return send(res, 200, { access_token: at, expires_in: o.expiresInS, token_type: 'Bearer', scope: 'user:info', refresh_token: rt });
+      return send(res, 200, {
+        access_token: at,
+        expires_in: o.expiresInS,
+        token_type: 'Bearer',
+        scope: 'user:info',
+        refresh_token: rt,
+      });
     }
 
     // the browser's activation link: no bearer token, the session's own token in the query
     if ((m = u.pathname.match(/^\/workshops\/session\/([-\w]+)\/activate\/$/))) {
       const s = sessions.find((x) => x.name === m?.[1] && live(x));
-      if (!s || s.token !== u.searchParams.get('token') || s.state !== 'WAITING') return text(res, 403, 'Invalid activation');
+      if (!s || s.token !== u.searchParams.get('token') || s.state !== 'WAITING')
+        return text(res, 403, 'Invalid activation');
       const env = envOf(s.environment);
       s.state = 'RUNNING';
       s.started = now();

@@ -35,7 +35,12 @@ export function readPng(buf: Buffer): PngInfo {
     if (crc32(buf.subarray(offset + 4, offset + 8 + length)) !== crc) throw new Error(`chunk ${type} has a bad CRC`);
     if (header === null && type !== 'IHDR') throw new Error('first chunk is not IHDR');
     if (type === 'IHDR') {
-      header = { width: data.readUInt32BE(0), height: data.readUInt32BE(4), bitDepth: data[8] ?? 0, colorType: data[9] ?? 0 };
+      header = {
+        width: data.readUInt32BE(0),
+        height: data.readUInt32BE(4),
+        bitDepth: data[8] ?? 0,
+        colorType: data[9] ?? 0,
+      };
       interlace = data[12] ?? 0;
     } else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') {

@@ -29,7 +29,15 @@ function runBuilder(configFile: string): Promise<BuildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [path.join(root, 'node_modules', 'electron-builder', 'cli.js'), '--config', configFile, '--linux', 'dir', '--projectDir', root],
+      [
+        path.join(root, 'node_modules', 'electron-builder', 'cli.js'),
+        '--config',
+        configFile,
+        '--linux',
+        'dir',
+        '--projectDir',
+        root,
+      ],
       { cwd: root, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
@@ -57,7 +65,13 @@ describe('electron-builder --linux dir (stand-in Electron)', { timeout: BUILD_TI
     const filler = Buffer.alloc(4096, 0x90);
     fs.writeFileSync(
       path.join(electronDist, 'electron'),
-      Buffer.concat([filler, Buffer.from(FUSE_SENTINEL), Buffer.from([1, DEFAULT_WIRE.length]), Buffer.from(DEFAULT_WIRE), filler]),
+      Buffer.concat([
+        filler,
+        Buffer.from(FUSE_SENTINEL),
+        Buffer.from([1, DEFAULT_WIRE.length]),
+        Buffer.from(DEFAULT_WIRE),
+        filler,
+      ]),
       { mode: 0o755 },
     );
     fs.writeFileSync(path.join(electronDist, 'LICENSE'), 'stand-in\n');
@@ -65,7 +79,9 @@ describe('electron-builder --linux dir (stand-in Electron)', { timeout: BUILD_TI
 
     const config = parse(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
     fuses = config['electronFuses'] as Record<string, unknown>;
-    const electronPkg = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8')) as {
+    const electronPkg = JSON.parse(
+      fs.readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8'),
+    ) as {
       version: string;
     };
     const configFile = path.join(tmp, 'electron-builder.yml');
@@ -92,7 +108,13 @@ describe('electron-builder --linux dir (stand-in Electron)', { timeout: BUILD_TI
   });
 
   test('the archive holds the entry points and package.json', () => {
-    for (const file of ['package.json', 'dist/electron/main.js', 'dist/preload/preload.js', 'dist/renderer/index.html', 'bin/portal-console.js']) {
+    for (const file of [
+      'package.json',
+      'dist/electron/main.js',
+      'dist/preload/preload.js',
+      'dist/renderer/index.html',
+      'bin/portal-console.js',
+    ]) {
       assert.ok(entries.includes(file), `${file} is packaged`);
     }
   });
@@ -123,7 +145,10 @@ describe('electron-builder --linux dir (stand-in Electron)', { timeout: BUILD_TI
     assert.ok(fs.existsSync(path.join(unpacked, 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')));
     assert.ok(fs.existsSync(path.join(unpacked, 'keytar', 'build', 'Release', 'keytar.node')));
     assert.ok(!fs.existsSync(path.join(unpacked, 'better-sqlite3', 'deps')), 'sqlite sources are not shipped');
-    assert.ok(!fs.existsSync(path.join(unpacked, 'better-sqlite3', 'build', 'Release', 'obj')), 'object files are not shipped');
+    assert.ok(
+      !fs.existsSync(path.join(unpacked, 'better-sqlite3', 'build', 'Release', 'obj')),
+      'object files are not shipped',
+    );
   });
 
   test('the fuses in the packaged binary are the ones electron-builder.yml asks for', async () => {

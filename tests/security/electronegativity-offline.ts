@@ -16,7 +16,12 @@ const pkgDir = path.resolve(__dirname, '..', '..', 'node_modules', '@doyensec', 
 const offline = (): Promise<never> => Promise.reject(new Error('offline: network look-ups are disabled in tests'));
 const offlineGot = Object.assign(offline, { head: offline, get: offline });
 const gotPath = require.resolve('got', { paths: [pkgDir] });
-require.cache[gotPath] = { id: gotPath, filename: gotPath, loaded: true, exports: offlineGot } as unknown as NodeJS.Module;
+require.cache[gotPath] = {
+  id: gotPath,
+  filename: gotPath,
+  loaded: true,
+  exports: offlineGot,
+} as unknown as NodeJS.Module;
 
 type Runner = (options: Record<string, unknown>, forCli: boolean) => Promise<unknown>;
 const run = require(path.join(pkgDir, 'dist', 'runner.js')) as Runner;

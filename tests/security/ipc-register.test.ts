@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type EventName, type EventPayload, type Result } from '../../shared/contract';
+import {
+  IPC_EVENT_CHANNEL,
+  IPC_INVOKE_CHANNEL,
+  type EventName,
+  type EventPayload,
+  type Result,
+} from '../../shared/contract';
 import type { Dispatch } from '../../electron/ipc/dispatch';
 import {
   forwardEvents,
@@ -51,7 +57,8 @@ function setup(devServerUrl?: string) {
   });
   const listener = fake.handlers.get(IPC_INVOKE_CHANNEL);
   assert.ok(listener);
-  const call = (frame: InvokeEventLike['senderFrame'], ...args: unknown[]) => listener({ senderFrame: frame }, ...args) as Promise<Result<unknown>>;
+  const call = (frame: InvokeEventLike['senderFrame'], ...args: unknown[]) =>
+    listener({ senderFrame: frame }, ...args) as Promise<Result<unknown>>;
   return { ...fake, calls, unregister, call };
 }
 
@@ -64,7 +71,11 @@ test('exactly one IPC channel is registered, and unregistering removes it', () =
 
 test("the app's own top-level page is dispatched to (hash routes included)", async () => {
   const s = setup();
-  for (const url of [RENDERER, `${RENDERER}#/portals`, 'file:///opt/portal-console/dist/renderer/index.html#/roster/x']) {
+  for (const url of [
+    RENDERER,
+    `${RENDERER}#/portals`,
+    'file:///opt/portal-console/dist/renderer/index.html#/roster/x',
+  ]) {
     assert.deepEqual(await s.call({ url, parent: null }, 'app.info', {}), { ok: true, data: 'dispatched' }, url);
   }
   assert.deepEqual(s.calls[0], ['app.info', {}]);
@@ -91,7 +102,7 @@ test('a frame from anywhere else gets forbidden and nothing is dispatched', asyn
     assert.deepEqual(r, { ok: false, error: { code: 'forbidden', message: 'this page may not use the console' } }, url);
   }
   // a destroyed frame, and a subframe even when it shows the app's page
-  assert.equal((await s.call(null, 'app.info', {})) .ok, false);
+  assert.equal((await s.call(null, 'app.info', {})).ok, false);
   assert.equal((await s.call({ url: RENDERER, parent: { url: RENDERER } }, 'app.info', {})).ok, false);
   assert.equal(s.calls.length, 0);
 });
@@ -102,7 +113,12 @@ test('a development server is trusted by origin only when configured', async () 
   assert.equal((await dev.call({ url: 'http://localhost:5174/', parent: null }, 'app.info', {})).ok, false);
   assert.equal((await dev.call({ url: 'https://localhost:5173/', parent: null }, 'app.info', {})).ok, false);
   assert.throws(() => createSenderCheck({ rendererUrl: RENDERER, devServerUrl: 'javascript:alert(1)' }));
-  for (const remote of ['https://evil.example/', 'http://192.168.1.5:5173/', 'http://localhost.evil.example:5173/', 'http://127.0.0.1.evil.example/']) {
+  for (const remote of [
+    'https://evil.example/',
+    'http://192.168.1.5:5173/',
+    'http://localhost.evil.example:5173/',
+    'http://127.0.0.1.evil.example/',
+  ]) {
     assert.throws(() => createSenderCheck({ rendererUrl: RENDERER, devServerUrl: remote }), /on this machine/, remote);
   }
   for (const local of ['http://127.0.0.1:5173/', 'http://[::1]:5173/', 'https://localhost:5173/']) {

@@ -43,7 +43,8 @@ function recording(store: SecretStore): SecretStore {
         const parsed = JSON.parse(value) as unknown;
         // JSON bundles (the built-in engine's credentials): only the secret fields; ids and user names are shown
         if (parsed && typeof parsed === 'object') {
-          for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string' && /secret|password|token/i.test(k)) secrets.add(v);
+          for (const [k, v] of Object.entries(parsed))
+            if (typeof v === 'string' && /secret|password|token/i.test(k)) secrets.add(v);
         }
       } catch {
         // a plain value
@@ -109,7 +110,13 @@ async function main(): Promise<void> {
       ],
     }),
   );
-  const remote = await startEngine({ dataDir: remoteDir, configPath: remoteConfig, host: '127.0.0.1', port: 0, log: (l) => console.log(`remote-engine: ${l}`) });
+  const remote = await startEngine({
+    dataDir: remoteDir,
+    configPath: remoteConfig,
+    host: '127.0.0.1',
+    port: 0,
+    log: (l) => console.log(`remote-engine: ${l}`),
+  });
   const rc = remote.credentials.robot;
   for (const s of [rc.password, rc.clientSecret, remote.credentials.admin.password]) secrets.add(s);
   const proxy = await recordingProxy(remote.url);
@@ -129,7 +136,9 @@ async function main(): Promise<void> {
   const sse = new AbortController();
   const sseDone = (async () => {
     try {
-      const res = await fetch(`${web.origin}${WEB_API_PREFIX}/events?token=${encodeURIComponent(web.token)}`, { signal: sse.signal });
+      const res = await fetch(`${web.origin}${WEB_API_PREFIX}/events?token=${encodeURIComponent(web.token)}`, {
+        signal: sse.signal,
+      });
       const reader = res.body?.getReader();
       const decoder = new TextDecoder();
       for (;;) {
@@ -142,7 +151,10 @@ async function main(): Promise<void> {
     }
   })();
 
-  const call = async (method: string, input: unknown): Promise<{ ok: boolean; data?: unknown; error?: { code: string; message: string } }> => {
+  const call = async (
+    method: string,
+    input: unknown,
+  ): Promise<{ ok: boolean; data?: unknown; error?: { code: string; message: string } }> => {
     const res = await fetch(`${web.origin}${WEB_API_PREFIX}/invoke/${method}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/json' },
@@ -165,8 +177,15 @@ async function main(): Promise<void> {
     }
     throw new Error(`timed out waiting for ${what}`);
   };
-  type Snapshot = { portals: Array<{ portalId: string; status: string; environments: Array<{ name: string; sessions: Array<{ name: string }> }> }> };
-  const statusOf = async (id: string) => (await must<Snapshot>('monitor.snapshot', {})).portals.find((p) => p.portalId === id);
+  type Snapshot = {
+    portals: Array<{
+      portalId: string;
+      status: string;
+      environments: Array<{ name: string; sessions: Array<{ name: string }> }>;
+    }>;
+  };
+  const statusOf = async (id: string) =>
+    (await must<Snapshot>('monitor.snapshot', {})).portals.find((p) => p.portalId === id);
 
   const info = await must<{ keychain: { available: boolean; backend: string } }>('app.info', {});
   const portals = await must<Array<{ id: string; builtin: boolean }>>('portals.list', {});
@@ -208,10 +227,13 @@ async function main(): Promise<void> {
   await must('sessions.terminate', { portalId: builtin.id, session: builtinAlloc.session });
 
   // an event with attendees from a CSV file, its links exported, and a bulk action
-  const parsed = await must<{ rows: { email: string; firstName: string; lastName: string }[] }>('events.parseAttendees', {
-    text: 'email,first_name,last_name\ncarol@example.org,Carol,C\ndave@example.org,Dave,D\n',
-    format: 'csv',
-  });
+  const parsed = await must<{ rows: { email: string; firstName: string; lastName: string }[] }>(
+    'events.parseAttendees',
+    {
+      text: 'email,first_name,last_name\ncarol@example.org,Carol,C\ndave@example.org,Dave,D\n',
+      format: 'csv',
+    },
+  );
   const event = await must<{ id: string }>('events.create', {
     name: 'Audit day',
     portalId: added.id,
@@ -228,9 +250,16 @@ async function main(): Promise<void> {
   });
   const csv = await must<{ csv: string }>('events.exportCsv', { eventId: event.id, kind: 'links' });
   for (const m of csv.csv.matchAll(/token=([A-Za-z0-9]+)/g)) if (m[1]) tokens.activation.add(m[1]);
-  const prepared = await must<{ confirmToken: string }>('sessions.bulkPrepare', { portalId: added.id, environment: 'remote-w01', action: 'terminate' });
+  const prepared = await must<{ confirmToken: string }>('sessions.bulkPrepare', {
+    portalId: added.id,
+    environment: 'remote-w01',
+    action: 'terminate',
+  });
   await must('sessions.bulkExecute', { confirmToken: prepared.confirmToken });
-  await must('settings.update', { alerts: { capacityPercent: 80, expiringMinutes: 10, notifyOs: false }, theme: 'dark' });
+  await must('settings.update', {
+    alerts: { capacityPercent: 80, expiringMinutes: 10, notifyOs: false },
+    theme: 'dark',
+  });
   await must('settings.get', {});
 
   // errors: unknown environment, a full environment, wrong credentials, a portal that is not there
@@ -247,14 +276,36 @@ async function main(): Promise<void> {
   });
   secrets.add(`${rc.password}-but-wrong`);
   await call('portals.test', { id: wrong.id });
-  await until('the wrong-password portal to be refused', async () => (await statusOf(wrong.id))?.status === 'credentials-rejected');
-  await call('portals.test', { draft: { label: 'Nowhere', baseUrl: 'http://127.0.0.1:9/', clientId: 'x', clientSecret: 'nowhere-secret-123456', username: 'u', password: 'nowhere-password-123456' } });
+  await until(
+    'the wrong-password portal to be refused',
+    async () => (await statusOf(wrong.id))?.status === 'credentials-rejected',
+  );
+  await call('portals.test', {
+    draft: {
+      label: 'Nowhere',
+      baseUrl: 'http://127.0.0.1:9/',
+      clientId: 'x',
+      clientSecret: 'nowhere-secret-123456',
+      username: 'u',
+      password: 'nowhere-password-123456',
+    },
+  });
   secrets.add('nowhere-secret-123456');
   secrets.add('nowhere-password-123456');
-  await call('portals.add', { label: '', baseUrl: 'javascript:alert(1)', clientId: '', clientSecret: '', username: '', password: '' });
+  await call('portals.add', {
+    label: '',
+    baseUrl: 'javascript:alert(1)',
+    clientId: '',
+    clientSecret: '',
+    username: '',
+    password: '',
+  });
   // the remote portal goes away mid-event, then the console sees it fail
   await proxy.close();
-  await until('the remote portal to be shown as down', async () => !['live', 'connecting'].includes((await statusOf(added.id))?.status ?? 'live'));
+  await until(
+    'the remote portal to be shown as down',
+    async () => !['live', 'connecting'].includes((await statusOf(added.id))?.status ?? 'live'),
+  );
   await call('sessions.extend', { portalId: added.id, session: remoteAlloc.session });
   await call('portals.remove', { id: wrong.id });
 

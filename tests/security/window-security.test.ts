@@ -53,27 +53,51 @@ test('only http(s) URLs without credentials may be opened externally', () => {
 test('navigation stays on the app page; leaving is denied and http(s) goes to the browser', () => {
   assert.deepEqual(decideNavigation(`${APP}#/portals`, APP), { action: 'allow' });
   assert.deepEqual(decideNavigation(APP, APP), { action: 'allow' });
-  assert.deepEqual(decideNavigation('https://evil.example/', APP), { action: 'deny', openExternal: 'https://evil.example/' });
+  assert.deepEqual(decideNavigation('https://evil.example/', APP), {
+    action: 'deny',
+    openExternal: 'https://evil.example/',
+  });
   assert.deepEqual(decideNavigation('file:///etc/passwd', APP), { action: 'deny', openExternal: null });
-  assert.deepEqual(decideNavigation('file:///opt/portal-console/dist/renderer/other.html', APP), { action: 'deny', openExternal: null });
+  assert.deepEqual(decideNavigation('file:///opt/portal-console/dist/renderer/other.html', APP), {
+    action: 'deny',
+    openExternal: null,
+  });
   assert.deepEqual(decideNavigation('javascript:alert(1)', APP), { action: 'deny', openExternal: null });
   assert.deepEqual(decideNavigation('about:blank', APP), { action: 'deny', openExternal: null });
   // the same file with a query is a page the IPC sender check refuses: never shown in the window
   assert.deepEqual(decideNavigation(`${APP}?x=1#/portals`, APP), { action: 'deny', openExternal: null });
-  assert.deepEqual(decideNavigation('file://other-host/opt/portal-console/dist/renderer/index.html', APP), { action: 'deny', openExternal: null });
+  assert.deepEqual(decideNavigation('file://other-host/opt/portal-console/dist/renderer/index.html', APP), {
+    action: 'deny',
+    openExternal: null,
+  });
   assert.equal(isAppUrl('http://localhost:5173/#/x', 'http://localhost:5173/'), true);
   assert.equal(isAppUrl('http://localhost:5174/', 'http://localhost:5173/'), false);
   assert.equal(isAppUrl('garbage', APP), false);
 });
 
 test('window.open never creates a window', () => {
-  assert.deepEqual(decideWindowOpen('https://docs.educates.dev/'), { action: 'deny', openExternal: 'https://docs.educates.dev/' });
+  assert.deepEqual(decideWindowOpen('https://docs.educates.dev/'), {
+    action: 'deny',
+    openExternal: 'https://docs.educates.dev/',
+  });
   assert.deepEqual(decideWindowOpen(APP), { action: 'deny', openExternal: null });
   assert.deepEqual(decideWindowOpen('file:///etc/passwd'), { action: 'deny', openExternal: null });
 });
 
 test('permission requests are denied except writing text to the clipboard', () => {
-  for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'midiSysex', 'openExternal', 'hid', 'serial', 'usb', 'fullscreen', 'unknown']) {
+  for (const permission of [
+    'media',
+    'geolocation',
+    'notifications',
+    'clipboard-read',
+    'midiSysex',
+    'openExternal',
+    'hid',
+    'serial',
+    'usb',
+    'fullscreen',
+    'unknown',
+  ]) {
     assert.equal(decidePermission(permission), false, permission);
   }
   assert.equal(decidePermission('clipboard-sanitized-write'), true);

@@ -11,7 +11,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startEngine, type EngineCredentials, type EngineOptions, type RunningEngine } from '../../electron/engine/index';
+import {
+  startEngine,
+  type EngineCredentials,
+  type EngineOptions,
+  type RunningEngine,
+} from '../../electron/engine/index';
 
 export * from './portal-config';
 export { rawRequest, waitFor, waitUntilPast } from './http';
@@ -41,7 +46,11 @@ export async function requestToken(url: string, creds: ClientCredentials): Promi
       'content-type': 'application/x-www-form-urlencoded',
       authorization: `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`,
     },
-    body: new URLSearchParams({ grant_type: 'password', username: creds.username, password: creds.password }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'password',
+      username: creds.username,
+      password: creds.password,
+    }).toString(),
   });
   const text = await res.text();
   // The body of a failed grant carries no secret (oauthlib error JSON), so it is safe in the message.
@@ -56,10 +65,20 @@ export async function getToken(url: string, creds: ClientCredentials): Promise<s
 
 /** The robot client + robot user, or the robot client + admin user (a staff token), from engine credentials. */
 export function robotCreds(c: EngineCredentials): ClientCredentials {
-  return { clientId: c.robot.clientId, clientSecret: c.robot.clientSecret, username: c.robot.username, password: c.robot.password };
+  return {
+    clientId: c.robot.clientId,
+    clientSecret: c.robot.clientSecret,
+    username: c.robot.username,
+    password: c.robot.password,
+  };
 }
 export function adminCreds(c: EngineCredentials): ClientCredentials {
-  return { clientId: c.robot.clientId, clientSecret: c.robot.clientSecret, username: c.admin.username, password: c.admin.password };
+  return {
+    clientId: c.robot.clientId,
+    clientSecret: c.robot.clientSecret,
+    username: c.admin.username,
+    password: c.admin.password,
+  };
 }
 
 export type TestEngineOptions = Partial<EngineOptions> & {
@@ -148,7 +167,8 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     async apiJson<T>(pathAndQuery: string, init?: RequestInit): Promise<T> {
       const res = await handle.api(pathAndQuery, init);
       const text = await res.text();
-      if (res.status !== 200) throw new Error(`${init?.method ?? 'GET'} ${pathAndQuery} -> ${res.status} ${text.slice(0, 300)}`);
+      if (res.status !== 200)
+        throw new Error(`${init?.method ?? 'GET'} ${pathAndQuery} -> ${res.status} ${text.slice(0, 300)}`);
       return JSON.parse(text) as T;
     },
     async restart(overrides = {}) {
@@ -183,11 +203,15 @@ export interface EngineCliProcess {
 }
 
 function spawnCli(args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'electron', 'cli-entry.ts'), 'engine', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO_ROOT, 'electron', 'cli-entry.ts'), 'engine', ...args],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
 }
 
 /**
@@ -195,7 +219,10 @@ function spawnCli(args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
  * Rejects (and kills the child) if it exits first or does not listen within `timeoutMs` (default 30 s).
  * Pass `--host 127.0.0.1 --port 0 --data DIR` yourself; nothing is added.
  */
-export function spawnEngineCli(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<EngineCliProcess> {
+export function spawnEngineCli(
+  args: string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<EngineCliProcess> {
   const child = spawnCli(args, options.env);
   let out = '';
   let err = '';
@@ -206,7 +233,10 @@ export function spawnEngineCli(args: string[], options: { timeoutMs?: number; en
   });
   return new Promise((resolve, reject) => {
     let done = false;
-    const timer = setTimeout(() => fail(new Error(`engine CLI did not print "listening on" in time; stderr: ${err.slice(-2000)}`)), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () => fail(new Error(`engine CLI did not print "listening on" in time; stderr: ${err.slice(-2000)}`)),
+      options.timeoutMs ?? 30_000,
+    );
     const fail = (e: Error): void => {
       if (done) return;
       done = true;
@@ -233,12 +263,19 @@ export function spawnEngineCli(args: string[], options: { timeoutMs?: number; en
       }
     });
     child.stderr?.on('data', (chunk: string) => (err += chunk));
-    void exited.then(({ code, signal }) => fail(new Error(`engine CLI exited (code ${code}, signal ${signal}) before listening; stderr: ${err.slice(-2000)}`)));
+    void exited.then(({ code, signal }) =>
+      fail(
+        new Error(`engine CLI exited (code ${code}, signal ${signal}) before listening; stderr: ${err.slice(-2000)}`),
+      ),
+    );
   });
 }
 
 /** Runs `portal-console engine <args>` to completion (for `--help`, bad configs): exit code and output. */
-export async function runEngineCli(args: string[], options: { timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runEngineCli(
+  args: string[],
+  options: { timeoutMs?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawnCli(args);
   let stdout = '';
   let stderr = '';

@@ -87,7 +87,10 @@ export interface WaitOptions {
  * bounded wait for an observable condition, not a timing assertion: the bound only keeps a broken engine from
  * hanging the suite.
  */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions = {}): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  options: WaitOptions = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 5_000);
   const interval = options.intervalMs ?? 50;
   let lastError: unknown;

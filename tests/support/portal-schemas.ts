@@ -139,7 +139,12 @@ export const sessionConfigSchema = z.strictObject({ url: z.string().nullable(), 
 export const authorizeSchema = z.strictObject({ owner: z.string(), user: z.string(), staff: z.boolean() });
 
 export const analyticsMessageSchema = z.object({
-  portal: z.object({ name: z.string(), url: z.string(), uid: z.string().optional(), generation: z.number().optional() }),
+  portal: z.object({
+    name: z.string(),
+    url: z.string(),
+    uid: z.string().optional(),
+    generation: z.number().optional(),
+  }),
   event: z.object({
     name: z.string(),
     timestamp: z.string(),

@@ -20,7 +20,8 @@ test("appDataDir matches Electron's appData on each platform", () => {
     // an empty APPDATA must not turn into a folder relative to wherever the console was started
     ['win32', { APPDATA: '' }, path.join(os.homedir(), 'AppData', 'Roaming')],
   ];
-  for (const [platform, env, expected] of cases) assert.equal(appDataDir(env, platform), expected, `${platform} ${JSON.stringify(env)}`);
+  for (const [platform, env, expected] of cases)
+    assert.equal(appDataDir(env, platform), expected, `${platform} ${JSON.stringify(env)}`);
 });
 
 test('the console and the engine keep separate folders under one user-data folder', () => {

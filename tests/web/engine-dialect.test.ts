@@ -20,5 +20,6 @@ test('the built-in engine started with a dialect speaks it, and the console dete
   const builtin = await waitFor(read, { timeoutMs: 20_000, message: 'the built-in portal live, its dialect known' });
   assert.equal(builtin.dialect, 'learningcenter');
   assert.ok(builtin.environments.length > 0);
-  for (const e of builtin.environments) assert.deepEqual(e.workshop.labels, {}, 'Learning Center workshops have no labels');
+  for (const e of builtin.environments)
+    assert.deepEqual(e.workshop.labels, {}, 'Learning Center workshops have no labels');
 });

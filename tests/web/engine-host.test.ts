@@ -24,7 +24,10 @@ test('a child that exits before it is ready rejects with its exit code', async (
 });
 
 test('a child that never answers is killed after the ready timeout', async () => {
-  await assert.rejects(startNodeEngine({ dataDir: 'silent' }, { entry, readyTimeoutMs: 300 }), /did not start within 300 ms/);
+  await assert.rejects(
+    startNodeEngine({ dataDir: 'silent' }, { entry, readyTimeoutMs: 300 }),
+    /did not start within 300 ms/,
+  );
 });
 
 test('a child that ignores stop is killed', async () => {

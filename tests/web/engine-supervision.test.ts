@@ -101,36 +101,53 @@ test('stop() during a pending restart leaves no engine running', async (t) => {
   assert.equal(restarted, 0);
 });
 
-test('web mode: the real engine killed with SIGKILL comes back on the same address and the portal is live again', { timeout: 120_000 }, async () => {
-  const web = await startTestConsole({ engine: true, tuning: { pollIntervalMs: 200 }, engineSupervision: { restartDelayMs: 50 } });
-  try {
-    const pid = web.enginePid();
-    assert.ok(pid, 'the engine has a process id');
-    const list = JSON.parse((await web.invoke('portals.list', {})).body) as { data: Array<{ id: string; builtin: boolean }> };
-    const builtinId = list.data.find((p) => p.builtin)?.id;
-    assert.ok(builtinId);
-    process.kill(pid, 'SIGKILL');
-    // A restart faster than the client's GET retries never shows as stale, so the proof of recovery is a
-    // new engine process and a successful poll of it, not a status change.
-    await waitFor(() => {
-      const now = web.enginePid();
-      return now !== null && now !== pid;
-    }, { timeoutMs: 60_000 });
-    const restartedAt = Date.now();
-    await waitFor(
-      async () => {
-        const snap = JSON.parse((await web.invoke('monitor.snapshot', {})).body) as {
-          data: { portals: Array<{ portalId: string; status: string; lastSeenAt: number | null }> };
-        };
-        const p = snap.data.portals.find((x) => x.portalId === builtinId);
-        return p !== undefined && p.status === 'live' && p.lastSeenAt !== null && p.lastSeenAt > restartedAt;
-      },
-      { timeoutMs: 60_000 },
-    );
-    const engineUrl = new URL(web.engineUrl ?? '');
-    const r = await rawRequest({ port: Number(engineUrl.port), path: '/workshops/catalog/environments/', headers: { host: engineUrl.host } });
-    assert.ok(r.status > 0 && r.status < 500, `the engine answers on its old address (${r.status})`);
-  } finally {
-    await web.close();
-  }
-});
+test(
+  'web mode: the real engine killed with SIGKILL comes back on the same address and the portal is live again',
+  { timeout: 120_000 },
+  async () => {
+    const web = await startTestConsole({
+      engine: true,
+      tuning: { pollIntervalMs: 200 },
+      engineSupervision: { restartDelayMs: 50 },
+    });
+    try {
+      const pid = web.enginePid();
+      assert.ok(pid, 'the engine has a process id');
+      const list = JSON.parse((await web.invoke('portals.list', {})).body) as {
+        data: Array<{ id: string; builtin: boolean }>;
+      };
+      const builtinId = list.data.find((p) => p.builtin)?.id;
+      assert.ok(builtinId);
+      process.kill(pid, 'SIGKILL');
+      // A restart faster than the client's GET retries never shows as stale, so the proof of recovery is a
+      // new engine process and a successful poll of it, not a status change.
+      await waitFor(
+        () => {
+          const now = web.enginePid();
+          return now !== null && now !== pid;
+        },
+        { timeoutMs: 60_000 },
+      );
+      const restartedAt = Date.now();
+      await waitFor(
+        async () => {
+          const snap = JSON.parse((await web.invoke('monitor.snapshot', {})).body) as {
+            data: { portals: Array<{ portalId: string; status: string; lastSeenAt: number | null }> };
+          };
+          const p = snap.data.portals.find((x) => x.portalId === builtinId);
+          return p !== undefined && p.status === 'live' && p.lastSeenAt !== null && p.lastSeenAt > restartedAt;
+        },
+        { timeoutMs: 60_000 },
+      );
+      const engineUrl = new URL(web.engineUrl ?? '');
+      const r = await rawRequest({
+        port: Number(engineUrl.port),
+        path: '/workshops/catalog/environments/',
+        headers: { host: engineUrl.host },
+      });
+      assert.ok(r.status > 0 && r.status < 500, `the engine answers on its old address (${r.status})`);
+    } finally {
+      await web.close();
+    }
+  },
+);

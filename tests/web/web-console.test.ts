@@ -55,7 +55,9 @@ describe('web mode over loopback HTTP', () => {
 
   test('the built-in portal accepts the credentials the shell passed to the engine (it goes live)', async () => {
     type Snapshot = { portals: Array<{ portalId: string; label: string; status: string; lastError: string | null }> };
-    const list = JSON.parse((await web.invoke('portals.list', {})).body) as { data: Array<{ id: string; builtin: boolean }> };
+    const list = JSON.parse((await web.invoke('portals.list', {})).body) as {
+      data: Array<{ id: string; builtin: boolean }>;
+    };
     const builtinId = list.data.find((p) => p.builtin)?.id;
     assert.ok(builtinId);
     const settled = new Promise<string>((resolve) => {
@@ -91,22 +93,47 @@ describe('web mode over loopback HTTP', () => {
       });
       assert.equal(r.status, 401, JSON.stringify(headers));
       assert.match(r.headers['content-type'] ?? '', /application\/json/);
-      assert.deepEqual(JSON.parse(r.body), { ok: false, error: { code: 'forbidden', message: 'a valid console token is needed' } });
+      assert.deepEqual(JSON.parse(r.body), {
+        ok: false,
+        error: { code: 'forbidden', message: 'a valid console token is needed' },
+      });
     }
     // encoded spellings of the API path reach the same routes and need the token just the same
-    for (const p of ['/%61pi/invoke/portals.add', '/api%2Finvoke/portals.add', '/%2561pi/invoke/portals.add', '/API/invoke/portals.add']) {
-      const r = await rawRequest({ port: web.port, method: 'POST', path: p, headers: { 'content-type': 'application/json' }, body: JSON.stringify(portalInput) });
+    for (const p of [
+      '/%61pi/invoke/portals.add',
+      '/api%2Finvoke/portals.add',
+      '/%2561pi/invoke/portals.add',
+      '/API/invoke/portals.add',
+    ]) {
+      const r = await rawRequest({
+        port: web.port,
+        method: 'POST',
+        path: p,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(portalInput),
+      });
       assert.ok(r.status === 401 || r.status === 404, `${p} → ${r.status}`);
     }
     // the token in a query string is accepted by the event stream only
-    const q = await rawRequest({ port: web.port, method: 'POST', path: `/api/invoke/app.info?token=${web.token}`, headers: { 'content-type': 'application/json' }, body: '{}' });
+    const q = await rawRequest({
+      port: web.port,
+      method: 'POST',
+      path: `/api/invoke/app.info?token=${web.token}`,
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(q.status, 401);
     assert.equal(web.handlerCalls.length, before);
   });
 
   test('a foreign or null Origin is refused with 403 even with the right token', async () => {
     const before = web.handlerCalls.length;
-    for (const origin of ['http://evil.example', 'null', `https://127.0.0.1:${web.port}`, `http://127.0.0.1:${web.port + 1}`]) {
+    for (const origin of [
+      'http://evil.example',
+      'null',
+      `https://127.0.0.1:${web.port}`,
+      `http://127.0.0.1:${web.port + 1}`,
+    ]) {
       const r = await web.invoke('portals.add', portalInput, { origin });
       assert.equal(r.status, 403, origin);
       assert.equal((JSON.parse(r.body) as { error: { code: string } }).error.code, 'forbidden');
@@ -147,7 +174,11 @@ describe('web mode over loopback HTTP', () => {
       assert.equal(r.status, 404, name);
       assert.deepEqual(JSON.parse(r.body), { ok: false, error: { code: 'not-found', message: 'unknown method' } });
     }
-    const unknownRoute = await rawRequest({ port: web.port, path: '/api/other', headers: { authorization: `Bearer ${web.token}` } });
+    const unknownRoute = await rawRequest({
+      port: web.port,
+      path: '/api/other',
+      headers: { authorization: `Bearer ${web.token}` },
+    });
     assert.equal(unknownRoute.status, 404);
     assert.equal(web.handlerCalls.length, before);
   });
@@ -155,9 +186,21 @@ describe('web mode over loopback HTTP', () => {
   test('bodies that are not JSON, poison prototypes or exceed the limit are refused before any handler', async () => {
     const before = web.handlerCalls.length;
     const auth = { authorization: `Bearer ${web.token}` };
-    const text = await rawRequest({ port: web.port, method: 'POST', path: '/api/invoke/app.info', headers: { ...auth, 'content-type': 'text/plain' }, body: '{}' });
+    const text = await rawRequest({
+      port: web.port,
+      method: 'POST',
+      path: '/api/invoke/app.info',
+      headers: { ...auth, 'content-type': 'text/plain' },
+      body: '{}',
+    });
     assert.equal(text.status, 415);
-    const broken = await rawRequest({ port: web.port, method: 'POST', path: '/api/invoke/app.info', headers: { ...auth, 'content-type': 'application/json' }, body: '{"a":' });
+    const broken = await rawRequest({
+      port: web.port,
+      method: 'POST',
+      path: '/api/invoke/app.info',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"a":',
+    });
     assert.equal(broken.status, 400);
     const poisoned = await rawRequest({
       port: web.port,
@@ -182,7 +225,10 @@ describe('web mode over loopback HTTP', () => {
 
   test('an attendee list of 10,000 under the limit is accepted', async () => {
     const rows = Array.from({ length: 10_000 }, (_, i) => `learner${i}@example.org,Learner,Number${i}`);
-    const r = await web.invoke('events.parseAttendees', { text: `email,first_name,last_name\n${rows.join('\n')}`, format: 'csv' });
+    const r = await web.invoke('events.parseAttendees', {
+      text: `email,first_name,last_name\n${rows.join('\n')}`,
+      format: 'csv',
+    });
     assert.equal(r.status, 200);
     const body = JSON.parse(r.body) as { ok: boolean; data: { rows: unknown[] } };
     assert.equal(body.ok, true);
@@ -244,9 +290,19 @@ describe('web mode over loopback HTTP', () => {
     ];
     for (const { path: p, method } of cases) {
       const body = method === 'POST' ? { body: '{}' } : {};
-      const r = await rawRequest({ port: web.port, method, path: p, headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/json' }, ...body });
+      const r = await rawRequest({
+        port: web.port,
+        method,
+        path: p,
+        headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/json' },
+        ...body,
+      });
       assert.equal(r.status, 400, p);
-      assert.deepEqual(JSON.parse(r.body), { ok: false, error: { code: 'invalid-input', message: 'the request address could not be read' } }, p);
+      assert.deepEqual(
+        JSON.parse(r.body),
+        { ok: false, error: { code: 'invalid-input', message: 'the request address could not be read' } },
+        p,
+      );
       assert.doesNotMatch(r.body, new RegExp(`${marker}|FST_`), p);
       assert.equal(r.headers['content-security-policy'], CONTENT_SECURITY_POLICY, p);
       assert.equal(r.headers['x-content-type-options'], 'nosniff', p);
@@ -266,10 +322,19 @@ describe('web mode over loopback HTTP', () => {
   test('the event stream needs the token and delivers events as `event: <name>` with JSON data', async () => {
     const refused = await rawRequest({ port: web.port, path: '/api/events?token=wrong' });
     assert.equal(refused.status, 401);
-    const foreign = await rawRequest({ port: web.port, path: `/api/events?token=${web.token}`, headers: { origin: 'http://evil.example' } });
+    const foreign = await rawRequest({
+      port: web.port,
+      path: `/api/events?token=${web.token}`,
+      headers: { origin: 'http://evil.example' },
+    });
     assert.equal(foreign.status, 403);
 
-    const req = http.get({ host: '127.0.0.1', port: web.port, path: `/api/events?token=${encodeURIComponent(web.token)}`, agent: false });
+    const req = http.get({
+      host: '127.0.0.1',
+      port: web.port,
+      path: `/api/events?token=${encodeURIComponent(web.token)}`,
+      agent: false,
+    });
     try {
       const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
         req.once('response', resolve);
@@ -299,14 +364,21 @@ describe('web mode over loopback HTTP', () => {
         });
       await waitFor(/: connected\n\n/);
 
-      const added = JSON.parse((await web.invoke('portals.add', portalInput)).body) as { ok: boolean; data: { id: string } };
+      const added = JSON.parse((await web.invoke('portals.add', portalInput)).body) as {
+        ok: boolean;
+        data: { id: string };
+      };
       assert.equal(added.ok, true);
       const removed = await web.invoke('portals.remove', { id: added.data.id });
       assert.equal(removed.status, 200);
       const { data: removal } = JSON.parse(removed.body) as { data: { revision: number; epoch: string } };
       const match = await waitFor(/event: monitor\.portalRemoved\ndata: (.*)\n\n/);
       // the removal's place among the monitor's revisions, as the call answered it
-      assert.deepEqual(JSON.parse(match[1] ?? ''), { portalId: added.data.id, revision: removal.revision, epoch: removal.epoch });
+      assert.deepEqual(JSON.parse(match[1] ?? ''), {
+        portalId: added.data.id,
+        revision: removal.revision,
+        epoch: removal.epoch,
+      });
       // the stream stays alive with heartbeats
       await waitFor(/: heartbeat\n\n/);
     } finally {
@@ -342,7 +414,9 @@ test('close() ends open event streams instead of hanging on them', async () => {
   let closed = false;
   try {
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port: web.port, path: `/api/events?token=${web.token}`, agent: false }, resolve).once('error', reject);
+      http
+        .get({ host: '127.0.0.1', port: web.port, path: `/api/events?token=${web.token}`, agent: false }, resolve)
+        .once('error', reject);
     });
     assert.equal(res.statusCode, 200);
     const ended = new Promise<void>((resolve) => {

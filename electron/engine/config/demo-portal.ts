@@ -3,7 +3,12 @@ import type { PortalConfig, WorkshopDefinition, WorkshopEntry } from '../domain/
 
 /** The portal the engine runs when no config file is given: a few sample workshops for demos and tests. */
 
-function definition(name: string, title: string, description: string, extra: Partial<WorkshopDefinition>): WorkshopDefinition {
+function definition(
+  name: string,
+  title: string,
+  description: string,
+  extra: Partial<WorkshopDefinition>,
+): WorkshopDefinition {
   return {
     name,
     title,
@@ -46,31 +51,54 @@ export function demoPortalConfig(dialect: DialectName = 'educates'): PortalConfi
   const workshops = [
     entry(
       0,
-      definition('lab-k8s-fundamentals', 'Kubernetes Fundamentals', 'Deploy, scale and expose your first application on Kubernetes.', {
-        duration: '45m',
-        tags: ['kubernetes', 'beginner'],
-        labels: { track: 'platform' },
-      }),
+      definition(
+        'lab-k8s-fundamentals',
+        'Kubernetes Fundamentals',
+        'Deploy, scale and expose your first application on Kubernetes.',
+        {
+          duration: '45m',
+          tags: ['kubernetes', 'beginner'],
+          labels: { track: 'platform' },
+        },
+      ),
       { capacity: 20, reserved: 2, initial: 2, durationS: 45 * 60, labels: { track: 'platform' } },
     ),
     entry(
       1,
-      definition('lab-container-images', 'Building Container Images', 'Write Dockerfiles, use multi-stage builds and scan images.', {
-        duration: '30m',
-        tags: ['containers', 'docker'],
-        labels: { track: 'developer' },
-      }),
+      definition(
+        'lab-container-images',
+        'Building Container Images',
+        'Write Dockerfiles, use multi-stage builds and scan images.',
+        {
+          duration: '30m',
+          tags: ['containers', 'docker'],
+          labels: { track: 'developer' },
+        },
+      ),
       { capacity: 10, reserved: 1, initial: 1, durationS: 30 * 60, labels: { track: 'developer' } },
     ),
     entry(
       2,
-      definition('lab-gitops-workflow', 'GitOps Workflow', 'Drive deployments from Git with a reconciling controller. Sessions can be extended.', {
-        duration: '60m',
-        difficulty: 'intermediate',
-        tags: ['gitops', 'ci-cd'],
+      definition(
+        'lab-gitops-workflow',
+        'GitOps Workflow',
+        'Drive deployments from Git with a reconciling controller. Sessions can be extended.',
+        {
+          duration: '60m',
+          difficulty: 'intermediate',
+          tags: ['gitops', 'ci-cd'],
+          labels: { track: 'platform' },
+        },
+      ),
+      {
+        capacity: 15,
+        reserved: 1,
+        initial: 1,
+        durationS: 60 * 60,
+        overtimeS: 15 * 60,
+        deadlineS: 90 * 60,
         labels: { track: 'platform' },
-      }),
-      { capacity: 15, reserved: 1, initial: 1, durationS: 60 * 60, overtimeS: 15 * 60, deadlineS: 90 * 60, labels: { track: 'platform' } },
+      },
     ),
     entry(
       3,

@@ -29,7 +29,10 @@ test('extendable needs RUNNING, an expiry before started+deadline, and remaining
   assert.equal(isExtendable(inputs, false, started, expires, nearEnd), false);
   assert.equal(isExtendable(inputs, true, started, null, nearEnd), false);
   // default deadline (= expires): never extendable
-  assert.equal(isExtendable({ durationS: 60 * MIN, overtimeS: 0, deadlineS: 60 * MIN }, true, started, expires, nearEnd), false);
+  assert.equal(
+    isExtendable({ durationS: 60 * MIN, overtimeS: 0, deadlineS: 60 * MIN }, true, started, expires, nearEnd),
+    false,
+  );
   // at the deadline: not extendable any more
   assert.equal(isExtendable(inputs, true, started, started + 90 * MIN * 1000, started + 85 * MIN * 1000), false);
 });

@@ -51,7 +51,12 @@ export function isExtendable(
 }
 
 /** New expiry after one extension: `min(expires + extension, started + deadline)`, or `expires + threshold`. */
-export function extendedExpiry(inputs: ExpiryInputs, startedMs: number, expiresMs: number, mode: ExtensionMode = 'deadline'): number {
+export function extendedExpiry(
+  inputs: ExpiryInputs,
+  startedMs: number,
+  expiresMs: number,
+  mode: ExtensionMode = 'deadline',
+): number {
   if (mode === 'repeat') return expiresMs + extensionThreshold(inputs.durationS) * 1000;
   return Math.min(expiresMs + extensionAmount(inputs) * 1000, startedMs + inputs.deadlineS * 1000);
 }

@@ -82,7 +82,15 @@ export interface PortalConfig {
 /** The portal-level settings of the config the store keeps (and persists); the webhook comes from the options. */
 export type PortalSettings = Pick<
   PortalConfig,
-  'maximum' | 'registered' | 'anonymous' | 'registrationType' | 'registrationEnabled' | 'index' | 'catalogVisibility' | 'labels' | 'webhookUrl'
+  | 'maximum'
+  | 'registered'
+  | 'anonymous'
+  | 'registrationType'
+  | 'registrationEnabled'
+  | 'index'
+  | 'catalogVisibility'
+  | 'labels'
+  | 'webhookUrl'
 >;
 
 export interface OAuthClient {

@@ -44,7 +44,8 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
 export function httpLimits(overrides: Partial<HttpLimits> = {}): HttpLimits {
   const limits = { ...DEFAULT_HTTP_LIMITS, ...overrides };
   for (const [key, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`limits.${key} must be a positive integer, got ${String(value)}`);
+    if (!Number.isSafeInteger(value) || value <= 0)
+      throw new RangeError(`limits.${key} must be a positive integer, got ${String(value)}`);
   }
   // Node requires the headers timeout to be at most the request timeout
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) limits.headersTimeoutMs = limits.requestTimeoutMs;
@@ -76,13 +77,15 @@ export function applyLimits(server: Server, limits: HttpLimits, log: (line: stri
   let dropped = 0;
   server.on('drop', () => {
     dropped += 1;
-    if (dropped === 1 || dropped % 1000 === 0) log(`http: ${limits.maxConnections} connections open, refused ${dropped} more so far`);
+    if (dropped === 1 || dropped % 1000 === 0)
+      log(`http: ${limits.maxConnections} connections open, refused ${dropped} more so far`);
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     // as Node itself does: answer only when no reply has started on this connection, else a client could read a
     // half-written reply followed by an error status
     const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-    if (socket.writable && (inFlight == null || !inFlight.headersSent)) socket.end(REPLIES[err.code ?? ''] ?? BAD_REQUEST);
+    if (socket.writable && (inFlight == null || !inFlight.headersSent))
+      socket.end(REPLIES[err.code ?? ''] ?? BAD_REQUEST);
     else socket.destroy();
   });
 }

@@ -26,10 +26,16 @@ test('quote_plus', () => {
 });
 
 test('update_query_params keeps other parameters, drops blank ones, replaces notification', () => {
-  assert.equal(updateQueryParams('https://hub.test/', { notification: 'session-deleted' }), 'https://hub.test/?notification=session-deleted');
+  assert.equal(
+    updateQueryParams('https://hub.test/', { notification: 'session-deleted' }),
+    'https://hub.test/?notification=session-deleted',
+  );
   assert.equal(
     updateQueryParams('https://hub.test/p?a=1&blank=&notification=old#frag', { notification: 'session-invalid' }),
     'https://hub.test/p?a=1&notification=session-invalid#frag',
   );
-  assert.equal(updateQueryParams('/workshops/catalog/', { notification: 'workshop-invalid' }), '/workshops/catalog/?notification=workshop-invalid');
+  assert.equal(
+    updateQueryParams('/workshops/catalog/', { notification: 'workshop-invalid' }),
+    '/workshops/catalog/?notification=workshop-invalid',
+  );
 });

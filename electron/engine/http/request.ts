@@ -45,7 +45,13 @@ export function requestFromNode(req: IncomingMessage, maxBodyBytes: number): Eng
 }
 
 /** A request made up in memory (tests of the routes without sockets). */
-export function makeRequest(init: { method?: string; url: string; headers?: IncomingHttpHeaders; body?: string | Buffer; remoteAddress?: string }): EngineRequest {
+export function makeRequest(init: {
+  method?: string;
+  url: string;
+  headers?: IncomingHttpHeaders;
+  body?: string | Buffer;
+  remoteAddress?: string;
+}): EngineRequest {
   const { path, rawQuery } = split(init.url);
   const body = init.body === undefined ? EMPTY : Buffer.from(init.body);
   return {
@@ -61,7 +67,8 @@ export function makeRequest(init: { method?: string; url: string; headers?: Inco
 
 function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<Buffer> {
   // most API calls are GETs without a body: do not wait a turn of the event loop for an 'end' event
-  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(EMPTY);
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined)
+    return Promise.resolve(EMPTY);
   if (req.headers['content-length'] === '0') return Promise.resolve(EMPTY);
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');

@@ -23,7 +23,8 @@ function write(res: ServerResponse, reply: Reply): void {
     reply.onSent?.();
     return;
   }
-  const body = typeof reply.body === 'string' && reply.body.length > 4096 ? Buffer.from(reply.body, 'utf8') : reply.body;
+  const body =
+    typeof reply.body === 'string' && reply.body.length > 4096 ? Buffer.from(reply.body, 'utf8') : reply.body;
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   res.writeHead(reply.status, { ...reply.headers, 'content-length': length });
   res.end(body);

@@ -1,5 +1,17 @@
-import type { EnvironmentRecord, EnvironmentStateValue, SessionRecord, SessionStateValue, UserRecord } from '../domain/model';
-import type { OAuthClient, PortalSettings, WorkshopDefinition, WorkshopEntry, WorkshopSettings } from '../domain/portal-config';
+import type {
+  EnvironmentRecord,
+  EnvironmentStateValue,
+  SessionRecord,
+  SessionStateValue,
+  UserRecord,
+} from '../domain/model';
+import type {
+  OAuthClient,
+  PortalSettings,
+  WorkshopDefinition,
+  WorkshopEntry,
+  WorkshopSettings,
+} from '../domain/portal-config';
 import type { Statements } from './database';
 
 /** Building the in-memory records: from database rows at load, and new ones (with empty indexes) at creation. */
@@ -14,7 +26,20 @@ export function parseJson<T>(text: string | null, fallback: T): T {
 }
 
 export function emptyWorkshop(name: string): WorkshopDefinition {
-  return { name, title: name, description: '', vendor: '', authors: [], difficulty: '', duration: '', tags: [], labels: {}, logo: '', url: '', parameters: [] };
+  return {
+    name,
+    title: name,
+    description: '',
+    vendor: '',
+    authors: [],
+    difficulty: '',
+    duration: '',
+    tags: [],
+    labels: {},
+    logo: '',
+    url: '',
+    parameters: [],
+  };
 }
 
 type Row = Record<string, unknown>;
@@ -37,7 +62,9 @@ export function userFromRow(r: Row): UserRecord {
   };
 }
 
-export type UserFields = Partial<Pick<UserRecord, 'email' | 'firstName' | 'lastName' | 'isAnonymous' | 'isStaff' | 'isRobot' | 'passwordHash'>>;
+export type UserFields = Partial<
+  Pick<UserRecord, 'email' | 'firstName' | 'lastName' | 'isAnonymous' | 'isStaff' | 'isRobot' | 'passwordHash'>
+>;
 
 export function newUser(id: number, username: string, fields: UserFields, now: number): UserRecord {
   return {
@@ -56,7 +83,10 @@ export function newUser(id: number, username: string, fields: UserFields, now: n
 }
 
 /** The stored part of an environment; `environmentRecord` adds the in-memory indexes. */
-export type StoredEnvironment = Omit<EnvironmentRecord, 'active' | 'allocated' | 'available' | 'reservedLive' | 'records' | 'revision'>;
+export type StoredEnvironment = Omit<
+  EnvironmentRecord,
+  'active' | 'allocated' | 'available' | 'reservedLive' | 'records' | 'revision'
+>;
 
 /** Field by field rather than a spread plus the indexes: records built alike share one hidden class in V8. */
 export function environmentRecord(e: StoredEnvironment): EnvironmentRecord {
@@ -91,8 +121,32 @@ export function environmentRecord(e: StoredEnvironment): EnvironmentRecord {
 
 /** The per-workshop settings of a config entry, as an environment holds them. */
 export function entrySettings(entry: WorkshopEntry): WorkshopSettings & Pick<WorkshopEntry, 'workshop'> {
-  const { position, capacity, reserved, initial, durationS, overtimeS, deadlineS, orphanedS, overdueS, labels, workshop } = entry;
-  return { position, capacity, reserved, initial, durationS, overtimeS, deadlineS, orphanedS, overdueS, labels, workshop };
+  const {
+    position,
+    capacity,
+    reserved,
+    initial,
+    durationS,
+    overtimeS,
+    deadlineS,
+    orphanedS,
+    overdueS,
+    labels,
+    workshop,
+  } = entry;
+  return {
+    position,
+    capacity,
+    reserved,
+    initial,
+    durationS,
+    overtimeS,
+    deadlineS,
+    orphanedS,
+    overdueS,
+    labels,
+    workshop,
+  };
 }
 
 export function environmentFromRow(r: Row, workshops: Map<string, WorkshopDefinition>): EnvironmentRecord {
@@ -147,7 +201,13 @@ export function sessionFromRow(r: Row, env: EnvironmentRecord, users: Map<number
 
 /** Everything the database holds about the portal, as records (sessions linked to their environment and owner). */
 export interface Snapshot {
-  portal: { name: string; uid: string; generation: number; configHash: string; settings: Partial<PortalSettings> } | null;
+  portal: {
+    name: string;
+    uid: string;
+    generation: number;
+    configHash: string;
+    settings: Partial<PortalSettings>;
+  } | null;
   client: OAuthClient | null;
   workshops: Map<string, WorkshopDefinition>;
   users: UserRecord[];
@@ -156,7 +216,8 @@ export interface Snapshot {
 }
 
 export function readSnapshot(st: Statements): Snapshot {
-  const portalRow = st.selectPortal.get() as { name: string; uid: string; generation: number; config_hash: string; settings: string } | undefined;
+  const portalRow = st.selectPortal.get() as
+    { name: string; uid: string; generation: number; config_hash: string; settings: string } | undefined;
   const clientRow = st.selectClient.get() as { client_id: string; secret_hash: string } | undefined;
   const workshops = new Map<string, WorkshopDefinition>();
   for (const row of st.selectWorkshops.all() as { name: string; definition: string }[]) {

@@ -57,7 +57,8 @@ function catalogEnvironments(ctx: Context, caller: UserRecord | null, engine: En
     if (ok) chosen.push(env);
   }
   const cached = engine.catalog.body(store, chosen, withSessions, now);
-  if (cached !== null) return { status: 200, headers: { 'content-type': 'application/json' }, body: cached.body, onSent: cached.release };
+  if (cached !== null)
+    return { status: 200, headers: { 'content-type': 'application/json' }, body: cached.body, onSent: cached.release };
   const out: string[] = [`{"portal":${engine.views.portalJson(store)},"environments":[`];
   chosen.forEach((env, i) => {
     if (i > 0) out.push(',');
@@ -69,8 +70,12 @@ function catalogEnvironments(ctx: Context, caller: UserRecord | null, engine: En
 
 function catalogWorkshops(_ctx: Context, _caller: UserRecord | null, engine: EngineContext): Reply {
   const store = engine.portal.store;
-  const envs = [...store.environments()].filter((e) => e.state === EnvironmentState.RUNNING).sort((a, b) => a.position - b.position);
-  const parts = envs.map((env) => `${engine.views.catalogWorkshopJson(env).slice(0, -1)},"environment":${environmentSummaryJson(env)}}`);
+  const envs = [...store.environments()]
+    .filter((e) => e.state === EnvironmentState.RUNNING)
+    .sort((a, b) => a.position - b.position);
+  const parts = envs.map(
+    (env) => `${engine.views.catalogWorkshopJson(env).slice(0, -1)},"environment":${environmentSummaryJson(env)}}`,
+  );
   return json(200, `{"portal":${engine.views.portalJson(store)},"workshops":[${parts.join(',')}]}`);
 }
 
@@ -83,8 +88,19 @@ function environmentStatus(ctx: Context, caller: UserRecord | null, engine: Engi
 }
 
 export const catalogRoutes: Route[] = [
-  { pattern: /^\/workshops\/catalog\/environments\/$/, methods: ['GET'], auth: 'catalog', handler: catalogEnvironments },
-  { pattern: /^\/workshops\/catalog\/workshops\/$/, methods: ['GET'], auth: 'catalog', handler: catalogWorkshops, when: (d) => d.catalogWorkshops },
+  {
+    pattern: /^\/workshops\/catalog\/environments\/$/,
+    methods: ['GET'],
+    auth: 'catalog',
+    handler: catalogEnvironments,
+  },
+  {
+    pattern: /^\/workshops\/catalog\/workshops\/$/,
+    methods: ['GET'],
+    auth: 'catalog',
+    handler: catalogWorkshops,
+    when: (d) => d.catalogWorkshops,
+  },
   {
     pattern: new RegExp(`^/workshops/environment/(?<env>${SLUG})/status/$`),
     methods: ['GET'],

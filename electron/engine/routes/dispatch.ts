@@ -85,7 +85,11 @@ async function dispatch(req: EngineRequest, engine: EngineContext): Promise<Repl
  * commit fails, the store has rolled the batch back and reloaded its records from the database, and the client is
  * told so (503) instead of getting a success that was not saved.
  */
-export async function respond(req: EngineRequest, engine: EngineContext, onInternalError: (route: string, err: unknown) => void): Promise<Reply> {
+export async function respond(
+  req: EngineRequest,
+  engine: EngineContext,
+  onInternalError: (route: string, err: unknown) => void,
+): Promise<Reply> {
   let reply: Reply;
   try {
     reply = await dispatch(req, engine);

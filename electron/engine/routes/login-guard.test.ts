@@ -44,7 +44,11 @@ test('after five failures in a row the key is refused, without a password check,
   for (let i = 0; i < 5; i++) assert.equal((await guard.check('k', REAL, 'nope')).outcome, 'wrong');
   assert.deepEqual(await guard.check('k', REAL, 'right'), { outcome: 'throttled', retryAfterS: 1 });
   assert.equal(checked.length, 5, 'a refused attempt checks nothing, a right password included');
-  assert.equal((await guard.check('other-key', REAL, 'right')).outcome, 'ok', 'other clients and addresses are not affected');
+  assert.equal(
+    (await guard.check('other-key', REAL, 'right')).outcome,
+    'ok',
+    'other clients and addresses are not affected',
+  );
   advance(1000);
   assert.equal((await guard.check('k', REAL, 'nope')).outcome, 'wrong');
   assert.deepEqual(await guard.check('k', REAL, 'right'), { outcome: 'throttled', retryAfterS: 2 });

@@ -61,8 +61,10 @@ export class LoginGuard {
       entry = undefined;
     }
     if (entry !== undefined) {
-      if (now < entry.blockedUntil) return { outcome: 'throttled', retryAfterS: Math.ceil((entry.blockedUntil - now) / 1000) };
-      if (entry.inFlight >= Math.max(1, this.options.freeFailures - entry.failures)) return { outcome: 'throttled', retryAfterS: 1 };
+      if (now < entry.blockedUntil)
+        return { outcome: 'throttled', retryAfterS: Math.ceil((entry.blockedUntil - now) / 1000) };
+      if (entry.inFlight >= Math.max(1, this.options.freeFailures - entry.failures))
+        return { outcome: 'throttled', retryAfterS: 1 };
     } else {
       entry = { failures: 0, inFlight: 0, blockedUntil: 0, lastFailureAt: now };
     }
@@ -88,7 +90,8 @@ export class LoginGuard {
     entry.failures += 1;
     entry.lastFailureAt = at;
     const over = entry.failures - this.options.freeFailures;
-    if (over >= 0) entry.blockedUntil = at + Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** Math.min(over, 30));
+    if (over >= 0)
+      entry.blockedUntil = at + Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** Math.min(over, 30));
     return { outcome: 'wrong' };
   }
 

@@ -12,7 +12,10 @@ test('request parameters: only declared names are kept; defaults, generated valu
     { name: 'USER', value: 'grumpy' },
     { name: 'NOT_DECLARED', value: 'x' },
   ]);
-  assert.deepEqual(resolved.map((p) => p.name), ['USER', 'PASSWORD', 'EMPTY']);
+  assert.deepEqual(
+    resolved.map((p) => p.name),
+    ['USER', 'PASSWORD', 'EMPTY'],
+  );
   assert.equal(resolved[0]?.value, 'grumpy');
   assert.match(resolved[1]?.value ?? '', /^[a-z0-9]{12}$/);
   assert.equal(resolved[2]?.value, '');

@@ -3,7 +3,10 @@ import { randomAlphanumeric } from '../config/credentials';
 import type { RequestParameter } from '../domain/portal-config';
 
 /** Resolves request parameters against the Workshop's declared ones. */
-export function resolveParameters(declared: RequestParameter[], supplied: { name: string; value: string }[]): { name: string; value: string }[] {
+export function resolveParameters(
+  declared: RequestParameter[],
+  supplied: { name: string; value: string }[],
+): { name: string; value: string }[] {
   const given = new Map(supplied.map((p) => [p.name, p.value]));
   return declared.map((d) => {
     const value = given.get(d.name);

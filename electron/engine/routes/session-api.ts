@@ -15,7 +15,9 @@ function userSessions(ctx: Context, caller: UserRecord | null, engine: EngineCon
   const now = engine.portal.store.now();
   const parts: string[] = [];
   if (user !== undefined) {
-    const live = [...user.live].filter((s) => s.state !== SessionState.STOPPING).sort((a, b) => a.env.id - b.env.id || a.id - b.id);
+    const live = [...user.live]
+      .filter((s) => s.state !== SessionState.STOPPING)
+      .sort((a, b) => a.env.id - b.env.id || a.id - b.id);
     for (const s of live) parts.push(engine.views.userSessionJson(s, now));
   }
   return json(200, `{"user":${JSON.stringify(username)},"sessions":[${parts.join(',')}]}`);
@@ -38,7 +40,8 @@ function sessionFor(
   if (s === undefined || s.state === SessionState.STOPPED) throw new ReplyError(notFound());
   if (unowned !== null && s.owner === null) throw new HttpError(engine.dialect.notInUseStatus, unowned);
   const robotAllowed = caller?.isRobot === true && !ownerOrStaff;
-  if (caller === null || (!caller.isStaff && !robotAllowed && s.owner !== caller)) throw new HttpError(403, 'Access to session not permitted');
+  if (caller === null || (!caller.isStaff && !robotAllowed && s.owner !== caller))
+    throw new HttpError(403, 'Access to session not permitted');
   return s;
 }
 
@@ -72,7 +75,13 @@ function terminate(ctx: Context, caller: UserRecord | null, engine: EngineContex
   const s = sessionFor(ctx, caller, engine, NOT_IN_USE);
   // like `mark_as_stopping()`: a session already STOPPING is marked again (expires = now, Session/Stopping again)
   engine.portal.sessions.terminate(s);
-  return json(200, JSON.stringify({ started: s.startedAt === null ? null : fmt(s.startedAt), expires: s.expiresAt === null ? null : fmt(s.expiresAt) }));
+  return json(
+    200,
+    JSON.stringify({
+      started: s.startedAt === null ? null : fmt(s.startedAt),
+      expires: s.expiresAt === null ? null : fmt(s.expiresAt),
+    }),
+  );
 }
 
 function sessionConfig(ctx: Context, caller: UserRecord | null, engine: EngineContext): Reply {
@@ -105,7 +114,10 @@ async function sessionEvent(ctx: Context, caller: UserRecord | null, engine: Eng
   const name = typeof event === 'object' && event !== null ? (event as Record<string, unknown>)['name'] : undefined;
   if (typeof name !== 'string' || name === '') throw new HttpError(400, 'No event data provided');
   const eventData = (event as Record<string, unknown>)['data'];
-  const payload = typeof eventData === 'object' && eventData !== null && !Array.isArray(eventData) ? (eventData as Record<string, unknown>) : {};
+  const payload =
+    typeof eventData === 'object' && eventData !== null && !Array.isArray(eventData)
+      ? (eventData as Record<string, unknown>)
+      : {};
   if (name.length > 200) throw new HttpError(400, 'Event name too long');
   // the session may have stopped while the body was read
   if (engine.portal.store.sessionNamed(s.name) !== s) {
@@ -116,9 +128,24 @@ async function sessionEvent(ctx: Context, caller: UserRecord | null, engine: Eng
 }
 
 export const sessionRoutes: Route[] = [
-  { pattern: new RegExp(`^/workshops/user/(?<user>${SLUG})/sessions/$`), methods: ['GET'], auth: 'bearer', handler: userSessions },
-  { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/schedule/$`), methods: ['GET'], auth: 'bearer', handler: schedule },
-  { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/extend/$`), methods: ['GET'], auth: 'bearer', handler: extend },
+  {
+    pattern: new RegExp(`^/workshops/user/(?<user>${SLUG})/sessions/$`),
+    methods: ['GET'],
+    auth: 'bearer',
+    handler: userSessions,
+  },
+  {
+    pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/schedule/$`),
+    methods: ['GET'],
+    auth: 'bearer',
+    handler: schedule,
+  },
+  {
+    pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/extend/$`),
+    methods: ['GET'],
+    auth: 'bearer',
+    handler: extend,
+  },
   {
     pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/terminate/$`),
     methods: ['GET'],
@@ -133,8 +160,18 @@ export const sessionRoutes: Route[] = [
     handler: sessionConfig,
     when: (d) => d.sessionConfig,
   },
-  { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/authorize/$`), methods: ['GET'], auth: 'bearer', handler: authorize },
-  { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/event/$`), methods: ['POST'], auth: 'bearer', handler: sessionEvent },
+  {
+    pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/authorize/$`),
+    methods: ['GET'],
+    auth: 'bearer',
+    handler: authorize,
+  },
+  {
+    pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/event/$`),
+    methods: ['POST'],
+    auth: 'bearer',
+    handler: sessionEvent,
+  },
 ];
 
 export function constantTimeEqual(a: string, b: string): boolean {

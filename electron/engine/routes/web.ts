@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { HttpError, html, json, redirect, ReplyError, type Reply } from '../http/reply';
 import { readCookie } from '../http/request';
-import { EnvironmentState, SESSION_STATE_NAMES, SessionState, type SessionRecord, type UserRecord } from '../domain/model';
+import {
+  EnvironmentState,
+  SESSION_STATE_NAMES,
+  SessionState,
+  type SessionRecord,
+  type UserRecord,
+} from '../domain/model';
 import { last, stripped, updateQueryParams } from '../http/query-string';
 import type { Context, EngineContext, Route } from './types';
 import { constantTimeEqual } from './session-api';
@@ -52,11 +58,15 @@ function activate(ctx: Context, _caller: UserRecord | null, engine: EngineContex
     }
   }
   if (s === undefined || s.state === SessionState.STOPPED) throw new HttpError(400, 'Invalid session name supplied');
-  if (s.token === null || !constantTimeEqual(s.token, token)) throw new HttpError(400, 'Invalid access token for session');
+  if (s.token === null || !constantTimeEqual(s.token, token))
+    throw new HttpError(400, 'Invalid access token for session');
   const owner = s.owner;
   if (owner === null) throw new HttpError(400, 'No owner defined for session');
   engine.portal.sessions.activate(s);
-  return redirect(302, `/workshops/session/${s.name}/`, { 'set-cookie': loginCookie(engine, owner), 'cache-control': 'no-store' });
+  return redirect(302, `/workshops/session/${s.name}/`, {
+    'set-cookie': loginCookie(engine, owner),
+    'cache-control': 'no-store',
+  });
 }
 
 /** the longest query kept in `next` (it is percent-encoded again, so it can triple in size) */
@@ -64,7 +74,9 @@ const MAX_NEXT_QUERY = 2048;
 
 /** Python's `quote(text, safe='/')`, as Django's `redirect_to_login` encodes `next`. */
 function quoteKeepSlash(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%2F/g, '/');
+  return encodeURIComponent(text)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%2F/g, '/');
 }
 
 /**
@@ -83,11 +95,19 @@ function ownSession(ctx: Context, engine: EngineContext): { s: SessionRecord; us
     throw new ReplyError(redirect(302, `/?next=${quoteKeepSlash(full)}`));
   }
   const s = engine.portal.store.sessionNamed(ctx.params['session'] ?? '');
-  if (s !== undefined && s.owner === user && s.state === SessionState.STOPPED && s.indexUrl !== null && s.indexUrl !== '') {
+  if (
+    s !== undefined &&
+    s.owner === user &&
+    s.state === SessionState.STOPPED &&
+    s.indexUrl !== null &&
+    s.indexUrl !== ''
+  ) {
     throw new ReplyError(redirect(302, updateQueryParams(s.indexUrl, { notification: 'session-deleted' })));
   }
   if (s === undefined || s.owner !== user || s.state === SessionState.STOPPED) {
-    throw new ReplyError(redirect(302, updateQueryParams(indexFor(engine, null, user), { notification: 'session-invalid' })));
+    throw new ReplyError(
+      redirect(302, updateQueryParams(indexFor(engine, null, user), { notification: 'session-invalid' })),
+    );
   }
   return { s, user };
 }
@@ -144,9 +164,17 @@ async function activity(ctx: Context, _caller: UserRecord | null, engine: Engine
   }
   if (s.state === SessionState.RUNNING) engine.portal.store.recordActivity(s, visible);
   const state = SESSION_STATE_NAMES[s.state];
-  return json(200, JSON.stringify({ state, expires: s.expiresAt === null ? null : formatDateTime(s.expiresAt), redirect: overdueRedirect(s, engine) }), {
-    'cache-control': 'no-store',
-  });
+  return json(
+    200,
+    JSON.stringify({
+      state,
+      expires: s.expiresAt === null ? null : formatDateTime(s.expiresAt),
+      redirect: overdueRedirect(s, engine),
+    }),
+    {
+      'cache-control': 'no-store',
+    },
+  );
 }
 
 function deleteSession(ctx: Context, _caller: UserRecord | null, engine: EngineContext): Reply {
@@ -154,7 +182,10 @@ function deleteSession(ctx: Context, _caller: UserRecord | null, engine: EngineC
   engine.portal.sessions.terminate(s);
   // Learning Center knows no notification but session-deleted here (it has no startup-timeout)
   const asked = engine.dialect.startupTimeout ? last(ctx.query(), 'notification') : undefined;
-  return redirect(302, updateQueryParams(indexFor(engine, s.indexUrl, user), { notification: asked || 'session-deleted' }));
+  return redirect(
+    302,
+    updateQueryParams(indexFor(engine, s.indexUrl, user), { notification: asked || 'session-deleted' }),
+  );
 }
 
 function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineContext, autoLogin: boolean): Reply {
@@ -168,15 +199,24 @@ function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineC
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
   if (user === null) {
     const anonymous = store.settings.registrationType === 'anonymous' && store.settings.registrationEnabled;
-    if (!autoLogin || !anonymous) throw new HttpError(403, 'Login required: this portal does not allow anonymous access');
+    if (!autoLogin || !anonymous)
+      throw new HttpError(403, 'Login required: this portal does not allow anonymous access');
   }
   if (env.state !== EnvironmentState.RUNNING) {
     return redirect(302, updateQueryParams(indexFor(engine, indexUrl, user), { notification: 'session-unavailable' }));
   }
   const signedIn = user;
   const { result, owner } = store.transaction(() => {
-    const owner = signedIn ?? engine.portal.createAnonymousUser(`${engine.dialect.anonymousPrefix}:${randomUUID()}`, {});
-    const result = engine.portal.allocate(env, owner, { token: null, timeoutS: 0, reacquire: null, indexUrl, analyticsUrl: null, params: [] });
+    const owner =
+      signedIn ?? engine.portal.createAnonymousUser(`${engine.dialect.anonymousPrefix}:${randomUUID()}`, {});
+    const result = engine.portal.allocate(env, owner, {
+      token: null,
+      timeoutS: 0,
+      reacquire: null,
+      indexUrl,
+      analyticsUrl: null,
+      params: [],
+    });
     // no session, no new user (and no login): cookie-less requests against a full environment leave nothing behind
     if (!result.ok && signedIn === null) {
       store.discardNewUser(owner);
@@ -186,7 +226,11 @@ function createSession(ctx: Context, _caller: UserRecord | null, engine: EngineC
   });
   if (owner !== null && signedIn !== owner) headers['set-cookie'] = loginCookie(engine, owner);
   if (!result.ok) {
-    return redirect(302, updateQueryParams(indexFor(engine, indexUrl, owner), { notification: 'session-unavailable' }), headers);
+    return redirect(
+      302,
+      updateQueryParams(indexFor(engine, indexUrl, owner), { notification: 'session-unavailable' }),
+      headers,
+    );
   }
   return redirect(302, `/workshops/session/${result.session.name}/`, headers);
 }
@@ -212,10 +256,40 @@ function catalogHtml(ctx: Context, _caller: UserRecord | null, engine: EngineCon
 export const webRoutes: Route[] = [
   { pattern: /^\/$/, methods: ['GET'], auth: 'none', handler: () => redirect(302, '/workshops/catalog/') },
   { pattern: /^\/workshops\/catalog\/$/, methods: ['GET'], auth: 'none', handler: catalogHtml },
-  { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/activate/$`), methods: ['GET'], auth: 'none', handler: activate },
-  { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/$`), methods: ['GET'], auth: 'none', handler: sessionView },
-  { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/delete/$`), methods: ['GET'], auth: 'none', handler: deleteSession },
-  { pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/activity/$`), methods: ['POST'], auth: 'none', handler: activity },
-  { pattern: new RegExp(`^/workshops/environment/(?<env>${SLUG})/create/$`), methods: ['GET'], auth: 'none', handler: (c, u, e) => createSession(c, u, e, true) },
-  { pattern: new RegExp(`^/workshops/environment/(?<env>${SLUG})/$`), methods: ['GET'], auth: 'none', handler: (c, u, e) => createSession(c, u, e, false) },
+  {
+    pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/activate/$`),
+    methods: ['GET'],
+    auth: 'none',
+    handler: activate,
+  },
+  {
+    pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/$`),
+    methods: ['GET'],
+    auth: 'none',
+    handler: sessionView,
+  },
+  {
+    pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/delete/$`),
+    methods: ['GET'],
+    auth: 'none',
+    handler: deleteSession,
+  },
+  {
+    pattern: new RegExp(`^/workshops/session/(?<session>${SLUG})/activity/$`),
+    methods: ['POST'],
+    auth: 'none',
+    handler: activity,
+  },
+  {
+    pattern: new RegExp(`^/workshops/environment/(?<env>${SLUG})/create/$`),
+    methods: ['GET'],
+    auth: 'none',
+    handler: (c, u, e) => createSession(c, u, e, true),
+  },
+  {
+    pattern: new RegExp(`^/workshops/environment/(?<env>${SLUG})/$`),
+    methods: ['GET'],
+    auth: 'none',
+    handler: (c, u, e) => createSession(c, u, e, false),
+  },
 ];

@@ -1,4 +1,10 @@
-import { EnvironmentState, SessionState, type EnvironmentRecord, type SessionRecord, type UserRecord } from '../domain/model';
+import {
+  EnvironmentState,
+  SessionState,
+  type EnvironmentRecord,
+  type SessionRecord,
+  type UserRecord,
+} from '../domain/model';
 import { oldestUnownedReserved, replaceReservedSession } from './reserved-pool';
 import type { SessionLifecycle } from './sessions';
 import type { PortalStore } from './store';
@@ -6,13 +12,20 @@ import type { PortalStore } from './store';
 /** What allocation reads and changes in the store, and what it does to sessions. */
 export type AllocationStore = Pick<
   PortalStore,
-  'now' | 'transaction' | 'settings' | 'portalActive' | 'portalAllocated' | 'environments' | 'unownedReserved' | 'updateSession' | 'emit'
+  | 'now'
+  | 'transaction'
+  | 'settings'
+  | 'portalActive'
+  | 'portalAllocated'
+  | 'environments'
+  | 'unownedReserved'
+  | 'updateSession'
+  | 'emit'
 >;
 export type AllocationSessions = Pick<SessionLifecycle, 'create' | 'stop' | 'markRunning'>;
 
 export type AllocationResult =
-  | { ok: true; session: SessionRecord }
-  | { ok: false; reason: 'unavailable' | 'cannot-reacquire' };
+  { ok: true; session: SessionRecord } | { ok: false; reason: 'unavailable' | 'cannot-reacquire' };
 
 export interface AllocationRequest {
   /** activation token (REST); null for the web flow */
@@ -82,7 +95,12 @@ export function allocate(
  * `Session.mark_as_pending(user, token, timeout)`: started = now, an existing token is kept, and expires = now +
  * timeout, or now + duration when the timeout is 0, or left as it was when there is no duration either.
  */
-function pendingFields(s: SessionRecord, token: string, timeoutS: number, now: number): Pick<SessionRecord, 'startedAt' | 'token' | 'expiresAt'> {
+function pendingFields(
+  s: SessionRecord,
+  token: string,
+  timeoutS: number,
+  now: number,
+): Pick<SessionRecord, 'startedAt' | 'token' | 'expiresAt'> {
   let expiresAt = s.expiresAt;
   if (timeoutS > 0) expiresAt = now + timeoutS * 1000;
   else if (s.env.durationS > 0) expiresAt = now + s.env.durationS * 1000;
@@ -90,7 +108,14 @@ function pendingFields(s: SessionRecord, token: string, timeoutS: number, now: n
 }
 
 /** Gives a reserved or new session to the user: pending with a token (REST), else RUNNING (web flow). */
-function assign(state: AllocationStore, sessions: AllocationSessions, s: SessionRecord, user: UserRecord, req: AllocationRequest, now: number): void {
+function assign(
+  state: AllocationStore,
+  sessions: AllocationSessions,
+  s: SessionRecord,
+  user: UserRecord,
+  req: AllocationRequest,
+  now: number,
+): void {
   const common = { owner: user, indexUrl: req.indexUrl, analyticsUrl: req.analyticsUrl, params: req.params };
   if (req.token !== null) {
     state.updateSession(s, { ...common, ...pendingFields(s, req.token, req.timeoutS, now) });

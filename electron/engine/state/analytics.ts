@@ -34,17 +34,34 @@ export interface AnalyticsEvent {
  * (portal name and url, event user), an environment event (no user or session; `workshop` is the published
  * name, the alias if set) or a session event. Timestamps are Python's `isoformat()` of an aware UTC time.
  */
-export function analyticsMessage(portal: { name: string; uid: string; generation: number; url: string }, e: AnalyticsEvent): AnalyticsMessage {
+export function analyticsMessage(
+  portal: { name: string; uid: string; generation: number; url: string },
+  e: AnalyticsEvent,
+): AnalyticsMessage {
   const timestamp = formatIsoTimestamp(e.timestamp);
   if (e.name.startsWith('User/')) {
-    return { portal: { name: portal.name, url: portal.url }, event: { name: e.name, timestamp, user: e.user, data: e.data } };
+    return {
+      portal: { name: portal.name, url: portal.url },
+      event: { name: e.name, timestamp, user: e.user, data: e.data },
+    };
   }
   if (e.name.startsWith('Environment/')) {
-    return { portal, event: { name: e.name, timestamp, environment: e.environment, workshop: e.workshop, data: e.data } };
+    return {
+      portal,
+      event: { name: e.name, timestamp, environment: e.environment, workshop: e.workshop, data: e.data },
+    };
   }
   return {
     portal,
-    event: { name: e.name, timestamp, user: e.user, session: e.session, environment: e.environment, workshop: e.workshop, data: e.data },
+    event: {
+      name: e.name,
+      timestamp,
+      user: e.user,
+      session: e.session,
+      environment: e.environment,
+      workshop: e.workshop,
+      data: e.data,
+    },
   };
 }
 
@@ -85,7 +102,8 @@ export class AnalyticsSender {
     for (const url of new Set(targets)) {
       if (this.queued >= MAX_QUEUE) {
         this.dropped += 1;
-        if (this.dropped === 1 || this.dropped % 1000 === 0) this.log(`analytics: queue full, dropped ${this.dropped} event(s)`);
+        if (this.dropped === 1 || this.dropped % 1000 === 0)
+          this.log(`analytics: queue full, dropped ${this.dropped} event(s)`);
         continue;
       }
       let dest = this.destinations.get(url);

@@ -35,7 +35,10 @@ export class AuthStore {
     this.tokens.clear();
     this.browserSessions.clear();
     const now = this.now();
-    for (const r of db.prepare('SELECT * FROM oauth_tokens WHERE expires_at > ?').all(now) as Record<string, unknown>[]) {
+    for (const r of db.prepare('SELECT * FROM oauth_tokens WHERE expires_at > ?').all(now) as Record<
+      string,
+      unknown
+    >[]) {
       const user = users.get(Number(r['user_id']));
       if (user === undefined) continue;
       this.tokens.set(String(r['hash']), {
@@ -45,7 +48,10 @@ export class AuthStore {
         kind: r['kind'] === 'refresh' ? 'refresh' : 'access',
       });
     }
-    for (const r of db.prepare('SELECT * FROM browser_sessions WHERE expires_at > ?').all(now) as Record<string, unknown>[]) {
+    for (const r of db.prepare('SELECT * FROM browser_sessions WHERE expires_at > ?').all(now) as Record<
+      string,
+      unknown
+    >[]) {
       const user = users.get(Number(r['user_id']));
       if (user !== undefined) this.browserSessions.set(String(r['hash']), { user, expiresAt: Number(r['expires_at']) });
     }
@@ -57,7 +63,12 @@ export class AuthStore {
     const accessHash = sha256(access);
     const refreshHash = sha256(refresh);
     const now = this.now();
-    const accessEntry: TokenEntry = { user, expiresAt: now + ACCESS_TOKEN_SECONDS * 1000, pair: refreshHash, kind: 'access' };
+    const accessEntry: TokenEntry = {
+      user,
+      expiresAt: now + ACCESS_TOKEN_SECONDS * 1000,
+      pair: refreshHash,
+      kind: 'access',
+    };
     const refreshEntry: TokenEntry = { user, expiresAt: now + REFRESH_TOKEN_MS, pair: accessHash, kind: 'refresh' };
     this.transaction(() => {
       this.st.insertToken.run(accessHash, 'access', user.id, accessEntry.expiresAt, refreshHash);

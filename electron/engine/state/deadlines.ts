@@ -1,4 +1,10 @@
-import { EnvironmentState, SessionState, type EnvironmentRecord, type SessionRecord, type UserRecord } from '../domain/model';
+import {
+  EnvironmentState,
+  SessionState,
+  type EnvironmentRecord,
+  type SessionRecord,
+  type UserRecord,
+} from '../domain/model';
 import type { Clock } from './clock';
 import { DeadlineTimer } from './deadline-timer';
 import type { EnvironmentLifecycle } from './environments';
@@ -108,7 +114,10 @@ export class Deadlines implements StoreHooks {
     const limitMs = s.env.orphanedS * 1000;
     if (limitMs <= 0 || s.owner === null) return null;
     const since = s.startedAt ?? this.clock.now();
-    return { orphaned: Math.max(s.lastSeenAt ?? since, since) + limitMs, inactive: Math.max(s.lastViewAt ?? since, since) + 3 * limitMs };
+    return {
+      orphaned: Math.max(s.lastSeenAt ?? since, since) + limitMs,
+      inactive: Math.max(s.lastViewAt ?? since, since) + 3 * limitMs,
+    };
   }
 
   /** Why a running session whose deadline has come is stopped. */
@@ -144,7 +153,11 @@ export class Deadlines implements StoreHooks {
             touched.add(s.env);
             continue;
           }
-          if (s.state === SessionState.STARTING || s.state === SessionState.WAITING || s.state === SessionState.RUNNING) {
+          if (
+            s.state === SessionState.STARTING ||
+            s.state === SessionState.WAITING ||
+            s.state === SessionState.RUNNING
+          ) {
             this.sessions.stop(s, this.endOf(s, now));
           } else if (s.state === SessionState.STOPPING) {
             store.updateSession(s, { state: SessionState.STOPPED, transitionAt: null, stoppedAt: now });
@@ -168,7 +181,12 @@ export class Deadlines implements StoreHooks {
     this.store.deleteSession(s);
     const owner = s.owner;
     // anonymous users older than the purge age with no sessions left go too (`cleanup_old_sessions_and_users`)
-    if (owner !== null && owner.isAnonymous && owner.live.size === 0 && owner.createdAt + this.options.purgeAfterMs <= now) {
+    if (
+      owner !== null &&
+      owner.isAnonymous &&
+      owner.live.size === 0 &&
+      owner.createdAt + this.options.purgeAfterMs <= now
+    ) {
       if (![...this.store.sessions()].some((x) => x.owner === owner)) this.deleteAnonymousUser(owner);
     }
   }

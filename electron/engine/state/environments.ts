@@ -83,7 +83,10 @@ export class EnvironmentLifecycle {
           kept.add(match);
           // `initial` only changes while the environment is still STARTING
           const settings = entrySettings(entry);
-          store.updateEnvironment(match, match.state === EnvironmentState.STARTING ? settings : { ...settings, initial: match.initial });
+          store.updateEnvironment(
+            match,
+            match.state === EnvironmentState.STARTING ? settings : { ...settings, initial: match.initial },
+          );
         } else {
           const env = this.create(entry, now);
           kept.add(env);
@@ -111,7 +114,12 @@ export class EnvironmentLifecycle {
         [admin, 'admin'],
       ] as const) {
         const user = store.userNamed(spec.username) ?? store.insertUser(spec.username, {});
-        store.updateUser(user, { passwordHash: spec.passwordHash, isRobot: role === 'robot', isStaff: role === 'admin', isAnonymous: false });
+        store.updateUser(user, {
+          passwordHash: spec.passwordHash,
+          isRobot: role === 'robot',
+          isStaff: role === 'admin',
+          isAnonymous: false,
+        });
       }
       store.setClient(client, store.userNamed(robot.username));
     });
@@ -146,7 +154,8 @@ export class EnvironmentLifecycle {
     this.store.updateEnvironment(env, { state: EnvironmentState.STOPPING, capacity: 0, reserved: 0, readyAt: null });
     this.store.emit('Environment/Terminate', { env });
     for (const s of [...env.available, ...this.store.unownedReserved].filter((x) => x.env === env)) {
-      if (s.state !== SessionState.STOPPING && s.state !== SessionState.STOPPED) this.sessions.stop(s, 'Session/Terminate');
+      if (s.state !== SessionState.STOPPING && s.state !== SessionState.STOPPED)
+        this.sessions.stop(s, 'Session/Terminate');
     }
   }
 

@@ -55,7 +55,10 @@ export class Portal {
   }
 
   /** A user the portal creates itself (REST requests, anonymous browsers), reported with `User/Create`. */
-  createAnonymousUser(username: string, fields: Omit<UserFields, 'isAnonymous' | 'isStaff' | 'isRobot' | 'passwordHash'>): UserRecord {
+  createAnonymousUser(
+    username: string,
+    fields: Omit<UserFields, 'isAnonymous' | 'isStaff' | 'isRobot' | 'passwordHash'>,
+  ): UserRecord {
     return this.store.transaction(() => {
       const user = this.store.insertUser(username, { ...fields, isAnonymous: true });
       this.store.emit('User/Create', { user, data: { group: 'anonymous' } });

@@ -3,9 +3,20 @@ import type { Clock } from './clock';
 import type { EventFields, EventOutbox, PortalEvent } from './outbox';
 import { ChangeSet } from '../persistence/change-set';
 import { prepareStatements, type Db, type Statements } from '../persistence/database';
-import { environmentRecord, newUser, readSnapshot, type StoredEnvironment, type UserFields } from '../persistence/state-records';
+import {
+  environmentRecord,
+  newUser,
+  readSnapshot,
+  type StoredEnvironment,
+  type UserFields,
+} from '../persistence/state-records';
 import { SessionState, type EnvironmentRecord, type SessionRecord, type UserRecord } from '../domain/model';
-import { DEFAULT_SETTINGS, type OAuthClient, type PortalSettings, type WorkshopDefinition } from '../domain/portal-config';
+import {
+  DEFAULT_SETTINGS,
+  type OAuthClient,
+  type PortalSettings,
+  type WorkshopDefinition,
+} from '../domain/portal-config';
 import type { SessionPatch, StoreHooks } from './store-hooks';
 import { errorText } from '../../../shared/util/error-text';
 
@@ -73,7 +84,11 @@ export class PortalStore {
       this.batch?.events.push(...this.outbox.flush());
       return value;
     });
-    this.auth = new AuthStore(this.st, () => clock.now(), (fn) => this.transaction(fn));
+    this.auth = new AuthStore(
+      this.st,
+      () => clock.now(),
+      (fn) => this.transaction(fn),
+    );
     this.load();
   }
 
@@ -273,11 +288,29 @@ export class PortalStore {
   // ---------------------------------------------------------------- portal
 
   /** Sets the portal's identity and settings (and persists them with the config hash). */
-  setPortal(fields: { name: string; uid: string; generation: number; configHash: string; settings: Omit<PortalSettings, 'webhookUrl'> }): void {
-    this.identity = { ...this.identity, name: fields.name, uid: fields.uid, generation: fields.generation, configHash: fields.configHash };
+  setPortal(fields: {
+    name: string;
+    uid: string;
+    generation: number;
+    configHash: string;
+    settings: Omit<PortalSettings, 'webhookUrl'>;
+  }): void {
+    this.identity = {
+      ...this.identity,
+      name: fields.name,
+      uid: fields.uid,
+      generation: fields.generation,
+      configHash: fields.configHash,
+    };
     this.portalSettings = { ...fields.settings, webhookUrl: this.portalSettings.webhookUrl };
     this.portalRevision += 1;
-    this.st.upsertPortal.run(fields.name, fields.uid, fields.generation, fields.configHash, JSON.stringify(this.portalSettings));
+    this.st.upsertPortal.run(
+      fields.name,
+      fields.uid,
+      fields.generation,
+      fields.configHash,
+      JSON.stringify(this.portalSettings),
+    );
   }
 
   /** The global analytics webhook (from the options or the config; not part of the stored settings' identity). */
@@ -409,7 +442,10 @@ export class PortalStore {
     return user;
   }
 
-  updateUser(user: UserRecord, patch: Partial<Pick<UserRecord, 'passwordHash' | 'isStaff' | 'isRobot' | 'isAnonymous'>>): void {
+  updateUser(
+    user: UserRecord,
+    patch: Partial<Pick<UserRecord, 'passwordHash' | 'isStaff' | 'isRobot' | 'isAnonymous'>>,
+  ): void {
     Object.assign(user, patch);
     this.changes.users.add(user);
   }
@@ -419,7 +455,8 @@ export class PortalStore {
    * got no session must leave no user behind (a flood of cookie-less requests would otherwise create one each).
    */
   discardNewUser(user: UserRecord): void {
-    if (!this.inTransaction || user.live.size > 0) throw new Error('only a user created in this transaction, with no session, can be discarded');
+    if (!this.inTransaction || user.live.size > 0)
+      throw new Error('only a user created in this transaction, with no session, can be discarded');
     this.usersById.delete(user.id);
     this.usersByName.delete(user.username);
     this.changes.users.delete(user);

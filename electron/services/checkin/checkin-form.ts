@@ -19,8 +19,7 @@ const formSchema = z.object({
 const emailSchema = z.email();
 
 export type ParsedForm =
-  | { ok: true; values: FormValues; code: string }
-  | { ok: false; values: FormValues; problem: string };
+  { ok: true; values: FormValues; code: string } | { ok: false; values: FormValues; problem: string };
 
 /** the values to show again in the form: whatever could be read of them, bounded */
 function echo(body: unknown): FormValues {

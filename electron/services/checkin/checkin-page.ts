@@ -119,9 +119,10 @@ function workshopChoice(d: AttendeePageData): string {
     : (d.workshops[0]?.environment ?? '');
   const options = d.workshops
     .map(
-      (w) => `<label class="choice"><input type="radio" name="environment" value="${escapeHtml(w.environment)}"${
-        w.environment === chosen ? ' checked' : ''
-      }> ${escapeHtml(w.title)}</label>`,
+      (w) =>
+        `<label class="choice"><input type="radio" name="environment" value="${escapeHtml(w.environment)}"${
+          w.environment === chosen ? ' checked' : ''
+        }> ${escapeHtml(w.title)}</label>`,
     )
     .join('\n');
   return `<fieldset><legend>Workshop</legend>\n${options}\n</fieldset>`;

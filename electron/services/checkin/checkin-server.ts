@@ -198,24 +198,27 @@ export async function startCheckinServer(o: CheckinServerOptions): Promise<Check
     }
     if (typeof error.code === 'string' && error.code.startsWith('FST_CSRF')) {
       handler.count('refused');
-      return refusedPage(403, 'This form has expired', 'Load the check-in page again and send the form once more.')(
-        request,
-        reply,
-      );
+      return refusedPage(
+        403,
+        'This form has expired',
+        'Load the check-in page again and send the form once more.',
+      )(request, reply);
     }
     if (status === 413) return refusedPage(413, 'Too much data', 'The form sent was too large.')(request, reply);
     if (status >= 400 && status < 500) {
-      return refusedPage(status, 'The form could not be read', 'Load the check-in page again and fill it in.')(
-        request,
-        reply,
-      );
+      return refusedPage(
+        status,
+        'The form could not be read',
+        'Load the check-in page again and fill it in.',
+      )(request, reply);
     }
     const where = `${request.method} ${request.url.split('?', 1)[0] ?? ''}`;
     o.log(`portal-console: check-in page error on ${where}: ${String(error.code ?? 'unexpected')}`);
-    return refusedPage(500, 'Something went wrong', 'The check-in page could not answer. Ask a facilitator.')(
-      request,
-      reply,
-    );
+    return refusedPage(
+      500,
+      'Something went wrong',
+      'The check-in page could not answer. Ask a facilitator.',
+    )(request, reply);
   });
   app.setNotFoundHandler(refusedPage(404, 'Not found', 'There is nothing at this address.'));
 

@@ -269,9 +269,11 @@ export class CheckinService {
     const before = this.queue.get(eventId) ?? Promise.resolve();
     const next = before.catch(() => undefined).then(work);
     this.queue.set(eventId, next);
-    void next.finally(() => {
-      if (this.queue.get(eventId) === next) this.queue.delete(eventId);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.queue.get(eventId) === next) this.queue.delete(eventId);
+      })
+      .catch(() => undefined);
     return next;
   }
 }

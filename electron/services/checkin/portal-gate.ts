@@ -99,7 +99,7 @@ export async function startPortalGate(o: PortalGateOptions): Promise<PortalGate>
   const home = async (request: { query: unknown }, reply: FastifyReply) => {
     const to = o.home();
     if (to === null) {
-      return page(reply, 404, 'No check-in page', 'Open your event\'s check-in page (scan its QR code).');
+      return page(reply, 404, 'No check-in page', "Open your event's check-in page (scan its QR code).");
     }
     const notification = (request.query as Record<string, unknown>)['notification'];
     const target = new URL(to);
@@ -118,7 +118,7 @@ export async function startPortalGate(o: PortalGateOptions): Promise<PortalGate>
     const status = error.statusCode ?? 500;
     if (status === 429) return page(reply, 429, 'Too many requests', 'Wait a minute and try again.');
     if (status >= 400 && status < 500) return page(reply, status, 'Not understood', 'This request could not be read.');
-    o.log('portal-console: unexpected error in the built-in portal\'s gate');
+    o.log("portal-console: unexpected error in the built-in portal's gate");
     return page(reply, 500, 'Something went wrong', 'Try again in a moment, or ask a facilitator.');
   });
 

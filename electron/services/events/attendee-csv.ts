@@ -50,7 +50,13 @@ export function parseAttendeeCsv(csv: string): AttendeeParse {
     ].filter(Boolean);
     return {
       rows: [],
-      errors: [{ line: header.line, reason: `bad header (${parts.join('; ')}): expected email,first_name,last_name[,user]`, raw: header.raw }],
+      errors: [
+        {
+          line: header.line,
+          reason: `bad header (${parts.join('; ')}): expected email,first_name,last_name[,user]`,
+          raw: header.raw,
+        },
+      ],
     };
   }
   const index = Object.fromEntries(COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<Column, number>;

@@ -40,7 +40,14 @@ export function attendeeDirectory(events: readonly EventRec[]): DirectoryEntry[]
   for (const e of events) {
     for (const a of e.attendees.values()) {
       const { email, firstName, lastName, user } = a;
-      out.set(`${e.portalId}\u0000${user}`, { portalId: e.portalId, user, email, firstName, lastName, source: 'event' });
+      out.set(`${e.portalId}\u0000${user}`, {
+        portalId: e.portalId,
+        user,
+        email,
+        firstName,
+        lastName,
+        source: 'event',
+      });
     }
   }
   return [...out.values()];

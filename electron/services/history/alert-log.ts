@@ -51,7 +51,9 @@ export class AlertLog {
       recent: db.prepare<[number, number], AlertRow>(
         'SELECT * FROM (SELECT * FROM alerts WHERE raised_at >= ? ORDER BY id DESC LIMIT ?) ORDER BY id',
       ),
-      ack: db.prepare<[number, number]>('UPDATE alerts SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL'),
+      ack: db.prepare<[number, number]>(
+        'UPDATE alerts SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL',
+      ),
       openIds: db.prepare<[], { id: number }>('SELECT id FROM alerts WHERE acknowledged_at IS NULL'),
       trim: db.prepare('DELETE FROM alerts WHERE id <= (SELECT max(id) FROM alerts) - ?'),
     };

@@ -99,7 +99,8 @@ function createWebBridge(token: string | null): ConsoleBridge {
         retryTimer = window.setTimeout(connect, backoffDelay(failures, { baseMs: 500, maxMs: 10_000 }));
       }
     };
-    for (const name of listeners.keys()) es.addEventListener(name, (e) => dispatch(name, (e as MessageEvent<string>).data));
+    for (const name of listeners.keys())
+      es.addEventListener(name, (e) => dispatch(name, (e as MessageEvent<string>).data));
   };
 
   const attach = (name: string): void => {
@@ -123,13 +124,19 @@ function createWebBridge(token: string | null): ConsoleBridge {
       if (res.status === 401 || res.status === 403) {
         return {
           ok: false,
-          error: { code: 'forbidden', message: 'This page is not signed in to the console: open the link the console printed.' },
+          error: {
+            code: 'forbidden',
+            message: 'This page is not signed in to the console: open the link the console printed.',
+          },
         };
       }
       try {
         return (await res.json()) as Result<MethodOutput<M>>;
       } catch {
-        return { ok: false, error: { code: 'bad-response', message: `The console answered ${res.status} without a result` } };
+        return {
+          ok: false,
+          error: { code: 'bad-response', message: `The console answered ${res.status} without a result` },
+        };
       }
     },
     on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {

@@ -25,17 +25,25 @@ export type Route =
 
 export function parseRoute(hash: string): Route {
   const [pathPart = '', queryPart = ''] = hash.replace(/^#\/?/, '').split('?');
-  const parts = pathPart.split('/').filter(Boolean).map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = pathPart
+    .split('/')
+    .filter(Boolean)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   const q = new URLSearchParams(queryPart);
   switch (parts[0]) {
     case 'portal':
-      if (parts[1]) return { name: 'environment', portalId: parts[1], environment: parts[2] === 'env' && parts[3] ? parts[3] : '*' };
+      if (parts[1])
+        return {
+          name: 'environment',
+          portalId: parts[1],
+          environment: parts[2] === 'env' && parts[3] ? parts[3] : '*',
+        };
       return { name: 'fleet' };
     case 'people':
       return { name: 'people', query: q.get('q') ?? '' };
@@ -70,7 +78,9 @@ export function routeHref(route: Route): string {
     case 'fleet':
       return '#/fleet';
     case 'environment':
-      return route.environment === '*' ? `#/portal/${e(route.portalId)}` : `#/portal/${e(route.portalId)}/env/${e(route.environment)}`;
+      return route.environment === '*'
+        ? `#/portal/${e(route.portalId)}`
+        : `#/portal/${e(route.portalId)}/env/${e(route.environment)}`;
     case 'people':
       return route.query ? `#/people?q=${e(route.query)}` : '#/people';
     case 'create': {

@@ -37,7 +37,10 @@ export const createAlertsSlice: StateCreator<AppState, [], [], AlertsSlice> = (s
       if (held && sameAlert(held, alert)) return {};
       const rest = s.alertHistory.filter((a) => a.id !== alert.id);
       return {
-        toasts: alert.acknowledgedAt === null ? [...s.toasts.filter((t) => t.id !== alert.id), alert].slice(-MAX_TOASTS) : s.toasts,
+        toasts:
+          alert.acknowledgedAt === null
+            ? [...s.toasts.filter((t) => t.id !== alert.id), alert].slice(-MAX_TOASTS)
+            : s.toasts,
         alertHistory: newestFirst([alert, ...rest]),
       };
     }),
@@ -48,7 +51,11 @@ export const createAlertsSlice: StateCreator<AppState, [], [], AlertsSlice> = (s
       for (const a of alerts) {
         const held = byId.get(a.id);
         // a push newer than the read (a higher count, an acknowledgement) wins
-        if (held && (sameAlert(held, a) || held.count > a.count || (held.acknowledgedAt !== null && a.acknowledgedAt === null))) continue;
+        if (
+          held &&
+          (sameAlert(held, a) || held.count > a.count || (held.acknowledgedAt !== null && a.acknowledgedAt === null))
+        )
+          continue;
         byId.set(a.id, a);
         changed = true;
       }
@@ -59,7 +66,9 @@ export const createAlertsSlice: StateCreator<AppState, [], [], AlertsSlice> = (s
       const acked = new Set(ids);
       return {
         toasts: s.toasts.filter((t) => !acked.has(t.id)),
-        alertHistory: s.alertHistory.map((a) => (acked.has(a.id) && a.acknowledgedAt === null ? { ...a, acknowledgedAt: at } : a)),
+        alertHistory: s.alertHistory.map((a) =>
+          acked.has(a.id) && a.acknowledgedAt === null ? { ...a, acknowledgedAt: at } : a,
+        ),
       };
     }),
   dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),

@@ -89,7 +89,10 @@ test('alerts slice: toasts capped, duplicates ignored, dismiss', () => {
   assert.equal(store.getState().alertHistory.length, MAX_TOASTS + 2);
   assert.equal(store.getState().alertHistory[0]?.id, `a${MAX_TOASTS + 1}`);
   store.getState().dismissToast(`a${MAX_TOASTS + 1}`);
-  assert.equal(store.getState().toasts.some((t) => t.id === `a${MAX_TOASTS + 1}`), false);
+  assert.equal(
+    store.getState().toasts.some((t) => t.id === `a${MAX_TOASTS + 1}`),
+    false,
+  );
 });
 
 test('alerts slice: a grouped repeat replaces its row and shows again; acknowledgements and the log merge', () => {
@@ -110,11 +113,23 @@ test('alerts slice: a grouped repeat replaces its row and shows again; acknowled
   s().raiseAlert(base);
   s().dismissToast('alert-1');
   s().raiseAlert({ ...base, count: 2, raisedAt: 20 });
-  assert.deepEqual(s().alertHistory.map((a) => [a.id, a.count]), [['alert-1', 2]]);
-  assert.deepEqual(s().toasts.map((a) => a.id), ['alert-1']);
+  assert.deepEqual(
+    s().alertHistory.map((a) => [a.id, a.count]),
+    [['alert-1', 2]],
+  );
+  assert.deepEqual(
+    s().toasts.map((a) => a.id),
+    ['alert-1'],
+  );
   // the log read after the push holds the older count: the push wins
   s().applyAlertLog([{ ...base }, { ...base, id: 'alert-2', kind: 'portal-recovered', raisedAt: 30 }]);
-  assert.deepEqual(s().alertHistory.map((a) => [a.id, a.count]), [['alert-2', 1], ['alert-1', 2]]);
+  assert.deepEqual(
+    s().alertHistory.map((a) => [a.id, a.count]),
+    [
+      ['alert-2', 1],
+      ['alert-1', 2],
+    ],
+  );
   assert.equal(s().toasts.length, 1, 'alerts read from the log are not toasted');
   s().applyAcknowledged(['alert-1'], 40);
   assert.equal(s().alertHistory.find((a) => a.id === 'alert-1')?.acknowledgedAt, 40);
@@ -127,10 +142,24 @@ test('alerts slice: a grouped repeat replaces its row and shows again; acknowled
 test('portals and settings slices', () => {
   const store = createAppStore();
   assert.equal(store.getState().settings.alerts.capacityPercent, 90);
-  const view = { id: 'p', label: 'P', baseUrl: 'http://x', clientId: 'c', username: 'u', builtin: false, enabled: true, pollIntervalMs: 5000, defaultIndexUrl: '', secrets: { clientSecret: true, password: true, persisted: false } };
+  const view = {
+    id: 'p',
+    label: 'P',
+    baseUrl: 'http://x',
+    clientId: 'c',
+    username: 'u',
+    builtin: false,
+    enabled: true,
+    pollIntervalMs: 5000,
+    defaultIndexUrl: '',
+    secrets: { clientSecret: true, password: true, persisted: false },
+  };
   store.getState().upsertPortal(view);
   store.getState().upsertPortal({ ...view, label: 'Q' });
-  assert.deepEqual(store.getState().portals.map((p) => p.label), ['Q']);
+  assert.deepEqual(
+    store.getState().portals.map((p) => p.label),
+    ['Q'],
+  );
   store.getState().dropPortal('p');
   assert.equal(store.getState().portals.length, 0);
 });
@@ -146,18 +175,35 @@ test('a repeated read keeps every object; a new revision keeps the environments 
       capacity: 2,
       allocated: 1,
       available: 1,
-      sessions: [{ name: `${name}-s1`, state: 'RUNNING', user: 'u', started: '2026-01-01T00:00:00Z', expires, extendable: true }],
+      sessions: [
+        { name: `${name}-s1`, state: 'RUNNING', user: 'u', started: '2026-01-01T00:00:00Z', expires, extendable: true },
+      ],
       revision,
     });
-  const withSessions = (revision: number, envs: EnvironmentView[]): PortalSnapshot => ({ ...snap('a', revision, 1), environments: envs });
-  s().applyFleet(fleet(3, [withSessions(3, [env('e1', 2, '2026-01-01T01:00:00Z'), env('e2', 3, '2026-01-01T01:00:00Z')]), snap('b', 1)]));
+  const withSessions = (revision: number, envs: EnvironmentView[]): PortalSnapshot => ({
+    ...snap('a', revision, 1),
+    environments: envs,
+  });
+  s().applyFleet(
+    fleet(3, [
+      withSessions(3, [env('e1', 2, '2026-01-01T01:00:00Z'), env('e2', 3, '2026-01-01T01:00:00Z')]),
+      snap('b', 1),
+    ]),
+  );
   const first = s();
   // the same revisions again, as new objects (a second read parses a new reply)
-  s().applyFleet(fleet(3, [withSessions(3, [env('e1', 2, '2026-01-01T01:00:00Z'), env('e2', 3, '2026-01-01T01:00:00Z')]), snap('b', 1)]));
+  s().applyFleet(
+    fleet(3, [
+      withSessions(3, [env('e1', 2, '2026-01-01T01:00:00Z'), env('e2', 3, '2026-01-01T01:00:00Z')]),
+      snap('b', 1),
+    ]),
+  );
   assert.equal(s().snapshots, first.snapshots, 'the record is kept when no portal changed');
   assert.equal(s().portalOrder, first.portalOrder);
   // e2 changed at revision 4: portal a is new, its e1 is the object held, its e2 the new one; b keeps its own
-  s().applyPortalSnapshot(withSessions(4, [env('e1', 2, '2026-01-01T01:00:00Z'), env('e2', 4, '2026-01-01T02:00:00Z')]));
+  s().applyPortalSnapshot(
+    withSessions(4, [env('e1', 2, '2026-01-01T01:00:00Z'), env('e2', 4, '2026-01-01T02:00:00Z')]),
+  );
   const a = s().snapshots['a'];
   assert.notEqual(a, first.snapshots['a']);
   assert.equal(a?.environments[0], first.snapshots['a']?.environments[0]);
@@ -165,7 +211,10 @@ test('a repeated read keeps every object; a new revision keeps the environments 
   assert.equal(a?.environments[1]?.sessions[0]?.expires, '2026-01-01T02:00:00Z');
   assert.equal(s().snapshots['b'], first.snapshots['b']);
   // only the label changed: every environment, and their list, is the one held
-  s().applyPortalSnapshot({ ...withSessions(5, [env('e1', 2, '2026-01-01T01:00:00Z'), env('e2', 4, '2026-01-01T02:00:00Z')]), label: 'A' });
+  s().applyPortalSnapshot({
+    ...withSessions(5, [env('e1', 2, '2026-01-01T01:00:00Z'), env('e2', 4, '2026-01-01T02:00:00Z')]),
+    label: 'A',
+  });
   assert.equal(s().snapshots['a']?.label, 'A');
   assert.equal(s().snapshots['a']?.environments, a?.environments);
   // a new order is a change

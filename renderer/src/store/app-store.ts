@@ -7,13 +7,7 @@ import { createSettingsSlice, type SettingsSlice } from './settings.slice';
 import { createSnapshotSlice, type SnapshotSlice } from './snapshot.slice';
 import { createUiSlice, type UiSlice } from './ui.slice';
 
-export type AppState = PortalsSlice &
-  SnapshotSlice &
-  AlertsSlice &
-  EventsSlice &
-  SettingsSlice &
-  UiSlice &
-  PeopleSlice;
+export type AppState = PortalsSlice & SnapshotSlice & AlertsSlice & EventsSlice & SettingsSlice & UiSlice & PeopleSlice;
 
 /** A fresh store from the slices; vanilla (no React) so slices are tested in Node. */
 export function createAppStore() {

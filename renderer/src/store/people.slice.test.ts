@@ -6,7 +6,14 @@ import { personKey, personName } from './people.slice';
 import { filterSessions, sessionRows } from './selectors/sessions';
 import { environmentView, portalSnapshot } from './test-data';
 
-const ada: DirectoryEntry = { portalId: 'p', user: 'ada-example-org', email: 'ada@example.org', firstName: 'Ada', lastName: 'Lovelace', source: 'new-session' };
+const ada: DirectoryEntry = {
+  portalId: 'p',
+  user: 'ada-example-org',
+  email: 'ada@example.org',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  source: 'new-session',
+};
 
 test('the directory: an event attendee wins over a New session record of the same user; pushes add people', () => {
   const store = createAppStore();
@@ -35,7 +42,17 @@ test('the session filter finds a session by parts of its owner’s name or email
   });
   const rows = sessionRows(snap, '*');
   const owner = (u: string) => (u === ada.user ? `${ada.firstName} ${ada.lastName} ${ada.email}` : '');
-  assert.deepEqual(filterSessions(rows, 'lovel', [], owner).map((r) => r.name), ['s1']);
-  assert.deepEqual(filterSessions(rows, 'ada running', [], owner).map((r) => r.name), ['s1']);
-  assert.deepEqual(filterSessions(rows, 'lovel').map((r) => r.name), [], 'without the directory, ids only');
+  assert.deepEqual(
+    filterSessions(rows, 'lovel', [], owner).map((r) => r.name),
+    ['s1'],
+  );
+  assert.deepEqual(
+    filterSessions(rows, 'ada running', [], owner).map((r) => r.name),
+    ['s1'],
+  );
+  assert.deepEqual(
+    filterSessions(rows, 'lovel').map((r) => r.name),
+    [],
+    'without the directory, ids only',
+  );
 });

@@ -11,7 +11,19 @@ import type {
  * neutral defaults, so a test names only the fields it is about.
  */
 export function workshopInfo(over: Partial<WorkshopInfo> = {}): WorkshopInfo {
-  return { name: 'w', title: 'W', description: '', vendor: '', difficulty: '', duration: '', tags: [], labels: {}, logo: '', url: '', ...over };
+  return {
+    name: 'w',
+    title: 'W',
+    description: '',
+    vendor: '',
+    difficulty: '',
+    duration: '',
+    tags: [],
+    labels: {},
+    logo: '',
+    url: '',
+    ...over,
+  };
 }
 
 export function environmentView(over: Partial<EnvironmentView> = {}): EnvironmentView {

@@ -41,7 +41,13 @@ export const Countdown = memo(function Countdown({ expires, clockOffsetMs }: Pro
   }, [expires, clockOffsetMs, expiringMinutes]);
 
   return (
-    <span ref={ref} className="countdown" data-testid="countdown" data-level={countdownLevel(ms, expiringMinutes)} title={describeCountdown(ms)}>
+    <span
+      ref={ref}
+      className="countdown"
+      data-testid="countdown"
+      data-level={countdownLevel(ms, expiringMinutes)}
+      title={describeCountdown(ms)}
+    >
       {formatCountdown(ms)}
     </span>
   );

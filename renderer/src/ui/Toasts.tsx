@@ -29,7 +29,12 @@ function Toast({ alert }: { alert: Alert }) {
           Acknowledge
         </button>
       </div>
-      <button type="button" className="icon" aria-label="Dismiss alert" onClick={() => appStore.getState().dismissToast(alert.id)}>
+      <button
+        type="button"
+        className="icon"
+        aria-label="Dismiss alert"
+        onClick={() => appStore.getState().dismissToast(alert.id)}
+      >
         ×
       </button>
     </li>

@@ -1,10 +1,21 @@
-import type { CapacityPoint, EnvironmentView, FleetSnapshot, PortalSnapshot, SessionView } from '../../../shared/contract';
+import type {
+  CapacityPoint,
+  EnvironmentView,
+  FleetSnapshot,
+  PortalSnapshot,
+  SessionView,
+} from '../../../shared/contract';
 
 /**
  * A synthetic fleet for the UI benchmark and for looking at screens with many sessions: `sessions` sessions
  * spread over `environments` environments of one portal, expiries spread over the next hour.
  */
-export function syntheticPortal(opts: { portalId?: string; sessions: number; environments: number; now?: number }): PortalSnapshot {
+export function syntheticPortal(opts: {
+  portalId?: string;
+  sessions: number;
+  environments: number;
+  now?: number;
+}): PortalSnapshot {
   const now = opts.now ?? Date.now();
   const perEnv = Math.ceil(opts.sessions / opts.environments);
   const environments: EnvironmentView[] = [];

@@ -1,13 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
 type Screen =
-  | 'Fleet overview'
-  | 'People'
-  | 'New session'
-  | 'Events'
-  | 'Capacity timeline'
-  | 'Alerts and settings'
-  | 'Portals';
+  'Fleet overview' | 'People' | 'New session' | 'Events' | 'Capacity timeline' | 'Alerts and settings' | 'Portals';
 
 /** The shell: navigation, ready marker, toasts, notices, command palette. */
 export class AppPage {
@@ -23,7 +17,10 @@ export class AppPage {
   }
 
   async go(screen: Screen): Promise<void> {
-    await this.page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen, exact: true }).click();
+    await this.page
+      .getByRole('navigation', { name: 'Screens' })
+      .getByRole('link', { name: screen, exact: true })
+      .click();
     await expect(this.page.getByRole('heading', { level: 1 }).first()).toBeVisible();
   }
 

@@ -7,7 +7,13 @@ export class CreateSessionPage {
     return this.page.getByRole('form', { name: /New session/ });
   }
 
-  async fill(input: { user?: string; email?: string; firstName?: string; lastName?: string; workshop?: string }): Promise<void> {
+  async fill(input: {
+    user?: string;
+    email?: string;
+    firstName?: string;
+    lastName?: string;
+    workshop?: string;
+  }): Promise<void> {
     if (input.workshop) await this.page.getByTestId('workshop-select').selectOption(input.workshop);
     if (input.user !== undefined) await this.page.getByLabel('User id').fill(input.user);
     if (input.email !== undefined) await this.page.getByLabel('Email').fill(input.email);

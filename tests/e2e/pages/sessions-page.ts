@@ -25,12 +25,16 @@ export class SessionsPage {
   }
 
   async terminate(session: string): Promise<void> {
-    await this.row(session).getByRole('button', { name: `Terminate ${session}` }).click();
+    await this.row(session)
+      .getByRole('button', { name: `Terminate ${session}` })
+      .click();
     await this.confirm('Terminate');
   }
 
   async extend(session: string): Promise<void> {
-    await this.row(session).getByRole('button', { name: `Extend ${session}` }).click();
+    await this.row(session)
+      .getByRole('button', { name: `Extend ${session}` })
+      .click();
   }
 
   async select(session: string): Promise<void> {

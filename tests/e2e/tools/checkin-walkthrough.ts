@@ -81,7 +81,10 @@ async function main(): Promise<void> {
     await page.getByRole('link', { name: 'New event' }).first().click();
     const form = page.getByTestId('event-form');
     await form.getByRole('textbox', { name: 'Name', exact: true }).fill('GitOps day — Lisbon');
-    await form.getByTestId('event-environments').getByRole('checkbox', { name: /GitOps Workflow/ }).check();
+    await form
+      .getByTestId('event-environments')
+      .getByRole('checkbox', { name: /GitOps Workflow/ })
+      .check();
     await form.getByRole('combobox', { name: 'Activation window' }).selectOption({ label: 'Other…' });
     await form.getByLabel('Activation window in minutes (0 for none)').fill('1');
     await form.getByRole('button', { name: 'Create event' }).click();

@@ -129,7 +129,14 @@ async function main(): Promise<void> {
     version: 'soak',
     builtinPortal: null,
     now,
-    tuning: { pollIntervalMs: REAL_POLL_MS, requestTimeoutMs: 200, retries: 0, retryBaseMs: 5, offlineAfterFailures: 3, maxBackoffMs: 40 },
+    tuning: {
+      pollIntervalMs: REAL_POLL_MS,
+      requestTimeoutMs: 200,
+      retries: 0,
+      retryBaseMs: 5,
+      offlineAfterFailures: 3,
+      maxBackoffMs: 40,
+    },
   });
 
   let statusChanges = 0;
@@ -163,7 +170,11 @@ async function main(): Promise<void> {
   const clearFault = () => portal.setFault(null);
   const steps: FaultStep[] = [
     { name: 'http-500', inject: faultAll({ kind: 'status', status: 500 }), clear: clearFault },
-    { name: 'http-503', inject: faultAll({ kind: 'status', status: 503, body: 'Service Unavailable' }), clear: clearFault },
+    {
+      name: 'http-503',
+      inject: faultAll({ kind: 'status', status: 503, body: 'Service Unavailable' }),
+      clear: clearFault,
+    },
     { name: 'connection-reset', inject: faultAll({ kind: 'reset' }), clear: clearFault },
     { name: 'malformed-json', inject: faultAll({ kind: 'malformed' }), clear: clearFault },
     { name: 'wrong-shape', inject: faultAll({ kind: 'wrong-shape' }), clear: clearFault },
@@ -178,7 +189,12 @@ async function main(): Promise<void> {
       expect: 'credentials-rejected',
     },
     // long enough for several failed polls in a row: the core must escalate from stale to offline
-    { name: 'portal-down', inject: faultAll({ kind: 'status', status: 502, body: 'Bad Gateway' }), clear: clearFault, expect: 'offline' },
+    {
+      name: 'portal-down',
+      inject: faultAll({ kind: 'status', status: 502, body: 'Bad Gateway' }),
+      clear: clearFault,
+      expect: 'offline',
+    },
   ];
 
   let userSeq = 0;
@@ -215,7 +231,8 @@ async function main(): Promise<void> {
       const shownAs = shown ? status : null;
       const shownAt = simNow;
       const pollsAtClear = polls();
-      const missedSnapshot = async () => (await core.handlers['monitor.snapshot']({})).portals.find((p) => p.portalId === portalId);
+      const missedSnapshot = async () =>
+        (await core.handlers['monitor.snapshot']({})).portals.find((p) => p.portalId === portalId);
       const snap = shown ? null : await missedSnapshot();
       step.clear();
       const recovered = await waitStatus((s) => s === 'live');

@@ -46,15 +46,27 @@ async function pool(from: number, to: number, task: (i: number) => Promise<void>
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-engine-mem-'));
   const configPath = path.join(tmp, 'portal.yaml');
-  fs.writeFileSync(configPath, portalConfig({ name: 'mem', workshops: [{ name: 'lab-mem', capacity: LIVE + BATCH, reserved: 0, expires: '8h' }] }));
-  const engine = await startEngine({ dataDir: path.join(tmp, 'data'), configPath, host: '127.0.0.1', port: 0, purgeAfterMs: 0 });
+  fs.writeFileSync(
+    configPath,
+    portalConfig({ name: 'mem', workshops: [{ name: 'lab-mem', capacity: LIVE + BATCH, reserved: 0, expires: '8h' }] }),
+  );
+  const engine = await startEngine({
+    dataDir: path.join(tmp, 'data'),
+    configPath,
+    host: '127.0.0.1',
+    port: 0,
+    purgeAfterMs: 0,
+  });
   const token = await getToken(engine.url, robotCreds(engine.credentials));
   const headers = { authorization: `Bearer ${token}` };
   const started = Date.now();
   let errors = 0;
 
   const allocate = async (user: string): Promise<string | null> => {
-    const res = await fetch(`${engine.url}/workshops/environment/${ENV}/request/?index_url=https%3A%2F%2Fhub.test%2F&user=${user}&timeout=0`, { headers });
+    const res = await fetch(
+      `${engine.url}/workshops/environment/${ENV}/request/?index_url=https%3A%2F%2Fhub.test%2F&user=${user}&timeout=0`,
+      { headers },
+    );
     const body = await res.text();
     if (res.status !== 200) {
       errors++;

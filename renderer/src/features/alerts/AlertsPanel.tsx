@@ -30,7 +30,13 @@ export const AlertsPanel = memo(function AlertsPanel() {
       ) : (
         <ul className="alerts-list">
           {open.map((a) => (
-            <li key={a.id} className="alert-row" data-kind={a.kind} data-recovery={isRecovery(a)} data-testid="alert-row">
+            <li
+              key={a.id}
+              className="alert-row"
+              data-kind={a.kind}
+              data-recovery={isRecovery(a)}
+              data-testid="alert-row"
+            >
               <span className="alert-time">{formatClockOnDay(a.raisedAt, now)}</span>
               <span className="alert-text">
                 <strong>

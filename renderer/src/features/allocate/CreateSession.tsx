@@ -45,8 +45,13 @@ export function CreateSession({ portalId, environment }: { portalId: string | nu
       return;
     }
     const minutes = Number(activation);
-    if (!fixedActivation && (activation.trim() === '' || !Number.isInteger(minutes) || minutes < 0 || minutes > MAX_ACTIVATION_MINUTES)) {
-      setError(`The activation window is a whole number of minutes, from 0 (none) to ${MAX_ACTIVATION_MINUTES} (a day).`);
+    if (
+      !fixedActivation &&
+      (activation.trim() === '' || !Number.isInteger(minutes) || minutes < 0 || minutes > MAX_ACTIVATION_MINUTES)
+    ) {
+      setError(
+        `The activation window is a whole number of minutes, from 0 (none) to ${MAX_ACTIVATION_MINUTES} (a day).`,
+      );
       return;
     }
     setBusy(true);
@@ -169,7 +174,12 @@ export function CreateSession({ portalId, environment }: { portalId: string | nu
           </h2>
           <label className="wide">
             Activation link
-            <input readOnly value={allocation.activationUrl} data-testid="activation-url" onFocus={(e) => e.currentTarget.select()} />
+            <input
+              readOnly
+              value={allocation.activationUrl}
+              data-testid="activation-url"
+              onFocus={(e) => e.currentTarget.select()}
+            />
           </label>
           <div className="form-actions">
             <button type="button" onClick={() => void copy()}>

@@ -35,18 +35,15 @@ export function useCheckin(eventId: string) {
     };
   }, [eventId]);
 
-  const run = useCallback(
-    async <M extends Action>(method: M, input: MethodInput<M>): Promise<boolean> => {
-      setBusy(true);
-      setError(null);
-      const r = await invoke(method, input);
-      setBusy(false);
-      if (r.ok) setStatus(r.data);
-      else setError(r.error.message);
-      return r.ok;
-    },
-    [],
-  );
+  const run = useCallback(async <M extends Action>(method: M, input: MethodInput<M>): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    const r = await invoke(method, input);
+    setBusy(false);
+    if (r.ok) setStatus(r.data);
+    else setError(r.error.message);
+    return r.ok;
+  }, []);
 
   return { status, error, busy, run, clearError: () => setError(null) };
 }

@@ -14,7 +14,13 @@ function RetryAction({ item }: { item: AttentionItem }) {
   const { retrying, note, retry } = useRetry(item.portalId);
   return (
     <span className="attention-actions">
-      <button type="button" className="small" onClick={retry} disabled={retrying} aria-label={`Retry now: ${item.title}`}>
+      <button
+        type="button"
+        className="small"
+        onClick={retry}
+        disabled={retrying}
+        aria-label={`Retry now: ${item.title}`}
+      >
         {retrying ? 'Retrying…' : 'Retry now'}
       </button>
       <a href={item.action.href}>Edit portal</a>
@@ -29,7 +35,13 @@ function RetryAction({ item }: { item: AttentionItem }) {
 /** items shown before "Show all": the most urgent fit on screen without pushing the portal cards away */
 const FIRST = 8;
 
-export const AttentionList = memo(function AttentionList({ items, checking = false }: { items: AttentionItem[]; checking?: boolean }) {
+export const AttentionList = memo(function AttentionList({
+  items,
+  checking = false,
+}: {
+  items: AttentionItem[];
+  checking?: boolean;
+}) {
   const [all, setAll] = useState(false);
   const shown = all ? items : items.slice(0, FIRST);
   return (

@@ -9,13 +9,21 @@ const FIGURES: { key: 'running' | 'waiting' | 'free' | 'reserved'; label: string
     label: 'Free seats',
     detail: 'sessions that can still be handed out: reserved ones plus room under each capacity and portal maximum',
   },
-  { key: 'reserved', label: 'Reserved', detail: 'started ahead and not claimed by anyone yet (part of the free seats)' },
+  {
+    key: 'reserved',
+    label: 'Reserved',
+    detail: 'started ahead and not claimed by anyone yet (part of the free seats)',
+  },
 ];
 
 /** The fleet's totals at a glance, across every enabled portal. */
 export const NowStrip = memo(function NowStrip({ totals, large = false }: { totals: FleetTotals; large?: boolean }) {
   return (
-    <section className={large ? 'now-strip now-strip-large' : 'now-strip'} aria-label="Now, across every portal" data-testid="now-strip">
+    <section
+      className={large ? 'now-strip now-strip-large' : 'now-strip'}
+      aria-label="Now, across every portal"
+      data-testid="now-strip"
+    >
       <dl>
         {FIGURES.map((f) => (
           <div key={f.key} className="now-figure" data-testid={`now-${f.key}`} title={f.detail}>

@@ -1,5 +1,11 @@
 import { memo, useLayoutEffect, useRef } from 'react';
-import { DIALECT_LABELS, type Dialect, type EnvironmentView, type PortalSnapshot, type PortalStatus } from '../../../../shared/contract';
+import {
+  DIALECT_LABELS,
+  type Dialect,
+  type EnvironmentView,
+  type PortalSnapshot,
+  type PortalStatus,
+} from '../../../../shared/contract';
 import { environmentGauge, portalGauge } from '../../store/selectors/gauges';
 import { isDegraded } from '../../store/selectors/status';
 import { routeHref } from '../../lib/router';
@@ -123,10 +129,18 @@ export const PortalCard = memo(function PortalCard({
   const degraded = isDegraded(snapshot.status);
   const headingId = `portal-${snapshot.portalId}-title`;
   return (
-    <article className="portal-card" data-degraded={degraded} data-testid="portal-card" data-portal-id={snapshot.portalId} aria-labelledby={headingId}>
+    <article
+      className="portal-card"
+      data-degraded={degraded}
+      data-testid="portal-card"
+      data-portal-id={snapshot.portalId}
+      aria-labelledby={headingId}
+    >
       <header className="portal-card-head">
         <h2 id={headingId}>
-          <a href={routeHref({ name: 'environment', portalId: snapshot.portalId, environment: '*' })}>{snapshot.label}</a>
+          <a href={routeHref({ name: 'environment', portalId: snapshot.portalId, environment: '*' })}>
+            {snapshot.label}
+          </a>
         </h2>
         {snapshot.dialect && <DialectBadge dialect={snapshot.dialect} />}
         <StatusBadge status={snapshot.status} lastSeenAt={snapshot.lastSeenAt} lastError={snapshot.lastError} />
@@ -158,7 +172,9 @@ export const PortalCard = memo(function PortalCard({
           </>
         ) : (
           <span className="muted">
-            {FAILING.has(snapshot.status) ? 'No numbers: the portal has not answered yet' : 'Waiting for the first answer…'}
+            {FAILING.has(snapshot.status)
+              ? 'No numbers: the portal has not answered yet'
+              : 'Waiting for the first answer…'}
           </span>
         )}
       </div>

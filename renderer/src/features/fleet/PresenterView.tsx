@@ -41,7 +41,11 @@ export function PresenterView() {
       <header className="presenter-head">
         <h1 id="presenter-title">Workshop sessions now</h1>
         <p className="presenter-attention" data-testid="presenter-attention" data-count={attention.length}>
-          {checking ? '' : attention.length === 0 ? 'All well' : `${attention.length} need${attention.length === 1 ? 's' : ''} attention`}
+          {checking
+            ? ''
+            : attention.length === 0
+              ? 'All well'
+              : `${attention.length} need${attention.length === 1 ? 's' : ''} attention`}
         </p>
         <button type="button" className="presenter-leave" onClick={() => void leavePresenter()}>
           Leave (Esc)

@@ -20,7 +20,14 @@ export function useFleetNow() {
   const deferred = useDeferredValue(snapshots, NONE);
   const attention = useMemo(
     () =>
-      needsAttention({ order, snapshots: deferred, events: Object.values(events), thresholdPercent, expiringMinutes, nowMs }),
+      needsAttention({
+        order,
+        snapshots: deferred,
+        events: Object.values(events),
+        thresholdPercent,
+        expiringMinutes,
+        nowMs,
+      }),
     [order, deferred, events, thresholdPercent, expiringMinutes, nowMs],
   );
   // later updates keep showing the previous list until the new one is ready (no flicker on every push)

@@ -6,7 +6,9 @@ import { environmentView, eventSummary, portalSnapshot, workshopInfo } from '../
 const portal = portalSnapshot({
   portalId: 'p1',
   label: 'Lab portal',
-  environments: [environmentView({ name: 'k8s-w01', workshop: workshopInfo({ title: 'Kubernetes Basics' }), capacity: 1 })],
+  environments: [
+    environmentView({ name: 'k8s-w01', workshop: workshopInfo({ title: 'Kubernetes Basics' }), capacity: 1 }),
+  ],
 });
 
 test('commands cover screens, portals, environments and themes', () => {
@@ -23,7 +25,10 @@ test('a query narrows the list and always offers a person lookup last', () => {
   // the person lookup is the fallback, offered last
   assert.equal(found.at(-1)?.id, 'find-person');
   assert.ok(!found.some((c) => c.label === 'Events'));
-  assert.deepEqual(filterCommands(buildCommands([portal], ''), 'events').map((c) => c.label), ['Events', 'New event']);
+  assert.deepEqual(
+    filterCommands(buildCommands([portal], ''), 'events').map((c) => c.label),
+    ['Events', 'New event'],
+  );
 });
 
 test('every event that is not archived can be opened, reported, handed out and checked in from the palette', () => {

@@ -24,7 +24,12 @@ export function buildCommands(
   query: string,
   events: readonly EventSummary[] = [],
 ): Command[] {
-  const out: Command[] = SCREENS.map((s) => ({ id: `screen-${s.key}`, label: s.label, hint: `g ${s.key}`, run: { route: s.route } }));
+  const out: Command[] = SCREENS.map((s) => ({
+    id: `screen-${s.key}`,
+    label: s.label,
+    hint: `g ${s.key}`,
+    run: { route: s.route },
+  }));
   out.push({ id: 'event-new', label: 'New event', hint: 'events', run: { route: { name: 'event-new' } } });
   for (const e of events) {
     if (e.archived) continue;
@@ -45,7 +50,12 @@ export function buildCommands(
     );
   }
   for (const p of portals) {
-    out.push({ id: `portal-${p.portalId}`, label: `Sessions on ${p.label}`, hint: 'portal', run: { route: { name: 'environment', portalId: p.portalId, environment: '*' } } });
+    out.push({
+      id: `portal-${p.portalId}`,
+      label: `Sessions on ${p.label}`,
+      hint: 'portal',
+      run: { route: { name: 'environment', portalId: p.portalId, environment: '*' } },
+    });
     for (const e of p.environments) {
       out.push({
         id: `env-${p.portalId}-${e.name}`,
@@ -61,7 +71,13 @@ export function buildCommands(
     { id: 'theme-system', label: 'Theme: follow the system', hint: 'theme', run: { theme: 'system' } },
   );
   const q = query.trim();
-  if (q) out.push({ id: 'find-person', label: `Find person “${q}”`, hint: 'people', run: { route: { name: 'people', query: q } } });
+  if (q)
+    out.push({
+      id: 'find-person',
+      label: `Find person “${q}”`,
+      hint: 'people',
+      run: { route: { name: 'people', query: q } },
+    });
   return filterCommands(out, q);
 }
 

@@ -73,7 +73,14 @@ export function PeopleView({ initialQuery }: { initialQuery: string }) {
       >
         <label>
           Name, email or user id{' '}
-          <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} data-shortcut-search required maxLength={254} />
+          <input
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            data-shortcut-search
+            required
+            maxLength={254}
+          />
         </label>
         <button type="submit" className="primary" disabled={loading}>
           Find sessions
@@ -83,8 +90,7 @@ export function PeopleView({ initialQuery }: { initialQuery: string }) {
       {error && <ErrorBox>{error}</ErrorBox>}
       {result && result.failures.length > 0 && (
         <ErrorBox>
-          Some portals could not be asked:{' '}
-          {result.failures.map((f) => `${f.portalLabel} (${f.message})`).join(', ')}
+          Some portals could not be asked: {result.failures.map((f) => `${f.portalLabel} (${f.message})`).join(', ')}
         </ErrorBox>
       )}
       {result && result.attendees.length > 0 && (
@@ -109,7 +115,9 @@ export function PeopleView({ initialQuery }: { initialQuery: string }) {
           ))}
         </DataTable>
       )}
-      {result && !loading && result.sessions.length === 0 && <Empty>No sessions for “{result.query}” on any portal.</Empty>}
+      {result && !loading && result.sessions.length === 0 && (
+        <Empty>No sessions for “{result.query}” on any portal.</Empty>
+      )}
       {result && result.sessions.length > 0 && (
         <DataTable
           caption={<>Sessions on the portals for “{result.query}”</>}

@@ -25,7 +25,11 @@ export function PortalsView() {
   const test = async (p: PortalView) => {
     setTests((t) => ({ ...t, [p.id]: 'Testing…' }));
     const r = await invoke('portals.test', { id: p.id });
-    const msg = r.ok ? (r.data.ok ? `OK: ${r.data.portalName ?? ''} in ${Math.round(r.data.latencyMs)} ms` : `Failed: ${r.data.message}`) : `Failed: ${r.error.message}`;
+    const msg = r.ok
+      ? r.data.ok
+        ? `OK: ${r.data.portalName ?? ''} in ${Math.round(r.data.latencyMs)} ms`
+        : `Failed: ${r.data.message}`
+      : `Failed: ${r.error.message}`;
     setTests((t) => ({ ...t, [p.id]: msg }));
   };
 
@@ -44,7 +48,9 @@ export function PortalsView() {
     const r = await invoke('portals.remove', { id: removing.id });
     if (r.ok) {
       appStore.getState().dropPortal(removing.id);
-      appStore.getState().removePortalSnapshot({ portalId: removing.id, revision: r.data.revision, epoch: r.data.epoch });
+      appStore
+        .getState()
+        .removePortalSnapshot({ portalId: removing.id, revision: r.data.revision, epoch: r.data.epoch });
       appStore.getState().setNotice(`Removed ${removing.label}`);
     } else setError(r.error.message);
     setRemoving(null);
@@ -55,8 +61,8 @@ export function PortalsView() {
       <h1 id="portals-title">Portals</h1>
       {info && (
         <div className="panel keychain" data-available={info.keychain.available} data-testid="keychain-status">
-          <strong>Keychain: {info.keychain.available ? 'available' : 'not available'}</strong> ({info.keychain.backend}).{' '}
-          {info.keychain.message}
+          <strong>Keychain: {info.keychain.available ? 'available' : 'not available'}</strong> ({info.keychain.backend}
+          ). {info.keychain.message}
           {info.settingsWarning && <p className="warning">{info.settingsWarning}</p>}
         </div>
       )}
@@ -93,43 +99,61 @@ export function PortalsView() {
                   {p.builtin && <span className="tag">built-in</span>}
                 </td>
                 <td className="mono">{p.baseUrl}</td>
-                <td>{snap ? <StatusBadge status={snap.status} lastSeenAt={snap.lastSeenAt} lastError={snap.lastError} /> : p.enabled ? '—' : 'disabled'}</td>
+                <td>
+                  {snap ? (
+                    <StatusBadge status={snap.status} lastSeenAt={snap.lastSeenAt} lastError={snap.lastError} />
+                  ) : p.enabled ? (
+                    '—'
+                  ) : (
+                    'disabled'
+                  )}
+                </td>
                 <td>{Math.round(p.pollIntervalMs / 1000)} s</td>
                 <td>
-                  {p.secrets.clientSecret && p.secrets.password ? (p.secrets.persisted ? 'in keychain' : 'in memory (this run)') : 'missing'}
+                  {p.secrets.clientSecret && p.secrets.password
+                    ? p.secrets.persisted
+                      ? 'in keychain'
+                      : 'in memory (this run)'
+                    : 'missing'}
                 </td>
                 <td>
                   <div className="actions">
-                  <button type="button" className="small" onClick={() => void test(p)} aria-label={`Test ${p.label}`}>
-                    Test
-                  </button>
-                  <button type="button" className="small" onClick={() => setEditing(p)} aria-label={`Edit ${p.label}`} disabled={editing !== null}>
-                    Edit
-                  </button>
-                  {p.builtin ? (
+                    <button type="button" className="small" onClick={() => void test(p)} aria-label={`Test ${p.label}`}>
+                      Test
+                    </button>
                     <button
                       type="button"
                       className="small"
-                      onClick={() => void toggle(p)}
-                      aria-label={`${p.enabled ? 'Switch off' : 'Switch on'} ${p.label}`}
+                      onClick={() => setEditing(p)}
+                      aria-label={`Edit ${p.label}`}
+                      disabled={editing !== null}
                     >
-                      {p.enabled ? 'Switch off' : 'Switch on'}
+                      Edit
                     </button>
-                  ) : (
-                    <button
-                      type="button"
-                      className="small danger"
-                      onClick={() => setRemoving(p)}
-                      aria-label={`Remove ${p.label}`}
-                    >
-                      Remove
-                    </button>
-                  )}
-                  {tests[p.id] && (
-                    <span className="test-result" role="status" data-testid="portal-test">
-                      {tests[p.id]}
-                    </span>
-                  )}
+                    {p.builtin ? (
+                      <button
+                        type="button"
+                        className="small"
+                        onClick={() => void toggle(p)}
+                        aria-label={`${p.enabled ? 'Switch off' : 'Switch on'} ${p.label}`}
+                      >
+                        {p.enabled ? 'Switch off' : 'Switch on'}
+                      </button>
+                    ) : (
+                      <button
+                        type="button"
+                        className="small danger"
+                        onClick={() => setRemoving(p)}
+                        aria-label={`Remove ${p.label}`}
+                      >
+                        Remove
+                      </button>
+                    )}
+                    {tests[p.id] && (
+                      <span className="test-result" role="status" data-testid="portal-test">
+                        {tests[p.id]}
+                      </span>
+                    )}
                   </div>
                 </td>
               </tr>

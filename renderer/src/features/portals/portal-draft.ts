@@ -98,7 +98,7 @@ export function humanizeMessage(message: string): string {
 
 function required(d: Draft, fields: DraftField[]): FieldError[] {
   return fields
-    .filter((f) => typeof d[f] === 'string' && (d[f]).trim() === '')
+    .filter((f) => typeof d[f] === 'string' && d[f].trim() === '')
     .map((f) => ({ field: f, message: `${FIELD_LABELS[f]}: required` }));
 }
 

@@ -2,7 +2,15 @@ import { useState } from 'react';
 import type { MethodInput, PortalInput, PortalUpdate, PortalView } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
 import { useApp } from '../../store/use-app';
-import { checkEdit, checkNew, duplicatesOf, humanizeMessage, touchesConnection, type Draft, type FieldError } from './portal-draft';
+import {
+  checkEdit,
+  checkNew,
+  duplicatesOf,
+  humanizeMessage,
+  touchesConnection,
+  type Draft,
+  type FieldError,
+} from './portal-draft';
 
 export type PendingSave = { kind: 'add'; input: PortalInput } | { kind: 'edit'; input: PortalUpdate };
 

@@ -74,7 +74,10 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
   const selectedCount = Object.keys(shownSelection).length;
 
   const onExtend = useCallback((row: SessionRow) => void extend(portalId, row.name), [extend, portalId]);
-  const onTerminate = useCallback((row: SessionRow) => setPending({ action: 'terminate', groups: [], single: row }), []);
+  const onTerminate = useCallback(
+    (row: SessionRow) => setPending({ action: 'terminate', groups: [], single: row }),
+    [],
+  );
 
   const prepare = async (action: Action, wholeEnvironment: boolean) => {
     setError(null);
@@ -84,7 +87,10 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
       ? [[environment, undefined]]
       : [...groupByEnvironment(rows, new Set(Object.keys(shownSelection)))];
     for (const [env, sessions] of targets) {
-      const r = await invoke('sessions.bulkPrepare', sessions ? { portalId, environment: env, action, sessions } : { portalId, environment: env, action });
+      const r = await invoke(
+        'sessions.bulkPrepare',
+        sessions ? { portalId, environment: env, action, sessions } : { portalId, environment: env, action },
+      );
       if (!r.ok) {
         setWorking(false);
         setError(`Could not prepare the ${action}: ${r.error.message}`);
@@ -116,8 +122,11 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
         }
       }
       const verb = pending.action === 'extend' ? 'Extended' : 'Terminating';
-      appStore.getState().setNotice(`${verb} ${ok} session${ok === 1 ? '' : 's'}${failed.length ? `, ${failed.length} failed` : ''}`);
-      if (failed.length) setError(`Some sessions failed: ${failed.slice(0, 5).join('; ')}${failed.length > 5 ? '…' : ''}`);
+      appStore
+        .getState()
+        .setNotice(`${verb} ${ok} session${ok === 1 ? '' : 's'}${failed.length ? `, ${failed.length} failed` : ''}`);
+      if (failed.length)
+        setError(`Some sessions failed: ${failed.slice(0, 5).join('; ')}${failed.length > 5 ? '…' : ''}`);
       setSelection({});
     }
     setWorking(false);
@@ -129,16 +138,23 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
     return (
       <section className="screen">
         <h1>Portal not found</h1>
-        <ErrorBox>This portal is not in the console any more. <a href="#/fleet">Back to the fleet</a></ErrorBox>
+        <ErrorBox>
+          This portal is not in the console any more. <a href="#/fleet">Back to the fleet</a>
+        </ErrorBox>
       </section>
     );
   }
 
-  const env = environment === ALL_ENVIRONMENTS ? null : snapshot.environments.find((e) => e.name === environment) ?? null;
+  const env =
+    environment === ALL_ENVIRONMENTS ? null : (snapshot.environments.find((e) => e.name === environment) ?? null);
   const can = portalAbilities(snapshot.dialect);
   const gauge = env ? environmentGauge(env, threshold) : null;
   const pendingCount = pending ? (pending.single ? 1 : pending.groups.reduce((n, g) => n + g.sessions.length, 0)) : 0;
-  const pendingNames = pending ? (pending.single ? [pending.single.name] : pending.groups.flatMap((g) => g.sessions)) : [];
+  const pendingNames = pending
+    ? pending.single
+      ? [pending.single.name]
+      : pending.groups.flatMap((g) => g.sessions)
+    : [];
 
   return (
     <section className="screen screen-fill" aria-labelledby="env-title">
@@ -214,7 +230,12 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
           </button>
         )}
         {can.terminate === null && (
-          <button type="button" className="danger" disabled={!selectedCount || working} onClick={() => void prepare('terminate', false)}>
+          <button
+            type="button"
+            className="danger"
+            disabled={!selectedCount || working}
+            onClick={() => void prepare('terminate', false)}
+          >
             Terminate selected
           </button>
         )}
@@ -224,7 +245,12 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
           </button>
         )}
         {env && can.terminate === null && (
-          <button type="button" className="danger" disabled={!env.sessions.length || working} onClick={() => void prepare('terminate', true)}>
+          <button
+            type="button"
+            className="danger"
+            disabled={!env.sessions.length || working}
+            onClick={() => void prepare('terminate', true)}
+          >
             Terminate all
           </button>
         )}
@@ -256,7 +282,11 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
       )}
       <ConfirmDialog
         open={pending !== null}
-        title={pending ? `${pending.action === 'extend' ? 'Extend' : 'Terminate'} ${pendingCount} session${pendingCount === 1 ? '' : 's'}?` : ''}
+        title={
+          pending
+            ? `${pending.action === 'extend' ? 'Extend' : 'Terminate'} ${pendingCount} session${pendingCount === 1 ? '' : 's'}?`
+            : ''
+        }
         confirmLabel={pending?.action === 'extend' ? 'Extend' : 'Terminate'}
         danger={pending?.action === 'terminate'}
         busy={working}

@@ -28,12 +28,24 @@ export function SessionActionButtons({
   return (
     <>
       {can.extend === null && (
-        <button type="button" className="small" disabled={busy || extendable === false} onClick={onExtend} aria-label={`Extend ${name}`}>
+        <button
+          type="button"
+          className="small"
+          disabled={busy || extendable === false}
+          onClick={onExtend}
+          aria-label={`Extend ${name}`}
+        >
           Extend
         </button>
       )}
       {can.terminate === null && (
-        <button type="button" className="small danger" disabled={busy} onClick={onTerminate} aria-label={`Terminate ${name}`}>
+        <button
+          type="button"
+          className="small danger"
+          disabled={busy}
+          onClick={onTerminate}
+          aria-label={`Terminate ${name}`}
+        >
           Terminate
         </button>
       )}

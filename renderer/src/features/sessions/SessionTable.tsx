@@ -112,7 +112,12 @@ export const SessionRowView = memo(function SessionRowView(p: RowProps) {
       style={p.offset === undefined ? undefined : { transform: `translateY(${p.offset}px)` }}
     >
       <div role="cell" className="st-cell st-select">
-        <input type="checkbox" checked={p.selected} onChange={() => p.onToggle(row.name)} aria-label={`Select ${row.name}`} />
+        <input
+          type="checkbox"
+          checked={p.selected}
+          onChange={() => p.onToggle(row.name)}
+          aria-label={`Select ${row.name}`}
+        />
       </div>
       <div role="cell" className="st-cell st-name" title={row.name}>
         {row.name}
@@ -200,12 +205,13 @@ export function SessionTable(props: TableProps) {
   });
 
   const toggle = useMemo(
-    () => (name: string) => props.onSelectionChange((old) => {
-      const next = { ...old };
-      if (next[name]) delete next[name];
-      else next[name] = true;
-      return next;
-    }),
+    () => (name: string) =>
+      props.onSelectionChange((old) => {
+        const next = { ...old };
+        if (next[name]) delete next[name];
+        else next[name] = true;
+        return next;
+      }),
     [props.onSelectionChange],
   );
 
@@ -216,7 +222,13 @@ export function SessionTable(props: TableProps) {
   const header = table.getHeaderGroups()[0];
 
   return (
-    <div className={`session-table${showEnvironment ? ' with-env' : ''}`} role="table" aria-label={props.label} aria-rowcount={rows.length + 1} data-testid="session-table">
+    <div
+      className={`session-table${showEnvironment ? ' with-env' : ''}`}
+      role="table"
+      aria-label={props.label}
+      aria-rowcount={rows.length + 1}
+      data-testid="session-table"
+    >
       <div role="rowgroup" className="st-head">
         <div role="row" className="st-row st-header" aria-rowindex={1}>
           {header?.headers.map((h) => {
@@ -243,7 +255,9 @@ export function SessionTable(props: TableProps) {
                 role="columnheader"
                 key={id}
                 className={`st-cell st-${id === 'environment' ? 'env' : id}`}
-                aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : sortable ? 'none' : undefined}
+                aria-sort={
+                  sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : sortable ? 'none' : undefined
+                }
               >
                 {sortable ? (
                   <button type="button" className="sort" onClick={h.column.getToggleSortingHandler()}>
@@ -260,7 +274,14 @@ export function SessionTable(props: TableProps) {
           })}
         </div>
       </div>
-      <div ref={scrollRef} className="st-scroll" data-testid="session-scroll" tabIndex={0} role="rowgroup" aria-label="Sessions">
+      <div
+        ref={scrollRef}
+        className="st-scroll"
+        data-testid="session-scroll"
+        tabIndex={0}
+        role="rowgroup"
+        aria-label="Sessions"
+      >
         <div className="st-spacer" style={{ height: `${virtualizer.getTotalSize()}px` }}>
           {virtualizer.getVirtualItems().map((v) => {
             const row = rows[v.index];

@@ -19,7 +19,13 @@ export function useSessionActions() {
     mark(session, false);
     appStore
       .getState()
-      .setNotice(r.ok ? (r.data.extended ? `Extended ${session}` : `${session} was not extended (${r.data.status})`) : `Could not extend ${session}: ${r.error.message}`);
+      .setNotice(
+        r.ok
+          ? r.data.extended
+            ? `Extended ${session}`
+            : `${session} was not extended (${r.data.status})`
+          : `Could not extend ${session}: ${r.error.message}`,
+      );
     return r.ok;
   }, []);
 
@@ -27,7 +33,9 @@ export function useSessionActions() {
     mark(session, true);
     const r = await invoke('sessions.terminate', { portalId, session });
     mark(session, false);
-    appStore.getState().setNotice(r.ok ? `Terminating ${session}` : `Could not terminate ${session}: ${r.error.message}`);
+    appStore
+      .getState()
+      .setNotice(r.ok ? `Terminating ${session}` : `Could not terminate ${session}: ${r.error.message}`);
     return r.ok;
   }, []);
 

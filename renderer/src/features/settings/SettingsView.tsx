@@ -35,7 +35,15 @@ export function SettingsView() {
     setDraft((d) => ({ ...d, alerts: { ...d.alerts, [k]: v } }));
 
   const thresholdField = (key: 'capacityPercent' | 'expiringMinutes', label: string, max: number) => (
-    <InputField label={label} type="number" min={1} max={max} required value={draft.alerts[key]} onValue={(v) => setAlert(key, Number(v))} />
+    <InputField
+      label={label}
+      type="number"
+      min={1}
+      max={max}
+      required
+      value={draft.alerts[key]}
+      onValue={(v) => setAlert(key, Number(v))}
+    />
   );
 
   return (
@@ -53,7 +61,11 @@ export function SettingsView() {
           <legend>Alert thresholds</legend>
           {thresholdField('capacityPercent', 'Capacity alert at (% of capacity allocated)', 100)}
           {thresholdField('expiringMinutes', 'Expiring alert (minutes before a session expires)', 1440)}
-          <CheckField label="Also show operating-system notifications (desktop app)" checked={draft.alerts.notifyOs} onChecked={(c) => setAlert('notifyOs', c)} />
+          <CheckField
+            label="Also show operating-system notifications (desktop app)"
+            checked={draft.alerts.notifyOs}
+            onChecked={(c) => setAlert('notifyOs', c)}
+          />
         </fieldset>
         <fieldset className="wide">
           <legend>Theme</legend>
@@ -78,13 +90,19 @@ export function SettingsView() {
       {error && <ErrorBox>{error}</ErrorBox>}
       <h2>Alert log</h2>
       {history.length === 0 ? (
-        <p className="muted">No alerts yet. Alerts appear here and as toasts when a threshold is crossed or a portal goes offline.</p>
+        <p className="muted">
+          No alerts yet. Alerts appear here and as toasts when a threshold is crossed or a portal goes offline.
+        </p>
       ) : (
         <DataTable caption="Alerts raised" columns={ALERT_COLUMNS} testId="alert-history">
           {history.map((a) => (
             <tr key={a.id}>
               <td>{formatClockSeconds(a.raisedAt)}</td>
-              <td>{ALERT_TITLE[a.kind]}{a.count > 1 ? ` ×${a.count}` : ''}{a.acknowledgedAt !== null ? ' (acknowledged)' : ''}</td>
+              <td>
+                {ALERT_TITLE[a.kind]}
+                {a.count > 1 ? ` ×${a.count}` : ''}
+                {a.acknowledgedAt !== null ? ' (acknowledged)' : ''}
+              </td>
               <td>{alertPortal(a, snapshots)}</td>
               <td>{a.message}</td>
             </tr>

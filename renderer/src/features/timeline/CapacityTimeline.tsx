@@ -15,8 +15,14 @@ const WINDOWS = [
   { label: 'last 24 hours', ms: 24 * 60 * 60_000 },
 ];
 
-const COLORS = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)', 'var(--chart-5)', 'var(--chart-6)'];
-
+const COLORS = [
+  'var(--chart-1)',
+  'var(--chart-2)',
+  'var(--chart-3)',
+  'var(--chart-4)',
+  'var(--chart-5)',
+  'var(--chart-6)',
+];
 
 export function CapacityTimeline({ portalId }: { portalId: string | null }) {
   const order = useApp((s) => s.portalOrder);
@@ -95,7 +101,11 @@ export function CapacityTimeline({ portalId }: { portalId: string | null }) {
       {!points && !error && <Loading what="history" />}
       {points && points.length === 0 && <Empty>No history recorded yet for this window.</Empty>}
       {points && points.length > 0 && (
-        <figure className="chart" data-testid="capacity-chart" aria-label={`Sessions over time, ${series.lines.map((l) => l.label).join(', ')}`}>
+        <figure
+          className="chart"
+          data-testid="capacity-chart"
+          aria-label={`Sessions over time, ${series.lines.map((l) => l.label).join(', ')}`}
+        >
           <ResponsiveContainer width="100%" height={320}>
             <LineChart data={series.data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
@@ -108,7 +118,10 @@ export function CapacityTimeline({ portalId }: { portalId: string | null }) {
                 stroke="var(--muted)"
               />
               <YAxis allowDecimals={false} stroke="var(--muted)" />
-              <Tooltip labelFormatter={(t) => formatClockSeconds(Number(t))} contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)' }} />
+              <Tooltip
+                labelFormatter={(t) => formatClockSeconds(Number(t))}
+                contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)' }}
+              />
               <Legend />
               {series.lines.map((l, i) => (
                 <Line

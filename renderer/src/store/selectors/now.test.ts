@@ -55,7 +55,15 @@ test('totals count owned sessions by state, reserved ones apart, and free seats 
   // the portal maximum leaves 1 even though the environment has room for 4
   const b = portal('b', {
     portal: { name: 'b', url: '', maximum: 5, registered: 0, anonymous: 0, allocated: 4 },
-    environments: [environmentView({ name: 'e2', capacity: 8, allocated: 4, available: 0, sessions: [session({ state: 'STARTING' })] })],
+    environments: [
+      environmentView({
+        name: 'e2',
+        capacity: 8,
+        allocated: 4,
+        available: 0,
+        sessions: [session({ state: 'STARTING' })],
+      }),
+    ],
   });
   const off = portal('off', { status: 'offline', portal: null });
   const disabled = portal('d', { status: 'disabled' });
@@ -88,9 +96,19 @@ test('needs attention: failing portals first, then capacity, expiring, activatio
     ],
   });
   const down = portal('down', { status: 'offline', lastError: 'portal unreachable: 127.0.0.1:1' });
-  const refused = portal('refused', { status: 'credentials-rejected', lastError: 'the portal refused the credentials' });
+  const refused = portal('refused', {
+    status: 'credentials-rejected',
+    lastError: 'the portal refused the credentials',
+  });
   const events = [
-    eventSummary({ id: 'ev', name: 'Workshop day', portalId: 'full', startsAt: NOW - 1000, endsAt: NOW + 3_600_000, counts: { ...eventSummary().counts, waiting: 3, failed: 2 } }),
+    eventSummary({
+      id: 'ev',
+      name: 'Workshop day',
+      portalId: 'full',
+      startsAt: NOW - 1000,
+      endsAt: NOW + 3_600_000,
+      counts: { ...eventSummary().counts, waiting: 3, failed: 2 },
+    }),
     eventSummary({ id: 'old', archived: true, counts: { ...eventSummary().counts, failed: 9 } }),
   ];
   const items = needsAttention(input([full, expiring, down, refused], { events }));
@@ -113,8 +131,14 @@ test('the portal clock offset decides what expires soon; the threshold setting d
     clockOffsetMs: 15 * 60_000,
     environments: [environmentView({ name: 'x', capacity: 10, allocated: 5, sessions: [session({ expires: at })] })],
   });
-  assert.deepEqual(needsAttention(input([ahead])).map((i) => i.key), ['expiring:p:x']);
-  assert.deepEqual(needsAttention(input([ahead], { thresholdPercent: 50 })).map((i) => i.key), ['capacity:p:x', 'expiring:p:x']);
+  assert.deepEqual(
+    needsAttention(input([ahead])).map((i) => i.key),
+    ['expiring:p:x'],
+  );
+  assert.deepEqual(
+    needsAttention(input([ahead], { thresholdPercent: 50 })).map((i) => i.key),
+    ['capacity:p:x', 'expiring:p:x'],
+  );
 });
 
 test('a portal that comes back leaves the list; a disabled one is never in it', () => {

@@ -33,8 +33,7 @@ export type AttentionKind = 'portal' | 'capacity' | 'expiring' | 'activation' | 
 const RANK: Record<AttentionKind, number> = { portal: 1, capacity: 2, expiring: 3, activation: 4, failed: 5 };
 
 export type AttentionAction =
-  | { kind: 'retry'; portalId: string; label: string; href: string }
-  | { kind: 'link'; label: string; href: string };
+  { kind: 'retry'; portalId: string; label: string; href: string } | { kind: 'link'; label: string; href: string };
 
 export interface AttentionItem {
   /** stable across updates (React key, tests) */
@@ -155,7 +154,11 @@ function capacityItems(snap: PortalSnapshot, thresholdPercent: number): Attentio
       portalId: snap.portalId,
       title: `${snap.label} is at ${Math.round((p.allocated / p.maximum) * 100)}% of its maximum`,
       detail: `${p.allocated} of ${p.maximum} sessions in use across the portal`,
-      action: { kind: 'link', label: 'Open sessions', href: routeHref({ name: 'environment', portalId: snap.portalId, environment: '*' }) },
+      action: {
+        kind: 'link',
+        label: 'Open sessions',
+        href: routeHref({ name: 'environment', portalId: snap.portalId, environment: '*' }),
+      },
     });
   }
   for (const env of snap.environments) {
@@ -211,7 +214,7 @@ function expiringItems(snap: PortalSnapshot, windowMs: number, nowMs: number): A
 
 function eventItems(e: EventSummary, nowMs: number): AttentionItem[] {
   const phase = eventPhase(e, nowMs);
-  if (phase === 'archived' || phase === 'upcoming' && liveCount(e.counts) === 0) return [];
+  if (phase === 'archived' || (phase === 'upcoming' && liveCount(e.counts) === 0)) return [];
   const href = routeHref({ name: 'event', eventId: e.id, tab: 'attendees' });
   const out: AttentionItem[] = [];
   // the summary carries counts, not each deadline: every link not opened yet has its deadline running
