@@ -44,7 +44,9 @@ test(`engine memory: ${LIVE} live sessions, then ${CHURN} created and purged`, {
     env: {
       MEMORY_LIVE: String(LIVE),
       MEMORY_CHURN: String(CHURN),
-      MEMORY_REAL_BUDGET_MS: String(CHURN >= 100_000 ? 360_000 : 120_000),
+      // A bound on the run, not a speed check: on a machine busy with other work the 10,000 live allocations alone
+      // took up to 106 s, which left no time to churn within 120 s.
+      MEMORY_REAL_BUDGET_MS: String(CHURN >= 100_000 ? 360_000 : 300_000),
     },
   });
   const mib = (n: number) => `${(n / 1048576).toFixed(2)} MiB`;
