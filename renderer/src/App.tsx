@@ -1,6 +1,6 @@
 import { lazy, memo, Suspense, useEffect } from 'react';
 import { useRoute, routeHref, type Route } from './lib/router';
-import { applyTheme } from './lib/theme';
+import { applyTheme } from './features/settings/theme';
 import { useApp } from './store/use-app';
 import { appStore } from './store/app-store';
 import { SCREENS } from './features/palette/commands';
@@ -14,7 +14,7 @@ import { EventsView, NewEventView } from './features/events/EventsView';
 import { EventView } from './features/events/EventView';
 import { SettingsView } from './features/settings/SettingsView';
 import { PortalsView } from './features/portals/PortalsView';
-import { Toasts } from './ui/Toasts';
+import { Toasts } from './features/alerts/Toasts';
 import { Loading } from './ui/States';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 

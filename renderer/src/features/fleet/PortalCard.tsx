@@ -6,15 +6,15 @@ import {
   type PortalSnapshot,
   type PortalStatus,
 } from '../../../../shared/contract';
-import { environmentGauge, portalGauge } from '../../store/selectors/gauges';
-import { isDegraded } from '../../store/selectors/status';
+import { environmentGauge, portalGauge } from '../../lib/gauges';
+import { isDegraded } from '../../lib/status';
 import { routeHref } from '../../lib/router';
 import { EnvironmentGauge, Gauge } from '../../ui/Gauge';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { PortalEvents } from './PortalEvents';
 import { useRetry } from './use-retry';
 import { subscribeTick } from '../../lib/ticker';
-import { formatAge } from '../../store/selectors/countdown';
+import { formatAge } from '../../lib/countdown';
 import { formatClockOnDay } from '../../lib/time';
 
 const EnvironmentRow = memo(function EnvironmentRow({

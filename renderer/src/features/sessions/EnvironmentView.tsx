@@ -6,7 +6,7 @@ import { navigate, routeHref } from '../../lib/router';
 import { appStore } from '../../store/app-store';
 import { useApp } from '../../store/use-app';
 import { personKey } from '../../store/people.slice';
-import { environmentGauge } from '../../store/selectors/gauges';
+import { environmentGauge } from '../../lib/gauges';
 import {
   ALL_ENVIRONMENTS,
   filterSessions,

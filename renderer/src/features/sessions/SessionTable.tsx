@@ -66,6 +66,8 @@ interface RowProps extends RowActions {
   /** the portal of the sessions: owners are looked up in the people directory by portal and user id */
   portalId: string;
   onToggle(name: string): void;
+  /** the alert setting's expiring window, for the countdown's colour */
+  expiringMinutes: number;
   /** translateY for virtualized rows; undefined for a plain table */
   offset?: number | undefined;
 }
@@ -135,7 +137,7 @@ export const SessionRowView = memo(function SessionRowView(p: RowProps) {
         {formatStarted(row.started)}
       </div>
       <div role="cell" className="st-cell st-countdown">
-        <Countdown expires={row.expires} clockOffsetMs={row.clockOffsetMs} />
+        <Countdown expires={row.expires} clockOffsetMs={row.clockOffsetMs} expiringMinutes={p.expiringMinutes} />
       </div>
       <div role="cell" className="st-cell st-extendable">
         {row.extendable === null ? '—' : row.extendable ? 'yes' : 'no'}
@@ -174,6 +176,7 @@ interface TableProps extends RowActions {
  */
 export function SessionTable(props: TableProps) {
   const { rows, showEnvironment, sorting, selection, busy } = props;
+  const expiringMinutes = useApp((s) => s.settings.alerts.expiringMinutes);
   const columnInfo = useMemo(() => tableColumns(showEnvironment), [showEnvironment]);
   const columns = useMemo<ColumnDef<SessionRow>[]>(
     () => columnInfo.map((c) => ({ id: c.id, header: c.header, enableSorting: c.sortable })),
@@ -298,6 +301,7 @@ export function SessionTable(props: TableProps) {
                 dialect={props.dialect}
                 portalId={props.portalId}
                 onToggle={toggle}
+                expiringMinutes={expiringMinutes}
                 onExtend={props.onExtend}
                 onTerminate={props.onTerminate}
               />

@@ -1,5 +1,5 @@
 import type { EnvironmentView, PortalSnapshot, SessionState, SessionView } from '../../../../shared/contract';
-import { remainingMs } from './countdown';
+import { remainingMs } from '../../lib/countdown';
 
 /** One table row: a session with what the table needs to show and sort it. */
 export interface SessionRow extends SessionView {
