@@ -65,20 +65,23 @@ const FAILING: ReadonlySet<PortalStatus> = new Set(['stale', 'offline', 'credent
  * "14:05 (3 min ago)": when the portal last answered, else when this page first saw it fail. The age counts
  * on the shared ticker, written into its own node, so the card does not re-render every second.
  */
+function failingSinceText(since: number, now: number): string {
+  return `${formatClockOnDay(since, now)} (${formatAge(since, now)} ago)`;
+}
+
 function FailingSince({ since }: { since: number }) {
   const ref = useRef<HTMLSpanElement>(null);
-  const text = (now: number) => `${formatClockOnDay(since, now)} (${formatAge(since, now)} ago)`;
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     return subscribeTick((t) => {
-      const v = text(t);
+      const v = failingSinceText(since, t);
       if (el.textContent !== v) el.textContent = v;
     });
   }, [since]);
   return (
     <span ref={ref} className="portal-failure-since" data-testid="portal-failing-since">
-      {text(Date.now())}
+      {failingSinceText(since, Date.now())}
     </span>
   );
 }

@@ -207,15 +207,16 @@ export function SessionTable(props: TableProps) {
     getItemKey,
   });
 
-  const toggle = useMemo(
-    () => (name: string) =>
-      props.onSelectionChange((old) => {
+  const { onSelectionChange } = props;
+  const toggle = useCallback(
+    (name: string) =>
+      onSelectionChange((old) => {
         const next = { ...old };
         if (next[name]) delete next[name];
         else next[name] = true;
         return next;
       }),
-    [props.onSelectionChange],
+    [onSelectionChange],
   );
 
   // the caller keeps the selection to shown rows, so counting it is enough (react-table's own check walks every row)
