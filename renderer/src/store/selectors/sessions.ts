@@ -67,6 +67,11 @@ function timeValue(iso: string | null): number {
   return Number.isNaN(t) ? Number.POSITIVE_INFINITY : t;
 }
 
+/** Choosing a column header: a new column sorts ascending, the sorted column turns its direction. */
+export function nextSort(current: SortSpec | null, key: SortKey): SortSpec {
+  return { key, desc: current?.key === key ? !current.desc : false };
+}
+
 /**
  * Stable sort; sessions without expiry sort after every countdown. The countdown sorts by local time left,
  * so portals with different clock offsets compare correctly.
