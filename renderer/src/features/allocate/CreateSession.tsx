@@ -120,7 +120,8 @@ export function CreateSession({ portalId, environment }: { portalId: string | nu
         </label>
         <p className="form-hint" aria-live="polite" data-testid="availability">
           {chosen
-            ? `${chosen.allocated} allocated, ${chosen.available} available (ready), ${freeSlots(chosen)} free of ${chosen.capacity} capacity`
+            ? `${chosen.allocated} allocated, ${chosen.available} available (ready), ` +
+              `${freeSlots(chosen)} free of ${chosen.capacity} capacity`
             : 'Choose a workshop'}
         </p>
         <InputField label="User id" value={user} onValue={setUser} maxLength={150} autoComplete="off" />

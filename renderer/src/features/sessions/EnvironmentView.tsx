@@ -282,7 +282,8 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
         open={pending !== null}
         title={
           pending
-            ? `${pending.action === 'extend' ? 'Extend' : 'Terminate'} ${pendingCount} session${pendingCount === 1 ? '' : 's'}?`
+            ? `${pending.action === 'extend' ? 'Extend' : 'Terminate'} ${pendingCount} ` +
+              `session${pendingCount === 1 ? '' : 's'}?`
             : ''
         }
         confirmLabel={pending?.action === 'extend' ? 'Extend' : 'Terminate'}
