@@ -64,7 +64,7 @@ interface HeadProps {
 
 interface Column {
   id: string;
-  /** the header's text (also the accessible name of a header that draws something else) */
+  /** the header's text, unless `head` draws the header cell's content */
   header: string;
   /** class of the header and of every cell: the grid's column widths (components.css) hang on it */
   className: string;
