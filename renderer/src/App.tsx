@@ -1,8 +1,9 @@
 import { lazy, memo, Suspense, useEffect } from 'react';
 import { useRoute, routeHref, type Route } from './lib/router';
-import { applyTheme } from './lib/theme';
+import { applyTheme } from './features/settings/theme';
 import { useApp } from './store/use-app';
 import { appStore } from './store/app-store';
+import type { Connection } from './store/ui.slice';
 import { SCREENS } from './features/palette/commands';
 import { CommandPalette } from './features/palette/CommandPalette';
 import { FleetOverview } from './features/fleet/FleetOverview';
@@ -14,7 +15,7 @@ import { EventsView, NewEventView } from './features/events/EventsView';
 import { EventView } from './features/events/EventView';
 import { SettingsView } from './features/settings/SettingsView';
 import { PortalsView } from './features/portals/PortalsView';
-import { Toasts } from './ui/Toasts';
+import { Toasts } from './features/alerts/Toasts';
 import { Loading } from './ui/States';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 
@@ -24,6 +25,12 @@ const ProjectorView = lazy(() => import('./features/events/ProjectorView').then(
 const CapacityTimeline = lazy(() =>
   import('./features/timeline/CapacityTimeline').then((m) => ({ default: m.CapacityTimeline })),
 );
+
+const CONNECTION_TEXT: Record<Connection, string> = {
+  open: 'Connected',
+  down: 'Reconnecting to the console…',
+  connecting: 'Connecting…',
+};
 
 /**
  * The current screen. Memoized on the route (useRoute keeps its object while the hash is unchanged), so the shell
@@ -156,7 +163,7 @@ export function App() {
       </main>
       <footer className="statusbar no-print">
         <span data-connection={connection} className="connection">
-          {connection === 'open' ? 'Connected' : connection === 'down' ? 'Reconnecting to the console…' : 'Connecting…'}
+          {CONNECTION_TEXT[connection]}
         </span>
         {info && (
           <span className="muted">

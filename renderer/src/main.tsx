@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { initApi } from './lib/api';
-import { installShortcuts } from './lib/shortcuts';
+import { installShortcuts } from './features/palette/shortcuts';
 import { appStore } from './store/app-store';
 import { startSync } from './store/sync';
 import { App } from './App';

@@ -1,21 +1,21 @@
 import { memo, useLayoutEffect, useRef } from 'react';
-import { countdownLevel, describeCountdown, formatCountdown, remainingMs } from '../store/selectors/countdown';
+import { countdownLevel, describeCountdown, formatCountdown, remainingMs } from '../lib/countdown';
 import { subscribeTick } from '../lib/ticker';
-import { useApp } from '../store/use-app';
 
 interface Props {
   /** portal-clock ISO expiry, or null */
   expires: string | null;
   clockOffsetMs: number;
+  /** the alert setting's expiring window: the countdown turns "soon" inside it */
+  expiringMinutes: number;
 }
 
 /**
  * A live countdown. React renders it once per change of `expires`; the shared ticker then rewrites only this
  * span's text and level attribute, so a tick never re-renders a row or a table.
  */
-export const Countdown = memo(function Countdown({ expires, clockOffsetMs }: Props) {
+export const Countdown = memo(function Countdown({ expires, clockOffsetMs, expiringMinutes }: Props) {
   const ref = useRef<HTMLSpanElement>(null);
-  const expiringMinutes = useApp((s) => s.settings.alerts.expiringMinutes);
   const now = Date.now();
   const ms = remainingMs(expires, clockOffsetMs, now);
 
@@ -54,6 +54,12 @@ export const Countdown = memo(function Countdown({ expires, clockOffsetMs }: Pro
 });
 
 /** A countdown to a local epoch time (e.g. an activation deadline). */
-export function LocalCountdown({ at }: { at: number | null }) {
-  return <Countdown expires={at === null ? null : new Date(at).toISOString()} clockOffsetMs={0} />;
+export function LocalCountdown({ at, expiringMinutes }: { at: number | null; expiringMinutes: number }) {
+  return (
+    <Countdown
+      expires={at === null ? null : new Date(at).toISOString()}
+      clockOffsetMs={0}
+      expiringMinutes={expiringMinutes}
+    />
+  );
 }

@@ -1,4 +1,4 @@
-import type { EnvironmentGauge as EnvironmentGaugeData, GaugeLevel } from '../store/selectors/gauges';
+import type { EnvironmentGauge as EnvironmentGaugeData, GaugeLevel } from '../lib/gauges';
 
 interface Segment {
   percent: number;

@@ -1,6 +1,6 @@
 import { memo, useLayoutEffect, useRef } from 'react';
 import type { PortalSnapshot } from '../../../shared/contract';
-import { statusView } from '../store/selectors/status';
+import { statusView } from '../lib/status';
 import { subscribeTick } from '../lib/ticker';
 
 type Props = Pick<PortalSnapshot, 'status' | 'lastSeenAt' | 'lastError'>;

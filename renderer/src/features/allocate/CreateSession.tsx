@@ -4,7 +4,7 @@ import { invoke } from '../../lib/api';
 import { useApp } from '../../store/use-app';
 import { appStore } from '../../store/app-store';
 import { allocationErrorMessage } from '../../store/selectors/errors';
-import { freeSlots } from '../../store/selectors/gauges';
+import { freeSlots } from '../../lib/gauges';
 import { LocalCountdown } from '../../ui/Countdown';
 import { Empty, ErrorBox } from '../../ui/States';
 import { PortalSelect, usePortalChoice } from './portal-choice';
@@ -16,6 +16,7 @@ const MAX_ACTIVATION_MINUTES = 24 * 60;
 export function CreateSession({ portalId, environment }: { portalId: string | null; environment: string | null }) {
   const { order, snapshots, portal, setPortal, env, setEnv, environments } = usePortalChoice(portalId, environment);
   const portals = useApp((s) => s.portals);
+  const expiringMinutes = useApp((s) => s.settings.alerts.expiringMinutes);
   const [user, setUser] = useState('');
   const [email, setEmail] = useState('');
   const [firstName, setFirstName] = useState('');
@@ -119,7 +120,8 @@ export function CreateSession({ portalId, environment }: { portalId: string | nu
         </label>
         <p className="form-hint" aria-live="polite" data-testid="availability">
           {chosen
-            ? `${chosen.allocated} allocated, ${chosen.available} available (ready), ${freeSlots(chosen)} free of ${chosen.capacity} capacity`
+            ? `${chosen.allocated} allocated, ${chosen.available} available (ready), ` +
+              `${freeSlots(chosen)} free of ${chosen.capacity} capacity`
             : 'Choose a workshop'}
         </p>
         <InputField label="User id" value={user} onValue={setUser} maxLength={150} autoComplete="off" />
@@ -193,7 +195,7 @@ export function CreateSession({ portalId, environment }: { portalId: string | nu
                 'No activation deadline'
               ) : (
                 <>
-                  Must be opened within <LocalCountdown at={allocation.activateBy} />
+                  Must be opened within <LocalCountdown at={allocation.activateBy} expiringMinutes={expiringMinutes} />
                 </>
               )}
             </span>

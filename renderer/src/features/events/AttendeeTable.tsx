@@ -5,6 +5,7 @@ import type { AttendeeSortKey } from '../../store/selectors/attendees';
 import { attendeeName, countdownTarget } from '../../store/selectors/attendees';
 import { Countdown, LocalCountdown } from '../../ui/Countdown';
 import { AttendeeStatusBadge } from './AttendeeStatus';
+import { useApp } from '../../store/use-app';
 
 /** Fixed row height: pushes arriving several times a second never shift the table. */
 export const ATTENDEE_ROW_HEIGHT = 40;
@@ -51,10 +52,12 @@ export const ATTENDEE_COLUMNS: Column[] = [
  * (as in the session table); until then the console's local times.
  */
 function RowCountdown({ a, live }: { a: AttendeeView; live: LiveSession | undefined }) {
+  const expiringMinutes = useApp((s) => s.settings.alerts.expiringMinutes);
   if (a.status === 'waiting' && a.activateBy === null) return <span className="muted">no deadline</span>;
   if (a.status !== 'waiting' && a.status !== 'running') return <span className="muted">—</span>;
-  if (live) return <Countdown expires={live.expires} clockOffsetMs={live.clockOffsetMs} />;
-  return <LocalCountdown at={countdownTarget(a)} />;
+  if (live)
+    return <Countdown expires={live.expires} clockOffsetMs={live.clockOffsetMs} expiringMinutes={expiringMinutes} />;
+  return <LocalCountdown at={countdownTarget(a)} expiringMinutes={expiringMinutes} />;
 }
 
 interface RowProps {

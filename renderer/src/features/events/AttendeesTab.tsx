@@ -64,12 +64,15 @@ export function AttendeesTab({ event, environments }: { event: EventSummary; env
   const [outcome, setOutcome] = useState<AddOutcome | null>(null);
   const deferredQuery = useDeferredValue(query);
   const allocator = useAllocate(event.id);
+  const startAllocation = allocator.start;
   const { busy, extend, terminate } = useSessionActions();
 
+  // the list follows the order and the attendees, not the detail object (which changes with its other fields)
+  const order = detail?.order;
+  const byId = detail?.attendees;
   const all = useMemo(
-    () =>
-      detail ? detail.order.map((id) => detail.attendees[id]).filter((a): a is AttendeeView => a !== undefined) : [],
-    [detail?.order, detail?.attendees],
+    () => (order && byId ? order.map((id) => byId[id]).filter((a): a is AttendeeView => a !== undefined) : []),
+    [order, byId],
   );
   const rows = useMemo(
     () => sortAttendees(filterAttendees(all, deferredQuery, statuses), sort),
@@ -112,11 +115,11 @@ export function AttendeesTab({ event, environments }: { event: EventSummary; env
         ),
       onExtend: (a) => a.session && void extend(event.portalId, a.session),
       onEnd: (a) => setTerminating(a),
-      onReissue: (a) => allocator.start({ kind: 'reissue', attendeeIds: [a.id] }),
-      onAllocate: (a) => allocator.start({ kind: 'allocate', scope: 'selected', attendeeIds: [a.id] }),
+      onReissue: (a) => startAllocation({ kind: 'reissue', attendeeIds: [a.id] }),
+      onAllocate: (a) => startAllocation({ kind: 'allocate', scope: 'selected', attendeeIds: [a.id] }),
       onEdit: (a) => setEditing(a.id),
     }),
-    [event.portalId, extend, allocator.start],
+    [event.portalId, extend, startAllocation],
   );
 
   // open at first for an event without attendees, then as the facilitator leaves it (adding must not close it);

@@ -24,9 +24,12 @@ export function EditAttendee({ eventId, attendee, environments, onClose, onRemov
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
+  // the form is filled when another person is opened, during render (React's "adjust state on a prop change"), so
+  // a new attendee object for the same person (a push) does not reset what is being typed
+  const attendeeId = attendee?.id ?? null;
+  const [formFor, setFormFor] = useState<string | null>(null);
+  if (attendeeId !== formFor) {
+    setFormFor(attendeeId);
     if (attendee) {
       setForm({
         firstName: attendee.firstName,
@@ -36,10 +39,16 @@ export function EditAttendee({ eventId, attendee, environments, onClose, onRemov
         environment: attendee.environment,
       });
       setError(null);
-      if (!d.open) d.showModal();
-    } else if (d.open) d.close();
-    // a new attendee object for the same person (a push) must not reset what is being typed
-  }, [attendee?.id]);
+    }
+  }
+
+  const isOpen = attendee !== null;
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (isOpen && !d.open) d.showModal();
+    else if (!isOpen && d.open) d.close();
+  }, [isOpen]);
 
   const holdsSession = attendee !== null && ['allocating', 'waiting', 'running'].includes(attendee.status);
 

@@ -5,7 +5,7 @@ import { navigate } from '../../lib/router';
 import { formatSeconds, fromDateTimeInput, toDateTimeInput } from '../../lib/time';
 import { appStore } from '../../store/app-store';
 import { useApp } from '../../store/use-app';
-import { freeSlots } from '../../store/selectors/gauges';
+import { freeSlots } from '../../lib/gauges';
 import { InputField } from '../../ui/Field';
 import { Empty, ErrorBox } from '../../ui/States';
 import { PortalSelect } from '../allocate/portal-choice';

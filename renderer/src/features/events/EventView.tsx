@@ -82,9 +82,11 @@ export function EventView({ eventId, tab }: { eventId: string; tab: EventTab }) 
     return () => appStore.getState().closeEventDetail();
   }, [eventId]);
 
+  // follows the event's workshop list, not the event object (which changes with its run and counts)
+  const envNames = event?.environments;
   const environments = useMemo(
-    () => (event ? eventEnvironments(event, snapshot) : []),
-    [event?.environments, snapshot],
+    () => (envNames ? eventEnvironments({ environments: envNames }, snapshot) : []),
+    [envNames, snapshot],
   );
 
   if (!event) {

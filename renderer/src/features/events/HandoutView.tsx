@@ -95,10 +95,12 @@ export function HandoutView({
   const detail = useApp((s) => (s.eventDetail?.eventId === event.id ? s.eventDetail : null));
   const [layout, setLayout] = useState<Layout>('page');
   const titles = useMemo(() => Object.fromEntries(environments.map((e) => [e.name, e.title])), [environments]);
+  // the list follows the order and the attendees, not the detail object (which changes with its other fields)
+  const order = detail?.order;
+  const byId = detail?.attendees;
   const all = useMemo(
-    () =>
-      detail ? detail.order.map((id) => detail.attendees[id]).filter((a): a is AttendeeView => a !== undefined) : [],
-    [detail?.order, detail?.attendees],
+    () => (order && byId ? order.map((id) => byId[id]).filter((a): a is AttendeeView => a !== undefined) : []),
+    [order, byId],
   );
   const cards = useMemo(() => all.filter(printable), [all]);
   const without = all.length - cards.length;

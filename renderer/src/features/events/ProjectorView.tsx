@@ -19,7 +19,7 @@ export function ProjectorView({ eventId }: { eventId: string }) {
   useEffect(() => {
     document.body.dataset['projector'] = 'true';
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !document.fullscreenElement) navigate(back);
+      if (e.key === 'Escape' && !document.fullscreenElement) navigate({ name: 'event', eventId, tab: 'checkin' });
     };
     window.addEventListener('keydown', onKey);
     return () => {

@@ -6,15 +6,15 @@ import {
   type PortalSnapshot,
   type PortalStatus,
 } from '../../../../shared/contract';
-import { environmentGauge, portalGauge } from '../../store/selectors/gauges';
-import { isDegraded } from '../../store/selectors/status';
+import { environmentGauge, portalGauge } from '../../lib/gauges';
+import { isDegraded } from '../../lib/status';
 import { routeHref } from '../../lib/router';
 import { EnvironmentGauge, Gauge } from '../../ui/Gauge';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { PortalEvents } from './PortalEvents';
 import { useRetry } from './use-retry';
 import { subscribeTick } from '../../lib/ticker';
-import { formatAge } from '../../store/selectors/countdown';
+import { formatAge } from '../../lib/countdown';
 import { formatClockOnDay } from '../../lib/time';
 
 const EnvironmentRow = memo(function EnvironmentRow({
@@ -65,20 +65,23 @@ const FAILING: ReadonlySet<PortalStatus> = new Set(['stale', 'offline', 'credent
  * "14:05 (3 min ago)": when the portal last answered, else when this page first saw it fail. The age counts
  * on the shared ticker, written into its own node, so the card does not re-render every second.
  */
+function failingSinceText(since: number, now: number): string {
+  return `${formatClockOnDay(since, now)} (${formatAge(since, now)} ago)`;
+}
+
 function FailingSince({ since }: { since: number }) {
   const ref = useRef<HTMLSpanElement>(null);
-  const text = (now: number) => `${formatClockOnDay(since, now)} (${formatAge(since, now)} ago)`;
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     return subscribeTick((t) => {
-      const v = text(t);
+      const v = failingSinceText(since, t);
       if (el.textContent !== v) el.textContent = v;
     });
   }, [since]);
   return (
     <span ref={ref} className="portal-failure-since" data-testid="portal-failing-since">
-      {text(Date.now())}
+      {failingSinceText(since, Date.now())}
     </span>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useApp } from '../../store/use-app';
-import { portalGauge } from '../../store/selectors/gauges';
+import { portalGauge } from '../../lib/gauges';
 import { Gauge } from '../../ui/Gauge';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { NowStrip } from './NowStrip';

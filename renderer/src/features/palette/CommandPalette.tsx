@@ -4,7 +4,7 @@ import { appStore } from '../../store/app-store';
 import { useApp } from '../../store/use-app';
 import { buildCommands, type Command } from './commands';
 import { sortEvents } from '../../store/selectors/attendees';
-import { setTheme } from '../../lib/theme';
+import { setTheme } from '../settings/theme';
 
 /** Ctrl/Cmd+K: jump to any screen, portal or environment, switch theme, or look up a person. */
 export function CommandPalette() {

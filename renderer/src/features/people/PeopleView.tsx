@@ -39,6 +39,7 @@ export function PeopleView({ initialQuery }: { initialQuery: string }) {
   const { busy, extend, terminate } = useSessionActions();
   // each portal's dialect: which actions its sessions offer
   const snapshots = useApp((st) => st.snapshots);
+  const expiringMinutes = useApp((st) => st.settings.alerts.expiringMinutes);
 
   const search = async (q: string) => {
     const trimmed = q.trim();
@@ -136,7 +137,7 @@ export function PeopleView({ initialQuery }: { initialQuery: string }) {
               <td>{s.state}</td>
               <td>{formatStarted(s.started)}</td>
               <td>
-                <Countdown expires={s.expires} clockOffsetMs={s.clockOffsetMs} />
+                <Countdown expires={s.expires} clockOffsetMs={s.clockOffsetMs} expiringMinutes={expiringMinutes} />
               </td>
               <td>
                 <div className="actions">

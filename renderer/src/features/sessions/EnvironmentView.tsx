@@ -1,12 +1,11 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
-import type { RowSelectionState, SortingState } from '@tanstack/react-table';
 import { portalAbilities, type SessionState } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
 import { navigate, routeHref } from '../../lib/router';
 import { appStore } from '../../store/app-store';
 import { useApp } from '../../store/use-app';
 import { personKey } from '../../store/people.slice';
-import { environmentGauge } from '../../store/selectors/gauges';
+import { environmentGauge } from '../../lib/gauges';
 import {
   ALL_ENVIRONMENTS,
   filterSessions,
@@ -14,20 +13,20 @@ import {
   sessionRows,
   sortSessions,
   type SessionRow,
-  type SortKey,
+  type SortSpec,
 } from '../../store/selectors/sessions';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EnvironmentGauge } from '../../ui/Gauge';
 import { Empty, ErrorBox, Loading } from '../../ui/States';
 import { StatusBadge } from '../../ui/StatusBadge';
-import { SessionTable } from './SessionTable';
+import { SessionTable, type SessionSelection } from './SessionTable';
 import { useSessionActions } from './use-session-actions';
 
 const STATES: SessionState[] = ['STARTING', 'WAITING', 'RUNNING', 'STOPPING', 'STOPPED', 'UNKNOWN'];
 
 type Action = 'extend' | 'terminate';
 
-const NO_SELECTION: RowSelectionState = {};
+const NO_SELECTION: SessionSelection = {};
 
 interface Pending {
   action: Action;
@@ -42,8 +41,8 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
   const threshold = useApp((s) => s.settings.alerts.capacityPercent);
   const [query, setQuery] = useState('');
   const [state, setState] = useState<SessionState | ''>('');
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'countdown', desc: false }]);
-  const [selection, setSelection] = useState<RowSelectionState>({});
+  const [sorting, setSorting] = useState<SortSpec | null>({ key: 'countdown', desc: false });
+  const [selection, setSelection] = useState<SessionSelection>({});
   const [pending, setPending] = useState<Pending | null>(null);
   const [working, setWorking] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -58,8 +57,7 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
       return p ? `${p.firstName} ${p.lastName} ${p.email}` : '';
     };
     const filtered = filterSessions(all, deferredQuery, state ? [state] : [], owner);
-    const s = sorting[0];
-    return sortSessions(filtered, s ? { key: s.id as SortKey, desc: s.desc } : null, Date.now());
+    return sortSessions(filtered, sorting, Date.now());
   }, [all, deferredQuery, state, sorting, people, portalId]);
 
   // selection only ever names sessions that are still shown
@@ -67,7 +65,7 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
     const picked = Object.keys(selection).filter((k) => selection[k]);
     if (!picked.length) return NO_SELECTION; // the usual case: no set of every shown name to build
     const names = new Set(rows.map((r) => r.name));
-    const out: RowSelectionState = {};
+    const out: Record<string, boolean> = {};
     for (const k of picked) if (names.has(k)) out[k] = true;
     return out;
   }, [rows, selection]);
@@ -284,7 +282,8 @@ export function EnvironmentView({ portalId, environment }: { portalId: string; e
         open={pending !== null}
         title={
           pending
-            ? `${pending.action === 'extend' ? 'Extend' : 'Terminate'} ${pendingCount} session${pendingCount === 1 ? '' : 's'}?`
+            ? `${pending.action === 'extend' ? 'Extend' : 'Terminate'} ${pendingCount} ` +
+              `session${pendingCount === 1 ? '' : 's'}?`
             : ''
         }
         confirmLabel={pending?.action === 'extend' ? 'Extend' : 'Terminate'}

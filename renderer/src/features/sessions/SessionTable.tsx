@@ -1,15 +1,16 @@
-import { memo, useCallback, useMemo, useRef } from 'react';
 import {
-  getCoreRowModel,
-  useReactTable,
-  type ColumnDef,
-  type OnChangeFn,
-  type RowSelectionState,
-  type SortingState,
-} from '@tanstack/react-table';
+  Fragment,
+  memo,
+  useCallback,
+  useMemo,
+  useRef,
+  type Dispatch,
+  type ReactNode,
+  type SetStateAction,
+} from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Dialect } from '../../../../shared/contract';
-import type { SessionRow } from '../../store/selectors/sessions';
+import { nextSort, type SessionRow, type SortKey, type SortSpec } from '../../store/selectors/sessions';
 import { Countdown } from '../../ui/Countdown';
 import { SessionActionButtons } from './SessionActionButtons';
 import { useApp } from '../../store/use-app';
@@ -17,6 +18,9 @@ import { personKey, personName } from '../../store/people.slice';
 
 /** Fixed row height: snapshots arriving every few seconds never shift the table. */
 export const ROW_HEIGHT = 40;
+
+/** the picked sessions by name; the caller keeps it to rows that are shown */
+export type SessionSelection = Readonly<Record<string, boolean>>;
 
 export interface RowActions {
   onExtend(row: SessionRow): void;
@@ -35,26 +39,6 @@ export function formatStarted(iso: string | null): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
-export interface ColumnInfo {
-  id: string;
-  header: string;
-  sortable: boolean;
-}
-
-export function tableColumns(showEnvironment: boolean): ColumnInfo[] {
-  return [
-    { id: 'select', header: 'Select', sortable: false },
-    { id: 'name', header: 'Session', sortable: true },
-    ...(showEnvironment ? [{ id: 'environment', header: 'Environment', sortable: true }] : []),
-    { id: 'user', header: 'User', sortable: true },
-    { id: 'state', header: 'State', sortable: true },
-    { id: 'started', header: 'Started', sortable: true },
-    { id: 'countdown', header: 'Countdown', sortable: true },
-    { id: 'extendable', header: 'Extendable', sortable: false },
-    { id: 'actions', header: 'Actions', sortable: false },
-  ];
-}
-
 interface RowProps extends RowActions {
   row: SessionRow;
   index: number;
@@ -66,26 +50,164 @@ interface RowProps extends RowActions {
   /** the portal of the sessions: owners are looked up in the people directory by portal and user id */
   portalId: string;
   onToggle(name: string): void;
+  /** the alert setting's expiring window, for the countdown's colour */
+  expiringMinutes: number;
   /** translateY for virtualized rows; undefined for a plain table */
   offset?: number | undefined;
+}
+
+interface HeadProps {
+  allSelected: boolean;
+  someSelected: boolean;
+  onToggleAll(): void;
+}
+
+interface Column {
+  id: string;
+  /** the header's text, unless `head` draws the header cell's content */
+  header: string;
+  /** class of the header and of every cell: the grid's column widths (components.css) hang on it */
+  className: string;
+  /** the key the selectors sort by when this header is chosen; absent: the column does not sort */
+  sort?: SortKey;
+  /** the cell's content; `cell` draws the whole role="cell" element when it needs its own attributes */
+  content?(p: RowProps): ReactNode;
+  cell?(p: RowProps, className: string): ReactNode;
+  /** the header cell's content in place of the text */
+  head?(h: HeadProps): ReactNode;
+}
+
+/**
+ * The session table's columns, once: the header, the sorting and every row's cells all come from this list.
+ * "Environment" shows only when the table lists more than one environment.
+ */
+const COLUMNS: readonly Column[] = [
+  {
+    id: 'select',
+    header: 'Select',
+    className: 'st-select',
+    head: (h) => (
+      <input
+        type="checkbox"
+        aria-label="Select all shown sessions"
+        checked={h.allSelected}
+        ref={(el) => {
+          if (el) el.indeterminate = !h.allSelected && h.someSelected;
+        }}
+        onChange={h.onToggleAll}
+      />
+    ),
+    content: (p) => (
+      <input
+        type="checkbox"
+        checked={p.selected}
+        onChange={() => p.onToggle(p.row.name)}
+        aria-label={`Select ${p.row.name}`}
+      />
+    ),
+  },
+  {
+    id: 'name',
+    header: 'Session',
+    className: 'st-name',
+    sort: 'name',
+    cell: (p, className) => (
+      <div role="cell" className={className} title={p.row.name}>
+        {p.row.name}
+      </div>
+    ),
+  },
+  {
+    id: 'environment',
+    header: 'Environment',
+    className: 'st-env',
+    sort: 'environment',
+    cell: (p, className) => (
+      <div role="cell" className={className} title={p.row.environment}>
+        {p.row.environment}
+      </div>
+    ),
+  },
+  {
+    id: 'user',
+    header: 'User',
+    className: 'st-user',
+    sort: 'user',
+    cell: (p, className) => <OwnerCell portalId={p.portalId} user={p.row.user} className={className} />,
+  },
+  {
+    id: 'state',
+    header: 'State',
+    className: 'st-state',
+    sort: 'state',
+    cell: (p, className) => (
+      <div role="cell" className={className} data-state={p.row.state}>
+        {p.row.state}
+      </div>
+    ),
+  },
+  {
+    id: 'started',
+    header: 'Started',
+    className: 'st-started',
+    sort: 'started',
+    content: (p) => formatStarted(p.row.started),
+  },
+  {
+    id: 'countdown',
+    header: 'Countdown',
+    className: 'st-countdown',
+    sort: 'countdown',
+    content: (p) => (
+      <Countdown expires={p.row.expires} clockOffsetMs={p.row.clockOffsetMs} expiringMinutes={p.expiringMinutes} />
+    ),
+  },
+  {
+    id: 'extendable',
+    header: 'Extendable',
+    className: 'st-extendable',
+    content: (p) => (p.row.extendable === null ? '—' : p.row.extendable ? 'yes' : 'no'),
+  },
+  {
+    id: 'actions',
+    header: 'Actions',
+    className: 'st-actions',
+    content: (p) => (
+      <SessionActionButtons
+        name={p.row.name}
+        extendable={p.row.extendable}
+        busy={p.busy}
+        dialect={p.dialect}
+        onExtend={() => p.onExtend(p.row)}
+        onTerminate={() => p.onTerminate(p.row)}
+      />
+    ),
+  },
+];
+
+const WITHOUT_ENVIRONMENT = COLUMNS.filter((c) => c.id !== 'environment');
+
+/** the columns shown: the environment's only when the table lists more than one */
+export function tableColumns(showEnvironment: boolean): readonly Column[] {
+  return showEnvironment ? COLUMNS : WITHOUT_ENVIRONMENT;
 }
 
 /**
  * The owner: the user id, and beside it the person's name and email when the console knows them (an event's
  * attendee, someone created through New session). Subscribes to that one directory entry only.
  */
-function OwnerCell({ portalId, user }: { portalId: string; user: string }) {
+function OwnerCell({ portalId, user, className }: { portalId: string; user: string; className: string }) {
   const person = useApp((s) => (user ? s.people[personKey(portalId, user)] : undefined));
   if (!person) {
     return (
-      <div role="cell" className="st-cell st-user" title={user}>
+      <div role="cell" className={className} title={user}>
         {user || '—'}
       </div>
     );
   }
   const name = personName(person);
   return (
-    <div role="cell" className="st-cell st-user st-owner" title={`${user}: ${name} <${person.email}>`}>
+    <div role="cell" className={`${className} st-owner`} title={`${user}: ${name} <${person.email}>`}>
       <span className="st-owner-name" data-testid="session-owner">
         {name}
         {person.email && name !== person.email && <span className="st-owner-email"> · {person.email}</span>}
@@ -111,45 +233,15 @@ export const SessionRowView = memo(function SessionRowView(p: RowProps) {
       data-session={row.name}
       style={p.offset === undefined ? undefined : { transform: `translateY(${p.offset}px)` }}
     >
-      <div role="cell" className="st-cell st-select">
-        <input
-          type="checkbox"
-          checked={p.selected}
-          onChange={() => p.onToggle(row.name)}
-          aria-label={`Select ${row.name}`}
-        />
-      </div>
-      <div role="cell" className="st-cell st-name" title={row.name}>
-        {row.name}
-      </div>
-      {p.showEnvironment && (
-        <div role="cell" className="st-cell st-env" title={row.environment}>
-          {row.environment}
-        </div>
-      )}
-      <OwnerCell portalId={p.portalId} user={row.user} />
-      <div role="cell" className="st-cell st-state" data-state={row.state}>
-        {row.state}
-      </div>
-      <div role="cell" className="st-cell st-started">
-        {formatStarted(row.started)}
-      </div>
-      <div role="cell" className="st-cell st-countdown">
-        <Countdown expires={row.expires} clockOffsetMs={row.clockOffsetMs} />
-      </div>
-      <div role="cell" className="st-cell st-extendable">
-        {row.extendable === null ? '—' : row.extendable ? 'yes' : 'no'}
-      </div>
-      <div role="cell" className="st-cell st-actions">
-        <SessionActionButtons
-          name={row.name}
-          extendable={row.extendable}
-          busy={p.busy}
-          dialect={p.dialect}
-          onExtend={() => p.onExtend(row)}
-          onTerminate={() => p.onTerminate(row)}
-        />
-      </div>
+      {tableColumns(p.showEnvironment).map((c) => {
+        const className = `st-cell ${c.className}`;
+        if (c.cell) return <Fragment key={c.id}>{c.cell(p, className)}</Fragment>;
+        return (
+          <div role="cell" key={c.id} className={className}>
+            {c.content?.(p)}
+          </div>
+        );
+      })}
     </div>
   );
 });
@@ -159,38 +251,30 @@ interface TableProps extends RowActions {
   portalId: string;
   showEnvironment: boolean;
   dialect: Dialect | null;
-  sorting: SortingState;
-  onSortingChange: OnChangeFn<SortingState>;
-  selection: RowSelectionState;
-  onSelectionChange: OnChangeFn<RowSelectionState>;
+  /** the sort the rows arrive in (the selectors sort them); null: as the portal lists them */
+  sorting: SortSpec | null;
+  onSortingChange(sort: SortSpec): void;
+  selection: SessionSelection;
+  onSelectionChange: Dispatch<SetStateAction<SessionSelection>>;
   busy: ReadonlySet<string>;
   label: string;
 }
 
+function ariaSort(c: Column, sorting: SortSpec | null): 'ascending' | 'descending' | 'none' | undefined {
+  if (!c.sort) return undefined;
+  if (sorting?.key !== c.sort) return 'none';
+  return sorting.desc ? 'descending' : 'ascending';
+}
+
 /**
- * The session table: @tanstack/react-table holds the column model, sort and selection state (sorting and
- * filtering themselves are the pure selectors, done before), @tanstack/react-virtual renders only the rows in
- * view. ARIA table roles make the div grid a table for assistive technology.
+ * The session table: the column list above draws the header and the rows, sorting and filtering are the pure
+ * selectors (done before), @tanstack/react-virtual renders only the rows in view. ARIA table roles make the div
+ * grid a table for assistive technology.
  */
 export function SessionTable(props: TableProps) {
-  const { rows, showEnvironment, sorting, selection, busy } = props;
-  const columnInfo = useMemo(() => tableColumns(showEnvironment), [showEnvironment]);
-  const columns = useMemo<ColumnDef<SessionRow>[]>(
-    () => columnInfo.map((c) => ({ id: c.id, header: c.header, enableSorting: c.sortable })),
-    [columnInfo],
-  );
-  const table = useReactTable({
-    data: rows,
-    columns,
-    getRowId: (r) => r.name,
-    getCoreRowModel: getCoreRowModel(),
-    manualSorting: true,
-    manualFiltering: true,
-    enableMultiSort: false,
-    state: { sorting, rowSelection: selection },
-    onSortingChange: props.onSortingChange,
-    onRowSelectionChange: props.onSelectionChange,
-  });
+  const { rows, showEnvironment, sorting, onSortingChange, selection, onSelectionChange, busy } = props;
+  const expiringMinutes = useApp((s) => s.settings.alerts.expiringMinutes);
+  const columns = tableColumns(showEnvironment);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   // stable while the rows are: the virtualizer lays out every row again whenever this function changes, and the
@@ -204,22 +288,30 @@ export function SessionTable(props: TableProps) {
     getItemKey,
   });
 
-  const toggle = useMemo(
-    () => (name: string) =>
-      props.onSelectionChange((old) => {
+  const toggle = useCallback(
+    (name: string) =>
+      onSelectionChange((old) => {
         const next = { ...old };
         if (next[name]) delete next[name];
         else next[name] = true;
         return next;
       }),
-    [props.onSelectionChange],
+    [onSelectionChange],
   );
 
-  // the caller keeps the selection to shown rows, so counting it is enough (react-table's own check walks every row)
+  // the caller keeps the selection to shown rows, so counting it is enough
   const selectedCount = Object.keys(selection).length;
   const allSelected = rows.length > 0 && selectedCount >= rows.length;
   const someSelected = selectedCount > 0;
-  const header = table.getHeaderGroups()[0];
+  const head = useMemo<HeadProps>(
+    () => ({
+      allSelected,
+      someSelected,
+      onToggleAll: () => onSelectionChange(allSelected ? {} : Object.fromEntries(rows.map((r) => [r.name, true]))),
+    }),
+    [allSelected, someSelected, onSelectionChange, rows],
+  );
+  const sortBy = (key: SortKey) => onSortingChange(nextSort(sorting, key));
 
   return (
     <div
@@ -231,43 +323,22 @@ export function SessionTable(props: TableProps) {
     >
       <div role="rowgroup" className="st-head">
         <div role="row" className="st-row st-header" aria-rowindex={1}>
-          {header?.headers.map((h) => {
-            const id = h.column.id;
-            if (id === 'select') {
-              return (
-                <div role="columnheader" key={id} className="st-cell st-select">
-                  <input
-                    type="checkbox"
-                    aria-label="Select all shown sessions"
-                    checked={allSelected}
-                    ref={(el) => {
-                      if (el) el.indeterminate = !allSelected && someSelected;
-                    }}
-                    onChange={table.getToggleAllRowsSelectedHandler()}
-                  />
-                </div>
-              );
-            }
-            const sorted = h.column.getIsSorted();
-            const sortable = h.column.getCanSort();
+          {columns.map((c) => {
+            const sort = c.sort;
+            const order = ariaSort(c, sorting);
             return (
-              <div
-                role="columnheader"
-                key={id}
-                className={`st-cell st-${id === 'environment' ? 'env' : id}`}
-                aria-sort={
-                  sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : sortable ? 'none' : undefined
-                }
-              >
-                {sortable ? (
-                  <button type="button" className="sort" onClick={h.column.getToggleSortingHandler()}>
-                    {String(h.column.columnDef.header)}
+              <div role="columnheader" key={c.id} className={`st-cell ${c.className}`} aria-sort={order}>
+                {c.head ? (
+                  c.head(head)
+                ) : sort ? (
+                  <button type="button" className="sort" onClick={() => sortBy(sort)}>
+                    {c.header}
                     <span aria-hidden="true" className="sort-mark">
-                      {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
+                      {order === 'ascending' ? '▲' : order === 'descending' ? '▼' : ''}
                     </span>
                   </button>
                 ) : (
-                  String(h.column.columnDef.header)
+                  c.header
                 )}
               </div>
             );
@@ -298,6 +369,7 @@ export function SessionTable(props: TableProps) {
                 dialect={props.dialect}
                 portalId={props.portalId}
                 onToggle={toggle}
+                expiringMinutes={expiringMinutes}
                 onExtend={props.onExtend}
                 onTerminate={props.onTerminate}
               />

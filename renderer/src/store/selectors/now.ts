@@ -200,8 +200,12 @@ function expiringItems(snap: PortalSnapshot, windowMs: number, nowMs: number): A
       key: `expiring:${snap.portalId}:${env.name}`,
       kind: 'expiring',
       portalId: snap.portalId,
-      title: `${plural(e.count, 'session')} of ${env.workshop.title || env.name} on ${snap.label} ${e.count === 1 ? 'ends' : 'end'} soon`,
-      detail: `the first in ${Math.max(1, Math.round(e.first / 60_000))} min; extend ${e.count === 1 ? 'it' : 'them'} from the session table`,
+      title:
+        `${plural(e.count, 'session')} of ${env.workshop.title || env.name} on ${snap.label} ` +
+        `${e.count === 1 ? 'ends' : 'end'} soon`,
+      detail:
+        `the first in ${Math.max(1, Math.round(e.first / 60_000))} min; ` +
+        `extend ${e.count === 1 ? 'it' : 'them'} from the session table`,
       action: {
         kind: 'link',
         label: 'Open sessions',
@@ -223,7 +227,9 @@ function eventItems(e: EventSummary, nowMs: number): AttentionItem[] {
       key: `activation:${e.id}`,
       kind: 'activation',
       portalId: e.portalId,
-      title: `${plural(e.counts.waiting, 'attendee')} of ${e.name} ${e.counts.waiting === 1 ? 'has' : 'have'} not opened the link`,
+      title:
+        `${plural(e.counts.waiting, 'attendee')} of ${e.name} ` +
+        `${e.counts.waiting === 1 ? 'has' : 'have'} not opened the link`,
       detail: 'their activation deadline is running; after it the portal deletes the session',
       action: { kind: 'link', label: 'Open attendees', href },
     });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SessionView } from '../../../../shared/contract';
-import { filterSessions, groupByEnvironment, sessionRows, sortSessions, ALL_ENVIRONMENTS } from './sessions';
+import { filterSessions, groupByEnvironment, nextSort, sessionRows, sortSessions, ALL_ENVIRONMENTS } from './sessions';
 import { environmentView, portalSnapshot, workshopInfo } from '../test-data';
 
 function s(name: string, over: Partial<SessionView> = {}): SessionView {
@@ -122,4 +122,13 @@ test('selected sessions grouped by environment for bulk actions', () => {
       ['b-w01', ['b1']],
     ],
   );
+});
+
+test('a header sorts ascending first, then turns its direction; another header starts ascending again', () => {
+  const first = nextSort(null, 'user');
+  assert.deepEqual(first, { key: 'user', desc: false });
+  const second = nextSort(first, 'user');
+  assert.deepEqual(second, { key: 'user', desc: true });
+  assert.deepEqual(nextSort(second, 'user'), { key: 'user', desc: false });
+  assert.deepEqual(nextSort(second, 'state'), { key: 'state', desc: false });
 });

@@ -1,5 +1,5 @@
 import type { EnvironmentView, PortalSnapshot, SessionState, SessionView } from '../../../../shared/contract';
-import { remainingMs } from './countdown';
+import { remainingMs } from '../../lib/countdown';
 
 /** One table row: a session with what the table needs to show and sort it. */
 export interface SessionRow extends SessionView {
@@ -65,6 +65,11 @@ function timeValue(iso: string | null): number {
   if (!iso) return Number.POSITIVE_INFINITY;
   const t = Date.parse(iso);
   return Number.isNaN(t) ? Number.POSITIVE_INFINITY : t;
+}
+
+/** Choosing a column header: a new column sorts ascending, the sorted column turns its direction. */
+export function nextSort(current: SortSpec | null, key: SortKey): SortSpec {
+  return { key, desc: current?.key === key ? !current.desc : false };
 }
 
 /**

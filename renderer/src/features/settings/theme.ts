@@ -1,6 +1,6 @@
-import type { Settings } from '../../../shared/contract';
-import { invoke } from './api';
-import { appStore } from '../store/app-store';
+import type { Settings } from '../../../../shared/contract';
+import { invoke } from '../../lib/api';
+import { appStore } from '../../store/app-store';
 
 /** "system" leaves the choice to the prefers-color-scheme media query in the stylesheet. */
 export function applyTheme(theme: Settings['theme']): void {

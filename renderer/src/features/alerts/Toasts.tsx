@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
-import type { Alert } from '../../../shared/contract';
-import { useApp } from '../store/use-app';
-import { appStore } from '../store/app-store';
-import { ALERT_TITLE, acknowledgeAlerts, isRecovery, useAlertPerson } from '../features/alerts/alert-text';
+import type { Alert } from '../../../../shared/contract';
+import { useApp } from '../../store/use-app';
+import { appStore } from '../../store/app-store';
+import { ALERT_TITLE, acknowledgeAlerts, isRecovery, useAlertPerson } from './alert-text';
 
 const TOAST_MS = 8000;
 

@@ -1,4 +1,4 @@
-import type { EnvironmentView, PortalSnapshot } from '../../../../shared/contract';
+import type { EnvironmentView, PortalSnapshot } from '../../../shared/contract';
 
 export type GaugeLevel = 'ok' | 'warn' | 'full';
 

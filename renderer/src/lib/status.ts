@@ -1,4 +1,4 @@
-import type { PortalSnapshot, PortalStatus } from '../../../../shared/contract';
+import type { PortalSnapshot, PortalStatus } from '../../../shared/contract';
 import { formatAge } from './countdown';
 
 export interface StatusView {

@@ -1,6 +1,6 @@
-import { navigate } from './router';
-import { SCREENS } from '../features/palette/commands';
-import { appStore } from '../store/app-store';
+import { navigate } from '../../lib/router';
+import { SCREENS } from './commands';
+import { appStore } from '../../store/app-store';
 
 function typing(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { environmentGauge, freeSlots, percent, portalGauge, thresholdLevel } from './gauges';
-import { environmentView, portalSnapshot } from '../test-data';
+import { environmentView, portalSnapshot } from '../store/test-data';
 
 const env = environmentView;
 
