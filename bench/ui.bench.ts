@@ -48,7 +48,7 @@ import './bench.css';
 
 const plain = new URLSearchParams(location.search).get('table') === 'plain';
 const noop = () => {};
-const sorting = [{ id: 'countdown', desc: false }];
+const sorting = { key: 'countdown', desc: false };
 
 function PlainTable({ rows }) {
   // the baseline: every row in the DOM, same row component, no virtualizer
@@ -58,7 +58,7 @@ function PlainTable({ rows }) {
         {['', 'Session', 'Environment', 'User', 'State', 'Started', 'Countdown', 'Extendable', 'Actions'].map((h) => <div role="columnheader" className="st-cell" key={h}>{h}</div>)}
       </div></div>
       <div className="st-scroll-plain" data-testid="session-scroll" role="rowgroup">
-        {rows.map((r, i) => <SessionRowView key={r.name} row={r} index={i} selected={false} busy={false} showEnvironment portalId="bench" onToggle={noop} onExtend={noop} onTerminate={noop} />)}
+        {rows.map((r, i) => <SessionRowView key={r.name} row={r} index={i} selected={false} busy={false} showEnvironment portalId="bench" expiringMinutes={10} onToggle={noop} onExtend={noop} onTerminate={noop} />)}
       </div>
     </div>
   );
