@@ -6,7 +6,7 @@ import { routeHref } from '../../lib/router';
 import { formatClock } from '../../lib/time';
 import { appStore } from '../../store/app-store';
 import { ErrorBox, Loading } from '../../ui/States';
-import { CheckinQr } from './CheckinQr';
+import { QrCode } from '../../ui/QrCode';
 import { useCheckin } from './use-checkin';
 import './checkin.css';
 
@@ -245,7 +245,13 @@ export function CheckinTab({ event }: { event: EventSummary }) {
                 Copy
               </button>
             </p>
-            <CheckinQr url={status.url} size={280} />
+            <QrCode
+              url={status.url}
+              size={280}
+              className="qr checkin-qr"
+              alt={`QR code of ${status.url}`}
+              testId="checkin-qr"
+            />
             <p>
               <a className="button primary" href={routeHref({ name: 'projector', eventId: event.id })}>
                 Projector view

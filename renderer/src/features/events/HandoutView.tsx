@@ -1,10 +1,10 @@
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import type { AttendeeView, EventSummary } from '../../../../shared/contract';
-import { qrDataUrl } from '../../lib/qr';
 import { routeHref } from '../../lib/router';
 import { formatClock, formatDate, formatRange } from '../../lib/time';
 import { useApp } from '../../store/use-app';
 import { attendeeName } from '../../store/selectors/attendees';
+import { QrCode } from '../../ui/QrCode';
 import { Empty, Loading } from '../../ui/States';
 import type { EnvironmentInfo } from './event-info';
 
@@ -14,32 +14,6 @@ type Layout = 'page' | 'sheet';
 function printable(a: AttendeeView): boolean {
   return a.activationUrl !== null && (a.status === 'waiting' || a.status === 'running');
 }
-
-const QrImage = memo(function QrImage({ url, who }: { url: string; who: string }) {
-  const [src, setSrc] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    void qrDataUrl(url).then(
-      (s) => live && setSrc(s),
-      () => live && setSrc(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [url]);
-  return src ? (
-    <img
-      className="qr"
-      src={src}
-      alt={`QR code of the link for ${who}`}
-      data-testid="handout-qr"
-      width={160}
-      height={160}
-    />
-  ) : (
-    <span className="qr qr-pending" role="img" aria-label="QR code being drawn" />
-  );
-});
 
 const Card = memo(function Card({
   a,
@@ -66,7 +40,7 @@ const Card = memo(function Card({
       <p className="handout-workshop">
         Workshop: <strong>{envTitle}</strong> <span className="muted">on {portalLabel}</span>
       </p>
-      <QrImage url={url} who={who} />
+      <QrCode url={url} size={160} alt={`QR code of the link for ${who}`} testId="handout-qr" />
       <p className="handout-how">Scan the code or type the link into a browser to start your workshop.</p>
       <p className="handout-link mono">{url}</p>
       {a.status === 'waiting' && a.activateBy !== null && (

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { navigate, routeHref } from '../../lib/router';
 import { useApp } from '../../store/use-app';
 import { Loading } from '../../ui/States';
-import { CheckinQr } from './CheckinQr';
+import { QrCode } from '../../ui/QrCode';
 import { useCheckin } from './use-checkin';
 import './checkin.css';
 
@@ -54,7 +54,13 @@ export function ProjectorView({ eventId }: { eventId: string }) {
       {open ? (
         <>
           <p className="projector-lead">Check in to get your workshop</p>
-          <CheckinQr url={status.url as string} size={520} className="projector-qr" />
+          <QrCode
+            url={status.url as string}
+            size={520}
+            className="projector-qr"
+            alt={`QR code of ${status.url as string}`}
+            testId="checkin-qr"
+          />
           <p className="projector-url" data-testid="projector-url">
             {status.url}
           </p>
