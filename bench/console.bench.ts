@@ -67,7 +67,9 @@ spec:
     clients:
       robot: {id: "${creds.clientId}", secret: "${creds.clientSecret}"}
   workshops:
-${workshops.map((w) => `    - {name: ${w}, capacity: ${PER_WORKSHOP + 20}, reserved: 0, initial: 0, expires: 2h}`).join('\n')}
+${workshops
+  .map((w) => `    - {name: ${w}, capacity: ${PER_WORKSHOP + 20}, reserved: 0, initial: 0, expires: 2h}`)
+  .join('\n')}
 `;
 }
 
@@ -242,17 +244,24 @@ async function main() {
     results.polls = answers;
     results.changed = pushes;
     say(
-      `monitoring ${PORTALS} portals (one engine registered ${PORTALS} times, ${allocatedBefore}→${allocatedAfter} allocated sessions in its catalog), polled every ${POLL_MS / 1000} s for ${(wall / 1000).toFixed(0)} s:`,
+      `monitoring ${PORTALS} portals (one engine registered ${PORTALS} ` +
+        `times, ${allocatedBefore}→${allocatedAfter} allocated sessions in its catalog), polled ` +
+        `every ${POLL_MS / 1000} s for ${(wall / 1000).toFixed(0)} s:`,
     );
     say(
-      `  main-process CPU: ${percent.toFixed(2)}% of one core (target < ${CPU_TARGET}%) ${percent < CPU_TARGET ? 'PASS' : 'FAIL'}; ${live}/${PORTALS} portals live at the end`,
+      `  main-process CPU: ${percent.toFixed(2)}% of one core (target ` +
+        `< ${CPU_TARGET}%) ${percent < CPU_TARGET ? 'PASS' : 'FAIL'}; ${live}/${PORTALS} portals live at the end`,
     );
     say(
-      `  ${answers} polls answered (${((answers / wall) * 1000).toFixed(1)}/s), ${((cpu.user + cpu.system) / 1000 / Math.max(1, answers)).toFixed(2)} ms of console CPU per poll; ${pushes} changed catalogs pushed`,
+      `  ${answers} polls answered (${((answers / wall) * 1000).toFixed(1)}/s), ` +
+        `${((cpu.user + cpu.system) / 1000 / Math.max(1, answers)).toFixed(2)} ms of console CPU per poll; ` +
+        `${pushes} changed catalogs pushed`,
     );
     say(
-      `  transport alone (the same polls, nothing else done, before and after): ${results.transportPercent.toFixed(2)}% of one core, ` +
-        `${results.transportMsPerPoll.toFixed(2)} ms per poll; console / transport alone ${(percent / results.transportPercent).toFixed(2)}×`,
+      `  transport alone (the same polls, nothing else done, before and ` +
+        `after): ${results.transportPercent.toFixed(2)}% of one core, ` +
+        `${results.transportMsPerPoll.toFixed(2)} ms per poll; console / transport ` +
+        `alone ${(percent / results.transportPercent).toFixed(2)}×`,
     );
     say(
       `  an idle wake-up of this process costs ${results.wakeUpUs.toFixed(0)} µs of CPU (a 10 ms timer doing nothing)`,
@@ -261,11 +270,13 @@ async function main() {
     const transports = await compareTransports(engine.url, token, CATALOG_PATH);
     results.transport = transports;
     say(
-      `transport, ${transports.reads} catalog reads each (${(transports.bytes / 1000).toFixed(0)} kB), 4 at a time, alternating blocks:`,
+      `transport, ${transports.reads} catalog reads each (${(transports.bytes / 1000).toFixed(0)} kB), 4 at a ` +
+        `time, alternating blocks:`,
     );
     say(
       `  node:http keep-alive agent: ${transports.nodeHttpCpuMs.toFixed(2)} ms CPU per read; ` +
-        `undici Pool: ${transports.undiciCpuMs.toFixed(2)} ms (undici / node:http ${(transports.undiciCpuMs / transports.nodeHttpCpuMs).toFixed(2)}×)`,
+        `undici Pool: ${transports.undiciCpuMs.toFixed(2)} ms (undici / ` +
+        `node:http ${(transports.undiciCpuMs / transports.nodeHttpCpuMs).toFixed(2)}×)`,
     );
     if (process.env['BENCH_WRITE'] !== '0') writeConsoleSection(results, load0);
   } finally {
@@ -293,30 +304,43 @@ type Results = {
 function writeConsoleSection(r: Results, load: number) {
   const perPoll = ((r.cpuPercent / 100) * r.monitorWallMs) / Math.max(1, r.polls);
   const t = r.transport;
-  const body = `\`npm run bench:console\` (bench/console.bench.ts). The built-in engine runs as a child process (\`portal-console
-engine\` from sources, three workshops of capacity ${PER_WORKSHOP + 20}) with 1,500 sessions, allocated through the console (not
+  const body =
+    `\`npm run bench:console\` (bench/console.bench.ts). The built-in engine runs as a child process ` +
+    `(\`portal-console
+engine\` from sources, three workshops of capacity ${PER_WORKSHOP + 20}) with 1,500 sessions, allocated through ` +
+    `the console (not
 measured: allocation is measured by bench:events); 1,000 are opened (RUNNING for 2 h) and 500 wait with no activation
 deadline, so the catalog stays the same through the measures.
 
-(1) The engine is registered as ${PORTALS} portals, each polled every ${POLL_MS / 1000} s for ${MONITOR_S} s (${r.sessions} sessions in its
+(1) The engine is registered as ${PORTALS} portals, each polled every ${POLL_MS / 1000} s for ${MONITOR_S} s ` +
+    `(${r.sessions} sessions in its
 catalog during the window); the console's own CPU (\`process.cpuUsage()\`: every thread of the process, so V8's
 garbage-collector threads and, under tsx, its loader thread too) as % of one core. The window starts one poll round
 after every portal answered its first poll, after a full garbage collection. Its baseline, in the same run before and
-after it, is the transport alone: the same ${PORTALS} connections polling the same catalog every ${POLL_MS / 1000} s through the console's
+after it, is the transport alone: the same ${PORTALS} connections polling the same catalog ` +
+    `every ${POLL_MS / 1000} s through the console's
 transport (\`node:http\`, each answer received into a reused buffer), with no sign-in, comparison or monitor. (2) The
-transport: ${t?.reads ?? 0} catalog reads through the console's transport (\`node:http\` with a keep-alive agent) against as many
+transport: ${t?.reads ?? 0} catalog reads through the console's transport (\`node:http\` with a keep-alive ` +
+    `agent) against as many
 through undici's \`Pool\` (same buffer reuse, timeout and size bound), 4 at a time, in alternating blocks.
 
 Last run: ${machineLine()} · load average ${load.toFixed(1)} at start (shared machine).
 
 | measure | console core | baseline (same run) | ratio | target |
 |---|---|---|---|---|
-| (1) ${PORTALS} portals polled every ${POLL_MS / 1000} s | ${r.cpuPercent.toFixed(2)}% of one core, ${r.live}/${PORTALS} live; ${r.polls} polls, ${perPoll.toFixed(2)} ms CPU per poll, ${r.changed} changed catalogs | transport alone ${r.transportPercent.toFixed(2)}%, ${r.transportMsPerPoll.toFixed(2)} ms per poll | ${(r.cpuPercent / r.transportPercent).toFixed(2)}× | < ${CPU_TARGET}% ${r.cpuPercent < CPU_TARGET ? 'met' : 'MISSED'} |
-| (2) CPU per catalog read (${((t?.bytes ?? 0) / 1000).toFixed(0)} kB) | node:http ${t?.nodeHttpCpuMs.toFixed(2) ?? '—'} ms | undici Pool ${t?.undiciCpuMs.toFixed(2) ?? '—'} ms | undici / node:http ${t ? (t.undiciCpuMs / t.nodeHttpCpuMs).toFixed(2) : '—'}× |  |
+| (1) ${PORTALS} portals polled every ${POLL_MS / 1000} s | ${r.cpuPercent.toFixed(2)}% of one ` +
+    `core, ${r.live}/${PORTALS} live; ${r.polls} polls, ${perPoll.toFixed(2)} ms CPU per poll, ${r.changed} ` +
+    `changed catalogs | transport alone ${r.transportPercent.toFixed(2)}%, ${r.transportMsPerPoll.toFixed(2)} ms ` +
+    `per poll | ${(r.cpuPercent / r.transportPercent).toFixed(2)}× | ` +
+    `< ${CPU_TARGET}% ${r.cpuPercent < CPU_TARGET ? 'met' : 'MISSED'} |
+| (2) CPU per catalog read (${((t?.bytes ?? 0) / 1000).toFixed(0)} kB) | ` +
+    `node:http ${t?.nodeHttpCpuMs.toFixed(2) ?? '—'} ms | undici Pool ${t?.undiciCpuMs.toFixed(2) ?? '—'} ms | ` +
+    `undici / node:http ${t ? (t.undiciCpuMs / t.nodeHttpCpuMs).toFixed(2) : '—'}× |  |
 
 What a poll costs is mostly the transport's: the operating system's and Node's work to send a request and receive a
 few hundred kilobytes, in several wake-ups of the process. On this machine an idle Node process is charged
-${r.wakeUpUs.toFixed(0)} µs of CPU per wake-up (a 10 ms timer doing nothing, measured in the same run), so that part, and with it the
+${r.wakeUpUs.toFixed(0)} µs of CPU per wake-up (a 10 ms timer doing nothing, measured in the same run), so that ` +
+    `part, and with it the
 figure in (1), moves with the machine's load far more than with the console's code. An unchanged catalog costs the
 console itself a byte comparison (about 0.2 ms for 1,500 sessions) and a few checks.`;
   writeSection('Console', body);

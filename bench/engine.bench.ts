@@ -168,7 +168,8 @@ async function measure(run: number, creds: Creds): Promise<RunResult> {
   const allocRatio = alloc.rps / bareRps;
   const allocOk = (alloc.statuses.get(200) ?? 0) === ALLOC_MEASURED && alloc.errors === 0;
   console.log(
-    `    engine ${rate(alloc)} [${statusSummary(alloc.statuses)}], bare ${Math.round(bareRps)} req/s, ratio ${allocRatio.toFixed(2)}`,
+    `    engine ${rate(alloc)} [${statusSummary(alloc.statuses)}], bare ${Math.round(bareRps)} req/s, ` +
+      `ratio ${allocRatio.toFixed(2)}`,
   );
 
   // (b) catalog with 10,000 live sessions.
@@ -202,7 +203,8 @@ async function measure(run: number, creds: Creds): Promise<RunResult> {
   const p99 = percentile(withSessions.latencies, 99);
   const sizedP99 = percentile(bareSized.latencies, 99);
   console.log(
-    `    ${live} allocated, ${listed} listed, ${bodyKiB.toFixed(0)} KiB; p50 ${ms(percentile(withSessions.latencies, 50))}, p99 ${ms(p99)}; same-size static body p99 ${ms(sizedP99)}`,
+    `    ${live} allocated, ${listed} listed, ${bodyKiB.toFixed(0)} KiB; ` +
+      `p50 ${ms(percentile(withSessions.latencies, 50))}, p99 ${ms(p99)}; same-size static body p99 ${ms(sizedP99)}`,
   );
   console.log('    stopping the engine and the bare server…');
   const engineExit = await stopEngine(engine);
@@ -214,7 +216,9 @@ async function measure(run: number, creds: Creds): Promise<RunResult> {
       rate(alloc),
       `bare node:http ${Math.round(bareRps).toLocaleString('en-US')} req/s`,
       `**${allocRatio.toFixed(2)}×**`,
-      `≥ ${ALLOC_TARGET}× ${allocRatio >= ALLOC_TARGET && allocOk ? 'met' : `MISSED by ${(ALLOC_TARGET - allocRatio).toFixed(2)}`}`,
+      `≥ ${ALLOC_TARGET}× ${
+        allocRatio >= ALLOC_TARGET && allocOk ? 'met' : `MISSED by ${(ALLOC_TARGET - allocRatio).toFixed(2)}`
+      }`,
     ],
     [
       '(a) allocation latency p50 / p99',
@@ -226,9 +230,12 @@ async function measure(run: number, creds: Creds): Promise<RunResult> {
     [
       `(b) catalog sessions=true, ${live.toLocaleString('en-US')} live sessions (${bodyKiB.toFixed(0)} KiB)`,
       `p50 ${ms(percentile(withSessions.latencies, 50))}, p99 ${ms(p99)}`,
-      `sessions=false p50 ${ms(percentile(withoutSessions.latencies, 50))}, p99 ${ms(percentile(withoutSessions.latencies, 99))}`,
+      `sessions=false p50 ${ms(percentile(withoutSessions.latencies, 50))}, ` +
+        `p99 ${ms(percentile(withoutSessions.latencies, 99))}`,
       `${(p99 / percentile(withoutSessions.latencies, 99)).toFixed(1)}× (p99)`,
-      `p99 < ${CATALOG_P99_TARGET_MS} ms ${p99 < CATALOG_P99_TARGET_MS && live >= LIVE_SESSIONS ? 'met' : `MISSED by ${ms(p99 - CATALOG_P99_TARGET_MS)}`}`,
+      `p99 < ${CATALOG_P99_TARGET_MS} ms ${
+        p99 < CATALOG_P99_TARGET_MS && live >= LIVE_SESSIONS ? 'met' : `MISSED by ${ms(p99 - CATALOG_P99_TARGET_MS)}`
+      }`,
     ],
     [
       '(b) bare server, a pre-built body of the same size',
@@ -316,7 +323,8 @@ async function main(): Promise<void> {
     withinCapacity &&
     granted === BURST_CAPACITY;
   console.log(
-    `    ${statusSummary(burst.statuses)}, network errors ${burst.errors}, duplicates ${duplicates}, owners match ${ownersMatch}, allocated ${env?.allocated}`,
+    `    ${statusSummary(burst.statuses)}, network errors ${burst.errors}, duplicates ${duplicates}, owners ` +
+      `match ${ownersMatch}, allocated ${env?.allocated}`,
   );
   const burstExit = await stopEngine(burstEngine);
 
@@ -324,22 +332,33 @@ async function main(): Promise<void> {
   const header = ['| measure | engine | baseline (same run) | ratio | target |', '|---|---|---|---|---|'];
   const tables = runs.map(
     (r, i) =>
-      `${RUNS > 1 ? `Run ${i + 1} of ${RUNS}, load average (1/5/15 min) ${r.loadBefore} before, ${r.loadAfter} after:` : `Load average (1/5/15 min) ${r.loadBefore} before, ${r.loadAfter} after.`}
+      `${
+        RUNS > 1
+          ? `Run ${i + 1} of ${RUNS}, load average (1/5/15 min) ${r.loadBefore} before, ${r.loadAfter} after:`
+          : `Load average (1/5/15 min) ${r.loadBefore} before, ${r.loadAfter} after.`
+      }
 
 ` + [...header, ...r.rows.map((row) => `| ${row.join(' | ')} |`)].join('\n'),
   );
   const burstTable = [
     ...header,
-    `| (c) burst ${BURST} concurrent, capacity ${BURST_CAPACITY} | ${granted} × 200, ${refused} × 503 in ${ms(burst.elapsedMs)} | errors ${burst.errors + unexpected}, duplicates ${duplicates} |  | 0 errors, no double allocation, capacity kept: ${burstOk ? 'met' : 'MISSED'} |`,
+    `| (c) burst ${BURST} concurrent, capacity ${BURST_CAPACITY} | ${granted} × 200, ${refused} × 503 ` +
+      `in ${ms(burst.elapsedMs)} | errors ${burst.errors + unexpected}, duplicates ${duplicates} |  | 0 errors, ` +
+      `no double allocation, capacity kept: ${burstOk ? 'met' : 'MISSED'} |`,
   ].join('\n');
   console.log(`\n${tables.join('\n\n')}\n\n${burstTable}\n`);
   writeSection(
     'Engine',
-    `\`npm run bench:engine\` (bench/engine.bench.ts; \`BENCH_RUNS=3\` for several runs). The engine runs as a child process
-(\`portal-console engine\` from sources) and the baseline is a bare \`node:http\` server in another child process answering a
-small JSON body. Load: keep-alive \`http.Agent\`, ${CONCURRENCY} connections, ${ALLOC_MEASURED.toLocaleString('en-US')} measured allocation requests (after
-${ALLOC_WARMUP} warm-up), each a new user (\`timeout=0\`, every allocation committed to SQLite before its reply); the bare server is
-measured before and after the engine and averaged. Catalog latency: ${CATALOG_SAMPLES} sequential requests on one connection after 20
+    `\`npm run bench:engine\` (bench/engine.bench.ts; \`BENCH_RUNS=3\` for several runs). The engine runs as a ` +
+      `child process
+(\`portal-console engine\` from sources) and the baseline is a bare \`node:http\` server in another child ` +
+      `process answering a
+small JSON body. Load: keep-alive \`http.Agent\`, ${CONCURRENCY} ` +
+      `connections, ${ALLOC_MEASURED.toLocaleString('en-US')} measured allocation requests (after
+${ALLOC_WARMUP} warm-up), each a new user (\`timeout=0\`, every allocation committed to SQLite before its ` +
+      `reply); the bare server is
+measured before and after the engine and averaged. Catalog latency: ${CATALOG_SAMPLES} sequential requests on ` +
+      `one connection after 20
 warm-up requests, the client reading each whole body into a string; the same-size baseline is the bare server sending a
 pre-built body of the catalog's size, which is what moving that many bytes to this client costs on this machine.
 Compare the catalog with that row: a p99 below it is out of any server's reach here. The machine is shared, so the
@@ -351,7 +370,8 @@ ${tables.join('\n\n')}
 
 ${burstTable}
 
-After SIGTERM the engines reported: ${runs.map((r) => r.engineExit).join('; ')}; ${burstExit}. Fill phase: ${runs.map((r) => statusSummary(r.fill.statuses)).join('; ')}.`,
+After SIGTERM the engines reported: ${runs.map((r) => r.engineExit).join('; ')}; ${burstExit}. Fill ` +
+      `phase: ${runs.map((r) => statusSummary(r.fill.statuses)).join('; ')}.`,
   );
   console.log('BENCHMARKS.md updated (## Engine).');
   if (!burstOk || runs.some((r) => !r.allocOk)) process.exitCode = 1;

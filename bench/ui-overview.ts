@@ -99,14 +99,21 @@ export async function benchOverview(browser: Browser, appRoot: string): Promise<
     `| all runs (ms) | ${times.big.map(f1).join(', ')} | ${times.small.map(f1).join(', ')} | |`,
   ].join('\n');
   const body = [
-    `\`npm run bench:ui\` (\`BENCH_UI=overview\` runs only this case). ${machineLine()}; load average ${os.loadavg()[0]?.toFixed(1)} at the end (shared machine); Chromium ${browser.version()}, headless, 1400×900.`,
+    `\`npm run bench:ui\` (\`BENCH_UI=overview\` runs only this case). ${machineLine()}; load ` +
+      `average ${os.loadavg()[0]?.toFixed(1)} at the end (shared machine); Chromium ${browser.version()}, ` +
+      `headless, 1400×900.`,
     '',
     table,
     '',
-    `Target: first frame < ${TARGET_MS} ms with 20 portals and ${SESSIONS.toLocaleString('en')} sessions: ${b < TARGET_MS ? 'met' : 'MISSED'} (${f1(b)} ms).`,
+    `Target: first frame < ${TARGET_MS} ms with 20 portals and ${SESSIONS.toLocaleString('en')} ` +
+      `sessions: ${b < TARGET_MS ? 'met' : 'MISSED'} (${f1(b)} ms).`,
     '',
-    '- *First frame*: navigation start (a fresh load of the shipped `dist/renderer` at `#/fleet`) until the frame after the now strip and every portal card are in the DOM; includes loading the bundle and reading the fleet over the web transport from a loopback harness.',
-    "- The baseline is the same app and the same harness with a fleet of one portal and 10 sessions, so the ratio is the cost of the fleet's size; the now strip and the needs-attention list are computed over all 10,000 sessions.",
+    '- *First frame*: navigation start (a fresh load of the shipped `dist/renderer` at `#/fleet`) until the ' +
+      'frame after the now strip and every portal card are in the DOM; includes loading the bundle and reading ' +
+      'the fleet over the web transport from a loopback harness.',
+    '- The baseline is the same app and the same harness with a fleet of one portal and 10 sessions, so the ' +
+      "ratio is the cost of the fleet's size; the now strip and the needs-attention list are computed over all " +
+      '10,000 sessions.',
   ].join('\n');
   process.stdout.write(`\n${table}\n`);
   writeSection('UI: fleet overview', body);

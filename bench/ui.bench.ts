@@ -6,8 +6,8 @@
  *  - time to first full render (navigation start → the first session rows painted),
  *  - main-thread time per countdown tick (CDP Performance.getMetrics deltas over an idle window / ticks),
  *  - a scroll through the whole table: long tasks (> 50 ms) and frames.
- * It also times the real app (`dist/renderer`, unchanged) opening the portal's session screen, and (bench/ui-overview.ts)
- * the fleet overview of 20 portals and 10,000 sessions against one small portal.
+ * It also times the real app (`dist/renderer`, unchanged) opening the portal's session screen, and
+ * (bench/ui-overview.ts) the fleet overview of 20 portals and 10,000 sessions against one small portal.
  *
  * The synthetic fleet is served over the web transport by a loopback harness (tests/e2e/harness/fake-console.ts);
  * the baseline page is built here with Vite from a generated entry under dist/ (benchmark code, not shipped).
@@ -53,12 +53,15 @@ const sorting = { key: 'countdown', desc: false };
 function PlainTable({ rows }) {
   // the baseline: every row in the DOM, same row component, no virtualizer
   return (
-    <div className="session-table with-env" role="table" aria-label="Sessions" aria-rowcount={rows.length + 1} data-testid="session-table">
+    <div className="session-table with-env" role="table" aria-label="Sessions" aria-rowcount={rows.length + 1}
+      data-testid="session-table">
       <div role="rowgroup" className="st-head"><div role="row" className="st-row st-header">
-        {['', 'Session', 'Environment', 'User', 'State', 'Started', 'Countdown', 'Extendable', 'Actions'].map((h) => <div role="columnheader" className="st-cell" key={h}>{h}</div>)}
+        {['', 'Session', 'Environment', 'User', 'State', 'Started', 'Countdown', 'Extendable', 'Actions'].map((h) =>
+          <div role="columnheader" className="st-cell" key={h}>{h}</div>)}
       </div></div>
       <div className="st-scroll-plain" data-testid="session-scroll" role="rowgroup">
-        {rows.map((r, i) => <SessionRowView key={r.name} row={r} index={i} selected={false} busy={false} showEnvironment portalId="bench" expiringMinutes={10} onToggle={noop} onExtend={noop} onTerminate={noop} />)}
+        {rows.map((r, i) => <SessionRowView key={r.name} row={r} index={i} selected={false} busy={false} showEnvironment
+          portalId="bench" expiringMinutes={10} onToggle={noop} onExtend={noop} onTerminate={noop} />)}
       </div>
     </div>
   );
@@ -66,13 +69,17 @@ function PlainTable({ rows }) {
 
 function Bench() {
   const snap = useApp((s) => s.snapshots['bench']);
-  const rows = useMemo(() => sortSessions(sessionRows(snap, '*'), { key: 'countdown', desc: false }, Date.now()), [snap]);
+  const rows = useMemo(
+    () => sortSessions(sessionRows(snap, '*'), { key: 'countdown', desc: false }, Date.now()),
+    [snap],
+  );
   if (!snap) return <p>loading</p>;
   return (
     <main className="bench-main">
       {plain ? <PlainTable rows={rows} /> : (
-        <SessionTable label="Sessions" rows={rows} portalId="bench" showEnvironment sorting={sorting} onSortingChange={noop}
-          selection={{}} onSelectionChange={noop} busy={new Set()} onExtend={noop} onTerminate={noop} />
+        <SessionTable label="Sessions" rows={rows} portalId="bench" showEnvironment sorting={sorting}
+          onSortingChange={noop} selection={{}} onSelectionChange={noop} busy={new Set()} onExtend={noop}
+          onTerminate={noop} />
       )}
     </main>
   );
@@ -393,28 +400,48 @@ async function main(): Promise<void> {
       ],
     ];
     const header =
-      '| measure | virtualized table | plain table (baseline) | baseline / virtualized | shipped app (`#/portal/<id>`) |';
+      '| measure | virtualized table | plain table (baseline) | baseline / virtualized | shipped app ' +
+      '(`#/portal/<id>`) |';
     const table = [header, '|---|---:|---:|---:|---:|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-    const cpu = `nproc ${os.cpus().length}, ${process.platform} ${process.arch}, Node ${process.version}, Chromium ${browser.version()}, load average ${os.loadavg()[0]?.toFixed(1)} at the end (shared machine)`;
+    const cpu =
+      `nproc ${os.cpus().length}, ${process.platform} ${process.arch}, Node ${process.version}, ` +
+      `Chromium ${browser.version()}, load average ${os.loadavg()[0]?.toFixed(1)} at the end (shared machine)`;
     const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
     const targets = [
-      `first full render < 300 ms: ${verdict(v.firstRenderMs < 300)} for the table (${f1(v.firstRenderMs)} ms), ${verdict(a.firstRenderMs < 300)} for the shipped app (${f1(a.firstRenderMs)} ms)`,
-      `scripting per tick < 4 ms: ${verdict(v.tickScriptMs < 4 && a.tickScriptMs < 4)} (${f2(v.tickScriptMs)} / ${f2(a.tickScriptMs)} ms)`,
-      `scroll without long tasks: ${v.scrollLongTasks === 0 ? 'met' : `${v.scrollLongTasks} long task(s) in ${v.scrollFrames} steps, longest ${f1(v.scrollLongestMs)} ms`} (baseline: ${p.scrollLongTasks} in ${p.scrollFrames} steps)`,
+      `first full render < 300 ms: ${verdict(v.firstRenderMs < 300)} for the table (${f1(v.firstRenderMs)} ms), ` +
+        `${verdict(a.firstRenderMs < 300)} for the shipped app (${f1(a.firstRenderMs)} ms)`,
+      `scripting per tick < 4 ms: ${verdict(v.tickScriptMs < 4 && a.tickScriptMs < 4)} ` +
+        `(${f2(v.tickScriptMs)} / ${f2(a.tickScriptMs)} ms)`,
+      `scroll without long tasks: ${
+        v.scrollLongTasks === 0
+          ? 'met'
+          : `${v.scrollLongTasks} long task(s) in ${v.scrollFrames} steps, longest ${f1(v.scrollLongestMs)} ms`
+      } (baseline: ${p.scrollLongTasks} in ${p.scrollFrames} steps)`,
     ];
     const section = [
       '## UI',
       '',
-      `\`npm run bench:ui\` (${new Date().toISOString().slice(0, 10)}; ${cpu}). ${SESSIONS.toLocaleString('en')} sessions across ${ENVIRONMENTS} environments of one portal, all in one table (the portal's "All environments" session view), sorted by countdown; median of ${RUNS} runs, ${VIEWPORT.width}×${VIEWPORT.height} viewport, headless Chromium.`,
+      `\`npm run bench:ui\` (${new Date().toISOString().slice(0, 10)}; ${cpu}). ${SESSIONS.toLocaleString('en')} ` +
+        `sessions across ${ENVIRONMENTS} environments of one portal, all in one table (the portal's "All ` +
+        `environments" session view), sorted by countdown; median of ${RUNS} ` +
+        `runs, ${VIEWPORT.width}×${VIEWPORT.height} viewport, headless Chromium.`,
       '',
       table,
       '',
       `Targets: ${targets.join('; ')}.`,
       '',
-      '- *First full render*: navigation start until the frame after the first session rows are in the DOM (includes loading the bundle and fetching the 10,000-session snapshot over the web transport).',
-      `- *Per tick*: Chrome DevTools Protocol \`Performance.getMetrics\` deltas (ScriptDuration, TaskDuration) over an idle ${TICK_WINDOW_MS / 1000} s window, divided by the ticks in it. One shared ticker rewrites only the countdown text nodes (virtualized: the ~30 rows in view; baseline: all ${SESSIONS.toLocaleString('en')}).`,
-      `- *Scroll*: \`scrollTop\` advanced by one viewport per animation frame from top to bottom (stopped after ${SCROLL_CAP_MS / 1000} s of wall time, hence "steps taken of a full pass"); long tasks from a \`longtask\` PerformanceObserver; the countdown ticker keeps running meanwhile, as in real use.`,
-      '- The baseline page and the virtualized page share the store, the transport, the row component and the CSS; only the virtualizer differs. The shipped-app column opens the real `dist/renderer` build on the portal session screen.',
+      '- *First full render*: navigation start until the frame after the first session rows are in the DOM ' +
+        '(includes loading the bundle and fetching the 10,000-session snapshot over the web transport).',
+      `- *Per tick*: Chrome DevTools Protocol \`Performance.getMetrics\` deltas (ScriptDuration, TaskDuration) ` +
+        `over an idle ${TICK_WINDOW_MS / 1000} s window, divided by the ticks in it. One shared ticker rewrites ` +
+        `only the countdown text nodes (virtualized: the ~30 rows in view; baseline: ` +
+        `all ${SESSIONS.toLocaleString('en')}).`,
+      `- *Scroll*: \`scrollTop\` advanced by one viewport per animation frame from top to bottom (stopped ` +
+        `after ${SCROLL_CAP_MS / 1000} s of wall time, hence "steps taken of a full pass"); long tasks from a ` +
+        `\`longtask\` PerformanceObserver; the countdown ticker keeps running meanwhile, as in real use.`,
+      '- The baseline page and the virtualized page share the store, the transport, the row component and the ' +
+        'CSS; only the virtualizer differs. The shipped-app column opens the real `dist/renderer` build on the ' +
+        'portal session screen.',
       '',
     ].join('\n');
     process.stdout.write(`\n${table}\n`);

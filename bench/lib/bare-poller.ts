@@ -19,10 +19,10 @@ export async function barePolling(
   options: { portals: number; pollMs: number; windowMs: number },
 ): Promise<CpuWindow> {
   const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
-  const portals = Array.from({ length: options.portals }, () => ({
-    transport: new PortalTransport({ baseUrl, timeoutMs: 15_000, now: Date.now }),
-    receiver: { buffer: null } as Receiver,
-  }));
+  const portals = Array.from({ length: options.portals }, () => {
+    const receiver: Receiver = { buffer: null };
+    return { transport: new PortalTransport({ baseUrl, timeoutMs: 15_000, now: Date.now }), receiver };
+  });
   let stop = false;
   let polls = 0;
   const loops = portals.map(async ({ transport, receiver }, k) => {

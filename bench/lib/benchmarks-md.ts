@@ -32,7 +32,10 @@ export function machineLine(): string {
   const cpus = os.cpus();
   const model = cpus[0]?.model.trim() ?? 'unknown CPU';
   const when = new Date().toISOString().replace('T', ' ').slice(0, 16);
-  return `${when} UTC · nproc ${os.availableParallelism()} (${model}) · Node ${process.version} · ${os.platform()} ${os.release()}`;
+  return (
+    `${when} UTC · nproc ${os.availableParallelism()} (${model}) · Node ${process.version} ` +
+    `· ${os.platform()} ${os.release()}`
+  );
 }
 
 export function writeSection(title: string, body: string): void {

@@ -196,7 +196,8 @@ export function superviseEngine(
       }
       const delay = backoffDelay(crashesInARow, { baseMs: baseDelayMs });
       log(
-        `portal-console: the built-in engine stopped unexpectedly (exit code ${String(code)}); restarting it in ${delay} ms`,
+        `portal-console: the built-in engine stopped unexpectedly (exit code ${String(code)}); ` +
+          `restarting it in ${delay} ms`,
       );
       report({ state: 'crashed', exitCode: code, restartInMs: delay });
       await new Promise<void>((resolve) => {

@@ -105,7 +105,8 @@ export async function runEngineCommand(argv: string[]): Promise<number> {
   process.stdout.write(`listening on ${engine.url}\n`);
   process.stdout.write(`robot credentials: ${engine.credentialsSource}\n`);
   process.stdout.write(
-    `dialect: ${engine.dialect} (a real portal of this kind publishes its credentials under status.${engine.dialect})\n`,
+    `dialect: ${engine.dialect} ` +
+      `(a real portal of this kind publishes its credentials under status.${engine.dialect})\n`,
   );
   const credFile = join(options.dataDir, 'credentials.json');
   if (engine.credentialsSource.includes(credFile)) {
@@ -120,9 +121,12 @@ export async function runEngineCommand(argv: string[]): Promise<number> {
     );
   } else {
     process.stdout.write(
-      `get a token: read the robot username/password and client id/secret from ${engine.credentialsSource.replace(/^config file /, '')} ` +
+      `get a token: read the robot username/password and client id/secret from ` +
+        `${engine.credentialsSource.replace(/^config file /, '')} ` +
         `(spec.portal.credentials.robot, spec.portal.clients.robot), then:\n` +
-        `  curl -s -u "$CLIENT_ID:$CLIENT_SECRET" --data-urlencode grant_type=password --data-urlencode "username=$ROBOT_USER" --data-urlencode "password=$ROBOT_PASSWORD" ${engine.url}/oauth2/token/\n`,
+        `  curl -s -u "$CLIENT_ID:$CLIENT_SECRET" --data-urlencode grant_type=password ` +
+        `--data-urlencode "username=$ROBOT_USER" --data-urlencode "password=$ROBOT_PASSWORD" ` +
+        `${engine.url}/oauth2/token/\n`,
     );
   }
   return stopped;

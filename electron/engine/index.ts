@@ -200,7 +200,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     gate.open((req) => respond(req, engine, onInternalError));
     const environments = [...store.environments()].length;
     log(
-      `portal "${store.name}" (${dialect.name}) listening on ${url} (${environments} environment(s); credentials ${resolved.source})`,
+      `portal "${store.name}" (${dialect.name}) listening on ${url} ` +
+        `(${environments} environment(s); credentials ${resolved.source})`,
     );
     const database = db;
     let closing: Promise<void> | null = null;

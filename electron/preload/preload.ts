@@ -41,12 +41,10 @@ const bridge: ConsoleBridge = {
     if (typeof method !== 'string' || !knownMethods.has(method)) {
       return Promise.resolve(refused('unknown method'));
     }
-    return ipcRenderer
-      .invoke(IPC_INVOKE_CHANNEL, method, input)
-      .catch((): Result<never> => ({
-        ok: false,
-        error: { code: 'internal', message: 'the console did not answer' },
-      })) as ReturnType<ConsoleBridge['invoke']>;
+    return ipcRenderer.invoke(IPC_INVOKE_CHANNEL, method, input).catch((): Result<never> => ({
+      ok: false,
+      error: { code: 'internal', message: 'the console did not answer' },
+    })) as ReturnType<ConsoleBridge['invoke']>;
   },
   on(event: EventName, listener: (payload: never) => void) {
     if (typeof event !== 'string' || !knownEvents.has(event)) throw new TypeError(`unknown event: ${String(event)}`);

@@ -72,7 +72,10 @@ export interface ConsoleTuning {
   retryBaseMs?: number;
   /** failed polls in a row before a portal is "offline" (default 3) */
   offlineAfterFailures?: number;
-  /** cap of the poll backoff while a portal is down (default: its poll interval + 5 s; 60 s for rejected credentials) */
+  /**
+   * cap of the poll backoff while a portal is down (default: its poll interval + 5 s; 60 s for rejected
+   * credentials)
+   */
   maxBackoffMs?: number;
   /** overrides every portal's poll interval (e.g. fast tests); the stored setting is unchanged */
   pollIntervalMs?: number;

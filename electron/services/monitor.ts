@@ -4,10 +4,8 @@ import {
   type Alert,
   type CapacityPoint,
   type Dialect,
-  type EnvironmentView,
   type FleetSnapshot,
   type PortalSnapshot,
-  type PortalStatus,
   type Settings,
 } from '../../shared/contract';
 import { backoffDelay } from '../../shared/util/backoff';
@@ -18,6 +16,7 @@ import { PortalAlerts, type AlertDraft } from './portal-alerts';
 import { ThrottledError } from './portal-errors';
 import { catalogDialect, detectDialect } from './portal-dialect';
 import type { Catalog } from './portal-schemas';
+import { nextPush, portalSnapshot, type SnapshotSource } from './portal-snapshot';
 
 export interface MonitoredPortal {
   id: string;
@@ -75,18 +74,11 @@ export interface MonitorOptions {
   onAlert: (alert: Alert) => void;
 }
 
-interface PortalState {
+interface PortalState extends SnapshotSource {
   portal: MonitoredPortal;
-  status: PortalStatus;
-  lastSeenAt: number | null;
-  lastError: string | null;
   failures: number;
   /** failed polls since the last success or manual poll: the backoff step (failures counts on, for the status) */
   backoff: number;
-  clockOffsetMs: number;
-  catalog: Catalog | null;
-  environments: EnvironmentView[];
-  dialect: Dialect | null;
   /** when the dialect may be asked again after a probe failed */
   dialectRetryAt: number;
   /** the portal asked for no request before this (429 with Retry-After): the next poll waits for it */
@@ -98,10 +90,6 @@ interface PortalState {
   timer: unknown;
   inFlight: Promise<void> | null;
   generation: number;
-  /** the revision of the last push, and what it carried (see push) */
-  revision: number;
-  pushedHead: string | null;
-  pushedEnvironments: EnvironmentView[];
 }
 
 /**
@@ -429,47 +417,12 @@ export class Monitor {
   // ---- snapshots ----------------------------------------------------------------------------------------
 
   private toSnapshot(state: PortalState): PortalSnapshot {
-    const p = state.catalog?.portal;
-    return {
-      portalId: state.portal.id,
-      label: state.portal.label,
-      status: state.status,
-      lastSeenAt: state.lastSeenAt,
-      lastError: state.lastError,
-      clockOffsetMs: state.clockOffsetMs,
-      portal: p
-        ? {
-            name: p.name,
-            url: p.url,
-            maximum: p.sessions.maximum,
-            registered: p.sessions.registered,
-            anonymous: p.sessions.anonymous,
-            allocated: p.sessions.allocated,
-          }
-        : null,
-      environments: state.environments,
-      dialect: state.dialect,
-      revision: state.revision,
-      epoch: this.epoch,
-    };
+    return portalSnapshot(state, this.epoch);
   }
 
-  /**
-   * Pushes with the next revision, only when something other than the passing of time (lastSeenAt, countdowns)
-   * changed: the few scalar fields are compared as text, the environments by identity (an unchanged one is the same
-   * object, see environmentViews). Environments new in this push take its revision.
-   */
+  /** pushes with the next revision when something other than the passing of time changed (see nextPush) */
   private push(state: PortalState): void {
-    const s = this.toSnapshot(state);
-    const head = JSON.stringify([s.label, s.status, s.lastError, s.clockOffsetMs, s.portal, s.dialect]);
-    const envs = state.environments;
-    const sameEnvs =
-      envs.length === state.pushedEnvironments.length && envs.every((e, i) => e === state.pushedEnvironments[i]);
-    if (head === state.pushedHead && sameEnvs) return;
-    state.revision = ++this.revision;
-    for (const e of envs) if (e.revision === 0) e.revision = state.revision;
-    state.pushedHead = head;
-    state.pushedEnvironments = envs;
-    this.options.onSnapshot({ ...s, revision: state.revision });
+    const snapshot = nextPush(state, this.epoch, () => ++this.revision);
+    if (snapshot) this.options.onSnapshot(snapshot);
   }
 }

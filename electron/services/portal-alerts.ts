@@ -82,7 +82,9 @@ export class PortalAlerts {
           kind: 'expiring',
           environment: x.environment,
           session: x.session,
-          message: `${x.session} (${x.user || 'unknown user'}) on ${portalLabel} expires in ${Math.max(1, Math.round(left / 60_000))} min`,
+          message:
+            `${x.session} (${x.user || 'unknown user'}) on ${portalLabel} ` +
+            `expires in ${Math.max(1, Math.round(left / 60_000))} min`,
         });
       }
     }

@@ -328,7 +328,8 @@ export class PortalRegistry {
         'credentials-rejected',
         this.o.secretStore.persistent
           ? 'the robot credentials are missing from the keychain: edit the portal and enter them again'
-          : 'no keychain: the robot credentials were kept for the previous run only; edit the portal and enter them again',
+          : 'no keychain: the robot credentials were kept for the previous run only; ' +
+              'edit the portal and enter them again',
       );
     }
     return { clientId: e.clientId, clientSecret, username: e.username, password };

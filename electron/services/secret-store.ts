@@ -51,7 +51,8 @@ export function boundedSecretStore(store: SecretStore, timeoutMs = KEYCHAIN_TIME
   const late = () =>
     new ConsoleError(
       'keychain-unavailable',
-      `the keychain did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`,
+      'the keychain did not answer within ' +
+        (timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`),
     );
   return {
     [BOUNDED]: true,
@@ -97,7 +98,8 @@ export class MemorySecretStore implements SecretStore {
       available: false,
       backend: `none (${this.reason})`,
       message:
-        'No keychain is available: portal credentials are kept in memory for this run only and must be entered again after a restart.',
+        'No keychain is available: portal credentials are kept in memory for this run only ' +
+        'and must be entered again after a restart.',
     };
   }
   async get(account: string) {

@@ -264,7 +264,7 @@ export class SessionActions {
     }
     const portal = this.registry.get(plan.portalId);
     this.refuseWhereAbsent(plan.portalId, plan.action);
-    const results: { session: string; ok: boolean; message: string }[] = new Array(plan.sessions.length);
+    const results = new Array<{ session: string; ok: boolean; message: string }>(plan.sessions.length);
     await runPool(plan.sessions, concurrency, async (session, i) => {
       try {
         if (plan.action === 'extend') {

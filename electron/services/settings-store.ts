@@ -201,7 +201,8 @@ export class SettingsStore {
         return { file: parsed.data, warning: stripped.length > 0 ? userinfoWarning(stripped) : null };
       }
       const issue = parsed.error.issues[0];
-      reason = `invalid settings (${issue ? `${issue.path.join('.') || 'file'}: ${issue.message}` : 'unknown problem'})`;
+      const what = issue ? `${issue.path.join('.') || 'file'}: ${issue.message}` : 'unknown problem';
+      reason = `invalid settings (${what})`;
     } catch {
       reason = 'not valid JSON';
     }

@@ -107,7 +107,7 @@ export class AttendeeClient {
   private keep(host: string, setCookie: string[] | undefined): void {
     if (!setCookie) return;
     let m = this.jar.get(host);
-    if (!m) this.jar.set(host, (m = new Map()));
+    if (!m) this.jar.set(host, (m = new Map<string, string>()));
     for (const line of setCookie) {
       const [pair = ''] = line.split(';');
       const eq = pair.indexOf('=');

@@ -223,42 +223,45 @@ test('a portal not yet known answering 404 to terminate is asked which dialect i
   assert.equal(portal.hits.get('GET /workshops/session/fake-portal-w01-s001/terminate/'), 1);
 });
 
-test('a request to a portal whose dialect is not known yet asks first, once, so its deadline is the real one', async (t) => {
-  const portal = await startFaultPortal({ generation: 'learning-center' });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-lc-'));
-  // added switched off: never polled, so nothing is known of it before the requests
-  const core = await createConsoleCore({
-    dataDir: dir,
-    secretStore: new MemorySecretStore(),
-    mode: 'web',
-    version: 't',
-    builtinPortal: null,
-    tuning: { requestTimeoutMs: 1000, retries: 0, pollIntervalMs: 60_000 },
-  });
-  t.after(async () => {
-    await core.close();
-    await portal.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const o = portal.options;
-  const { id } = await core.handlers['portals.add']({
-    label: 'New',
-    baseUrl: portal.url,
-    clientId: o.clientId,
-    clientSecret: o.clientSecret,
-    username: o.username,
-    password: o.password,
-    enabled: false,
-  });
-  const before = Date.now();
-  const requests = await Promise.all(
-    ['ada', 'grace', 'alan'].map((user) =>
-      core.handlers['sessions.request']({ portalId: id, environment: 'fake-portal-w01', user, timeout: 3600 }),
-    ),
-  );
-  for (const a of requests) assert.ok(a.activateBy !== null && a.activateBy - before <= 61_000, 'the fixed 60 s');
-  assert.equal(portal.hits.get('GET /workshops/catalog/workshops/'), 1, 'asked once for all three');
-});
+test(
+  'a request to a portal whose dialect is not known yet asks first, once, ' + 'so its deadline is the real one',
+  async (t) => {
+    const portal = await startFaultPortal({ generation: 'learning-center' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-lc-'));
+    // added switched off: never polled, so nothing is known of it before the requests
+    const core = await createConsoleCore({
+      dataDir: dir,
+      secretStore: new MemorySecretStore(),
+      mode: 'web',
+      version: 't',
+      builtinPortal: null,
+      tuning: { requestTimeoutMs: 1000, retries: 0, pollIntervalMs: 60_000 },
+    });
+    t.after(async () => {
+      await core.close();
+      await portal.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const o = portal.options;
+    const { id } = await core.handlers['portals.add']({
+      label: 'New',
+      baseUrl: portal.url,
+      clientId: o.clientId,
+      clientSecret: o.clientSecret,
+      username: o.username,
+      password: o.password,
+      enabled: false,
+    });
+    const before = Date.now();
+    const requests = await Promise.all(
+      ['ada', 'grace', 'alan'].map((user) =>
+        core.handlers['sessions.request']({ portalId: id, environment: 'fake-portal-w01', user, timeout: 3600 }),
+      ),
+    );
+    for (const a of requests) assert.ok(a.activateBy !== null && a.activateBy - before <= 61_000, 'the fixed 60 s');
+    assert.equal(portal.hits.get('GET /workshops/catalog/workshops/'), 1, 'asked once for all three');
+  },
+);
 
 /**
  * A whole session life on a Learning Center engine, with the engine's clock moved by the test: a link not opened is

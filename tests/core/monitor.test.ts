@@ -29,7 +29,8 @@ function recorder<T>() {
           () =>
             reject(
               new Error(
-                `no matching push within 10 s; seen: ${JSON.stringify(seen.map((s) => (s as { status?: string }).status ?? s))}`,
+                'no matching push within 10 s; seen: ' +
+                  JSON.stringify(seen.map((s) => (s as { status?: string }).status ?? s)),
               ),
             ),
           10_000,
@@ -397,31 +398,34 @@ describe('backoff while a portal is down, and "retry now"', () => {
     return { timers, snaps, client, monitor, status };
   }
 
-  test('an offline portal is retried at most its interval + 5 s apart and shows live on the first poll once back', async () => {
-    const portal = await startFaultPortal();
-    const { timers, client, monitor, status } = stepped(portal);
-    try {
-      assert.equal(timers.delay, 0, 'the first poll is at once');
-      assert.equal(await timers.fire(), INTERVAL);
-      assert.equal(status(), 'live');
+  test(
+    'an offline portal is retried at most its interval + 5 s apart ' + 'and shows live on the first poll once back',
+    async () => {
+      const portal = await startFaultPortal();
+      const { timers, client, monitor, status } = stepped(portal);
+      try {
+        assert.equal(timers.delay, 0, 'the first poll is at once');
+        assert.equal(await timers.fire(), INTERVAL);
+        assert.equal(status(), 'live');
 
-      await portal.stop();
-      const delays: number[] = [];
-      for (let i = 0; i < 8; i++) delays.push(await timers.fire());
-      assert.equal(status(), 'offline');
-      // still a backoff (a dead portal is not hammered), but never beyond the interval plus a few seconds
-      assert.deepEqual(delays, [1000, 2000, 4000, 6000, 6000, 6000, 6000, 6000]);
-      assert.ok(timers.delay <= INTERVAL + BACKOFF_EXTRA_MS);
+        await portal.stop();
+        const delays: number[] = [];
+        for (let i = 0; i < 8; i++) delays.push(await timers.fire());
+        assert.equal(status(), 'offline');
+        // still a backoff (a dead portal is not hammered), but never beyond the interval plus a few seconds
+        assert.deepEqual(delays, [1000, 2000, 4000, 6000, 6000, 6000, 6000, 6000]);
+        assert.ok(timers.delay <= INTERVAL + BACKOFF_EXTRA_MS);
 
-      await portal.restart();
-      assert.equal(await timers.fire(), INTERVAL, 'back at its interval');
-      assert.equal(status(), 'live', 'live on the first poll after it came back');
-    } finally {
-      await monitor.close();
-      client.close();
-      await portal.close();
-    }
-  });
+        await portal.restart();
+        assert.equal(await timers.fire(), INTERVAL, 'back at its interval');
+        assert.equal(status(), 'live', 'live on the first poll after it came back');
+      } finally {
+        await monitor.close();
+        client.close();
+        await portal.close();
+      }
+    },
+  );
 
   test('rejected credentials back off further: each retry is a failed sign-in on the portal', async () => {
     const portal = await startFaultPortal();

@@ -354,7 +354,10 @@ describe('catalog answers received into reused buffers', () => {
     };
   }
 
-  /** what the console must see for a body: the sessions it lists (countdowns aside, as an unchanged answer keeps the old ones) */
+  /**
+   * what the console must see for a body: the sessions it lists (countdowns aside, as an unchanged answer keeps the
+   * old ones)
+   */
   const seen = (r: Awaited<ReturnType<PortalClient['catalog']>>) =>
     r.data.environments.flatMap((e) => e.sessions.map((s) => `${s.name}/${s.user}`));
 

@@ -4,8 +4,9 @@
  *
  * Web mode with the built-in engine on a temp data folder, plus a second engine added as a remote portal behind a
  * recording proxy (the proxy is the only way to learn the raw access and refresh tokens the console obtains,
- * since the engine keeps only their hashes). Then: polls, allocations, extend, terminate, an event's allocation, bulk actions,
- * people search, settings, errors (bad credentials, unknown environment, a portal that goes away), and stop.
+ * since the engine keeps only their hashes). Then: polls, allocations, extend, terminate, an event's allocation,
+ * bulk actions, people search, settings, errors (bad credentials, unknown environment, a portal that goes away), and
+ * stop.
  * Every contract method's reply and the whole SSE stream are written to `<out>/renderer-saw.txt`; every secret
  * the console put in its secret store and every token the proxy saw go to `<out>/secrets.json` (outside the data
  * folders, which are what gets searched).

@@ -193,7 +193,8 @@ test('a second `web` on a data folder in use says so and exits 1', async (t) => 
   assert.match(
     r.stderr,
     new RegExp(
-      `portal-console web: the data folder .*${path.basename(first.dataDir)} is in use by another portal-console \\(web, process ${process.pid}\\)`,
+      `portal-console web: the data folder .*${path.basename(first.dataDir)} ` +
+        `is in use by another portal-console \\(web, process ${process.pid}\\)`,
     ),
   );
   assert.doesNotMatch(r.stdout, /console ready at/);

@@ -279,45 +279,48 @@ describe('web mode over loopback HTTP', () => {
     }
   });
 
-  test('requests the router refuses get a generic JSON refusal with the security headers, never the raw URL', async () => {
-    const before = web.handlerCalls.length;
-    const marker = 'zz-reflected-zz';
-    const cases = [
-      { path: `/%c0${marker}`, method: 'GET' },
-      { path: `/%${marker}`, method: 'GET' },
-      { path: `/api/invoke/%${marker}`, method: 'POST' },
-      { path: `/api/invoke/${marker}${'a'.repeat(1000)}`, method: 'POST' },
-    ];
-    for (const { path: p, method } of cases) {
-      const body = method === 'POST' ? { body: '{}' } : {};
-      const r = await rawRequest({
-        port: web.port,
-        method,
-        path: p,
-        headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/json' },
-        ...body,
-      });
-      assert.equal(r.status, 400, p);
-      assert.deepEqual(
-        JSON.parse(r.body),
-        { ok: false, error: { code: 'invalid-input', message: 'the request address could not be read' } },
-        p,
-      );
-      assert.doesNotMatch(r.body, new RegExp(`${marker}|FST_`), p);
-      assert.equal(r.headers['content-security-policy'], CONTENT_SECURITY_POLICY, p);
-      assert.equal(r.headers['x-content-type-options'], 'nosniff', p);
-      // the Host check still applies to them (DNS rebinding)
-      const foreign = await rawRequest({ port: web.port, method, path: p, headers: { host: 'evil.example' } });
-      assert.equal(foreign.status, 403, p);
-    }
-    // a static file the sender refuses (a NUL byte, an absolute-form target) is just "not found"
-    for (const p of ['/%00', '/assets/%00.js', 'http://evil.example/']) {
-      const r = await rawRequest({ port: web.port, path: p });
-      assert.equal(r.status, 404, p);
-      assert.deepEqual(JSON.parse(r.body), { ok: false, error: { code: 'not-found', message: 'not found' } }, p);
-    }
-    assert.equal(web.handlerCalls.length, before);
-  });
+  test(
+    'requests the router refuses get a generic JSON refusal ' + 'with the security headers, never the raw URL',
+    async () => {
+      const before = web.handlerCalls.length;
+      const marker = 'zz-reflected-zz';
+      const cases = [
+        { path: `/%c0${marker}`, method: 'GET' },
+        { path: `/%${marker}`, method: 'GET' },
+        { path: `/api/invoke/%${marker}`, method: 'POST' },
+        { path: `/api/invoke/${marker}${'a'.repeat(1000)}`, method: 'POST' },
+      ];
+      for (const { path: p, method } of cases) {
+        const body = method === 'POST' ? { body: '{}' } : {};
+        const r = await rawRequest({
+          port: web.port,
+          method,
+          path: p,
+          headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/json' },
+          ...body,
+        });
+        assert.equal(r.status, 400, p);
+        assert.deepEqual(
+          JSON.parse(r.body),
+          { ok: false, error: { code: 'invalid-input', message: 'the request address could not be read' } },
+          p,
+        );
+        assert.doesNotMatch(r.body, new RegExp(`${marker}|FST_`), p);
+        assert.equal(r.headers['content-security-policy'], CONTENT_SECURITY_POLICY, p);
+        assert.equal(r.headers['x-content-type-options'], 'nosniff', p);
+        // the Host check still applies to them (DNS rebinding)
+        const foreign = await rawRequest({ port: web.port, method, path: p, headers: { host: 'evil.example' } });
+        assert.equal(foreign.status, 403, p);
+      }
+      // a static file the sender refuses (a NUL byte, an absolute-form target) is just "not found"
+      for (const p of ['/%00', '/assets/%00.js', 'http://evil.example/']) {
+        const r = await rawRequest({ port: web.port, path: p });
+        assert.equal(r.status, 404, p);
+        assert.deepEqual(JSON.parse(r.body), { ok: false, error: { code: 'not-found', message: 'not found' } }, p);
+      }
+      assert.equal(web.handlerCalls.length, before);
+    },
+  );
 
   test('the event stream needs the token and delivers events as `event: <name>` with JSON data', async () => {
     const refused = await rawRequest({ port: web.port, path: '/api/events?token=wrong' });

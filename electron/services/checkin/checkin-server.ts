@@ -63,7 +63,7 @@ export interface CheckinServerOptions {
   port: number;
   handler: CheckinHandler;
   limits: CheckinLimits;
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 export interface CheckinServer {
@@ -148,9 +148,15 @@ export async function startCheckinServer(o: CheckinServerOptions): Promise<Check
     forceCloseConnections: true,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 100 },
-    // Threat: the router's own error bodies echoing the request; a clear page instead.
-    frameworkErrors: (_err, _request, reply) =>
-      html(reply, 400, messagePage('This address cannot be read', 'Open the check-in page from its link or QR code.')),
+    // Threat: the router's own error bodies echoing the request; a clear page instead. The page is sent here: the
+    // reply (a thenable) would only tell when the socket has finished, which nothing waits for.
+    frameworkErrors: (_err, _request, reply) => {
+      void html(
+        reply,
+        400,
+        messagePage('This address cannot be read', 'Open the check-in page from its link or QR code.'),
+      );
+    },
   });
   // Only the form's encoding: no JSON, no text bodies.
   app.removeAllContentTypeParsers();
@@ -250,7 +256,7 @@ export async function startCheckinServer(o: CheckinServerOptions): Promise<Check
           if (!eventWindow.take()) throw Object.assign(new Error('per-event limit'), { statusCode: 429 });
         },
       ],
-      preHandler: app.csrfProtection,
+      preHandler: (request, reply, done) => app.csrfProtection(request, reply, done),
     },
     async (request, reply) => {
       const ctx = handler.page();

@@ -28,7 +28,7 @@ export interface CheckinServiceOptions {
   interfaces(): NetworkInterface[];
   now: () => number;
   emit(status: CheckinStatus): void;
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 interface Live {
@@ -210,7 +210,7 @@ export class CheckinService {
       pageUrl = server.url;
       if (needsGate) {
         try {
-          gateOrigin = await (this.gates as Gates).acquire(s.address, eventId, server.url);
+          gateOrigin = await this.gates.acquire(s.address, eventId, server.url);
         } catch (err) {
           await server.close();
           throw err;

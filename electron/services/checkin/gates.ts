@@ -20,7 +20,7 @@ export class Gates {
     private readonly o: {
       store: CheckinStore;
       engineUrl: string;
-      log(line: string): void;
+      log: (line: string) => void;
     },
   ) {}
 

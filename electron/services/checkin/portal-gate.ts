@@ -29,7 +29,7 @@ export interface PortalGateOptions {
   home(): string | null;
   /** requests per client address per minute (a session page's heartbeat is at most one a second) */
   requestsPerIp?: number;
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 const SESSION = '/workshops/session/:session';
@@ -60,7 +60,11 @@ export async function startPortalGate(o: PortalGateOptions): Promise<PortalGate>
     forceCloseConnections: true,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 100 },
-    frameworkErrors: (_err, _request, reply) => page(reply, 400, 'Not found', 'There is nothing at this address.'),
+    // The page is sent here: the reply (a thenable) would only tell when the socket has finished, which nothing
+    // waits for.
+    frameworkErrors: (_err, _request, reply) => {
+      void page(reply, 400, 'Not found', 'There is nothing at this address.');
+    },
   });
   // Bodies pass through untouched (the heartbeat's small JSON); nothing here parses them.
   app.removeAllContentTypeParsers();
@@ -85,7 +89,7 @@ export async function startPortalGate(o: PortalGateOptions): Promise<PortalGate>
       onError: (_r, { error }) => {
         const code = (error as { code?: string }).code ?? 'error';
         o.log(`portal-console: the built-in portal's gate could not reach the engine: ${code}`);
-        return page(reply, 502, 'The workshop portal is not answering', 'Try again in a moment, or ask a facilitator.');
+        void page(reply, 502, 'The workshop portal is not answering', 'Try again in a moment, or ask a facilitator.');
       },
     });
   };

@@ -123,7 +123,7 @@ export class EventService {
     for (const input of inputs) {
       const email = input.email.trim();
       const user = input.user?.trim() || userIdFromEmail(email);
-      const environment = input.environment ?? (e.environments[0] as string);
+      const environment = input.environment ?? e.environments[0] ?? '';
       const skip = (reason: string) => skipped.push({ email, reason });
       if (!isUserId(user)) skip(`bad user id "${user.slice(0, 80)}"`);
       else if (!e.environments.includes(environment)) skip(`${environment} is not an environment of this event`);

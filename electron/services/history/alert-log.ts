@@ -115,7 +115,10 @@ export class AlertLog {
   }
 }
 
-/** a row as an alert, or null for a row this version does not understand (a kind added later: skipped, not shown wrong) */
+/**
+ * a row as an alert, or null for a row this version does not understand (a kind added later: skipped, not shown
+ * wrong)
+ */
 function toAlert(r: AlertRow): Alert | null {
   const parsed = alertSchema.safeParse({
     id: `alert-${r.id}`,
