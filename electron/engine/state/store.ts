@@ -1,6 +1,7 @@
 import { AuthStore } from './auth-store';
 import type { Clock } from './clock';
-import type { EventFields, EventOutbox, PortalEvent } from './outbox';
+import type { EventFields, EventOutbox } from './outbox';
+import { GroupCommit } from './group-commit';
 import { ChangeSet } from '../persistence/change-set';
 import { prepareStatements, type Db, type Statements } from '../persistence/database';
 import {
@@ -18,16 +19,8 @@ import {
   type WorkshopDefinition,
 } from '../domain/portal-config';
 import type { SessionPatch, StoreHooks } from './store-hooks';
-import { errorText } from '../../../shared/util/error-text';
 
 export type { SessionPatch, StoreHooks } from './store-hooks';
-
-interface Batch {
-  events: PortalEvent[];
-  committed: Promise<void> | null;
-  resolve: (() => void) | null;
-  reject: ((err: unknown) => void) | null;
-}
 
 /**
  * The portal's records: an in-memory index over SQLite (the database is the source of truth at start), the
@@ -63,7 +56,7 @@ export class PortalStore {
   private closed = false;
   /** what the open transaction changed */
   private readonly changes = new ChangeSet();
-  private batch: Batch | null = null;
+  private readonly group: GroupCommit;
   private hooks: StoreHooks | null = null;
   /** runs a change in a savepoint of the open batch and writes what it changed */
   private readonly inSavepoint: (fn: () => unknown) => unknown;
@@ -74,14 +67,15 @@ export class PortalStore {
     private readonly db: Db,
     private readonly outbox: EventOutbox,
     private readonly clock: Clock,
-    private readonly log: (line: string) => void,
+    log: (line: string) => void,
   ) {
     this.st = prepareStatements(db);
+    this.group = new GroupCommit(db, this.st, outbox, log, () => this.reload());
     // made once: better-sqlite3 builds four wrappers and their properties for every db.transaction() call
     this.inSavepoint = db.transaction((fn: () => unknown): unknown => {
       const value = fn();
       this.changes.write(this.st);
-      this.batch?.events.push(...this.outbox.flush());
+      this.group.add(this.outbox.flush());
       return value;
     });
     this.auth = new AuthStore(
@@ -221,15 +215,9 @@ export class PortalStore {
   transaction<T>(fn: () => T): T {
     if (this.inTransaction) return fn();
     if (this.closed) throw new Error('the portal store is closed');
-    // Group commit: the first change in a turn of the event loop opens a batch (BEGIN) that commits on
-    // setImmediate, once every request of this turn has been handled. Each change runs in its own savepoint
-    // (better-sqlite3 nests transactions that way), so a failure undoes only that change. Replies wait for
-    // `whenCommitted()` before they are written.
-    if (!this.db.inTransaction) {
-      this.st.begin.run();
-      this.batch = { events: [], committed: null, resolve: null, reject: null };
-      setImmediate(() => this.commitBatch());
-    }
+    // The change joins the turn's batch (see GroupCommit) in a savepoint of its own (better-sqlite3 nests
+    // transactions that way), so a failure undoes only that change.
+    this.group.open();
     this.inTransaction = true;
     let result: T;
     try {
@@ -247,42 +235,12 @@ export class PortalStore {
 
   /** Commits the open batch now (at start, at close, and on setImmediate). */
   commitBatch(): void {
-    const batch = this.batch;
-    if (batch === null) return;
-    this.batch = null;
-    try {
-      if (this.db.inTransaction) {
-        this.outbox.write(this.db, batch.events);
-        this.st.commit.run();
-      }
-    } catch (err) {
-      try {
-        if (this.db.inTransaction) this.st.rollback.run();
-      } catch {
-        // the connection is unusable; the reload below reports it
-      }
-      this.log(`storage: commit failed, the changes of this batch were not saved: ${errorText(err)}`);
-      try {
-        this.reload();
-      } catch (reloadErr) {
-        this.log(`storage: reload failed: ${errorText(reloadErr)}`);
-      }
-      batch.reject?.(err);
-      return;
-    }
-    batch.resolve?.();
-    this.outbox.publish(batch.events);
+    this.group.commit();
   }
 
   /** Resolves once every change made so far is committed (rejects if that commit failed); null when none is open. */
   whenCommitted(): Promise<void> | null {
-    const batch = this.batch;
-    if (batch === null) return null;
-    batch.committed ??= new Promise<void>((resolve, reject) => {
-      batch.resolve = resolve;
-      batch.reject = reject;
-    });
-    return batch.committed;
+    return this.group.whenCommitted();
   }
 
   // ---------------------------------------------------------------- portal
