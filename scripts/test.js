@@ -3,7 +3,8 @@
 /**
  * `npm test`: builds, then runs the Node unit/integration tests (node:test through tsx) and the browser and
  * Electron suites (@playwright/test), and prints one closing line "tests: N passed, N failed, N skipped".
- * `npm test -- unit` or `-- e2e` runs one part; further arguments pass to the runner (file filters).
+ * `npm test -- unit`, `-- e2e` or `-- lint` runs one part; further arguments pass to the runner (file filters).
+ * `npm test` runs `npm run lint` (ESLint and Prettier) after the build; a lint failure counts as one failed test.
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -31,13 +32,20 @@ function findTests(dir, out = []) {
 }
 
 function unit() {
-  const files = extra.length ? extra : ['shared', 'electron', 'renderer', 'tests'].flatMap((d) => findTests(path.join(root, d)));
+  const files = extra.length
+    ? extra
+    : ['shared', 'electron', 'renderer', 'tests'].flatMap((d) => findTests(path.join(root, d)));
   if (files.length === 0) return 0;
   const tap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pc-test-')), 'unit.tap');
   const status = run(process.execPath, [
-    '--import', 'tsx', '--test', '--test-concurrency=2',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
     ...files,
   ]);
   const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
@@ -51,9 +59,13 @@ function unit() {
 
 function e2e() {
   const json = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pc-e2e-')), 'report.json');
-  const status = run('npx', ['playwright', 'test', '--config', 'tests/playwright.config.ts', '--pass-with-no-tests', ...extra], {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: json,
-  });
+  const status = run(
+    'npx',
+    ['playwright', 'test', '--config', 'tests/playwright.config.ts', '--pass-with-no-tests', ...extra],
+    {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: json,
+    },
+  );
   if (fs.existsSync(json)) {
     const report = JSON.parse(fs.readFileSync(json, 'utf8'));
     const { stats = {} } = report;
@@ -81,9 +93,19 @@ function skipReasons(report) {
   return reasons;
 }
 
+function lint() {
+  const status = run('npm', ['run', '--silent', 'lint']);
+  if (status === 0) {
+    console.log('lint: ESLint and Prettier found nothing');
+    totals.passed += 1;
+  } else totals.failed += 1;
+  return status;
+}
+
 let status = 0;
 status |= run('npm', ['run', '--silent', 'build']);
 if (status === 0) {
+  if (part === 'all' || part === 'lint') status |= lint();
   if (part === 'all' || part === 'unit') status |= unit();
   if (part === 'all' || part === 'e2e') status |= e2e();
 }
