@@ -13,13 +13,14 @@
  * People come from 127.0.0.2 to 127.0.0.201 (the page limits submissions per address, as a venue's phones each have
  * their own). BENCH_PEOPLE, BENCH_SPREAD_S change the sizes; BENCH_WRITE=0 leaves BENCHMARKS.md alone.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createConsoleCore } from '../electron/services/console-core';
 import { MemorySecretStore } from '../electron/services/secret-store';
+import { benchCredentials, benchPortalConfig } from './lib/bench-portal';
+import { getToken } from '../tests/support/engine-harness';
 import { AttendeeClient, csrfToken, type Answer } from '../tests/checkin/attendee-client';
 import { spawnListening } from './lib/child';
 import { machineLine, writeSection } from './lib/benchmarks-md';
@@ -29,43 +30,6 @@ const SPREAD_S = Number(process.env['BENCH_SPREAD_S'] ?? 60);
 const DOUBLE_TAP_EVERY = 10;
 const ADDRESSES = 200;
 const ROOT = path.resolve(__dirname, '..');
-
-const secret = () => randomBytes(18).toString('base64url');
-
-function config(creds: { clientId: string; clientSecret: string; username: string; password: string }): string {
-  const cap = PEOPLE + 20;
-  const workshop = (name: string, title: string) =>
-    `apiVersion: training.educates.dev/v1beta1\nkind: Workshop\nmetadata: {name: ${name}}\nspec: {title: ${title}}\n`;
-  return `${workshop('bench-checkin', 'Check-in')}---
-${workshop('bench-raw', 'Raw requests')}---
-apiVersion: training.educates.dev/v1beta1
-kind: TrainingPortal
-metadata: {name: bench}
-spec:
-  portal:
-    sessions: {maximum: 0, registered: 1, anonymous: 1}
-    credentials:
-      robot: {username: "${creds.username}", password: "${creds.password}"}
-    clients:
-      robot: {id: "${creds.clientId}", secret: "${creds.clientSecret}"}
-  workshops:
-    - {name: bench-checkin, capacity: ${cap}, reserved: 0, initial: 0, expires: 4h}
-    - {name: bench-raw, capacity: ${cap}, reserved: 0, initial: 0, expires: 4h}
-`;
-}
-
-async function token(url: string, c: { clientId: string; clientSecret: string; username: string; password: string }) {
-  const res = await fetch(`${url}/oauth2/token/`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({ grant_type: 'password', username: c.username, password: c.password }).toString(),
-  });
-  if (res.status !== 200) throw new Error(`token request failed: ${res.status}`);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, ms = 120_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -185,9 +149,20 @@ async function checkIn(pageUrl: string, engineUrl: string, p: Person): Promise<O
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'checkin-bench-'));
-  const creds = { clientId: `bench-${secret()}`, clientSecret: secret(), username: 'robot@bench', password: secret() };
+  const creds = benchCredentials();
   const configPath = path.join(tmp, 'portal.yaml');
-  fs.writeFileSync(configPath, config(creds), { mode: 0o600 });
+  fs.writeFileSync(
+    configPath,
+    benchPortalConfig(
+      creds,
+      [
+        { name: 'bench-checkin', title: 'Check-in', capacity: PEOPLE + 20 },
+        { name: 'bench-raw', title: 'Raw requests', capacity: PEOPLE + 20 },
+      ],
+      '4h',
+    ),
+    { mode: 0o600 },
+  );
   const engine = await spawnListening(path.join(ROOT, 'electron', 'cli-entry.ts'), [
     'engine',
     '--data',
@@ -230,7 +205,7 @@ async function main() {
     await core.handlers['checkin.configure']({ eventId: ev.id, mode: 'code', code: 'BENCH-1' });
     const status = await core.handlers['checkin.start']({ eventId: ev.id });
     if (status.state !== 'running' || !status.url) throw new Error(`check-in did not start: ${status.error}`);
-    const bearer = await token(url, creds);
+    const bearer = await getToken(url, creds);
     // one of each first, so connection set-up and first-use costs are not in the figures
     await rawRequest(rawAgent, url, bearer, envRaw, PEOPLE);
 

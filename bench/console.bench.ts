@@ -14,7 +14,6 @@
  * Load goes to 127.0.0.1 only and is bounded.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import { Session } from 'node:inspector';
@@ -26,6 +25,7 @@ import { createConsoleCore } from '../electron/services/console-core';
 import { PortalClient } from '../electron/services/portal-client';
 import { runPool } from '../electron/services/worker-pool';
 import { MemorySecretStore } from '../electron/services/secret-store';
+import { benchCredentials, benchPortalConfig } from './lib/bench-portal';
 import { barePolling } from './lib/bare-poller';
 import { machineLine, writeSection } from './lib/benchmarks-md';
 import { compareTransports, type TransportFigures } from './lib/transport-compare';
@@ -41,37 +41,6 @@ const CPU_TARGET = 1.5;
 const ROOT = path.resolve(__dirname, '..');
 /** what the monitor polls */
 const CATALOG_PATH = '/workshops/catalog/environments/?sessions=true&state=STARTING&state=RUNNING&state=STOPPING';
-
-function secret() {
-  return randomBytes(18).toString('base64url');
-}
-
-function yaml(creds: { clientId: string; clientSecret: string; username: string; password: string }) {
-  const workshops = ['bench-a', 'bench-b', 'bench-c'];
-  const docs = workshops.map(
-    (w) => `apiVersion: training.educates.dev/v1beta1
-kind: Workshop
-metadata: {name: ${w}}
-spec: {title: Workshop ${w.slice(-1).toUpperCase()}}
----
-`,
-  );
-  return `${docs.join('')}apiVersion: training.educates.dev/v1beta1
-kind: TrainingPortal
-metadata: {name: bench}
-spec:
-  portal:
-    sessions: {maximum: 0, registered: 1, anonymous: 1}
-    credentials:
-      robot: {username: "${creds.username}", password: "${creds.password}"}
-    clients:
-      robot: {id: "${creds.clientId}", secret: "${creds.clientSecret}"}
-  workshops:
-${workshops
-  .map((w) => `    - {name: ${w}, capacity: ${PER_WORKSHOP + 20}, reserved: 0, initial: 0, expires: 2h}`)
-  .join('\n')}
-`;
-}
 
 async function startEngineCli(dataDir: string, configPath: string) {
   const child = spawn(
@@ -119,9 +88,21 @@ async function startEngineCli(dataDir: string, configPath: string) {
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'console-bench-'));
-  const creds = { clientId: `bench-${secret()}`, clientSecret: secret(), username: 'robot@bench', password: secret() };
+  const creds = benchCredentials();
   const configPath = path.join(tmp, 'portal.yaml');
-  fs.writeFileSync(configPath, yaml(creds), { mode: 0o600 });
+  fs.writeFileSync(
+    configPath,
+    benchPortalConfig(
+      creds,
+      ['a', 'b', 'c'].map((x) => ({
+        name: `bench-${x}`,
+        title: `Workshop ${x.toUpperCase()}`,
+        capacity: PER_WORKSHOP + 20,
+      })),
+      '2h',
+    ),
+    { mode: 0o600 },
+  );
   fs.mkdirSync(path.join(tmp, 'data'), { recursive: true });
   const engine = await startEngineCli(path.join(tmp, 'data'), configPath).catch((err: unknown) => {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -16,7 +16,6 @@
  * Load goes to 127.0.0.1 only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -28,6 +27,8 @@ import vm from 'node:vm';
 import { createConsoleCore } from '../electron/services/console-core';
 import type { ConsoleCore } from '../electron/services/core-types';
 import { MemorySecretStore } from '../electron/services/secret-store';
+import { benchCredentials, benchPortalConfig } from './lib/bench-portal';
+import { getToken } from '../tests/support/engine-harness';
 import { DEFAULT_CONCURRENCY } from '../electron/services/events/allocations';
 import { PortalClient } from '../electron/services/portal-client';
 import { commitChannel } from '../electron/services/events/group-commit';
@@ -43,45 +44,6 @@ const POLL_MS = 1000;
 /** the allocation is measured in this many alternating segments of raw loop and console */
 const SEGMENTS = 4;
 const ROOT = path.resolve(__dirname, '..');
-
-const secret = () => randomBytes(18).toString('base64url');
-
-function config(creds: { clientId: string; clientSecret: string; username: string; password: string }): string {
-  const cap = ATTENDEES + 20;
-  const workshop = (name: string, title: string) =>
-    `apiVersion: training.educates.dev/v1beta1\nkind: Workshop\nmetadata: {name: ${name}}\nspec: {title: ${title}}\n`;
-  return `${workshop('bench-event', 'Event')}---
-${workshop('bench-raw', 'Raw loop')}---
-${workshop('bench-client', 'Portal client')}---
-apiVersion: training.educates.dev/v1beta1
-kind: TrainingPortal
-metadata: {name: bench}
-spec:
-  portal:
-    sessions: {maximum: 0, registered: 1, anonymous: 1}
-    credentials:
-      robot: {username: "${creds.username}", password: "${creds.password}"}
-    clients:
-      robot: {id: "${creds.clientId}", secret: "${creds.clientSecret}"}
-  workshops:
-    - {name: bench-event, capacity: ${cap}, reserved: 0, initial: 0, expires: 4h}
-    - {name: bench-raw, capacity: ${cap}, reserved: 0, initial: 0, expires: 4h}
-    - {name: bench-client, capacity: ${cap}, reserved: 0, initial: 0, expires: 4h}
-`;
-}
-
-async function token(url: string, c: { clientId: string; clientSecret: string; username: string; password: string }) {
-  const res = await fetch(`${url}/oauth2/token/`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({ grant_type: 'password', username: c.username, password: c.password }).toString(),
-  });
-  if (res.status !== 200) throw new Error(`token request failed: ${res.status}`);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
 
 /** the baseline: the same request as the console sends, `concurrency` at a time on keep-alive sockets */
 async function rawLoop(url: string, bearer: string, env: string, from: number, count: number): Promise<number> {
@@ -279,9 +241,21 @@ async function measurePolls(
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'events-bench-'));
-  const creds = { clientId: `bench-${secret()}`, clientSecret: secret(), username: 'robot@bench', password: secret() };
+  const creds = benchCredentials();
   const configPath = path.join(tmp, 'portal.yaml');
-  fs.writeFileSync(configPath, config(creds), { mode: 0o600 });
+  fs.writeFileSync(
+    configPath,
+    benchPortalConfig(
+      creds,
+      [
+        { name: 'bench-event', title: 'Event', capacity: ATTENDEES + 20 },
+        { name: 'bench-raw', title: 'Raw loop', capacity: ATTENDEES + 20 },
+        { name: 'bench-client', title: 'Portal client', capacity: ATTENDEES + 20 },
+      ],
+      '4h',
+    ),
+    { mode: 0o600 },
+  );
   const engine = await spawnListening(path.join(ROOT, 'electron', 'cli-entry.ts'), [
     'engine',
     '--data',
@@ -337,7 +311,7 @@ async function main() {
       lastName: `Last${i}`,
     }));
     await core.handlers['events.addAttendees']({ eventId: ev.id, attendees, source: 'csv' });
-    const bearer = await token(url, creds);
+    const bearer = await getToken(url, creds);
     // warm both paths (sockets, JIT) on a few requests that are not measured
     await rawLoop(url, bearer, envRaw, ATTENDEES, 20);
 
