@@ -4,6 +4,7 @@ import type { AttendeeView } from '../../../../shared/contract';
 import type { AttendeeSortKey } from '../../store/selectors/attendees';
 import { attendeeName, countdownTarget } from '../../store/selectors/attendees';
 import { Countdown, LocalCountdown } from '../../ui/Countdown';
+import { ariaSort, SortButton } from '../../ui/SortButton';
 import { AttendeeStatusBadge } from './AttendeeStatus';
 import { useApp } from '../../store/use-app';
 
@@ -281,17 +282,11 @@ export function AttendeeTable({
                 </div>
               );
             }
-            const sorted =
-              c.sort && sort?.key === c.sort ? (sort.desc ? 'descending' : 'ascending') : c.sort ? 'none' : undefined;
+            const sorted = ariaSort(c.sort, sort);
             return (
               <div role="columnheader" key={c.id} className="st-cell" aria-sort={sorted}>
                 {c.sort ? (
-                  <button type="button" className="sort" onClick={() => onSort(c.sort as AttendeeSortKey)}>
-                    {c.header}
-                    <span aria-hidden="true" className="sort-mark">
-                      {sorted === 'ascending' ? '▲' : sorted === 'descending' ? '▼' : ''}
-                    </span>
-                  </button>
+                  <SortButton label={c.header} order={sorted} onSort={() => onSort(c.sort as AttendeeSortKey)} />
                 ) : (
                   c.header
                 )}

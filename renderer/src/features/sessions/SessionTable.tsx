@@ -12,6 +12,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Dialect } from '../../../../shared/contract';
 import { nextSort, type SessionRow, type SortKey, type SortSpec } from '../../store/selectors/sessions';
 import { Countdown } from '../../ui/Countdown';
+import { ariaSort, SortButton } from '../../ui/SortButton';
 import { SessionActionButtons } from './SessionActionButtons';
 import { useApp } from '../../store/use-app';
 import { personKey, personName } from '../../store/people.slice';
@@ -260,12 +261,6 @@ interface TableProps extends RowActions {
   label: string;
 }
 
-function ariaSort(c: Column, sorting: SortSpec | null): 'ascending' | 'descending' | 'none' | undefined {
-  if (!c.sort) return undefined;
-  if (sorting?.key !== c.sort) return 'none';
-  return sorting.desc ? 'descending' : 'ascending';
-}
-
 /**
  * The session table: the column list above draws the header and the rows, sorting and filtering are the pure
  * selectors (done before), @tanstack/react-virtual renders only the rows in view. ARIA table roles make the div
@@ -325,18 +320,13 @@ export function SessionTable(props: TableProps) {
         <div role="row" className="st-row st-header" aria-rowindex={1}>
           {columns.map((c) => {
             const sort = c.sort;
-            const order = ariaSort(c, sorting);
+            const order = ariaSort(c.sort, sorting);
             return (
               <div role="columnheader" key={c.id} className={`st-cell ${c.className}`} aria-sort={order}>
                 {c.head ? (
                   c.head(head)
                 ) : sort ? (
-                  <button type="button" className="sort" onClick={() => sortBy(sort)}>
-                    {c.header}
-                    <span aria-hidden="true" className="sort-mark">
-                      {order === 'ascending' ? '▲' : order === 'descending' ? '▼' : ''}
-                    </span>
-                  </button>
+                  <SortButton label={c.header} order={order} onSort={() => sortBy(sort)} />
                 ) : (
                   c.header
                 )}
