@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { AttendeeParse, AttendeeSource } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
 import { DataTable } from '../../ui/DataTable';
-import { InputField } from '../../ui/Field';
+import { PersonFields } from './PersonFields';
 import { ErrorBox } from '../../ui/States';
 
 const MAX_FILE_BYTES = 5_000_000;
@@ -216,38 +216,7 @@ export function AddAttendees({ eventId, environments, onAdded }: Props) {
             );
           }}
         >
-          <InputField
-            label="First name"
-            value={one.firstName}
-            onValue={(v) => setOne({ ...one, firstName: v })}
-            maxLength={150}
-            autoComplete="off"
-          />
-          <InputField
-            label="Last name"
-            value={one.lastName}
-            onValue={(v) => setOne({ ...one, lastName: v })}
-            maxLength={150}
-            autoComplete="off"
-          />
-          <InputField
-            label="Email"
-            type="email"
-            required
-            value={one.email}
-            onValue={(v) => setOne({ ...one, email: v })}
-            maxLength={254}
-            autoComplete="off"
-          />
-          <InputField
-            label="User id (optional: made from the email)"
-            value={one.user}
-            onValue={(v) => setOne({ ...one, user: v })}
-            maxLength={150}
-            pattern="[A-Za-z0-9_\-]+"
-            title="letters, digits, - or _"
-            autoComplete="off"
-          />
+          <PersonFields value={one} onChange={setOne} userOptional />
           <div className="form-actions wide">
             <button type="submit" className="primary" disabled={busy || !one.email.trim()}>
               Add attendee

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { AttendeeView } from '../../../../shared/contract';
 import { invoke } from '../../lib/api';
 import { appStore } from '../../store/app-store';
-import { InputField } from '../../ui/Field';
+import { PersonFields } from './PersonFields';
 import { ErrorBox } from '../../ui/States';
 
 interface Props {
@@ -94,41 +94,7 @@ export function EditAttendee({ eventId, attendee, environments, onClose, onRemov
           void save();
         }}
       >
-        <InputField
-          label="First name"
-          value={form.firstName}
-          onValue={(v) => setForm({ ...form, firstName: v })}
-          maxLength={150}
-          autoComplete="off"
-        />
-        <InputField
-          label="Last name"
-          value={form.lastName}
-          onValue={(v) => setForm({ ...form, lastName: v })}
-          maxLength={150}
-          autoComplete="off"
-        />
-        <InputField
-          label="Email"
-          type="email"
-          required
-          disabled={holdsSession}
-          value={form.email}
-          onValue={(v) => setForm({ ...form, email: v })}
-          maxLength={254}
-          autoComplete="off"
-        />
-        <InputField
-          label="User id"
-          required
-          disabled={holdsSession}
-          value={form.user}
-          onValue={(v) => setForm({ ...form, user: v })}
-          maxLength={150}
-          pattern="[A-Za-z0-9_\-]+"
-          title="letters, digits, - or _"
-          autoComplete="off"
-        />
+        <PersonFields value={form} onChange={setForm} locked={holdsSession} />
         {environments.length > 1 && (
           <label>
             Workshop
