@@ -16,9 +16,6 @@
 import { spawn } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
 import fs from 'node:fs';
-import { Session } from 'node:inspector';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import os from 'node:os';
 import path from 'node:path';
 import { createConsoleCore } from '../electron/services/console-core';
@@ -26,6 +23,7 @@ import { PortalClient } from '../electron/services/portal-client';
 import { runPool } from '../electron/services/worker-pool';
 import { MemorySecretStore } from '../electron/services/secret-store';
 import { benchCredentials, benchPortalConfig } from './lib/bench-portal';
+import { collectGarbage, startProfile } from './lib/process-probe';
 import { barePolling } from './lib/bare-poller';
 import { machineLine, writeSection } from './lib/benchmarks-md';
 import { compareTransports, type TransportFigures } from './lib/transport-compare';
@@ -184,7 +182,7 @@ async function main() {
     };
     const allocatedBefore = await allocatedNow();
     // BENCH_CPU_PROFILE=<file.cpuprofile> profiles this phase (the profiler's own cost then inflates the figure)
-    const profile = process.env['BENCH_CPU_PROFILE'] ? await startProfile() : null;
+    const profile = process.env['BENCH_CPU_PROFILE'] ? await startProfile(500) : null;
     // every HTTP answer the console receives during the window (the portals' polls): CPU per poll moves less with
     // the machine's load than CPU per second does
     let answers = 0;
@@ -339,33 +337,6 @@ async function wakeUpCostUs(): Promise<number> {
   const cpu = process.cpuUsage(cpu0);
   clearInterval(timer);
   return (cpu.user + cpu.system) / Math.max(1, ticks - t0);
-}
-
-/** a full garbage collection now (`gc` is exposed in a throw-away context, not on this script's global) */
-function collectGarbage() {
-  v8.setFlagsFromString('--expose-gc');
-  (vm.runInNewContext('gc') as () => void)();
-}
-
-/** V8's sampling profiler on this process (node:inspector), for BENCH_CPU_PROFILE */
-async function startProfile() {
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) =>
-      session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))),
-    );
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 500 });
-  await post('Profiler.start');
-  return {
-    async stop(file: string) {
-      const res = (await post('Profiler.stop')) as { profile: unknown };
-      fs.writeFileSync(file, JSON.stringify(res.profile));
-      session.disconnect();
-      console.log(`wrote ${file}`);
-    },
-  };
 }
 
 /** opens every activation link (8 at a time), following nothing: the portal marks the session RUNNING */

@@ -19,11 +19,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import http from 'node:http';
-import { Session } from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { createConsoleCore } from '../electron/services/console-core';
 import type { ConsoleCore } from '../electron/services/core-types';
 import { MemorySecretStore } from '../electron/services/secret-store';
@@ -35,6 +32,7 @@ import { commitChannel } from '../electron/services/events/group-commit';
 import { reconcileChannel } from '../electron/services/events/live-status';
 import type { AttendeeView, EventSummary } from '../shared/contract';
 import { spawnListening } from './lib/child';
+import { collectGarbage, startProfile } from './lib/process-probe';
 import { machineLine, writeSection } from './lib/benchmarks-md';
 
 const ATTENDEES = Number(process.env['BENCH_ATTENDEES'] ?? 2000);
@@ -333,7 +331,7 @@ async function main() {
       commits.ms += c.ms;
     };
     commitChannel.subscribe(onCommit);
-    const profile = process.env['BENCH_CPU_PROFILE'] ? await startProfile() : null;
+    const profile = process.env['BENCH_CPU_PROFILE'] ? await startProfile(200) : null;
     for (let seg = 0; seg < SEGMENTS; seg++) {
       const slice = ids.slice(seg * size, (seg + 1) * size);
       const viaConsole = async () => {
@@ -538,32 +536,6 @@ ratios are from the same run, so they move less than the absolute figures.
 `,
   );
   console.log('wrote the ## Events section of BENCHMARKS.md');
-}
-
-/** a full garbage collection now (`gc` is exposed in a throw-away context, not on this script's global) */
-function collectGarbage() {
-  v8.setFlagsFromString('--expose-gc');
-  (vm.runInNewContext('gc') as () => void)();
-}
-
-/** V8's sampling profiler on this process during the console's allocation (BENCH_CPU_PROFILE=<file>) */
-async function startProfile() {
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) =>
-      session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))),
-    );
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 200 });
-  await post('Profiler.start');
-  return {
-    async stop(file: string) {
-      const res = (await post('Profiler.stop')) as { profile: unknown };
-      fs.writeFileSync(file, JSON.stringify(res.profile));
-      session.disconnect();
-    },
-  };
 }
 
 main().catch((err: unknown) => {
