@@ -13,7 +13,6 @@
  * 2. Transport: catalog reads through the console's transport (node:http keep-alive agent) against undici's Pool.
  * Load goes to 127.0.0.1 only and is bounded.
  */
-import { spawn } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +22,7 @@ import { PortalClient } from '../electron/services/portal-client';
 import { runPool } from '../electron/services/worker-pool';
 import { MemorySecretStore } from '../electron/services/secret-store';
 import { benchCredentials, benchPortalConfig } from './lib/bench-portal';
+import { spawnListening } from './lib/child';
 import { collectGarbage, startProfile } from './lib/process-probe';
 import { barePolling } from './lib/bare-poller';
 import { machineLine, writeSection } from './lib/benchmarks-md';
@@ -40,48 +40,10 @@ const ROOT = path.resolve(__dirname, '..');
 /** what the monitor polls */
 const CATALOG_PATH = '/workshops/catalog/environments/?sessions=true&state=STARTING&state=RUNNING&state=STOPPING';
 
-async function startEngineCli(dataDir: string, configPath: string) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(ROOT, 'electron', 'cli-entry.ts'),
-      'engine',
-      '--data',
-      dataDir,
-      '--config',
-      configPath,
-      '--port',
-      '0',
-    ],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  let err = '';
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-  const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`engine did not start in 60 s: ${err.slice(-500)}`));
-    }, 60_000);
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(t);
-        resolve(m[1].replace(/\/$/, ''));
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(t);
-      reject(new Error(`engine exited (${code}): ${err.slice(-500)}`));
-    });
-  });
-  return { url, child };
+/** the built-in engine from sources, as `portal-console engine` runs it */
+function startEngineCli(dataDir: string, configPath: string) {
+  const cli = path.join(ROOT, 'electron', 'cli-entry.ts');
+  return spawnListening(cli, ['engine', '--data', dataDir, '--config', configPath, '--port', '0'], 60_000);
 }
 
 async function main() {
